@@ -1,0 +1,72 @@
+#pragma once
+// Accounts and sessions (PRODUCT.md: Accounts). Each public method is one unit of work.
+#include <optional>
+#include <string>
+
+#include "app/passwords.hpp"
+#include "app/store.hpp"
+#include "core/clock.hpp"
+
+namespace tenure::app {
+
+struct ClientInfo {
+  std::string address;
+  std::string user_agent;
+  std::string request_id;
+};
+
+struct SignUpForm {
+  std::string email;
+  std::string password;
+  bool accepted_terms = false;
+};
+
+// A new session: `token` goes into the cookie and is never stored; the database keeps its hash.
+struct NewSession {
+  std::string token;
+  std::string csrf_token;
+  domain::User user;
+};
+
+// The signed-in visitor of one request.
+struct CurrentUser {
+  domain::User user;
+  Session session;
+};
+
+class AccountService {
+ public:
+  AccountService(Store& store, const Clock& clock, const PasswordHasher& hasher,
+                 domain::SignInLimits limits = {});
+
+  // Creates the account, its license record and a first session.
+  Result<NewSession> SignUp(const SignUpForm& form, const ClientInfo& client);
+  // `previous_token` is the visitor's session, if any: it is replaced (rotation).
+  Result<NewSession> SignIn(std::string_view email, std::string_view password,
+                            const ClientInfo& client, std::string_view previous_token = {});
+  void SignOut(std::string_view token, const ClientInfo& client);
+  std::optional<CurrentUser> Authenticate(std::string_view token);
+
+  // `tenure user add`: a staff account with a generated password, shown once.
+  struct StaffAccount {
+    domain::User user;
+    std::string password;
+  };
+  Result<StaffAccount> AddStaff(std::string_view email, domain::Role role);
+
+  static constexpr Seconds kSessionLifetime{30 * 24 * 3600};
+
+ private:
+  NewSession StartSession(UnitOfWork& uow, const domain::User& user, const ClientInfo& client);
+
+  Store& store_;
+  const Clock& clock_;
+  const PasswordHasher& hasher_;
+  domain::SignInLimits limits_;
+};
+
+// JSON snapshots for audit rows: never the password hash.
+nlohmann::json AuditView(const domain::User& user);
+nlohmann::json AuditView(const domain::License& license);
+
+}  // namespace tenure::app

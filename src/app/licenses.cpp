@@ -1,0 +1,18 @@
+#include "app/licenses.hpp"
+
+namespace tenure::app {
+
+Result<LicenseOverview> LicenseService::Overview(UserId user) {
+  auto read = store_.Read();
+  auto license = read->licenses().FindByUser(user);
+  if (!license) return Fail(ErrorCode::kNotFound, "This account has no license record.");
+  LicenseOverview out{
+      .license = *license,
+      .status = domain::StatusAt(*license, clock_.Now(), policy_.grace),
+      .next_charge_at = domain::AutoRenewalDueAt(*license, policy_),
+      .renewal_price = policy_.monthly_price + policy_.instance_price * (license->instances - 1),
+      .payment_method = read->payment_methods().FindDefault(user)};
+  return out;
+}
+
+}  // namespace tenure::app

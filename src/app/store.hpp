@@ -1,0 +1,149 @@
+#pragma once
+// The storage port (ENGINEERING.md: "storage implements interfaces that app declares").
+// One UnitOfWork is one transaction: it rolls back unless Commit() is called, and a unit of
+// work that wrote anything must also have written an audit row (habit 3) or Commit() throws.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/ids.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "domain/account.hpp"
+#include "domain/license.hpp"
+
+namespace tenure::app {
+
+// Who acts, for the audit log: a signed-in user, or the CLI / a job / an anonymous visitor.
+struct Actor {
+  std::optional<UserId> user;
+  std::string label;       // "user:12", "cli", "system", "anonymous"
+  std::string request_id;  // the HTTP request id, or empty
+  std::string address;     // client address, when known
+
+  static Actor User(UserId id, std::string request_id = {}, std::string address = {});
+  static Actor Anonymous(std::string request_id, std::string address);
+  static Actor Cli();
+  static Actor System();
+};
+
+struct Session {
+  std::string token_hash;  // SHA-256 of the cookie value: a leaked table grants nothing
+  UserId user_id;
+  std::string csrf_token;
+  Instant created_at;
+  Instant last_seen_at;
+  Instant expires_at;
+  std::string user_agent;
+  std::string address;
+};
+
+struct PaymentMethod {
+  int64_t id = 0;
+  UserId user_id;
+  std::string provider;      // "offline" or "stripe"
+  std::string provider_ref;  // the provider's id (pm_...); Tenure stores no card data
+  std::string brand;
+  std::string last4;
+  int exp_month = 0;
+  int exp_year = 0;
+  Instant created_at;
+};
+
+struct AuditEntry {
+  int64_t id = 0;
+  Instant at;
+  std::string actor;
+  std::string action;   // "user.sign_up", "license.create", ...
+  std::string subject;  // "user:12", "license:3"
+  std::string before;   // JSON, "null" when created
+  std::string after;    // JSON, "null" when deleted
+  std::string request_id;
+};
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  virtual std::optional<domain::User> FindByEmail(std::string_view email) = 0;
+  virtual std::optional<domain::User> Find(UserId id) = 0;
+  // kConflict when the email is taken.
+  virtual Result<UserId> Insert(const domain::User& user) = 0;
+  virtual void UpdatePasswordHash(UserId id, std::string_view hash) = 0;
+  virtual std::vector<domain::User> List(int limit, int offset) = 0;
+  virtual int64_t Count() = 0;
+};
+
+class SessionRepository {
+ public:
+  virtual ~SessionRepository() = default;
+  virtual void Insert(const Session& session) = 0;
+  virtual std::optional<Session> Find(std::string_view token_hash) = 0;
+  virtual void Delete(std::string_view token_hash) = 0;
+  virtual int64_t DeleteExpired(Instant now) = 0;
+};
+
+class SignInAttemptRepository {
+ public:
+  virtual ~SignInAttemptRepository() = default;
+  virtual void Insert(std::string_view email, std::string_view address, bool success,
+                      Instant at) = 0;
+  virtual domain::SignInHistory FailuresSince(std::string_view email, std::string_view address,
+                                              Instant since) = 0;
+};
+
+class LicenseRepository {
+ public:
+  virtual ~LicenseRepository() = default;
+  virtual std::optional<domain::License> FindByUser(UserId user) = 0;
+  virtual LicenseId Insert(const domain::License& license) = 0;
+  virtual void Update(const domain::License& license) = 0;
+};
+
+class PaymentMethodRepository {
+ public:
+  virtual ~PaymentMethodRepository() = default;
+  virtual int64_t Insert(const PaymentMethod& method) = 0;
+  virtual std::optional<PaymentMethod> FindDefault(UserId user) = 0;
+};
+
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
+  virtual std::vector<AuditEntry> ForSubject(std::string_view subject, int limit) = 0;
+  virtual std::vector<AuditEntry> Recent(int limit) = 0;
+};
+
+class UnitOfWork {
+ public:
+  virtual ~UnitOfWork() = default;
+  virtual UserRepository& users() = 0;
+  virtual SessionRepository& sessions() = 0;
+  virtual SignInAttemptRepository& sign_in_attempts() = 0;
+  virtual LicenseRepository& licenses() = 0;
+  virtual PaymentMethodRepository& payment_methods() = 0;
+  virtual AuditLog& audit_log() = 0;
+
+  // Records who changed what in this transaction (habit 3).
+  virtual void Audit(std::string_view action, std::string_view subject,
+                     const nlohmann::json& before, const nlohmann::json& after) = 0;
+  // A side effect (email, Discord call) to run after commit (habit 4).
+  virtual void Enqueue(std::string_view kind, const nlohmann::json& payload) = 0;
+  virtual void Commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // A read-write transaction acting as `actor`.
+  virtual std::unique_ptr<UnitOfWork> Begin(const Actor& actor) = 0;
+  // A read-only transaction: writes through it throw.
+  virtual std::unique_ptr<UnitOfWork> Read() = 0;
+  // True when the database answers (for /healthz).
+  virtual bool Ping() = 0;
+};
+
+}  // namespace tenure::app

@@ -1,0 +1,251 @@
+#include "config.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace tenure {
+namespace {
+
+using Setter = std::function<Result<void>(Config&, const std::string&)>;
+
+struct Field {
+  const char* key;  // TOML key: "listen", "smtp.host"; empty for environment-only secrets
+  const char* env;  // TENURE_*
+  Setter set;
+};
+
+std::unexpected<Error> Invalid(std::string_view key, std::string_view why) {
+  return Fail(ErrorCode::kInvalidInput, fmt::format("config {}: {}", key, why), std::string(key));
+}
+
+Setter IntSetter(const char* key, int64_t min, int64_t max,
+                 std::function<void(Config&, int64_t)> store) {
+  return [=](Config& c, const std::string& v) -> Result<void> {
+    int64_t n = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || p != v.data() + v.size() || n < min || n > max)
+      return Invalid(key, fmt::format("expected a whole number from {} to {}, got '{}'", min,
+                                      max, v));
+    store(c, n);
+    return {};
+  };
+}
+
+template <class Int>
+Setter IntField(const char* key, Int Config::*member, int64_t min, int64_t max) {
+  return IntSetter(key, min, max, [=](Config& c, int64_t n) { c.*member = static_cast<Int>(n); });
+}
+
+Setter StringField(std::string Config::*member) {
+  return [=](Config& c, const std::string& v) -> Result<void> {
+    c.*member = v;
+    return {};
+  };
+}
+
+Result<void> SetListen(Config& c, const std::string& v) {
+  const auto colon = v.rfind(':');
+  int port = 0;
+  if (colon == std::string::npos ||
+      std::from_chars(v.data() + colon + 1, v.data() + v.size(), port).ec != std::errc() ||
+      port < 0 || port > 65535)
+    return Invalid("listen", fmt::format("expected HOST:PORT such as 127.0.0.1:8080, got '{}'", v));
+  c.listen_address = v.substr(0, colon);
+  if (c.listen_address.starts_with('[') && c.listen_address.ends_with(']'))
+    c.listen_address = c.listen_address.substr(1, c.listen_address.size() - 2);
+  c.listen_port = static_cast<uint16_t>(port);
+  return {};
+}
+
+Result<void> SetDatabase(Config& c, const std::string& v) {
+  if (!v.starts_with("sqlite://") && !v.starts_with("postgresql://") &&
+      !v.starts_with("postgres://"))
+    return Invalid("database",
+                   "expected sqlite:///abs/path.db, sqlite://relative.db or "
+                   "postgresql://user:pass@host/db");
+  if (v == "sqlite://") return Invalid("database", "the sqlite:// URL needs a file path");
+  c.database = v;
+  return {};
+}
+
+Result<void> SetPublicUrl(Config& c, const std::string& v) {
+  if (!v.starts_with("http://") && !v.starts_with("https://"))
+    return Invalid("public_url", "expected an http:// or https:// URL");
+  c.public_url = v.ends_with('/') ? v.substr(0, v.size() - 1) : v;
+  return {};
+}
+
+Result<void> SetBool(const char* key, bool& out, const std::string& v) {
+  if (v == "true" || v == "1" || v == "on") out = true;
+  else if (v == "false" || v == "0" || v == "off") out = false;
+  else return Invalid(key, fmt::format("expected true or false, got '{}'", v));
+  return {};
+}
+
+Result<std::string> ReadSecretFile(const char* key, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Invalid(key, fmt::format("cannot read the file '{}'", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string s = ss.str();
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+Setter Cents(const char* key, tenure::Money domain::LicensePolicy::*member) {
+  return IntSetter(key, 0, 100'000'000,
+                   [=](Config& c, int64_t n) { c.license.*member = tenure::Money::Cents(n); });
+}
+
+Setter Hours(const char* key, Seconds domain::LicensePolicy::*member) {
+  return IntSetter(key, 0, 24 * 365,
+                   [=](Config& c, int64_t n) { c.license.*member = Seconds(n * 3600); });
+}
+
+const std::vector<Field>& Fields() {
+  static const std::vector<Field> fields = {
+      {"listen", "TENURE_LISTEN", SetListen},
+      {"database", "TENURE_DATABASE", SetDatabase},
+      {"docs_dir", "TENURE_DOCS_DIR", StringField(&Config::docs_dir)},
+      {"public_url", "TENURE_PUBLIC_URL", SetPublicUrl},
+      {"access_log", "TENURE_ACCESS_LOG",
+       [](Config& c, const std::string& v) { return SetBool("access_log", c.access_log, v); }},
+      {"http.threads", "TENURE_HTTP_THREADS", IntField("http.threads", &Config::http_threads, 1, 64)},
+      {"http.hash_threads", "TENURE_HASH_THREADS",
+       IntField("http.hash_threads", &Config::hash_threads, 1, 16)},
+      {"http.max_body_bytes", "TENURE_HTTP_MAX_BODY_BYTES",
+       IntField("http.max_body_bytes", &Config::max_body_bytes, 1024, 64 << 20)},
+      {"http.max_connections", "TENURE_HTTP_MAX_CONNECTIONS",
+       IntField("http.max_connections", &Config::max_connections, 1, 100000)},
+      {"http.idle_timeout_seconds", "TENURE_HTTP_IDLE_TIMEOUT_SECONDS",
+       IntField("http.idle_timeout_seconds", &Config::idle_timeout_seconds, 1, 3600)},
+      {"http.request_timeout_seconds", "TENURE_HTTP_REQUEST_TIMEOUT_SECONDS",
+       IntField("http.request_timeout_seconds", &Config::request_timeout_seconds, 1, 600)},
+      {"smtp.host", "TENURE_SMTP_HOST",
+       [](Config& c, const std::string& v) -> Result<void> { c.smtp.host = v; return {}; }},
+      {"smtp.port", "TENURE_SMTP_PORT",
+       IntSetter("smtp.port", 1, 65535,
+                 [](Config& c, int64_t n) { c.smtp.port = static_cast<int>(n); })},
+      {"smtp.username", "TENURE_SMTP_USERNAME",
+       [](Config& c, const std::string& v) -> Result<void> { c.smtp.username = v; return {}; }},
+      {"", "TENURE_SMTP_PASSWORD",
+       [](Config& c, const std::string& v) -> Result<void> { c.smtp.password = v; return {}; }},
+      {"smtp.password_file", "TENURE_SMTP_PASSWORD_FILE",
+       [](Config& c, const std::string& v) -> Result<void> {
+         auto s = ReadSecretFile("smtp.password_file", v);
+         if (!s) return std::unexpected(s.error());
+         c.smtp.password = *s;
+         return {};
+       }},
+      {"smtp.from", "TENURE_SMTP_FROM",
+       [](Config& c, const std::string& v) -> Result<void> { c.smtp.from = v; return {}; }},
+      {"smtp.tls", "TENURE_SMTP_TLS",
+       [](Config& c, const std::string& v) -> Result<void> {
+         if (v != "none" && v != "starttls" && v != "tls")
+           return Invalid("smtp.tls", "expected none, starttls or tls");
+         c.smtp.tls = v;
+         return {};
+       }},
+      {"license.price_cents", "TENURE_PRICE_CENTS",
+       Cents("license.price_cents", &domain::LicensePolicy::monthly_price)},
+      {"license.instance_price_cents", "TENURE_INSTANCE_PRICE_CENTS",
+       Cents("license.instance_price_cents", &domain::LicensePolicy::instance_price)},
+      {"license.grace_hours", "TENURE_GRACE_HOURS",
+       Hours("license.grace_hours", &domain::LicensePolicy::grace)},
+      {"license.renewal_lead_hours", "TENURE_RENEWAL_LEAD_HOURS",
+       Hours("license.renewal_lead_hours", &domain::LicensePolicy::renewal_lead)},
+  };
+  return fields;
+}
+
+// Environment variables that are not configuration but are ours all the same.
+bool IsOtherTenureVariable(std::string_view name) {
+  return name == "TENURE_CONFIG" || name == "TENURE_DEMO_PASSWORD" ||
+         name.starts_with("TENURE_TEST_");
+}
+
+std::string TomlValueText(const toml::node& node) {
+  if (auto s = node.as_string()) return s->get();
+  if (auto i = node.as_integer()) return std::to_string(i->get());
+  if (auto b = node.as_boolean()) return b->get() ? "true" : "false";
+  return "\x01";  // a table, array or float: rejected by every setter
+}
+
+Result<void> ApplyTable(Config& config, const toml::table& table, const std::string& prefix) {
+  for (const auto& [k, node] : table) {
+    const std::string key = prefix + std::string(k.str());
+    if (auto sub = node.as_table()) {
+      if (auto r = ApplyTable(config, *sub, key + "."); !r) return r;
+      continue;
+    }
+    const Field* field = nullptr;
+    for (const auto& f : Fields())
+      if (*f.key && key == f.key) field = &f;
+    if (key == "smtp.password")
+      return Invalid(key, "secrets never go in the config file: use TENURE_SMTP_PASSWORD or "
+                          "smtp.password_file");
+    if (!field) return Invalid(key, "unknown key");
+    const std::string text = TomlValueText(node);
+    if (text == "\x01") return Invalid(key, "expected a string, a whole number or a boolean");
+    if (auto r = field->set(config, text); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Config> LoadConfig(const std::string& toml_text,
+                          const std::map<std::string, std::string>& env) {
+  Config config;
+  config.docs_dir = TENURE_SOURCE_DIR "/docs";
+  if (!toml_text.empty()) {
+    try {
+      const toml::table table = toml::parse(toml_text);
+      if (auto r = ApplyTable(config, table, ""); !r) return std::unexpected(r.error());
+    } catch (const toml::parse_error& e) {
+      return Fail(ErrorCode::kInvalidInput,
+                  fmt::format("config file: {} (line {})", e.description(),
+                              e.source().begin.line));
+    }
+  }
+  for (const auto& [name, value] : env) {
+    if (!name.starts_with("TENURE_") || IsOtherTenureVariable(name)) continue;
+    const Field* field = nullptr;
+    for (const auto& f : Fields())
+      if (name == f.env) field = &f;
+    if (!field)
+      return Fail(ErrorCode::kInvalidInput,
+                  fmt::format("unknown environment variable {} (see README: Configuration)", name),
+                  name);
+    if (auto r = field->set(config, value); !r) return std::unexpected(r.error());
+  }
+  return config;
+}
+
+Result<Config> LoadConfigFromProcess(const std::string& path) {
+  std::string text;
+  if (!path.empty()) {
+    std::ifstream in(path);
+    if (!in) return Fail(ErrorCode::kInvalidInput, fmt::format("cannot read config file '{}'", path));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string_view kv(*e);
+    const auto eq = kv.find('=');
+    if (eq != std::string_view::npos) env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  return LoadConfig(text, env);
+}
+
+}  // namespace tenure

@@ -1,0 +1,51 @@
+#pragma once
+// One typed configuration, validated at start (ENGINEERING.md habit 15): a TOML file
+// (--config) overridden by TENURE_* environment variables. Unknown keys are errors; secrets
+// come from the environment or from files, never from the TOML itself.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/result.hpp"
+#include "domain/license.hpp"
+
+namespace tenure {
+
+struct SmtpConfig {
+  std::string host;  // empty: email is queued in the outbox but not sent
+  int port = 587;
+  std::string username;
+  std::string password;      // TENURE_SMTP_PASSWORD or the file smtp.password_file names
+  std::string from = "Tenure <no-reply@localhost>";
+  std::string tls = "starttls";  // none | starttls | tls
+};
+
+struct Config {
+  std::string listen_address = "127.0.0.1";
+  uint16_t listen_port = 8080;
+  std::string database = "sqlite://tenure.db";
+  std::string docs_dir;  // default: the repository's docs/
+  std::string public_url = "http://127.0.0.1:8080";
+  bool access_log = true;
+
+  int http_threads = 2;
+  int hash_threads = 2;
+  uint64_t max_body_bytes = 1 << 20;
+  int max_connections = 2048;
+  int idle_timeout_seconds = 60;
+  int request_timeout_seconds = 30;
+
+  SmtpConfig smtp;
+  domain::LicensePolicy license;
+
+  bool SecureCookies() const { return public_url.starts_with("https://"); }
+};
+
+// `toml_text` may be empty (no --config); `env` holds the process environment.
+Result<Config> LoadConfig(const std::string& toml_text,
+                          const std::map<std::string, std::string>& env);
+// Reads the file at `path` (empty: none) and the real environment.
+Result<Config> LoadConfigFromProcess(const std::string& path);
+
+}  // namespace tenure

@@ -1,0 +1,34 @@
+#pragma once
+// Time only through an injected Clock (ENGINEERING.md habit 1).
+#include <atomic>
+
+#include "core/time.hpp"
+
+namespace tenure {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Instant Now() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  Instant Now() const override {
+    return std::chrono::floor<Seconds>(std::chrono::system_clock::now());
+  }
+};
+
+// The test clock: tests move it, never sleep.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(Instant start) : now_(ToUnix(start)) {}
+  Instant Now() const override { return FromUnix(now_.load()); }
+  void Set(Instant t) { now_ = ToUnix(t); }
+  void Advance(Seconds d) { now_ += d.count(); }
+
+ private:
+  std::atomic<int64_t> now_;
+};
+
+}  // namespace tenure

@@ -1,0 +1,35 @@
+#pragma once
+// Expected outcomes are values (ENGINEERING.md habit 8); exceptions mean bugs or broken
+// infrastructure and are caught at one boundary in http/.
+#include <expected>
+#include <string>
+#include <utility>
+
+namespace tenure {
+
+enum class ErrorCode {
+  kInvalidInput,   // the user can fix the input and retry
+  kNotFound,
+  kConflict,       // e.g. duplicate account
+  kUnauthenticated,
+  kForbidden,
+  kCsrf,
+  kRateLimited,
+  kUnavailable,    // overloaded or a dependency is down
+};
+
+struct Error {
+  ErrorCode code;
+  std::string message;  // public: safe to show to the user
+  std::string field;    // the form field at fault, when there is one
+};
+
+template <class T>
+using Result = std::expected<T, Error>;
+
+inline std::unexpected<Error> Fail(ErrorCode code, std::string message,
+                                   std::string field = {}) {
+  return std::unexpected(Error{code, std::move(message), std::move(field)});
+}
+
+}  // namespace tenure

@@ -1,0 +1,79 @@
+#include "http/forms.hpp"
+
+#include <cctype>
+
+namespace tenure::http {
+namespace {
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+std::string UrlDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%' && i + 2 < text.size() &&
+               HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string UrlEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+Form ParseForm(std::string_view body) {
+  Form form;
+  while (!body.empty()) {
+    const auto amp = body.find('&');
+    std::string_view pair = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    std::string key = UrlDecode(pair.substr(0, eq));
+    std::string value = eq == std::string_view::npos ? std::string() : UrlDecode(pair.substr(eq + 1));
+    form.emplace(std::move(key), std::move(value));
+  }
+  return form;
+}
+
+std::string_view Cookie(const Request& req, std::string_view name) {
+  for (const auto& [header, value] : req.headers) {
+    if (header != "cookie") continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const auto semi = rest.find(';');
+      std::string_view item = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      const auto eq = item.find('=');
+      if (eq != std::string_view::npos && item.substr(0, eq) == name) return item.substr(eq + 1);
+    }
+  }
+  return {};
+}
+
+}  // namespace tenure::http

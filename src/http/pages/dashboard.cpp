@@ -1,0 +1,98 @@
+// The customer's tabs: Home, Settings, Download, Support.
+#include <fmt/format.h>
+
+#include "http/pages/pages.hpp"
+
+namespace tenure::http::pages {
+namespace {
+
+std::string StatusText(domain::LicenseStatus status) {
+  switch (status) {
+    case domain::LicenseStatus::kNone: return "You haven't bought a license yet.";
+    case domain::LicenseStatus::kActive: return "The program works on your machines.";
+    case domain::LicenseStatus::kGrace:
+      return "Your license has expired; the program keeps working for a short grace period. "
+             "Renew to keep it running.";
+    case domain::LicenseStatus::kExpired:
+      return "The program is paused until you renew. Your account and settings are kept.";
+    case domain::LicenseStatus::kSuspended:
+      return "Your license is suspended while a payment dispute is open. Contact support.";
+  }
+  return "";
+}
+
+std::string StatusLabel(domain::LicenseStatus status) {
+  switch (status) {
+    case domain::LicenseStatus::kNone: return "No license";
+    case domain::LicenseStatus::kActive: return "Active";
+    case domain::LicenseStatus::kGrace: return "Grace period";
+    case domain::LicenseStatus::kExpired: return "Expired";
+    case domain::LicenseStatus::kSuspended: return "Suspended";
+  }
+  return "";
+}
+
+// The visitor's operating system, from the User-Agent (Download tab).
+std::string DetectOs(std::string_view ua) {
+  if (ua.find("Windows") != std::string_view::npos) return "Windows";
+  if (ua.find("Mac OS X") != std::string_view::npos || ua.find("Macintosh") != std::string_view::npos)
+    return "macOS";
+  if (ua.find("Linux") != std::string_view::npos) return "Linux";
+  return "your computer";
+}
+
+}  // namespace
+
+Response Home(Context& ctx) {
+  auto overview = ctx.svc.licenses.Overview(ctx.User().id);
+  if (!overview)
+    return ErrorPage(ctx, HttpStatus(overview.error().code), "No license", overview.error().message);
+  const auto& l = overview->license;
+  mstch::map vars{
+      {"status", std::string(domain::StatusName(overview->status))},
+      {"status_label", StatusLabel(overview->status)},
+      {"status_text", StatusText(overview->status)},
+      {"has_date", l.expires_at.has_value()},
+      {"is_expired", overview->status == domain::LicenseStatus::kExpired},
+      {"auto_renew", l.auto_renew},
+      {"instances", l.instances},
+      {"one_instance", l.instances == 1},
+      {"price", overview->renewal_price.Format()},
+  };
+  if (l.expires_at) {
+    vars["expires_iso"] = FormatRfc3339(*l.expires_at);
+    vars["expires_long"] = FormatLongDate(*l.expires_at);
+  }
+  if (overview->next_charge_at) {
+    vars["next_charge"] = FormatLongDate(*overview->next_charge_at);
+    vars["next_charge_iso"] = FormatRfc3339(*overview->next_charge_at);
+  }
+  if (overview->payment_method)
+    vars["card"] = fmt::format("your {} ending in {}", overview->payment_method->brand,
+                               overview->payment_method->last4);
+  return RenderPage(ctx, "home", "Home", "home", std::move(vars));
+}
+
+Response Settings(Context& ctx) {
+  const auto& u = ctx.User();
+  auto overview = ctx.svc.licenses.Overview(u.id);
+  return RenderPage(ctx, "settings", "Settings", "settings",
+                    mstch::map{{"role", std::string(domain::RoleName(u.role))},
+                               {"terms_version", u.terms_version},
+                               {"terms_iso", FormatRfc3339(u.terms_accepted_at)},
+                               {"terms_long", FormatLongDate(u.terms_accepted_at)},
+                               {"created_iso", FormatRfc3339(u.created_at)},
+                               {"created_long", FormatLongDate(u.created_at)},
+                               {"instances", overview ? overview->license.instances : 0}});
+}
+
+Response Download(Context& ctx) {
+  return RenderPage(ctx, "download", "Download", "download",
+                    mstch::map{{"os", DetectOs(ctx.req.Header("user-agent"))}});
+}
+
+Response Support(Context& ctx) {
+  return RenderPage(ctx, "support", "Support", "support", mstch::map{});
+}
+
+}  // namespace tenure::http::pages

@@ -1,0 +1,42 @@
+#include "domain/terms.hpp"
+#include "http/pages/pages.hpp"
+
+namespace tenure::http::pages {
+
+Response Root(Context& ctx) {
+  return Response::Redirect(ctx.user ? "/home" : "/sign-in", 302);
+}
+
+Response Healthz(Context& ctx) {
+  // 200 only when the database answers: load balancers take this server out otherwise.
+  const bool ok = ctx.svc.store.Ping();
+  Response res = Response::Text(ok ? 200 : 503, ok ? "ok\n" : "database unavailable\n");
+  res.Set("Cache-Control", "no-store");
+  return res;
+}
+
+Response Static(Context& ctx) {
+  const std::string_view name = std::string_view(ctx.req.path).substr(std::string_view("/static/").size());
+  const Asset* asset = ctx.svc.views.FindAsset(name);
+  if (!asset) return Response::Text(404, "not found\n");
+  const std::string etag = "\"" + asset->hash + "\"";
+  Response res;
+  res.content_type = asset->content_type;
+  res.Set("ETag", etag);
+  // A URL with the content hash never changes meaning; a bare one is revalidated.
+  const bool versioned = ctx.req.query == "v=" + asset->hash;
+  res.Set("Cache-Control", versioned ? "public, max-age=31536000, immutable" : "public, max-age=300");
+  if (ctx.req.Header("if-none-match") == etag) {
+    res.status = 304;
+    return res;
+  }
+  res.body = asset->body;
+  return res;
+}
+
+Response Terms(Context& ctx) {
+  return RenderPage(ctx, "terms", "Terms & Conditions", "",
+                    mstch::map{{"terms_version", std::string(domain::kTermsVersion)}});
+}
+
+}  // namespace tenure::http::pages

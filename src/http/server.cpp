@@ -1,0 +1,220 @@
+#include "http/server.hpp"
+
+#include <restinio/all.hpp>
+#include <restinio/transforms/zlib.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace tenure::http {
+
+std::string_view Request::Header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers)
+    if (name == lower_name) return value;
+  return {};
+}
+
+Response Response::Redirect(std::string location, int status) {
+  Response r;
+  r.status = status;
+  r.Set("Location", std::move(location));
+  return r;
+}
+
+Response Response::Text(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+
+namespace {
+
+struct Traits : restinio::default_traits_t {
+  static constexpr bool use_connection_count_limiter = true;
+};
+using HttpServer = restinio::http_server_t<Traits>;
+
+const char* Reason(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+  }
+}
+
+bool Compressible(const Request& req, const Response& res) {
+  return res.body.size() >= 1024 &&
+         req.Header("accept-encoding").find("gzip") != std::string_view::npos &&
+         (res.content_type.starts_with("text/") ||
+          res.content_type.starts_with("application/json") ||
+          res.content_type.starts_with("application/javascript") ||
+          res.content_type.starts_with("image/svg"));
+}
+
+// A bounded queue of CPU-heavy work, so hashing never blocks an I/O thread.
+class SlowPool {
+ public:
+  SlowPool(int threads, size_t limit) : limit_(limit) {
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
+  }
+  ~SlowPool() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+  bool TryPost(std::function<void()> job) {
+    {
+      std::lock_guard lock(mutex_);
+      if (queue_.size() >= limit_) return false;
+      queue_.push_back(std::move(job));
+    }
+    cv_.notify_one();
+    return true;
+  }
+
+ private:
+  void Loop() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, and drained
+        job = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      job();
+    }
+  }
+  size_t limit_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace
+
+void Serve(const ServerOptions& options, Handler handler, SlowPredicate is_slow,
+           std::function<void()> on_listening) {
+  asio::io_context io;
+  std::atomic<int> in_flight{0};
+
+  auto respond = [&options, &in_flight](const restinio::request_handle_t& req,
+                                        const Request& request, Response res) {
+    if (options.gzip && Compressible(request, res)) {
+      res.body = restinio::transforms::zlib::gzip_compress(res.body);
+      res.Set("Content-Encoding", "gzip");
+    }
+    if (options.gzip) res.Set("Vary", "Accept-Encoding");
+    auto builder = req->create_response(restinio::http_status_line_t{
+        restinio::http_status_code_t{static_cast<std::uint16_t>(res.status)},
+        Reason(res.status)});
+    builder.append_header(restinio::http_field::content_type, res.content_type);
+    for (auto& [name, value] : res.headers) builder.append_header(name, value);
+    builder.set_body(std::move(res.body));
+    builder.done([&in_flight](const asio::error_code&) { --in_flight; });
+  };
+
+  // Declared after `respond`: its destructor drains queued jobs, which still call it.
+  SlowPool slow_pool(options.slow_threads, options.slow_queue_limit);
+
+  auto on_request = [&](restinio::request_handle_t req) {
+    ++in_flight;
+    auto request = std::make_shared<Request>();
+    const auto& h = req->header();
+    request->method = std::string(h.method().c_str());
+    request->path = std::string(h.path());
+    request->query = std::string(h.query());
+    h.for_each_field([&](const restinio::http_header_field_t& f) {
+      std::string name = f.name();
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request->headers.emplace_back(std::move(name), f.value());
+    });
+    request->body = req->body();
+    request->remote_address = req->remote_endpoint().address().to_string();
+
+    if (is_slow(*request)) {
+      bool queued = slow_pool.TryPost([req, request, &handler, &respond] {
+        respond(req, *request, handler(*request));
+      });
+      if (!queued) {
+        Response busy = Response::Text(503, "The server is busy. Try again in a moment.\n");
+        busy.Set("Retry-After", "2");
+        respond(req, *request, std::move(busy));
+      }
+    } else {
+      respond(req, *request, handler(*request));
+    }
+    return restinio::request_accepted();
+  };
+
+  HttpServer server{
+      restinio::external_io_context(io),
+      restinio::server_settings_t<Traits>{}
+          .address(options.address)
+          .port(options.port)
+          .max_parallel_connections(options.max_connections)
+          .read_next_http_message_timelimit(options.idle_timeout)
+          .handle_request_timeout(options.request_timeout)
+          .incoming_http_msg_limits(
+              restinio::incoming_http_msg_limits_t{}.max_body_size(options.max_body_bytes))
+          .request_handler(on_request)};
+
+  server.open_sync();
+  if (on_listening) on_listening();
+
+  // Graceful shutdown (RESTinio's own run() catches SIGINT only): stop accepting, wait for
+  // in-flight requests to be written, then stop the I/O threads.
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::steady_timer drain_timer(io);
+  std::chrono::steady_clock::time_point deadline_at;
+  std::function<void()> drain = [&] {
+    if (in_flight.load() == 0 || std::chrono::steady_clock::now() > deadline_at) {
+      io.stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(10));
+    drain_timer.async_wait([&](const asio::error_code&) { drain(); });
+  };
+  signals.async_wait([&](const asio::error_code& ec, int) {
+    if (ec) return;
+    deadline_at = std::chrono::steady_clock::now() + options.shutdown_timeout;
+    server.close_sync();
+    drain();
+  });
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < options.io_threads; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : threads) t.join();
+}
+
+}  // namespace tenure::http

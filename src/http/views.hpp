@@ -1,0 +1,30 @@
+#pragma once
+// Server-rendered HTML: mustache templates compiled into the binary; {{x}} escapes (habit 11).
+#include <map>
+#include <mstch/mstch.hpp>
+#include <string>
+#include <string_view>
+
+namespace tenure::http {
+
+struct Asset {
+  std::string body;
+  std::string content_type;
+  std::string hash;  // content hash: the ?v= of its URL and its ETag
+};
+
+class Views {
+ public:
+  Views();
+  // Renders templates/<name>.html inside layout.html.
+  std::string Page(std::string_view name, mstch::map vars) const;
+  const Asset* FindAsset(std::string_view name) const;
+  // "/static/app.css?v=<hash>": a changed file gets a new URL, so it may be cached forever.
+  std::string AssetUrl(std::string_view name) const;
+
+ private:
+  std::map<std::string, std::string, std::less<>> templates_;
+  std::map<std::string, Asset, std::less<>> assets_;
+};
+
+}  // namespace tenure::http

@@ -1,0 +1,54 @@
+#pragma once
+// What every handler gets: the request, the services it may call, the signed-in user.
+#include <optional>
+#include <string>
+
+#include "app/accounts.hpp"
+#include "app/licenses.hpp"
+#include "app/staff.hpp"
+#include "http/forms.hpp"
+#include "http/server.hpp"
+#include "http/views.hpp"
+
+namespace tenure::http {
+
+struct Services {
+  app::AccountService& accounts;
+  app::LicenseService& licenses;
+  app::StaffService& staff;
+  app::Store& store;
+  const Clock& clock;
+  const Views& views;
+  bool secure_cookies = false;
+};
+
+struct Context {
+  Request& req;
+  Services& svc;
+  std::optional<app::CurrentUser> user;  // set by the middleware when signed in
+  std::string csrf;                      // the token this visitor's forms must carry
+  Form form;                             // the POST body, parsed
+  Headers extra_headers;                 // cookies the middleware sets
+
+  app::ClientInfo Client() const {
+    return {req.remote_address, std::string(req.Header("user-agent")), req.request_id};
+  }
+  const domain::User& User() const { return user->user; }
+  std::string_view Field(std::string_view name) const {
+    auto it = form.find(name);
+    return it == form.end() ? std::string_view{} : std::string_view(it->second);
+  }
+};
+
+// A full page in the layout; `tab` marks the current navigation entry ("home", ...).
+Response RenderPage(Context& ctx, std::string_view template_name, std::string title,
+                    std::string_view tab, mstch::map vars, int status = 200);
+// The one table from error codes to HTTP status (habit 8), rendered as a page.
+int HttpStatus(ErrorCode code);
+Response ErrorPage(Context& ctx, int status, std::string heading, std::string message);
+
+inline constexpr char kSessionCookie[] = "tenure_session";
+inline constexpr char kCsrfCookie[] = "tenure_csrf";
+std::string SessionCookie(std::string_view token, bool secure, Seconds max_age);
+
+}  // namespace tenure::http

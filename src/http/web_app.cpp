@@ -1,0 +1,141 @@
+#include "http/web_app.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "core/secure_random.hpp"
+
+namespace tenure::http {
+namespace {
+
+const Route* Match(std::string_view method, std::string_view path, bool* path_known) {
+  *path_known = false;
+  for (const Route& r : Routes()) {
+    const bool path_ok = r.path.ends_with('*')
+                             ? path.starts_with(r.path.substr(0, r.path.size() - 1))
+                             : path == r.path;
+    if (!path_ok) continue;
+    *path_known = true;
+    if (r.method == method || (method == "HEAD" && r.method == "GET")) return &r;
+  }
+  return nullptr;
+}
+
+bool ValidRequestId(std::string_view id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_';
+  });
+}
+
+void SecurityHeaders(Response& res) {
+  res.Set("Content-Security-Policy",
+          "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+          "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
+  res.Set("X-Content-Type-Options", "nosniff");
+  res.Set("X-Frame-Options", "DENY");
+  res.Set("Referrer-Policy", "same-origin");
+  res.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+}
+
+}  // namespace
+
+bool WebApp::IsSlow(const Request& req) const {
+  bool known = false;
+  const Route* r = Match(req.method, req.path, &known);
+  return r && r->cost == Cost::kSlow;
+}
+
+Response WebApp::Handle(Request& req) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string_view incoming = req.Header("x-request-id");
+  req.request_id = ValidRequestId(incoming) ? std::string(incoming) : RandomToken(9);
+  Response res;
+  try {
+    res = Dispatch(req);
+  } catch (const std::exception& e) {
+    // The client never sees what(): it may hold SQL or paths. The log has it, with the id.
+    std::cerr << fmt::format("error request_id={} {} {}: {}\n", req.request_id, req.method,
+                             req.path, e.what());
+    res = Response::Text(500, fmt::format("Something went wrong on our side. Reference: {}\n",
+                                          req.request_id));
+  }
+  if (req.method == "HEAD") res.body.clear();
+  res.Set("X-Request-Id", req.request_id);
+  SecurityHeaders(res);
+  if (access_log_)
+    Log(req, res, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  return res;
+}
+
+Response WebApp::Dispatch(Request& req) {
+  bool path_known = false;
+  const Route* route = Match(req.method, req.path, &path_known);
+  Context ctx{.req = req, .svc = svc_};
+  if (!route) {
+    if (path_known) {
+      Response r = ErrorPage(ctx, 405, "Not allowed", "This address doesn't accept that request.");
+      return r;
+    }
+    return ErrorPage(ctx, 404, "Page not found", "There is nothing at this address.");
+  }
+  if (route->path == "/static/*" || route->path == "/healthz") return route->handle(ctx);
+
+  if (auto token = Cookie(req, kSessionCookie); !token.empty())
+    ctx.user = svc_.accounts.Authenticate(token);
+
+  switch (route->access) {
+    case Access::kPublic: break;
+    case Access::kSignedIn:
+    case Access::kStaff:
+      if (!ctx.user) {
+        if (req.method == "GET") return Response::Redirect("/sign-in?next=" + UrlEncode(req.path));
+        return ErrorPage(ctx, 401, "Please sign in", "Your session has ended. Sign in and try again.");
+      }
+      if (route->access == Access::kStaff && !domain::IsStaff(ctx.User().role))
+        return ErrorPage(ctx, 403, "Staff only", "This part of the dashboard is for staff.");
+      break;
+  }
+
+  // CSRF (habit 11): signed-in forms carry the session's token; anonymous forms carry the
+  // token of the tenure_csrf cookie (double submit). SameSite=Lax cookies are a second wall.
+  Headers set_cookies;
+  if (ctx.user) {
+    ctx.csrf = ctx.user->session.csrf_token;
+  } else {
+    ctx.csrf = std::string(Cookie(req, kCsrfCookie));
+    if (ctx.csrf.size() < 20 || ctx.csrf.size() > 64) {
+      ctx.csrf = RandomToken();
+      if (req.method == "GET")
+        set_cookies.emplace_back(
+            "Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; SameSite=Lax{}", kCsrfCookie,
+                                      ctx.csrf, svc_.secure_cookies ? "; Secure" : ""));
+    }
+  }
+  if (req.method == "POST") {
+    const auto type = req.Header("content-type");
+    if (!type.starts_with("application/x-www-form-urlencoded"))
+      return ErrorPage(ctx, 415, "Unsupported form", "Send the form from the page itself.");
+    ctx.form = ParseForm(req.body);
+    if (!SecretEquals(ctx.Field("csrf"), ctx.csrf) || ctx.csrf.empty())
+      return ErrorPage(ctx, 403, "This form has expired",
+                       "For your safety we couldn't accept that form. Go back, reload the page "
+                       "and send it again.");
+  }
+
+  Response res = route->handle(ctx);
+  for (auto& h : set_cookies) res.headers.push_back(std::move(h));
+  return res;
+}
+
+void WebApp::Log(const Request& req, const Response& res, double ms) {
+  // One line per request; no query strings (they may carry personal data) and no bodies.
+  const std::string line = fmt::format(
+      "access request_id={} remote={} method={} path={} status={} bytes={} ms={:.2f}\n",
+      req.request_id, req.remote_address, req.method, req.path, res.status, res.body.size(), ms);
+  std::lock_guard lock(log_mutex_);
+  std::fwrite(line.data(), 1, line.size(), stdout);
+}
+
+}  // namespace tenure::http

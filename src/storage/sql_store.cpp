@@ -1,0 +1,464 @@
+#include "storage/sql_store.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include "core/embedded.hpp"
+#include "storage/postgres/postgres_connection.hpp"
+#include "storage/sqlite/sqlite_connection.hpp"
+
+namespace tenure::storage {
+namespace {
+
+using domain::License;
+using domain::User;
+
+QueryResult Run(Connection& c, const Query& q, std::initializer_list<Value> params = {}) {
+  return c.Run(q, std::span<const Value>(params.begin(), params.size()));
+}
+Value Opt(const std::optional<Instant>& t) {
+  return t ? Value(ToUnix(*t)) : Value(nullptr);
+}
+std::optional<Instant> OptInstant(const Row& r, size_t i) {
+  auto v = r.OptInt(i);
+  return v ? std::optional<Instant>(FromUnix(*v)) : std::nullopt;
+}
+
+// ---- users -------------------------------------------------------------------------
+constexpr char kUserColumns[] =
+    "id, email, password_hash, role, terms_version, terms_accepted_at, created_at";
+User ToUser(const Row& r) {
+  return User{.id = UserId{r.Int(0)},
+              .email = r.Text(1),
+              .password_hash = r.Text(2),
+              .role = domain::ParseRole(r.Text(3)).value_or(domain::Role::kCustomer),
+              .terms_version = r.Text(4),
+              .terms_accepted_at = FromUnix(r.Int(5)),
+              .created_at = FromUnix(r.Int(6))};
+}
+
+// ---- licenses ----------------------------------------------------------------------
+License ToLicense(const Row& r) {
+  return License{
+      .id = LicenseId{r.Int(0)},
+      .user_id = UserId{r.Int(1)},
+      .expires_at = OptInstant(r, 2),
+      .auto_renew = r.Int(3) != 0,
+      .auto_renew_off_reason = domain::ParseAutoRenewOffReason(r.Text(4))
+                                   .value_or(domain::AutoRenewOffReason::kNone),
+      .instances = static_cast<int>(r.Int(5)),
+      .suspended_at = OptInstant(r, 6),
+      .created_at = FromUnix(r.Int(7)),
+      .updated_at = FromUnix(r.Int(8))};
+}
+
+class SqlUnitOfWork;
+
+// Every repository shares its unit of work's connection and write guard.
+class Base {
+ public:
+  explicit Base(SqlUnitOfWork& uow) : uow_(uow) {}
+
+ protected:
+  Connection& conn();
+  Connection& writer();  // marks the unit of work as written; throws when read-only
+  SqlUnitOfWork& uow_;
+};
+
+class SqlUsers final : public app::UserRepository, Base {
+ public:
+  using Base::Base;
+  std::optional<User> FindByEmail(std::string_view email) override {
+    static constexpr Query q{"users.by_email",
+                             "SELECT id, email, password_hash, role, terms_version, "
+                             "terms_accepted_at, created_at FROM users WHERE email = $1"};
+    auto res = Run(conn(), q, {std::string(email)});
+    if (res.rows.empty()) return std::nullopt;
+    return ToUser(res.rows[0]);
+  }
+  std::optional<User> Find(UserId id) override {
+    static constexpr Query q{"users.by_id",
+                             "SELECT id, email, password_hash, role, terms_version, "
+                             "terms_accepted_at, created_at FROM users WHERE id = $1"};
+    auto res = Run(conn(), q, {id.value});
+    if (res.rows.empty()) return std::nullopt;
+    return ToUser(res.rows[0]);
+  }
+  Result<UserId> Insert(const User& u) override {
+    static constexpr Query q{
+        "users.insert",
+        "INSERT INTO users (email, password_hash, role, terms_version, terms_accepted_at, "
+        "created_at) VALUES ($1, $2, $3, $4, $5, $6) "
+        "ON CONFLICT (email) DO NOTHING RETURNING id"};
+    auto res = Run(writer(), q,
+                   {u.email, u.password_hash, std::string(domain::RoleName(u.role)),
+                    u.terms_version, ToUnix(u.terms_accepted_at), ToUnix(u.created_at)});
+    if (res.rows.empty())
+      return Fail(ErrorCode::kConflict,
+                  "An account with this email already exists. Sign in instead.", "email");
+    return UserId{res.rows[0].Int(0)};
+  }
+  void UpdatePasswordHash(UserId id, std::string_view hash) override {
+    static constexpr Query q{"users.set_password",
+                             "UPDATE users SET password_hash = $2 WHERE id = $1"};
+    Run(writer(), q, {id.value, std::string(hash)});
+  }
+  std::vector<User> List(int limit, int offset) override {
+    static constexpr Query q{"users.list",
+                             "SELECT id, email, password_hash, role, terms_version, "
+                             "terms_accepted_at, created_at FROM users ORDER BY id "
+                             "LIMIT $1 OFFSET $2"};
+    std::vector<User> out;
+    for (const Row& r : Run(conn(), q, {int64_t{limit}, int64_t{offset}}).rows)
+      out.push_back(ToUser(r));
+    return out;
+  }
+  int64_t Count() override {
+    static constexpr Query q{"users.count", "SELECT COUNT(*) FROM users"};
+    return Run(conn(), q).rows.at(0).Int(0);
+  }
+};
+
+class SqlSessions final : public app::SessionRepository, Base {
+ public:
+  using Base::Base;
+  void Insert(const app::Session& s) override {
+    static constexpr Query q{
+        "sessions.insert",
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
+        "expires_at, user_agent, address) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
+    Run(writer(), q,
+        {s.token_hash, s.user_id.value, s.csrf_token, ToUnix(s.created_at),
+         ToUnix(s.last_seen_at), ToUnix(s.expires_at), s.user_agent, s.address});
+  }
+  std::optional<app::Session> Find(std::string_view token_hash) override {
+    static constexpr Query q{"sessions.find",
+                             "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, "
+                             "expires_at, user_agent, address FROM sessions "
+                             "WHERE token_hash = $1"};
+    auto res = Run(conn(), q, {std::string(token_hash)});
+    if (res.rows.empty()) return std::nullopt;
+    const Row& r = res.rows[0];
+    return app::Session{.token_hash = r.Text(0),
+                        .user_id = UserId{r.Int(1)},
+                        .csrf_token = r.Text(2),
+                        .created_at = FromUnix(r.Int(3)),
+                        .last_seen_at = FromUnix(r.Int(4)),
+                        .expires_at = FromUnix(r.Int(5)),
+                        .user_agent = r.Text(6),
+                        .address = r.Text(7)};
+  }
+  void Delete(std::string_view token_hash) override {
+    static constexpr Query q{"sessions.delete", "DELETE FROM sessions WHERE token_hash = $1"};
+    Run(writer(), q, {std::string(token_hash)});
+  }
+  int64_t DeleteExpired(Instant now) override {
+    static constexpr Query q{"sessions.delete_expired",
+                             "DELETE FROM sessions WHERE expires_at <= $1"};
+    return Run(writer(), q, {ToUnix(now)}).affected;
+  }
+};
+
+class SqlSignInAttempts final : public app::SignInAttemptRepository, Base {
+ public:
+  using Base::Base;
+  void Insert(std::string_view email, std::string_view address, bool success,
+              Instant at) override {
+    static constexpr Query q{
+        "sign_in_attempts.insert",
+        "INSERT INTO sign_in_attempts (email, address, success, at) VALUES ($1, $2, $3, $4)"};
+    Run(writer(), q, {std::string(email), std::string(address), int64_t{success}, ToUnix(at)});
+  }
+  domain::SignInHistory FailuresSince(std::string_view email, std::string_view address,
+                                      Instant since) override {
+    // Success resets the account's count: only failures after the last success count.
+    static constexpr Query by_email{
+        "sign_in_attempts.failures_by_email",
+        "SELECT COUNT(*) FROM sign_in_attempts WHERE email = $1 AND at >= $2 AND success = $3 "
+        "AND id > COALESCE((SELECT MAX(id) FROM sign_in_attempts WHERE email = $1 AND "
+        "success = $4), 0)"};
+    static constexpr Query by_address{
+        "sign_in_attempts.failures_by_address",
+        "SELECT COUNT(*) FROM sign_in_attempts WHERE address = $1 AND at >= $2 AND "
+        "success = $3"};
+    domain::SignInHistory h;
+    h.account_failures = static_cast<int>(
+        Run(conn(), by_email, {std::string(email), ToUnix(since), int64_t{0}, int64_t{1}})
+            .rows.at(0)
+            .Int(0));
+    h.address_failures = static_cast<int>(
+        Run(conn(), by_address, {std::string(address), ToUnix(since), int64_t{0}})
+            .rows.at(0)
+            .Int(0));
+    return h;
+  }
+};
+
+class SqlLicenses final : public app::LicenseRepository, Base {
+ public:
+  using Base::Base;
+  std::optional<License> FindByUser(UserId user) override {
+    static constexpr Query q{"licenses.by_user",
+                             "SELECT id, user_id, expires_at, auto_renew, auto_renew_off_reason, "
+                             "instances, suspended_at, created_at, updated_at FROM licenses "
+                             "WHERE user_id = $1"};
+    auto res = Run(conn(), q, {user.value});
+    if (res.rows.empty()) return std::nullopt;
+    return ToLicense(res.rows[0]);
+  }
+  LicenseId Insert(const License& l) override {
+    static constexpr Query q{
+        "licenses.insert",
+        "INSERT INTO licenses (user_id, expires_at, auto_renew, auto_renew_off_reason, "
+        "instances, suspended_at, created_at, updated_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
+    auto res = Run(writer(), q,
+                   {l.user_id.value, Opt(l.expires_at), int64_t{l.auto_renew},
+                    std::string(domain::AutoRenewOffReasonName(l.auto_renew_off_reason)),
+                    int64_t{l.instances}, Opt(l.suspended_at), ToUnix(l.created_at),
+                    ToUnix(l.updated_at)});
+    return LicenseId{res.rows.at(0).Int(0)};
+  }
+  void Update(const License& l) override {
+    static constexpr Query q{
+        "licenses.update",
+        "UPDATE licenses SET expires_at = $2, auto_renew = $3, auto_renew_off_reason = $4, "
+        "instances = $5, suspended_at = $6, updated_at = $7 WHERE id = $1"};
+    Run(writer(), q,
+        {l.id.value, Opt(l.expires_at), int64_t{l.auto_renew},
+         std::string(domain::AutoRenewOffReasonName(l.auto_renew_off_reason)),
+         int64_t{l.instances}, Opt(l.suspended_at), ToUnix(l.updated_at)});
+  }
+};
+
+class SqlPaymentMethods final : public app::PaymentMethodRepository, Base {
+ public:
+  using Base::Base;
+  int64_t Insert(const app::PaymentMethod& m) override {
+    static constexpr Query q{
+        "payment_methods.insert",
+        "INSERT INTO payment_methods (user_id, provider, provider_ref, brand, last4, "
+        "exp_month, exp_year, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+        "RETURNING id"};
+    return Run(writer(), q,
+               {m.user_id.value, m.provider, m.provider_ref, m.brand, m.last4,
+                int64_t{m.exp_month}, int64_t{m.exp_year}, ToUnix(m.created_at)})
+        .rows.at(0)
+        .Int(0);
+  }
+  std::optional<app::PaymentMethod> FindDefault(UserId user) override {
+    // The most recently saved method is the one charged.
+    static constexpr Query q{"payment_methods.default",
+                             "SELECT id, user_id, provider, provider_ref, brand, last4, "
+                             "exp_month, exp_year, created_at FROM payment_methods "
+                             "WHERE user_id = $1 ORDER BY id DESC LIMIT 1"};
+    auto res = Run(conn(), q, {user.value});
+    if (res.rows.empty()) return std::nullopt;
+    const Row& r = res.rows[0];
+    return app::PaymentMethod{.id = r.Int(0),
+                              .user_id = UserId{r.Int(1)},
+                              .provider = r.Text(2),
+                              .provider_ref = r.Text(3),
+                              .brand = r.Text(4),
+                              .last4 = r.Text(5),
+                              .exp_month = static_cast<int>(r.Int(6)),
+                              .exp_year = static_cast<int>(r.Int(7)),
+                              .created_at = FromUnix(r.Int(8))};
+  }
+};
+
+app::AuditEntry ToAudit(const Row& r) {
+  return app::AuditEntry{.id = r.Int(0),
+                         .at = FromUnix(r.Int(1)),
+                         .actor = r.Text(2),
+                         .action = r.Text(3),
+                         .subject = r.Text(4),
+                         .before = r.Text(5),
+                         .after = r.Text(6),
+                         .request_id = r.Text(7)};
+}
+
+class SqlAuditLog final : public app::AuditLog, Base {
+ public:
+  using Base::Base;
+  std::vector<app::AuditEntry> ForSubject(std::string_view subject, int limit) override {
+    static constexpr Query q{"audit.for_subject",
+                             "SELECT id, at, actor, action, subject, before_json, after_json, "
+                             "request_id FROM audit_log WHERE subject = $1 "
+                             "ORDER BY id DESC LIMIT $2"};
+    std::vector<app::AuditEntry> out;
+    for (const Row& r : Run(conn(), q, {std::string(subject), int64_t{limit}}).rows)
+      out.push_back(ToAudit(r));
+    return out;
+  }
+  std::vector<app::AuditEntry> Recent(int limit) override {
+    static constexpr Query q{"audit.recent",
+                             "SELECT id, at, actor, action, subject, before_json, after_json, "
+                             "request_id FROM audit_log ORDER BY id DESC LIMIT $1"};
+    std::vector<app::AuditEntry> out;
+    for (const Row& r : Run(conn(), q, {int64_t{limit}}).rows) out.push_back(ToAudit(r));
+    return out;
+  }
+};
+
+class SqlUnitOfWork final : public app::UnitOfWork {
+ public:
+  SqlUnitOfWork(ConnectionPool::Lease lease, const Clock& clock, std::optional<app::Actor> actor)
+      : lease_(std::move(lease)), clock_(clock), actor_(std::move(actor)) {
+    // Reads run without BEGIN: one round trip per statement (ENGINEERING.md: libpqxx note).
+    if (actor_) lease_->Begin(/*write=*/true);
+  }
+  ~SqlUnitOfWork() override {
+    if (actor_ && !committed_) {
+      try {
+        lease_->Rollback();
+      } catch (...) {  // the connection is dropped by the pool if it stays unusable
+      }
+    }
+  }
+
+  app::UserRepository& users() override { return users_; }
+  app::SessionRepository& sessions() override { return sessions_; }
+  app::SignInAttemptRepository& sign_in_attempts() override { return attempts_; }
+  app::LicenseRepository& licenses() override { return licenses_; }
+  app::PaymentMethodRepository& payment_methods() override { return payment_methods_; }
+  app::AuditLog& audit_log() override { return audit_; }
+
+  void Audit(std::string_view action, std::string_view subject, const nlohmann::json& before,
+             const nlohmann::json& after) override {
+    static constexpr Query q{
+        "audit.insert",
+        "INSERT INTO audit_log (at, actor, action, subject, before_json, after_json, "
+        "request_id) VALUES ($1, $2, $3, $4, $5, $6, $7)"};
+    Run(Writer(), q,
+        {ToUnix(clock_.Now()), actor_->label, std::string(action), std::string(subject),
+         before.dump(), after.dump(), actor_->request_id});
+    audited_ = true;
+  }
+
+  void Enqueue(std::string_view kind, const nlohmann::json& payload) override {
+    static constexpr Query q{
+        "outbox.insert",
+        "INSERT INTO outbox (kind, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $3)"};
+    Run(Writer(), q, {std::string(kind), payload.dump(), ToUnix(clock_.Now())});
+  }
+
+  void Commit() override {
+    if (!actor_) throw std::logic_error("Commit() on a read-only unit of work");
+    // Habit 3: a state change without an audit row is a bug, caught here for every use case.
+    if (written_ && !audited_) throw std::logic_error("unit of work wrote without an audit row");
+    lease_->Commit();
+    committed_ = true;
+  }
+
+  Connection& Conn() { return *lease_; }
+  Connection& Writer() {
+    if (!actor_) throw std::logic_error("write through a read-only unit of work");
+    written_ = true;
+    return *lease_;
+  }
+
+ private:
+  ConnectionPool::Lease lease_;
+  const Clock& clock_;
+  std::optional<app::Actor> actor_;
+  bool written_ = false;
+  bool audited_ = false;
+  bool committed_ = false;
+  SqlUsers users_{*this};
+  SqlSessions sessions_{*this};
+  SqlSignInAttempts attempts_{*this};
+  SqlLicenses licenses_{*this};
+  SqlPaymentMethods payment_methods_{*this};
+  SqlAuditLog audit_{*this};
+};
+
+Connection& Base::conn() { return uow_.Conn(); }
+Connection& Base::writer() { return uow_.Writer(); }
+
+int VersionOf(std::string_view file_name) {
+  // "0007_name.sql" -> 7
+  int v = 0;
+  std::from_chars(file_name.data(), file_name.data() + file_name.size(), v);
+  return v;
+}
+
+}  // namespace
+
+SqlStore::SqlStore(ConnectionPool::Factory factory, Dialect dialect, const Clock& clock)
+    : pool_(std::move(factory)), dialect_(dialect), clock_(clock) {}
+
+std::unique_ptr<app::UnitOfWork> SqlStore::Begin(const app::Actor& actor) {
+  return std::make_unique<SqlUnitOfWork>(pool_.Acquire(), clock_, actor);
+}
+
+std::unique_ptr<app::UnitOfWork> SqlStore::Read() {
+  return std::make_unique<SqlUnitOfWork>(pool_.Acquire(), clock_, std::nullopt);
+}
+
+bool SqlStore::Ping() {
+  try {
+    static constexpr Query q{"ping", "SELECT 1"};
+    auto lease = pool_.Acquire();
+    return Run(*lease, q).rows.at(0).Int(0) == 1;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+MigrationReport SqlStore::Migrate() {
+  const std::string_view folder = dialect_ == Dialect::kSqlite ? "sqlite/" : "postgres/";
+  std::map<int, const embedded::File*> files;
+  for (const auto& f : embedded::Migrations())
+    if (f.path.starts_with(folder)) files[VersionOf(f.path.substr(folder.size()))] = &f;
+
+  auto conn = pool_.Acquire();
+  conn->ExecScript(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+      "name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+  static constexpr Query applied_q{"migrations.applied",
+                                   "SELECT COUNT(*) FROM schema_migrations WHERE version = $1"};
+  static constexpr Query record_q{
+      "migrations.record",
+      "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)"};
+  static constexpr Query lock_q{"migrations.lock", "SELECT pg_advisory_xact_lock(7340032)"};
+  MigrationReport report;
+  for (const auto& [version, file] : files) {
+    conn->Begin(/*write=*/true);
+    try {
+      // Several servers may start at once on one PostgreSQL: one migrates, the others wait.
+      if (dialect_ == Dialect::kPostgres) Run(*conn, lock_q);
+      if (Run(*conn, applied_q, {int64_t{version}}).rows.at(0).Int(0) == 0) {
+        conn->ExecScript(file->bytes);
+        Run(*conn, record_q,
+            {int64_t{version}, std::string(file->path.substr(folder.size())),
+             ToUnix(clock_.Now())});
+        ++report.applied;
+      }
+      conn->Commit();
+    } catch (...) {
+      conn->Rollback();
+      throw;
+    }
+    report.current_version = version;
+  }
+  return report;
+}
+
+std::unique_ptr<SqlStore> OpenStore(const std::string& url, const Clock& clock) {
+  if (url.starts_with("sqlite://")) {
+    std::string path = url.substr(std::string_view("sqlite://").size());
+    if (path.empty()) throw std::invalid_argument("sqlite:// URL without a path");
+    return std::make_unique<SqlStore>([path] { return OpenSqlite(path); }, Dialect::kSqlite,
+                                      clock);
+  }
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    return std::make_unique<SqlStore>([url] { return OpenPostgres(url); }, Dialect::kPostgres,
+                                      clock);
+  }
+  throw std::invalid_argument(
+      "database URL must start with sqlite:// or postgresql:// (got something else)");
+}
+
+}  // namespace tenure::storage

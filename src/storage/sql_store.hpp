@@ -1,0 +1,39 @@
+#pragma once
+// The Store over SQL: repositories written once against Connection, for both engines.
+#include <memory>
+#include <string>
+
+#include "app/store.hpp"
+#include "core/clock.hpp"
+#include "storage/connection.hpp"
+
+namespace tenure::storage {
+
+struct MigrationReport {
+  int applied = 0;         // migrations applied by this call
+  int current_version = 0; // the schema version afterwards
+};
+
+class SqlStore final : public app::Store {
+ public:
+  SqlStore(ConnectionPool::Factory factory, Dialect dialect, const Clock& clock);
+
+  std::unique_ptr<app::UnitOfWork> Begin(const app::Actor& actor) override;
+  std::unique_ptr<app::UnitOfWork> Read() override;
+  bool Ping() override;
+
+  // Applies the embedded migrations of this dialect that the database lacks, each in its
+  // own transaction; safe to run from several processes at once.
+  MigrationReport Migrate();
+  Dialect dialect() const { return dialect_; }
+
+ private:
+  ConnectionPool pool_;
+  Dialect dialect_;
+  const Clock& clock_;
+};
+
+// "sqlite:///abs/path.db", "sqlite://relative.db" or "postgresql://user:pass@host/db".
+std::unique_ptr<SqlStore> OpenStore(const std::string& url, const Clock& clock);
+
+}  // namespace tenure::storage

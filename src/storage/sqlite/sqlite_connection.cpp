@@ -1,0 +1,117 @@
+#include "storage/sqlite/sqlite_connection.hpp"
+
+#include <sqlite3.h>
+
+#include <unordered_map>
+
+namespace tenure::storage {
+namespace {
+
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(const std::string& path) {
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      throw std::runtime_error("cannot open SQLite database " + path + ": " + msg);
+    }
+    sqlite3_busy_timeout(db_, 5000);
+    sqlite3_extended_result_codes(db_, 1);
+    ExecScript(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  }
+  ~SqliteConnection() override {
+    for (auto& [name, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close(db_);
+  }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  void ExecScript(std::string_view sql) override {
+    char* err = nullptr;
+    const std::string text(sql);
+    if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      throw std::runtime_error("SQLite: " + msg);
+    }
+  }
+
+  QueryResult Run(const Query& query, std::span<const Value> params) override {
+    sqlite3_stmt* stmt = Prepare(query);
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      const Value& v = params[i];
+      if (auto n = std::get_if<int64_t>(&v)) {
+        sqlite3_bind_int64(stmt, index, *n);
+      } else if (auto s = std::get_if<std::string>(&v)) {
+        sqlite3_bind_text(stmt, index, s->data(), static_cast<int>(s->size()), SQLITE_STATIC);
+      } else {
+        sqlite3_bind_null(stmt, index);
+      }
+    }
+    QueryResult result;
+    for (;;) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        const std::string msg = sqlite3_errmsg(db_);
+        sqlite3_reset(stmt);
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+          throw UniqueViolation(msg);
+        throw std::runtime_error("SQLite (" + std::string(query.name) + "): " + msg);
+      }
+      Row row;
+      const int n = sqlite3_column_count(stmt);
+      row.values.reserve(n);
+      for (int c = 0; c < n; ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_NULL: row.values.emplace_back(nullptr); break;
+          case SQLITE_INTEGER: row.values.emplace_back(int64_t{sqlite3_column_int64(stmt, c)}); break;
+          default: {
+            auto text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+            row.values.emplace_back(std::string(text, sqlite3_column_bytes(stmt, c)));
+          }
+        }
+      }
+      result.rows.push_back(std::move(row));
+    }
+    result.affected = sqlite3_changes(db_);
+    sqlite3_reset(stmt);
+    return result;
+  }
+
+  void Begin(bool write) override { ExecScript(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  void Commit() override { ExecScript("COMMIT"); }
+  void Rollback() override {
+    if (!sqlite3_get_autocommit(db_)) ExecScript("ROLLBACK");
+  }
+  bool Healthy() const override { return sqlite3_get_autocommit(db_) != 0; }
+
+ private:
+  sqlite3_stmt* Prepare(const Query& query) {
+    auto it = statements_.find(query.name);
+    if (it != statements_.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, query.sql.data(), static_cast<int>(query.sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
+      throw std::runtime_error("SQLite prepare (" + std::string(query.name) +
+                               "): " + sqlite3_errmsg(db_));
+    statements_.emplace(query.name, stmt);
+    return stmt;
+  }
+
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string_view, sqlite3_stmt*> statements_;
+};
+
+}  // namespace
+
+std::unique_ptr<Connection> OpenSqlite(const std::string& path) {
+  return std::make_unique<SqliteConnection>(path);
+}
+
+}  // namespace tenure::storage
