@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <unordered_map>
+#include <vector>
 
 namespace tenure::storage {
 namespace {
@@ -22,7 +23,7 @@ class SqliteConnection final : public Connection {
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
   }
   ~SqliteConnection() override {
-    for (auto& [name, stmt] : statements_) sqlite3_finalize(stmt);
+    for (auto& [name, prepared] : statements_) sqlite3_finalize(prepared.stmt);
     sqlite3_close(db_);
   }
 
@@ -39,11 +40,13 @@ class SqliteConnection final : public Connection {
   }
 
   QueryResult Run(const Query& query, std::span<const Value> params) override {
-    sqlite3_stmt* stmt = Prepare(query);
+    const Prepared& prepared = Prepare(query);
+    sqlite3_stmt* stmt = prepared.stmt;
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
-    for (size_t i = 0; i < params.size(); ++i) {
-      const int index = static_cast<int>(i) + 1;
+    for (size_t i = 0; i < params.size() && i < prepared.index_of.size(); ++i) {
+      const int index = prepared.index_of[i];
+      if (index == 0) continue;  // $i is not used by this statement
       const Value& v = params[i];
       if (auto n = std::get_if<int64_t>(&v)) {
         sqlite3_bind_int64(stmt, index, *n);
@@ -92,7 +95,14 @@ class SqliteConnection final : public Connection {
   bool Healthy() const override { return sqlite3_get_autocommit(db_) != 0; }
 
  private:
-  sqlite3_stmt* Prepare(const Query& query) {
+  // SQLite reads "$1" as a parameter *name* and numbers names in order of appearance, so
+  // "SET a = $2 WHERE id = $1" binds $2 first. index_of[i] is where $(i+1) really is.
+  struct Prepared {
+    sqlite3_stmt* stmt;
+    std::vector<int> index_of;
+  };
+
+  const Prepared& Prepare(const Query& query) {
     auto it = statements_.find(query.name);
     if (it != statements_.end()) return it->second;
     sqlite3_stmt* stmt = nullptr;
@@ -100,12 +110,15 @@ class SqliteConnection final : public Connection {
                            SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
       throw std::runtime_error("SQLite prepare (" + std::string(query.name) +
                                "): " + sqlite3_errmsg(db_));
-    statements_.emplace(query.name, stmt);
-    return stmt;
+    Prepared prepared{stmt, {}};
+    const int count = sqlite3_bind_parameter_count(stmt);
+    for (int n = 1; n <= count; ++n)
+      prepared.index_of.push_back(sqlite3_bind_parameter_index(stmt, ("$" + std::to_string(n)).c_str()));
+    return statements_.emplace(query.name, prepared).first->second;
   }
 
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string_view, sqlite3_stmt*> statements_;
+  std::unordered_map<std::string_view, Prepared> statements_;
 };
 
 }  // namespace

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# HTTP throughput of `tenure serve` on SQLite with demo data: wrk against /healthz (no
+# session, one database ping) and /home (signed in as demo@example.com: session lookup,
+# license overview, template render). Loopback only; the server runs in a temp dir and is
+# stopped (SIGTERM) however this script ends.
+#
+# Usage: bench/http.sh            (env: TENURE_BINARY, BENCH_DURATION=10s, BENCH_CONNECTIONS=64,
+#                                  BENCH_THREADS=1, BENCH_HTTP_THREADS=<server default>)
+# Results are recorded in BENCHMARKS.md ("HTTP (issue 2)").
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+binary="${TENURE_BINARY:-$repo/build/tenure}"
+duration="${BENCH_DURATION:-10s}"
+connections="${BENCH_CONNECTIONS:-64}"
+threads="${BENCH_THREADS:-1}"
+http_threads="${BENCH_HTTP_THREADS:-}"
+demo_password='bench-demo-password'
+
+# The server rejects unknown TENURE_* variables (TENURE_BINARY included): start it with only
+# the ones set below.
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^TENURE_' || true)
+
+for tool in curl wrk; do
+  command -v "$tool" >/dev/null || { echo "bench/http.sh: $tool is not installed" >&2; exit 2; }
+done
+[[ -x "$binary" ]] || { echo "bench/http.sh: no server binary at $binary (build: ninja -C build tenure)" >&2; exit 2; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/tenure-bench.XXXXXX")"
+server_pid=""
+
+cleanup() {
+  local status=$?
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$server_pid" 2>/dev/null; then
+      echo "bench/http.sh: server ignored SIGTERM for 10 s; killing it" >&2
+      kill -KILL "$server_pid" 2>/dev/null || true
+    fi
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [[ $status -ne 0 && -s "$work/server.log" ]]; then
+    echo "--- server output (last 40 lines) ---" >&2
+    tail -n 40 "$work/server.log" >&2
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+  # Bind port 0 and report what the kernel chose (released at once; a race is harmless here:
+  # the server then fails to bind and the wait below reports it).
+  if command -v python3 >/dev/null; then
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  else
+    node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+  fi
+}
+
+port="$(free_port)"
+url="http://127.0.0.1:$port"
+export TENURE_DATABASE="sqlite://$work/tenure.db"
+export TENURE_LISTEN="127.0.0.1:$port"
+export TENURE_PUBLIC_URL="$url"
+export TENURE_ACCESS_LOG=off
+[[ -n "$http_threads" ]] && export TENURE_HTTP_THREADS="$http_threads"
+
+TENURE_DEMO_PASSWORD="$demo_password" "$binary" demo >"$work/demo.log" 2>&1 \
+  || { cat "$work/demo.log" >&2; echo "bench/http.sh: tenure demo failed" >&2; exit 1; }
+
+"$binary" serve >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 150); do
+  grep -q 'tenure: listening on ' "$work/server.log" && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "bench/http.sh: server exited during start-up" >&2; exit 1; }
+  sleep 0.1
+done
+grep -q 'tenure: listening on ' "$work/server.log" \
+  || { echo "bench/http.sh: server did not start listening within 15 s" >&2; exit 1; }
+
+# Sign in as the demo customer like a browser does: the sign-in form sets the tenure_csrf
+# cookie and carries the same token in a hidden field (double submit).
+jar="$work/cookies.txt"
+curl -sS --fail -c "$jar" -b "$jar" -o "$work/sign-in.html" "$url/sign-in"
+csrf="$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$work/sign-in.html" | head -n1)"
+[[ -n "$csrf" ]] || { echo "bench/http.sh: no csrf field on /sign-in" >&2; exit 1; }
+sign_in_status="$(curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{http_code} %{redirect_url}' \
+  --data-urlencode "csrf=$csrf" --data-urlencode "email=demo@example.com" \
+  --data-urlencode "password=$demo_password" --data-urlencode "next=/home" "$url/sign-in")"
+case "$sign_in_status" in
+  30[123]\ */home) ;;
+  *) echo "bench/http.sh: sign-in failed: $sign_in_status" >&2; exit 1 ;;
+esac
+session="$(awk '$6 == "tenure_session" { print $7 }' "$jar" | tail -n1)"
+[[ -n "$session" ]] || { echo "bench/http.sh: no tenure_session cookie after sign-in" >&2; exit 1; }
+cookie="Cookie: tenure_session=$session"
+
+# What one /home answer looks like, to check below that wrk measured that page (wrk counts a
+# 3xx redirect to /sign-in as a success).
+home_status="$(curl -sS -H "$cookie" -o "$work/home.html" -w '%{http_code}' "$url/home")"
+[[ "$home_status" == 200 ]] && grep -q '<h1>Home</h1>' "$work/home.html" \
+  || { echo "bench/http.sh: GET /home with the session answered $home_status, not the Home page" >&2; exit 1; }
+home_bytes="$(curl -sS -H "$cookie" -D - -o /dev/null "$url/home" | wc -c)"
+home_bytes=$((home_bytes + $(wc -c <"$work/home.html")))
+
+to_ms() {  # wrk latency (e.g. 812.00us, 1.23ms, 1.01s) -> milliseconds
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+    printf "%.2f", n }'
+}
+
+declare -A rps p50 p99 bytes_per_req
+run_wrk() {  # name path [wrk args...]
+  local name="$1" path="$2"; shift 2
+  local out="$work/wrk-$name.txt"
+  local cmd=(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$@" "$url$path")
+  echo "\$ ${cmd[*]}" | sed "s/tenure_session=[^ \"]*/tenure_session=<session>/"
+  "${cmd[@]}" | tee "$out"
+  echo
+  if grep -q 'Non-2xx or 3xx responses' "$out" || grep -q 'Socket errors' "$out"; then
+    echo "bench/http.sh: wrk saw errors on $path" >&2; exit 1
+  fi
+  rps[$name]="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
+  p50[$name]="$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")"
+  p99[$name]="$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")"
+  local requests amount
+  requests="$(awk '/requests in/ { print $1 }' "$out")"
+  amount="$(awk '/requests in/ { print $5 }' "$out")"
+  bytes_per_req[$name]="$(awk -v r="$amount" -v n="$requests" 'BEGIN {
+    v = r + 0; u = r; sub(/^[0-9.]+/, "", u)
+    if (u == "KB") v *= 1024; else if (u == "MB") v *= 1048576; else if (u == "GB") v *= 1073741824
+    printf "%.0f", v / n }')"
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(free -h | awk '/^Mem:/ { print $2 }') RAM"
+echo "server:  $binary (SQLite, demo data, access log off${http_threads:+, $http_threads HTTP threads}); wrk and the server share the machine's cores"
+echo
+
+run_wrk healthz /healthz
+run_wrk home /home -H "$cookie"
+
+# wrk's bytes per request must match the Home page, not a short redirect to /sign-in.
+if (( bytes_per_req[home] < home_bytes * 9 / 10 )); then
+  echo "bench/http.sh: /home averaged ${bytes_per_req[home]} bytes per answer, the page is $home_bytes: the session did not hold" >&2
+  exit 1
+fi
+after_status="$(curl -sS -H "$cookie" -o /dev/null -w '%{http_code}' "$url/home")"
+[[ "$after_status" == 200 ]] || { echo "bench/http.sh: the session ended during the run ($after_status)" >&2; exit 1; }
+
+ratio="$(awk -v h="${rps[home]}" -v z="${rps[healthz]}" 'BEGIN { printf "%.2f", h / z }')"
+echo "| path | req/s | p50 (ms) | p99 (ms) | bytes/answer |"
+echo "| --- | ---: | ---: | ---: | ---: |"
+for name in healthz home; do
+  echo "| /$name | ${rps[$name]} | ${p50[$name]} | ${p99[$name]} | ${bytes_per_req[$name]} |"
+done
+echo
+echo "home/healthz throughput ratio: $ratio"

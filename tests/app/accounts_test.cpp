@@ -1,0 +1,188 @@
+#include "app/accounts.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/secure_random.hpp"
+#include "domain/terms.hpp"
+#include "storage/sql_store.hpp"
+#include "support/temp_dir.hpp"
+
+namespace tenure::app {
+namespace {
+
+using namespace std::chrono;
+
+class AccountsTest : public ::testing::Test {
+ protected:
+  AccountsTest()
+      : clock_(sys_days(2026y / November / 27) + hours(9)),
+        store_(storage::OpenStore("sqlite://" + dir_.File("t.db"), clock_)),
+        hasher_(PasswordHasher::Minimum()),
+        accounts_(*store_, clock_, hasher_) {
+    store_->Migrate();
+  }
+
+  NewSession MustSignUp(const std::string& email, const std::string& password = "long enough pw") {
+    auto s = accounts_.SignUp({.email = email, .password = password, .accepted_terms = true}, client_);
+    EXPECT_TRUE(s) << (s ? "" : s.error().message);
+    return *s;
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<storage::SqlStore> store_;
+  PasswordHasher hasher_;
+  AccountService accounts_;
+  ClientInfo client_{.address = "192.0.2.10", .user_agent = "test", .request_id = "req-1"};
+};
+
+TEST_F(AccountsTest, SignUpCreatesAccountLicenseSessionAndAuditRows) {
+  NewSession s = MustSignUp("  New@Example.com ");
+  EXPECT_EQ(s.user.email, "new@example.com");
+  EXPECT_EQ(s.user.role, domain::Role::kCustomer);
+
+  auto read = store_->Read();
+  auto user = read->users().FindByEmail("new@example.com");
+  ASSERT_TRUE(user);
+  EXPECT_EQ(user->terms_version, domain::kTermsVersion);
+  EXPECT_EQ(user->terms_accepted_at, clock_.Now());
+  EXPECT_NE(user->password_hash.find("$argon2id$"), std::string::npos);
+
+  auto license = read->licenses().FindByUser(user->id);
+  ASSERT_TRUE(license);
+  EXPECT_FALSE(license->expires_at.has_value());
+  EXPECT_FALSE(license->auto_renew);
+  EXPECT_EQ(license->instances, 1);
+
+  auto audit = read->audit_log().ForSubject("user:" + std::to_string(user->id.value), 10);
+  ASSERT_GE(audit.size(), 2u);
+  EXPECT_EQ(audit.back().action, "user.sign_up");
+  EXPECT_EQ(audit.back().actor, "anonymous");
+  EXPECT_EQ(audit.back().request_id, "req-1");
+  EXPECT_EQ(audit.back().before, "null");
+  EXPECT_EQ(audit.back().after.find("argon2"), std::string::npos) << "no hash in the audit log";
+
+  auto current = accounts_.Authenticate(s.token);
+  ASSERT_TRUE(current);
+  EXPECT_EQ(current->user.id, user->id);
+  EXPECT_EQ(current->session.csrf_token, s.csrf_token);
+  EXPECT_NE(current->session.token_hash, s.token) << "tokens are stored hashed";
+}
+
+TEST_F(AccountsTest, SignUpRefusesBadInputWithTheFieldAtFault) {
+  struct Case {
+    SignUpForm form;
+    ErrorCode code;
+    const char* field;
+  };
+  MustSignUp("taken@example.com");
+  for (const Case& c : {
+           Case{{"not-an-email", "long enough pw", true}, ErrorCode::kInvalidInput, "email"},
+           Case{{"a@example.com", "short", true}, ErrorCode::kInvalidInput, "password"},
+           Case{{"a@example.com", "long enough pw", false}, ErrorCode::kInvalidInput, "terms"},
+           Case{{"TAKEN@example.com", "long enough pw", true}, ErrorCode::kConflict, "email"},
+       }) {
+    auto r = accounts_.SignUp(c.form, client_);
+    ASSERT_FALSE(r) << c.form.email;
+    EXPECT_EQ(r.error().code, c.code);
+    EXPECT_EQ(r.error().field, c.field);
+    EXPECT_FALSE(r.error().message.empty());
+  }
+  EXPECT_EQ(store_->Read()->users().Count(), 1);
+}
+
+TEST_F(AccountsTest, SignInRotatesTheSession) {
+  NewSession first = MustSignUp("rotate@example.com");
+  auto second = accounts_.SignIn("rotate@example.com", "long enough pw", client_, first.token);
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_NE(second->token, first.token);
+  EXPECT_NE(second->csrf_token, first.csrf_token);
+  EXPECT_FALSE(accounts_.Authenticate(first.token)) << "the old session must die at sign-in";
+  EXPECT_TRUE(accounts_.Authenticate(second->token));
+}
+
+TEST_F(AccountsTest, WrongPasswordAndUnknownAccountLookTheSame) {
+  MustSignUp("known@example.com");
+  auto wrong = accounts_.SignIn("known@example.com", "wrong password!", client_);
+  auto unknown = accounts_.SignIn("nobody@example.com", "wrong password!", client_);
+  ASSERT_FALSE(wrong);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(wrong.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(wrong.error().message, unknown.error().message);
+  auto audit = store_->Read()->audit_log().Recent(1);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].action, "user.sign_in_failed");
+}
+
+TEST_F(AccountsTest, RateLimitsPerAccountThenForgetsAfterTheWindow) {
+  MustSignUp("victim@example.com");
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(accounts_.SignIn("victim@example.com", "guess number " + std::to_string(i), client_)
+                  .error()
+                  .code,
+              ErrorCode::kUnauthenticated);
+  // Even the right password is refused while the account is locked.
+  auto locked = accounts_.SignIn("victim@example.com", "long enough pw", client_);
+  ASSERT_FALSE(locked);
+  EXPECT_EQ(locked.error().code, ErrorCode::kRateLimited);
+  // Another address is locked out of this account too: the limit is per account.
+  ClientInfo other = client_;
+  other.address = "198.51.100.7";
+  EXPECT_EQ(accounts_.SignIn("victim@example.com", "long enough pw", other).error().code,
+            ErrorCode::kRateLimited);
+
+  clock_.Advance(minutes(16));
+  EXPECT_TRUE(accounts_.SignIn("victim@example.com", "long enough pw", client_));
+}
+
+TEST_F(AccountsTest, RateLimitsPerAddressAcrossAccounts) {
+  MustSignUp("someone@example.com");
+  for (int i = 0; i < 20; ++i)
+    accounts_.SignIn("spray" + std::to_string(i) + "@example.com", "wrong password!", client_);
+  auto r = accounts_.SignIn("someone@example.com", "long enough pw", client_);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kRateLimited);
+  ClientInfo other = client_;
+  other.address = "198.51.100.7";
+  EXPECT_TRUE(accounts_.SignIn("someone@example.com", "long enough pw", other));
+}
+
+TEST_F(AccountsTest, SuccessResetsTheAccountCount) {
+  MustSignUp("forgetful@example.com");
+  for (int i = 0; i < 4; ++i) accounts_.SignIn("forgetful@example.com", "wrong password!", client_);
+  ASSERT_TRUE(accounts_.SignIn("forgetful@example.com", "long enough pw", client_));
+  for (int i = 0; i < 4; ++i) accounts_.SignIn("forgetful@example.com", "wrong password!", client_);
+  EXPECT_TRUE(accounts_.SignIn("forgetful@example.com", "long enough pw", client_));
+}
+
+TEST_F(AccountsTest, SessionsExpire) {
+  NewSession s = MustSignUp("expiry@example.com");
+  clock_.Advance(AccountService::kSessionLifetime - seconds(1));
+  EXPECT_TRUE(accounts_.Authenticate(s.token));
+  clock_.Advance(seconds(1));
+  EXPECT_FALSE(accounts_.Authenticate(s.token));
+}
+
+TEST_F(AccountsTest, SignOutEndsOnlyThatSession) {
+  NewSession a = MustSignUp("two-devices@example.com");
+  auto b = accounts_.SignIn("two-devices@example.com", "long enough pw", client_);
+  ASSERT_TRUE(b);
+  accounts_.SignOut(a.token, client_);
+  EXPECT_FALSE(accounts_.Authenticate(a.token));
+  EXPECT_TRUE(accounts_.Authenticate(b->token));
+  EXPECT_FALSE(accounts_.Authenticate("")) << "an empty cookie is nobody";
+  EXPECT_FALSE(accounts_.Authenticate(RandomToken()));
+}
+
+TEST_F(AccountsTest, AddStaffPrintsAUsablePassword) {
+  auto staff = accounts_.AddStaff("Agent@Example.com", domain::Role::kSupport);
+  ASSERT_TRUE(staff) << staff.error().message;
+  EXPECT_GE(staff->password.size(), 16u);
+  EXPECT_TRUE(accounts_.SignIn("agent@example.com", staff->password, client_));
+  EXPECT_FALSE(accounts_.AddStaff("x@example.com", domain::Role::kCustomer));
+  EXPECT_EQ(accounts_.AddStaff("agent@example.com", domain::Role::kAdmin).error().code,
+            ErrorCode::kConflict);
+}
+
+}  // namespace
+}  // namespace tenure::app

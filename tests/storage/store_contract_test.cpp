@@ -1,0 +1,335 @@
+// The storage contract (ENGINEERING.md habit 6): one suite, every backend. Each test runs
+// on SQLite and on PostgreSQL (TENURE_TEST_POSTGRES_URL, made by scripts/pg-test-db).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <thread>
+
+#include "storage/postgres/postgres_connection.hpp"
+#include "storage/sql_store.hpp"
+#include "storage/sqlite/sqlite_connection.hpp"
+#include "support/temp_dir.hpp"
+
+namespace tenure::storage {
+namespace {
+
+using namespace std::chrono;
+using app::Actor;
+
+const Instant kNow = sys_days(2026y / November / 27) + hours(12);
+
+domain::User NewUser(std::string email, domain::Role role = domain::Role::kCustomer) {
+  return domain::User{.email = std::move(email),
+                      .password_hash = "$argon2id$v=19$m=65536,t=2,p=1$fake",
+                      .role = role,
+                      .terms_version = "2026-11-01",
+                      .terms_accepted_at = kNow - hours(1),
+                      .created_at = kNow - hours(1)};
+}
+
+class StoreContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      url_ = "sqlite://" + dir_.File("contract.db");
+    } else {
+      const char* pg = std::getenv("TENURE_TEST_POSTGRES_URL");
+      ASSERT_TRUE(pg && *pg) << "PostgreSQL contract tests need TENURE_TEST_POSTGRES_URL "
+                                "(scripts/pg-test-db prints one)";
+      url_ = pg;
+    }
+    store_ = OpenStore(url_, clock_);
+    store_->Migrate();
+    if (GetParam() == "postgres") {
+      // A clean slate per test in the throwaway database.
+      OpenPostgres(url_)->ExecScript(
+          "TRUNCATE users, sessions, sign_in_attempts, licenses, payment_methods, audit_log, "
+          "outbox RESTART IDENTITY CASCADE");
+    }
+  }
+
+  UserId InsertUser(const std::string& email) {
+    auto uow = store_->Begin(Actor::Cli());
+    auto id = uow->users().Insert(NewUser(email));
+    EXPECT_TRUE(id);
+    uow->Audit("test.user", "user", nullptr, email);
+    uow->Commit();
+    return *id;
+  }
+
+  // Counts rows straight from the database, bypassing the repositories under test.
+  int64_t CountRows(std::string_view table) {
+    auto conn = GetParam() == "sqlite" ? OpenSqlite(url_.substr(9)) : OpenPostgres(url_);
+    static constexpr Query kOutbox{"count.outbox", "SELECT COUNT(*) FROM outbox"};
+    static constexpr Query kAudit{"count.audit", "SELECT COUNT(*) FROM audit_log"};
+    static constexpr Query kUsers{"count.users", "SELECT COUNT(*) FROM users"};
+    const Query& q = table == "outbox" ? kOutbox : table == "audit_log" ? kAudit : kUsers;
+    return conn->Run(q, {}).rows.at(0).Int(0);
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{kNow};
+  std::string url_;
+  std::unique_ptr<SqlStore> store_;
+};
+
+TEST_P(StoreContract, MigrateIsIdempotent) {
+  auto again = store_->Migrate();
+  EXPECT_EQ(again.applied, 0);
+  EXPECT_GE(again.current_version, 1);
+  EXPECT_TRUE(store_->Ping());
+}
+
+TEST_P(StoreContract, UsersRoundTripAndEmailsAreUnique) {
+  const UserId id = InsertUser("a@example.com");
+  auto read = store_->Read();
+  auto user = read->users().Find(id);
+  ASSERT_TRUE(user);
+  EXPECT_EQ(user->email, "a@example.com");
+  EXPECT_EQ(user->role, domain::Role::kCustomer);
+  EXPECT_EQ(user->terms_version, "2026-11-01");
+  EXPECT_EQ(user->terms_accepted_at, kNow - hours(1));
+  EXPECT_EQ(read->users().FindByEmail("a@example.com")->id, id);
+  EXPECT_FALSE(read->users().FindByEmail("b@example.com"));
+  EXPECT_FALSE(read->users().Find(UserId{id.value + 100}));
+
+  auto uow = store_->Begin(Actor::Cli());
+  auto dup = uow->users().Insert(NewUser("a@example.com"));
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, ErrorCode::kConflict);
+}
+
+TEST_P(StoreContract, UsersListInIdOrderWithPaging) {
+  for (int i = 0; i < 5; ++i) InsertUser("u" + std::to_string(i) + "@example.com");
+  auto read = store_->Read();
+  EXPECT_EQ(read->users().Count(), 5);
+  auto page = read->users().List(2, 2);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].email, "u2@example.com");
+  EXPECT_EQ(page[1].email, "u3@example.com");
+}
+
+TEST_P(StoreContract, PasswordHashUpdates) {
+  const UserId id = InsertUser("p@example.com");
+  auto uow = store_->Begin(Actor::Cli());
+  uow->users().UpdatePasswordHash(id, "$argon2id$new");
+  uow->Audit("user.password", "user", nullptr, nullptr);
+  uow->Commit();
+  EXPECT_EQ(store_->Read()->users().Find(id)->password_hash, "$argon2id$new");
+}
+
+TEST_P(StoreContract, UncommittedWorkRollsBack) {
+  {
+    auto uow = store_->Begin(Actor::Cli());
+    ASSERT_TRUE(uow->users().Insert(NewUser("ghost@example.com")));
+    uow->Audit("test", "user", nullptr, nullptr);
+  }  // no Commit()
+  EXPECT_FALSE(store_->Read()->users().FindByEmail("ghost@example.com"));
+  EXPECT_EQ(CountRows("audit_log"), 0);
+}
+
+TEST_P(StoreContract, WritesWithoutAnAuditRowCannotCommit) {
+  auto uow = store_->Begin(Actor::Cli());
+  ASSERT_TRUE(uow->users().Insert(NewUser("sneaky@example.com")));
+  EXPECT_THROW(uow->Commit(), std::logic_error);
+  uow.reset();
+  EXPECT_FALSE(store_->Read()->users().FindByEmail("sneaky@example.com"));
+}
+
+TEST_P(StoreContract, ReadOnlyUnitsRefuseWrites) {
+  auto read = store_->Read();
+  EXPECT_THROW(read->users().Insert(NewUser("r@example.com")), std::logic_error);
+  EXPECT_THROW(read->Commit(), std::logic_error);
+}
+
+TEST_P(StoreContract, SessionsFindDeleteAndExpire) {
+  const UserId id = InsertUser("s@example.com");
+  auto uow = store_->Begin(Actor::User(id));
+  for (int i = 0; i < 3; ++i)
+    uow->sessions().Insert(app::Session{.token_hash = "hash" + std::to_string(i),
+                                        .user_id = id,
+                                        .csrf_token = "csrf" + std::to_string(i),
+                                        .created_at = kNow,
+                                        .last_seen_at = kNow,
+                                        .expires_at = kNow + hours(i),
+                                        .user_agent = "UA",
+                                        .address = "192.0.2.1"});
+  uow->Audit("session.create", "user", nullptr, nullptr);
+  uow->Commit();
+
+  auto s = store_->Read()->sessions().Find("hash2");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->user_id, id);
+  EXPECT_EQ(s->csrf_token, "csrf2");
+  EXPECT_EQ(s->expires_at, kNow + hours(2));
+  EXPECT_EQ(s->user_agent, "UA");
+  EXPECT_EQ(s->address, "192.0.2.1");
+
+  auto del = store_->Begin(Actor::User(id));
+  del->sessions().Delete("hash2");
+  EXPECT_EQ(del->sessions().DeleteExpired(kNow + minutes(30)), 1);  // hash0 only
+  del->Audit("session.delete", "user", nullptr, nullptr);
+  del->Commit();
+  auto read = store_->Read();
+  EXPECT_FALSE(read->sessions().Find("hash0"));
+  EXPECT_TRUE(read->sessions().Find("hash1"));
+  EXPECT_FALSE(read->sessions().Find("hash2"));
+}
+
+TEST_P(StoreContract, SignInFailuresCountPerAccountAndAddressWithinTheWindow) {
+  auto uow = store_->Begin(Actor::Anonymous("r", "a1"));
+  auto& attempts = uow->sign_in_attempts();
+  attempts.Insert("x@example.com", "a1", false, kNow - minutes(20));  // outside the window
+  attempts.Insert("x@example.com", "a1", false, kNow - minutes(5));
+  attempts.Insert("x@example.com", "a2", false, kNow - minutes(4));
+  attempts.Insert("y@example.com", "a1", false, kNow - minutes(3));
+  uow->Audit("test", "attempts", nullptr, nullptr);
+  uow->Commit();
+
+  auto h = store_->Read()->sign_in_attempts().FailuresSince("x@example.com", "a1", kNow - minutes(15));
+  EXPECT_EQ(h.account_failures, 2);
+  EXPECT_EQ(h.address_failures, 2);  // x@ and y@ from a1 inside the window
+
+  auto ok = store_->Begin(Actor::Anonymous("r", "a1"));
+  ok->sign_in_attempts().Insert("x@example.com", "a1", true, kNow - minutes(1));
+  ok->Audit("test", "attempts", nullptr, nullptr);
+  ok->Commit();
+  h = store_->Read()->sign_in_attempts().FailuresSince("x@example.com", "a1", kNow - minutes(15));
+  EXPECT_EQ(h.account_failures, 0) << "a success resets the account's count";
+  EXPECT_EQ(h.address_failures, 2) << "but not the address's";
+}
+
+TEST_P(StoreContract, LicensesRoundTripEveryField) {
+  const UserId id = InsertUser("l@example.com");
+  domain::License l{.user_id = id,
+                    .expires_at = std::nullopt,
+                    .auto_renew = false,
+                    .instances = 1,
+                    .created_at = kNow,
+                    .updated_at = kNow};
+  auto uow = store_->Begin(Actor::Cli());
+  l.id = uow->licenses().Insert(l);
+  uow->Audit("license.create", "license", nullptr, nullptr);
+  uow->Commit();
+
+  auto read = store_->Read();
+  auto got = read->licenses().FindByUser(id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->id, l.id);
+  EXPECT_FALSE(got->expires_at);
+  EXPECT_FALSE(got->suspended_at);
+  EXPECT_EQ(got->auto_renew_off_reason, domain::AutoRenewOffReason::kNone);
+
+  l.expires_at = kNow + days(31);
+  l.auto_renew = true;
+  l.instances = 3;
+  l.suspended_at = kNow;
+  l.auto_renew_off_reason = domain::AutoRenewOffReason::kPaymentDisputed;
+  l.updated_at = kNow + hours(1);
+  auto upd = store_->Begin(Actor::Cli());
+  upd->licenses().Update(l);
+  upd->Audit("license.update", "license", nullptr, nullptr);
+  upd->Commit();
+  got = store_->Read()->licenses().FindByUser(id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->expires_at, kNow + days(31));
+  EXPECT_TRUE(got->auto_renew);
+  EXPECT_EQ(got->instances, 3);
+  EXPECT_EQ(got->suspended_at, kNow);
+  EXPECT_EQ(got->auto_renew_off_reason, domain::AutoRenewOffReason::kPaymentDisputed);
+  EXPECT_EQ(got->updated_at, kNow + hours(1));
+  EXPECT_EQ(got->created_at, kNow);
+}
+
+TEST_P(StoreContract, OneLicensePerAccount) {
+  const UserId id = InsertUser("one@example.com");
+  auto uow = store_->Begin(Actor::Cli());
+  domain::License l{.user_id = id, .created_at = kNow, .updated_at = kNow};
+  uow->licenses().Insert(l);
+  EXPECT_THROW(uow->licenses().Insert(l), UniqueViolation);
+}
+
+TEST_P(StoreContract, TheLatestPaymentMethodIsTheDefault) {
+  const UserId id = InsertUser("card@example.com");
+  EXPECT_FALSE(store_->Read()->payment_methods().FindDefault(id));
+  auto uow = store_->Begin(Actor::Cli());
+  for (const char* last4 : {"4242", "0002"})
+    uow->payment_methods().Insert(app::PaymentMethod{.user_id = id,
+                                                     .provider = "offline",
+                                                     .provider_ref = std::string("pm_") + last4,
+                                                     .brand = "visa",
+                                                     .last4 = last4,
+                                                     .exp_month = 12,
+                                                     .exp_year = 2029,
+                                                     .created_at = kNow});
+  uow->Audit("payment_method.add", "user", nullptr, nullptr);
+  uow->Commit();
+  auto pm = store_->Read()->payment_methods().FindDefault(id);
+  ASSERT_TRUE(pm);
+  EXPECT_EQ(pm->last4, "0002");
+  EXPECT_EQ(pm->provider_ref, "pm_0002");
+  EXPECT_EQ(pm->exp_year, 2029);
+}
+
+TEST_P(StoreContract, AuditRowsCarryActorSubjectBeforeAfterAndRequestId) {
+  auto uow = store_->Begin(Actor::User(UserId{42}, "req-abc", "192.0.2.9"));
+  uow->Audit("license.update", "license:7", {{"auto_renew", true}}, {{"auto_renew", false}});
+  uow->Audit("license.update", "license:8", nullptr, {{"x", 1}});
+  uow->Commit();
+  auto entries = store_->Read()->audit_log().ForSubject("license:7", 10);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].actor, "user:42");
+  EXPECT_EQ(entries[0].action, "license.update");
+  EXPECT_EQ(entries[0].before, R"({"auto_renew":true})");
+  EXPECT_EQ(entries[0].after, R"({"auto_renew":false})");
+  EXPECT_EQ(entries[0].request_id, "req-abc");
+  EXPECT_EQ(entries[0].at, kNow);
+  auto recent = store_->Read()->audit_log().Recent(10);
+  ASSERT_EQ(recent.size(), 2u);
+  EXPECT_EQ(recent[0].subject, "license:8") << "newest first";
+}
+
+TEST_P(StoreContract, OutboxRowsCommitWithTheirUnitOfWork) {
+  {
+    auto uow = store_->Begin(Actor::System());
+    uow->Enqueue("email.test", {{"to", "a@example.com"}});
+    uow->Audit("test", "outbox", nullptr, nullptr);
+  }  // rolled back
+  EXPECT_EQ(CountRows("outbox"), 0);
+  auto uow = store_->Begin(Actor::System());
+  uow->Enqueue("email.test", {{"to", "a@example.com"}});
+  uow->Audit("test", "outbox", nullptr, nullptr);
+  uow->Commit();
+  EXPECT_EQ(CountRows("outbox"), 1);
+}
+
+TEST_P(StoreContract, ConcurrentWritersAllSucceed) {
+  constexpr int kThreads = 4, kEach = 25;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        try {
+          auto uow = store_->Begin(Actor::Cli());
+          if (!uow->users().Insert(NewUser(std::to_string(t) + "-" + std::to_string(i) + "@x.io")))
+            ++failures;
+          uow->Audit("test", "user", nullptr, nullptr);
+          uow->Commit();
+        } catch (const std::exception& e) {
+          ++failures;
+          ADD_FAILURE() << e.what();
+        }
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(CountRows("users"), kThreads * kEach);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& param_info) { return param_info.param; });
+
+}  // namespace
+}  // namespace tenure::storage
