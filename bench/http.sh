@@ -114,12 +114,24 @@ to_ms() {  # wrk latency (e.g. 812.00us, 1.23ms, 1.01s) -> milliseconds
     printf "%.2f", n }'
 }
 
-declare -A rps p50 p99 bytes_per_req
+cpu_idle_percent() {  # share of the machine idle over the next second (other work skews the numbers)
+  local a b
+  a=($(awk '/^cpu / { print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat))
+  sleep 1
+  b=($(awk '/^cpu / { print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat))
+  awk -v t=$((b[0] - a[0])) -v i=$((b[1] - a[1])) 'BEGIN { printf "%.0f", t ? 100 * i / t : 100 }'
+}
+
+declare -A rps p50 p99 bytes_per_req idle
 run_wrk() {  # name path [wrk args...]
   local name="$1" path="$2"; shift 2
   local out="$work/wrk-$name.txt"
+  idle[$name]="$(cpu_idle_percent)"
+  if (( idle[$name] < 90 )); then
+    echo "bench/http.sh: warning: the machine was only ${idle[$name]}% idle before this run; other work skews it" >&2
+  fi
   local cmd=(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$@" "$url$path")
-  echo "\$ ${cmd[*]}" | sed "s/tenure_session=[^ \"]*/tenure_session=<session>/"
+  printf '$ %s\n' "$(printf '%q ' "${cmd[@]}" | sed 's/tenure_session=[^ ]*/tenure_session=<session>/; s/ $//')"
   "${cmd[@]}" | tee "$out"
   echo
   if grep -q 'Non-2xx or 3xx responses' "$out" || grep -q 'Socket errors' "$out"; then
@@ -153,10 +165,10 @@ after_status="$(curl -sS -H "$cookie" -o /dev/null -w '%{http_code}' "$url/home"
 [[ "$after_status" == 200 ]] || { echo "bench/http.sh: the session ended during the run ($after_status)" >&2; exit 1; }
 
 ratio="$(awk -v h="${rps[home]}" -v z="${rps[healthz]}" 'BEGIN { printf "%.2f", h / z }')"
-echo "| path | req/s | p50 (ms) | p99 (ms) | bytes/answer |"
-echo "| --- | ---: | ---: | ---: | ---: |"
+echo "| path | req/s | p50 (ms) | p99 (ms) | bytes/answer | idle before |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 for name in healthz home; do
-  echo "| /$name | ${rps[$name]} | ${p50[$name]} | ${p99[$name]} | ${bytes_per_req[$name]} |"
+  echo "| /$name | ${rps[$name]} | ${p50[$name]} | ${p99[$name]} | ${bytes_per_req[$name]} | ${idle[$name]}% |"
 done
 echo
 echo "home/healthz throughput ratio: $ratio"
