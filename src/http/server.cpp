@@ -134,13 +134,30 @@ void Serve(const ServerOptions& options, Handler handler, SlowPredicate is_slow,
       res.Set("Content-Encoding", "gzip");
     }
     if (options.gzip) res.Set("Vary", "Accept-Encoding");
-    auto builder = req->create_response(restinio::http_status_line_t{
-        restinio::http_status_code_t{static_cast<std::uint16_t>(res.status)},
-        Reason(res.status)});
-    builder.append_header(restinio::http_field::content_type, res.content_type);
-    for (auto& [name, value] : res.headers) builder.append_header(name, value);
-    builder.set_body(std::move(res.body));
-    builder.done([&in_flight](const asio::error_code&) { --in_flight; });
+    const restinio::http_status_line_t status{
+        restinio::http_status_code_t{static_cast<std::uint16_t>(res.status)}, Reason(res.status)};
+    auto headers = [&](auto& builder) {
+      builder.append_header(restinio::http_field::content_type, res.content_type);
+      for (auto& [name, value] : res.headers) {
+        // A CR or LF in a value would split the response (header injection): never sent.
+        if (name.find_first_of("\r\n") == std::string::npos &&
+            value.find_first_of("\r\n") == std::string::npos)
+          builder.append_header(name, value);
+      }
+    };
+    auto written = [&in_flight](const asio::error_code&) { --in_flight; };
+    if (request.method == "HEAD") {
+      // HEAD answers with GET's Content-Length and no body (RFC 9110 section 9.3.2).
+      auto builder = req->create_response<restinio::user_controlled_output_t>(status);
+      headers(builder);
+      builder.set_content_length(res.body.size());
+      builder.done(written);
+    } else {
+      auto builder = req->create_response(status);
+      headers(builder);
+      builder.set_body(std::move(res.body));
+      builder.done(written);
+    }
   };
 
   // Declared after `respond`: its destructor drains queued jobs, which still call it.

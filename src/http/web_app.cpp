@@ -10,17 +10,21 @@
 namespace tenure::http {
 namespace {
 
-const Route* Match(std::string_view method, std::string_view path, bool* path_known) {
-  *path_known = false;
+// The route for (method, path); `allowed` collects the methods the path accepts (for 405).
+const Route* Match(std::string_view method, std::string_view path, std::string* allowed) {
+  const Route* found = nullptr;
   for (const Route& r : Routes()) {
     const bool path_ok = r.path.ends_with('*')
                              ? path.starts_with(r.path.substr(0, r.path.size() - 1))
                              : path == r.path;
     if (!path_ok) continue;
-    *path_known = true;
-    if (r.method == method || (method == "HEAD" && r.method == "GET")) return &r;
+    if (allowed) {
+      if (!allowed->empty()) *allowed += ", ";
+      *allowed += r.method == "GET" ? "GET, HEAD" : std::string(r.method);
+    }
+    if (!found && (r.method == method || (method == "HEAD" && r.method == "GET"))) found = &r;
   }
-  return nullptr;
+  return found;
 }
 
 bool ValidRequestId(std::string_view id) {
@@ -42,8 +46,7 @@ void SecurityHeaders(Response& res) {
 }  // namespace
 
 bool WebApp::IsSlow(const Request& req) const {
-  bool known = false;
-  const Route* r = Match(req.method, req.path, &known);
+  const Route* r = Match(req.method, req.path, nullptr);
   return r && r->cost == Cost::kSlow;
 }
 
@@ -61,7 +64,6 @@ Response WebApp::Handle(Request& req) {
     res = Response::Text(500, fmt::format("Something went wrong on our side. Reference: {}\n",
                                           req.request_id));
   }
-  if (req.method == "HEAD") res.body.clear();
   res.Set("X-Request-Id", req.request_id);
   SecurityHeaders(res);
   if (access_log_)
@@ -70,12 +72,13 @@ Response WebApp::Handle(Request& req) {
 }
 
 Response WebApp::Dispatch(Request& req) {
-  bool path_known = false;
-  const Route* route = Match(req.method, req.path, &path_known);
+  std::string allowed;
+  const Route* route = Match(req.method, req.path, &allowed);
   Context ctx{.req = req, .svc = svc_};
   if (!route) {
-    if (path_known) {
+    if (!allowed.empty()) {
       Response r = ErrorPage(ctx, 405, "Not allowed", "This address doesn't accept that request.");
+      r.Set("Allow", allowed);
       return r;
     }
     return ErrorPage(ctx, 404, "Page not found", "There is nothing at this address.");
@@ -136,6 +139,7 @@ void WebApp::Log(const Request& req, const Response& res, double ms) {
       req.request_id, req.remote_address, req.method, req.path, res.status, res.body.size(), ms);
   std::lock_guard lock(log_mutex_);
   std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fflush(stdout);  // a log held in a buffer is lost when the process is killed
 }
 
 }  // namespace tenure::http

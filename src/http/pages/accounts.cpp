@@ -2,6 +2,8 @@
 // what was typed (but never the password, which is not echoed into HTML).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "domain/terms.hpp"
 #include "http/pages/pages.hpp"
 
@@ -9,14 +11,20 @@ namespace tenure::http::pages {
 namespace {
 
 // Only local paths: an open redirect would let a link send a fresh session elsewhere.
+// Control characters would split the Location header.
 std::string SafeNext(std::string_view next) {
-  if (next.starts_with('/') && !next.starts_with("//") && next.find('\\') == std::string_view::npos)
-    return std::string(next);
-  return "/home";
+  const bool plain = std::none_of(next.begin(), next.end(), [](unsigned char c) {
+    return c < 0x20 || c == 0x7f || c == '\\';
+  });
+  if (plain && next.starts_with('/') && !next.starts_with("//")) return std::string(next);
+  return "";
 }
 
+// Where a fresh session goes: the page asked for, else staff to their queue, else Home.
 Response SignedIn(Context& ctx, const app::NewSession& session, std::string_view next) {
-  Response res = Response::Redirect(SafeNext(next));
+  std::string target = SafeNext(next);
+  if (target.empty()) target = domain::IsStaff(session.user.role) ? "/staff" : "/home";
+  Response res = Response::Redirect(std::move(target));
   res.Set("Set-Cookie",
           SessionCookie(session.token, ctx.svc.secure_cookies, app::AccountService::kSessionLifetime));
   return res;
@@ -24,7 +32,7 @@ Response SignedIn(Context& ctx, const app::NewSession& session, std::string_view
 
 Response SignUpPage(Context& ctx, int status, const Error* error) {
   mstch::map vars{{"email", std::string(ctx.Field("email"))},
-                  {"terms_checked", !ctx.Field("terms").empty()},
+                  {"terms_checked", ctx.Field("terms") == "yes"},
                   {"terms_version", std::string(domain::kTermsVersion)},
                   {"min_password", static_cast<int>(domain::kMinPasswordLength)}};
   if (error) {
@@ -62,7 +70,7 @@ Response SignUp(Context& ctx) {
                       .accepted_terms = ctx.Field("terms") == "yes"},
       ctx.Client());
   if (!session) return SignUpPage(ctx, HttpStatus(session.error().code), &session.error());
-  return SignedIn(ctx, *session, "/home");
+  return SignedIn(ctx, *session, "");
 }
 
 Response SignInForm(Context& ctx) {

@@ -94,18 +94,17 @@ int64_t ParseInt(const char* text, int length) {
 
 class PostgresConnection final : public Connection {
  public:
-  explicit PostgresConnection(const std::string& conninfo)
-      : conn_(PQconnectdb(conninfo.c_str())) {
+  explicit PostgresConnection(const std::string& conninfo) : conn_(PQconnectdb(conninfo.c_str())) {
     if (!conn_) throw std::runtime_error("cannot connect to PostgreSQL: out of memory");
     if (PQstatus(conn_.get()) != CONNECTION_OK) {
       throw std::runtime_error(
           "cannot connect to PostgreSQL: " +
-          Redact(TrimTrailingNewlines(PQerrorMessage(conn_.get())),
-                 PasswordSpellings(conninfo)));
+          Redact(TrimTrailingNewlines(PQerrorMessage(conn_.get())), PasswordSpellings(conninfo)));
     }
     // The server's NOTICEs ("relation already exists, skipping", ...) are expected in our
     // migrations; libpq would print them to stderr, which is not our log.
-    PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_.get(), [](void*, const char*) {}, nullptr);
     ExecScript("SET client_min_messages = warning");
   }
 
@@ -134,8 +133,8 @@ class PostgresConnection final : public Connection {
         values[i] = s->c_str();
       }  // nullptr stays a NULL pointer, which libpq sends as SQL NULL.
     }
-    ResultPtr result(PQexecPrepared(conn_.get(), statement.c_str(),
-                                    static_cast<int>(params.size()), values.data(),
+    ResultPtr result(PQexecPrepared(conn_.get(), statement.c_str(), static_cast<int>(params.size()),
+                                    values.data(),
                                     /*paramLengths=*/nullptr, /*paramFormats=*/nullptr,
                                     /*resultFormat=*/0));
     Check(result.get(), query.name);
@@ -236,13 +235,13 @@ class PostgresConnection final : public Connection {
     }
     const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
     const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
-    const std::string message =
-        primary != nullptr ? std::string(primary)
-                           : TrimTrailingNewlines(PQresultErrorMessage(result));
+    const std::string message = primary != nullptr
+                                    ? std::string(primary)
+                                    : TrimTrailingNewlines(PQresultErrorMessage(result));
     if (sqlstate != nullptr && sqlstate == kUniqueViolation) throw UniqueViolation(message);
-    throw std::runtime_error("PostgreSQL (" + std::string(context) + "): " + message +
-                             (sqlstate != nullptr ? " [SQLSTATE " + std::string(sqlstate) + "]"
-                                                  : std::string()));
+    throw std::runtime_error(
+        "PostgreSQL (" + std::string(context) + "): " + message +
+        (sqlstate != nullptr ? " [SQLSTATE " + std::string(sqlstate) + "]" : std::string()));
   }
 
   ConnPtr conn_;
