@@ -414,21 +414,27 @@ MigrationReport SqlStore::Migrate() {
     if (f.path.starts_with(folder)) files[VersionOf(f.path.substr(folder.size()))] = &f;
 
   auto conn = pool_.Acquire();
+  static constexpr Query lock_q{"migrations.lock", "SELECT pg_advisory_xact_lock(7340032)"};
+  // Several servers may start at once on one PostgreSQL: one migrates, the others wait.
+  auto lock = [&] {
+    if (dialect_ == Dialect::kPostgres) Run(*conn, lock_q);
+  };
+  conn->Begin(/*write=*/true);
+  lock();
   conn->ExecScript(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
       "name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+  conn->Commit();
   static constexpr Query applied_q{"migrations.applied",
                                    "SELECT COUNT(*) FROM schema_migrations WHERE version = $1"};
   static constexpr Query record_q{
       "migrations.record",
       "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)"};
-  static constexpr Query lock_q{"migrations.lock", "SELECT pg_advisory_xact_lock(7340032)"};
   MigrationReport report;
   for (const auto& [version, file] : files) {
     conn->Begin(/*write=*/true);
     try {
-      // Several servers may start at once on one PostgreSQL: one migrates, the others wait.
-      if (dialect_ == Dialect::kPostgres) Run(*conn, lock_q);
+      lock();
       if (Run(*conn, applied_q, {int64_t{version}}).rows.at(0).Int(0) == 0) {
         conn->ExecScript(file->bytes);
         Run(*conn, record_q,
