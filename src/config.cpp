@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <unistd.h>
 #include <charconv>
 #include <fstream>
 #include <functional>
 #include <sstream>
-#include <unistd.h>
 
 extern char** environ;
 
@@ -32,8 +32,8 @@ Setter IntSetter(const char* key, int64_t min, int64_t max,
     int64_t n = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (ec != std::errc() || p != v.data() + v.size() || n < min || n > max)
-      return Invalid(key, fmt::format("expected a whole number from {} to {}, got '{}'", min,
-                                      max, v));
+      return Invalid(key,
+                     fmt::format("expected a whole number from {} to {}, got '{}'", min, max, v));
     store(c, n);
     return {};
   };
@@ -84,9 +84,12 @@ Result<void> SetPublicUrl(Config& c, const std::string& v) {
 }
 
 Result<void> SetBool(const char* key, bool& out, const std::string& v) {
-  if (v == "true" || v == "1" || v == "on") out = true;
-  else if (v == "false" || v == "0" || v == "off") out = false;
-  else return Invalid(key, fmt::format("expected true or false, got '{}'", v));
+  if (v == "true" || v == "1" || v == "on")
+    out = true;
+  else if (v == "false" || v == "0" || v == "off")
+    out = false;
+  else
+    return Invalid(key, fmt::format("expected true or false, got '{}'", v));
   return {};
 }
 
@@ -118,7 +121,8 @@ const std::vector<Field>& Fields() {
       {"public_url", "TENURE_PUBLIC_URL", SetPublicUrl},
       {"access_log", "TENURE_ACCESS_LOG",
        [](Config& c, const std::string& v) { return SetBool("access_log", c.access_log, v); }},
-      {"http.threads", "TENURE_HTTP_THREADS", IntField("http.threads", &Config::http_threads, 1, 64)},
+      {"http.threads", "TENURE_HTTP_THREADS",
+       IntField("http.threads", &Config::http_threads, 1, 64)},
       {"http.hash_threads", "TENURE_HASH_THREADS",
        IntField("http.hash_threads", &Config::hash_threads, 1, 16)},
       {"http.max_body_bytes", "TENURE_HTTP_MAX_BODY_BYTES",
@@ -130,14 +134,23 @@ const std::vector<Field>& Fields() {
       {"http.request_timeout_seconds", "TENURE_HTTP_REQUEST_TIMEOUT_SECONDS",
        IntField("http.request_timeout_seconds", &Config::request_timeout_seconds, 1, 600)},
       {"smtp.host", "TENURE_SMTP_HOST",
-       [](Config& c, const std::string& v) -> Result<void> { c.smtp.host = v; return {}; }},
+       [](Config& c, const std::string& v) -> Result<void> {
+         c.smtp.host = v;
+         return {};
+       }},
       {"smtp.port", "TENURE_SMTP_PORT",
        IntSetter("smtp.port", 1, 65535,
                  [](Config& c, int64_t n) { c.smtp.port = static_cast<int>(n); })},
       {"smtp.username", "TENURE_SMTP_USERNAME",
-       [](Config& c, const std::string& v) -> Result<void> { c.smtp.username = v; return {}; }},
+       [](Config& c, const std::string& v) -> Result<void> {
+         c.smtp.username = v;
+         return {};
+       }},
       {"", "TENURE_SMTP_PASSWORD",
-       [](Config& c, const std::string& v) -> Result<void> { c.smtp.password = v; return {}; }},
+       [](Config& c, const std::string& v) -> Result<void> {
+         c.smtp.password = v;
+         return {};
+       }},
       {"smtp.password_file", "TENURE_SMTP_PASSWORD_FILE",
        [](Config& c, const std::string& v) -> Result<void> {
          auto s = ReadSecretFile("smtp.password_file", v);
@@ -146,7 +159,10 @@ const std::vector<Field>& Fields() {
          return {};
        }},
       {"smtp.from", "TENURE_SMTP_FROM",
-       [](Config& c, const std::string& v) -> Result<void> { c.smtp.from = v; return {}; }},
+       [](Config& c, const std::string& v) -> Result<void> {
+         c.smtp.from = v;
+         return {};
+       }},
       {"smtp.tls", "TENURE_SMTP_TLS",
        [](Config& c, const std::string& v) -> Result<void> {
          if (v != "none" && v != "starttls" && v != "tls")
@@ -190,8 +206,9 @@ Result<void> ApplyTable(Config& config, const toml::table& table, const std::str
     for (const auto& f : Fields())
       if (*f.key && key == f.key) field = &f;
     if (key == "smtp.password")
-      return Invalid(key, "secrets never go in the config file: use TENURE_SMTP_PASSWORD or "
-                          "smtp.password_file");
+      return Invalid(key,
+                     "secrets never go in the config file: use TENURE_SMTP_PASSWORD or "
+                     "smtp.password_file");
     if (!field) return Invalid(key, "unknown key");
     const std::string text = TomlValueText(node);
     if (text == "\x01") return Invalid(key, "expected a string, a whole number or a boolean");
@@ -212,8 +229,7 @@ Result<Config> LoadConfig(const std::string& toml_text,
       if (auto r = ApplyTable(config, table, ""); !r) return std::unexpected(r.error());
     } catch (const toml::parse_error& e) {
       return Fail(ErrorCode::kInvalidInput,
-                  fmt::format("config file: {} (line {})", e.description(),
-                              e.source().begin.line));
+                  fmt::format("config file: {} (line {})", e.description(), e.source().begin.line));
     }
   }
   for (const auto& [name, value] : env) {
@@ -234,7 +250,8 @@ Result<Config> LoadConfigFromProcess(const std::string& path) {
   std::string text;
   if (!path.empty()) {
     std::ifstream in(path);
-    if (!in) return Fail(ErrorCode::kInvalidInput, fmt::format("cannot read config file '{}'", path));
+    if (!in)
+      return Fail(ErrorCode::kInvalidInput, fmt::format("cannot read config file '{}'", path));
     std::stringstream ss;
     ss << in.rdbuf();
     text = ss.str();

@@ -16,7 +16,7 @@ struct SmtpConfig {
   std::string host;  // empty: email is queued in the outbox but not sent
   int port = 587;
   std::string username;
-  std::string password;      // TENURE_SMTP_PASSWORD or the file smtp.password_file names
+  std::string password;  // TENURE_SMTP_PASSWORD or the file smtp.password_file names
   std::string from = "Tenure <no-reply@localhost>";
   std::string tls = "starttls";  // none | starttls | tls
 };

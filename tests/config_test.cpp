@@ -30,8 +30,10 @@ tls = "tls"
 price_cents = 4500
 grace_hours = 48
 )",
-                      {{"TENURE_LISTEN", "127.0.0.1:8181"}, {"TENURE_SMTP_PASSWORD", "s3cret"},
-                       {"PATH", "/usr/bin"}, {"TENURE_DEMO_PASSWORD", "ignored-here"}});
+                      {{"TENURE_LISTEN", "127.0.0.1:8181"},
+                       {"TENURE_SMTP_PASSWORD", "s3cret"},
+                       {"PATH", "/usr/bin"},
+                       {"TENURE_DEMO_PASSWORD", "ignored-here"}});
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->listen_port, 8181);
   EXPECT_EQ(c->database, "sqlite:///var/lib/tenure/tenure.db");
@@ -84,8 +86,8 @@ TEST(Config, ValidatesValues) {
 }
 
 TEST(Config, AcceptsEveryDatabaseUrlForm) {
-  for (const char* url : {"sqlite:///abs/path.db", "sqlite://relative.db",
-                          "postgresql://user:pass@host/db"}) {
+  for (const char* url :
+       {"sqlite:///abs/path.db", "sqlite://relative.db", "postgresql://user:pass@host/db"}) {
     auto c = LoadConfig("", {{"TENURE_DATABASE", url}});
     ASSERT_TRUE(c) << url;
     EXPECT_EQ(c->database, url);

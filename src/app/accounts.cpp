@@ -20,14 +20,14 @@ nlohmann::json AuditView(const User& user) {
 }
 
 nlohmann::json AuditView(const License& l) {
-  return {{"id", l.id.value},
-          {"user_id", l.user_id.value},
-          {"expires_at", l.expires_at ? nlohmann::json(FormatRfc3339(*l.expires_at)) : nullptr},
-          {"auto_renew", l.auto_renew},
-          {"auto_renew_off_reason", domain::AutoRenewOffReasonName(l.auto_renew_off_reason)},
-          {"instances", l.instances},
-          {"suspended_at",
-           l.suspended_at ? nlohmann::json(FormatRfc3339(*l.suspended_at)) : nullptr}};
+  return {
+      {"id", l.id.value},
+      {"user_id", l.user_id.value},
+      {"expires_at", l.expires_at ? nlohmann::json(FormatRfc3339(*l.expires_at)) : nullptr},
+      {"auto_renew", l.auto_renew},
+      {"auto_renew_off_reason", domain::AutoRenewOffReasonName(l.auto_renew_off_reason)},
+      {"instances", l.instances},
+      {"suspended_at", l.suspended_at ? nlohmann::json(FormatRfc3339(*l.suspended_at)) : nullptr}};
 }
 
 AccountService::AccountService(Store& store, const Clock& clock, const PasswordHasher& hasher,
@@ -119,11 +119,11 @@ Result<NewSession> AccountService::SignIn(std::string_view raw_email, std::strin
     hasher_.VerifyDummy(password);
   }
 
-  auto uow = store_.Begin(Actor{.user = user ? std::optional(user->id) : std::nullopt,
-                                .label = user ? fmt::format("user:{}", user->id.value)
-                                              : std::string("anonymous"),
-                                .request_id = client.request_id,
-                                .address = client.address});
+  auto uow = store_.Begin(
+      Actor{.user = user ? std::optional(user->id) : std::nullopt,
+            .label = user ? fmt::format("user:{}", user->id.value) : std::string("anonymous"),
+            .request_id = client.request_id,
+            .address = client.address});
   uow->sign_in_attempts().Insert(*email, client.address, ok, now);
   const std::string subject =
       user ? fmt::format("user:{}", user->id.value) : fmt::format("email:{}", *email);
@@ -181,8 +181,7 @@ Result<AccountService::StaffAccount> AccountService::AddStaff(std::string_view r
   auto id = uow->users().Insert(out.user);
   if (!id) return std::unexpected(id.error());
   out.user.id = *id;
-  uow->Audit("user.create_staff", fmt::format("user:{}", id->value), nullptr,
-             AuditView(out.user));
+  uow->Audit("user.create_staff", fmt::format("user:{}", id->value), nullptr, AuditView(out.user));
   uow->Commit();
   return out;
 }

@@ -44,7 +44,8 @@ bool Ensure(UnitOfWork& uow, const std::string& email, Role role, const std::str
   uow.Audit("license.create", fmt::format("license:{}", license.id.value), nullptr,
             AuditView(license));
   // The offline provider's success card (Stripe's 4242 test card).
-  const auto year = int(std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(now)).year());
+  const auto year =
+      int(std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(now)).year());
   uow.payment_methods().Insert(PaymentMethod{.user_id = user.id,
                                              .provider = "offline",
                                              .provider_ref = "pm_card_visa",

@@ -16,8 +16,8 @@ PasswordHasher::Limits PasswordHasher::Minimum() {
 std::string PasswordHasher::Hash(std::string_view password) const {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(), limits_.ops,
-                            limits_.mem_bytes, crypto_pwhash_ALG_ARGON2ID13) != 0)
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), limits_.ops, limits_.mem_bytes,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0)
     throw std::runtime_error("argon2id hashing ran out of memory");
   return out;
 }

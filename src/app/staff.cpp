@@ -10,8 +10,8 @@ Result<std::vector<CustomerRow>> StaffService::Accounts(const domain::User& view
   const Instant now = clock_.Now();
   for (auto& user : read->users().List(limit, offset)) {
     auto license = read->licenses().FindByUser(user.id);
-    const auto status = license ? domain::StatusAt(*license, now, policy_.grace)
-                                : domain::LicenseStatus::kNone;
+    const auto status =
+        license ? domain::StatusAt(*license, now, policy_.grace) : domain::LicenseStatus::kNone;
     out.push_back(CustomerRow{std::move(user), std::move(license), status});
   }
   return out;

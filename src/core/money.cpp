@@ -1,7 +1,7 @@
 #include "core/money.hpp"
 
-#include <cstdlib>
 #include <fmt/format.h>
+#include <cstdlib>
 
 namespace tenure {
 

@@ -8,14 +8,14 @@
 namespace tenure {
 
 enum class ErrorCode {
-  kInvalidInput,   // the user can fix the input and retry
+  kInvalidInput,  // the user can fix the input and retry
   kNotFound,
-  kConflict,       // e.g. duplicate account
+  kConflict,  // e.g. duplicate account
   kUnauthenticated,
   kForbidden,
   kCsrf,
   kRateLimited,
-  kUnavailable,    // overloaded or a dependency is down
+  kUnavailable,  // overloaded or a dependency is down
 };
 
 struct Error {
@@ -27,8 +27,7 @@ struct Error {
 template <class T>
 using Result = std::expected<T, Error>;
 
-inline std::unexpected<Error> Fail(ErrorCode code, std::string message,
-                                   std::string field = {}) {
+inline std::unexpected<Error> Fail(ErrorCode code, std::string message, std::string field = {}) {
   return std::unexpected(Error{code, std::move(message), std::move(field)});
 }
 

@@ -38,8 +38,7 @@ std::string Sha256Hex(std::string_view data) {
 
 bool SecretEquals(std::string_view a, std::string_view b) {
   EnsureSodium();
-  return a.size() == b.size() &&
-         sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace tenure

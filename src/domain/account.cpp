@@ -28,8 +28,8 @@ Result<std::string> NormalizeEmail(std::string_view raw) {
   while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
   if (raw.empty()) return Fail(ErrorCode::kInvalidInput, "Enter your email address.", "email");
   const auto at = raw.find('@');
-  const bool shape_ok = raw.size() <= kMaxEmailLength && at != std::string_view::npos &&
-                        at > 0 && at == raw.rfind('@') && at + 1 < raw.size();
+  const bool shape_ok = raw.size() <= kMaxEmailLength && at != std::string_view::npos && at > 0 &&
+                        at == raw.rfind('@') && at + 1 < raw.size();
   const std::string_view domain = shape_ok ? raw.substr(at + 1) : std::string_view{};
   const bool domain_ok = shape_ok && domain.find('.') != std::string_view::npos &&
                          domain.front() != '.' && domain.back() != '.' &&
@@ -56,8 +56,7 @@ Result<void> CheckNewPassword(std::string_view password, std::string_view email)
                 fmt::format("Use a password of at most {} characters.", kMaxPasswordLength),
                 "password");
   if (!email.empty() && password == email)
-    return Fail(ErrorCode::kInvalidInput, "Your password can't be your email address.",
-                "password");
+    return Fail(ErrorCode::kInvalidInput, "Your password can't be your email address.", "password");
   return {};
 }
 

@@ -44,8 +44,8 @@ struct SignInLimits {
 };
 
 struct SignInHistory {
-  int account_failures = 0;   // within the window
-  int address_failures = 0;   // within the window
+  int account_failures = 0;  // within the window
+  int address_failures = 0;  // within the window
 };
 
 Result<void> CheckSignInAllowed(const SignInHistory& history, const SignInLimits& limits);

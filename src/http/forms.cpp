@@ -19,8 +19,8 @@ std::string UrlDecode(std::string_view text) {
     const char c = text[i];
     if (c == '+') {
       out.push_back(' ');
-    } else if (c == '%' && i + 2 < text.size() &&
-               HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
+    } else if (c == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
+               HexValue(text[i + 2]) >= 0) {
       out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2])));
       i += 2;
     } else {
@@ -54,7 +54,8 @@ Form ParseForm(std::string_view body) {
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
     std::string key = UrlDecode(pair.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? std::string() : UrlDecode(pair.substr(eq + 1));
+    std::string value =
+        eq == std::string_view::npos ? std::string() : UrlDecode(pair.substr(eq + 1));
     form.emplace(std::move(key), std::move(value));
   }
   return form;

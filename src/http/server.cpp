@@ -179,9 +179,8 @@ void Serve(const ServerOptions& options, Handler handler, SlowPredicate is_slow,
     request->remote_address = req->remote_endpoint().address().to_string();
 
     if (is_slow(*request)) {
-      bool queued = slow_pool.TryPost([req, request, &handler, &respond] {
-        respond(req, *request, handler(*request));
-      });
+      bool queued = slow_pool.TryPost(
+          [req, request, &handler, &respond] { respond(req, *request, handler(*request)); });
       if (!queued) {
         Response busy = Response::Text(503, "The server is busy. Try again in a moment.\n");
         busy.Set("Retry-After", "2");

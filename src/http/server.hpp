@@ -43,8 +43,8 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 8080;
   int io_threads = 2;
-  int slow_threads = 2;            // argon2id hashing: 64 MiB each
-  size_t slow_queue_limit = 64;    // beyond it, slow requests get 503 at once
+  int slow_threads = 2;          // argon2id hashing: 64 MiB each
+  size_t slow_queue_limit = 64;  // beyond it, slow requests get 503 at once
   uint64_t max_body_bytes = 1 << 20;
   size_t max_connections = 2048;
   std::chrono::seconds idle_timeout{60};

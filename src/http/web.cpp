@@ -37,13 +37,14 @@ int HttpStatus(ErrorCode code) {
 
 Response ErrorPage(Context& ctx, int status, std::string heading, std::string message) {
   const bool signed_in = ctx.user.has_value();
-  return RenderPage(ctx, "error", heading, "",
-                    mstch::map{{"heading", heading},
-                               {"message", std::move(message)},
-                               {"back_url", std::string(signed_in ? "/home" : "/")},
-                               {"back_label", std::string(signed_in ? "Back to Home" : "Go to the start page")},
-                               {"request_id", ctx.req.request_id}},
-                    status);
+  return RenderPage(
+      ctx, "error", heading, "",
+      mstch::map{{"heading", heading},
+                 {"message", std::move(message)},
+                 {"back_url", std::string(signed_in ? "/home" : "/")},
+                 {"back_label", std::string(signed_in ? "Back to Home" : "Go to the start page")},
+                 {"request_id", ctx.req.request_id}},
+      status);
 }
 
 std::string SessionCookie(std::string_view token, bool secure, Seconds max_age) {

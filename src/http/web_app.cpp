@@ -61,13 +61,15 @@ Response WebApp::Handle(Request& req) {
     // The client never sees what(): it may hold SQL or paths. The log has it, with the id.
     std::cerr << fmt::format("error request_id={} {} {}: {}\n", req.request_id, req.method,
                              req.path, e.what());
-    res = Response::Text(500, fmt::format("Something went wrong on our side. Reference: {}\n",
-                                          req.request_id));
+    res = Response::Text(
+        500, fmt::format("Something went wrong on our side. Reference: {}\n", req.request_id));
   }
   res.Set("X-Request-Id", req.request_id);
   SecurityHeaders(res);
   if (access_log_)
-    Log(req, res, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    Log(req, res,
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count());
   return res;
 }
 
@@ -94,7 +96,8 @@ Response WebApp::Dispatch(Request& req) {
     case Access::kStaff:
       if (!ctx.user) {
         if (req.method == "GET") return Response::Redirect("/sign-in?next=" + UrlEncode(req.path));
-        return ErrorPage(ctx, 401, "Please sign in", "Your session has ended. Sign in and try again.");
+        return ErrorPage(ctx, 401, "Please sign in",
+                         "Your session has ended. Sign in and try again.");
       }
       if (route->access == Access::kStaff && !domain::IsStaff(ctx.User().role))
         return ErrorPage(ctx, 403, "Staff only", "This part of the dashboard is for staff.");
@@ -111,9 +114,9 @@ Response WebApp::Dispatch(Request& req) {
     if (ctx.csrf.size() < 20 || ctx.csrf.size() > 64) {
       ctx.csrf = RandomToken();
       if (req.method == "GET")
-        set_cookies.emplace_back(
-            "Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; SameSite=Lax{}", kCsrfCookie,
-                                      ctx.csrf, svc_.secure_cookies ? "; Secure" : ""));
+        set_cookies.emplace_back("Set-Cookie",
+                                 fmt::format("{}={}; Path=/; HttpOnly; SameSite=Lax{}", kCsrfCookie,
+                                             ctx.csrf, svc_.secure_cookies ? "; Secure" : ""));
     }
   }
   if (req.method == "POST") {

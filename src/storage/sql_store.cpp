@@ -17,9 +17,7 @@ using domain::User;
 QueryResult Run(Connection& c, const Query& q, std::initializer_list<Value> params = {}) {
   return c.Run(q, std::span<const Value>(params.begin(), params.size()));
 }
-Value Opt(const std::optional<Instant>& t) {
-  return t ? Value(ToUnix(*t)) : Value(nullptr);
-}
+Value Opt(const std::optional<Instant>& t) { return t ? Value(ToUnix(*t)) : Value(nullptr); }
 std::optional<Instant> OptInstant(const Row& r, size_t i) {
   auto v = r.OptInt(i);
   return v ? std::optional<Instant>(FromUnix(*v)) : std::nullopt;
@@ -40,17 +38,16 @@ User ToUser(const Row& r) {
 
 // ---- licenses ----------------------------------------------------------------------
 License ToLicense(const Row& r) {
-  return License{
-      .id = LicenseId{r.Int(0)},
-      .user_id = UserId{r.Int(1)},
-      .expires_at = OptInstant(r, 2),
-      .auto_renew = r.Int(3) != 0,
-      .auto_renew_off_reason = domain::ParseAutoRenewOffReason(r.Text(4))
-                                   .value_or(domain::AutoRenewOffReason::kNone),
-      .instances = static_cast<int>(r.Int(5)),
-      .suspended_at = OptInstant(r, 6),
-      .created_at = FromUnix(r.Int(7)),
-      .updated_at = FromUnix(r.Int(8))};
+  return License{.id = LicenseId{r.Int(0)},
+                 .user_id = UserId{r.Int(1)},
+                 .expires_at = OptInstant(r, 2),
+                 .auto_renew = r.Int(3) != 0,
+                 .auto_renew_off_reason = domain::ParseAutoRenewOffReason(r.Text(4)).value_or(
+                     domain::AutoRenewOffReason::kNone),
+                 .instances = static_cast<int>(r.Int(5)),
+                 .suspended_at = OptInstant(r, 6),
+                 .created_at = FromUnix(r.Int(7)),
+                 .updated_at = FromUnix(r.Int(8))};
 }
 
 class SqlUnitOfWork;
@@ -129,8 +126,8 @@ class SqlSessions final : public app::SessionRepository, Base {
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
         "expires_at, user_agent, address) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
     Run(writer(), q,
-        {s.token_hash, s.user_id.value, s.csrf_token, ToUnix(s.created_at),
-         ToUnix(s.last_seen_at), ToUnix(s.expires_at), s.user_agent, s.address});
+        {s.token_hash, s.user_id.value, s.csrf_token, ToUnix(s.created_at), ToUnix(s.last_seen_at),
+         ToUnix(s.expires_at), s.user_agent, s.address});
   }
   std::optional<app::Session> Find(std::string_view token_hash) override {
     static constexpr Query q{"sessions.find",
@@ -163,8 +160,7 @@ class SqlSessions final : public app::SessionRepository, Base {
 class SqlSignInAttempts final : public app::SignInAttemptRepository, Base {
  public:
   using Base::Base;
-  void Insert(std::string_view email, std::string_view address, bool success,
-              Instant at) override {
+  void Insert(std::string_view email, std::string_view address, bool success, Instant at) override {
     static constexpr Query q{
         "sign_in_attempts.insert",
         "INSERT INTO sign_in_attempts (email, address, success, at) VALUES ($1, $2, $3, $4)"};
@@ -187,10 +183,10 @@ class SqlSignInAttempts final : public app::SignInAttemptRepository, Base {
         Run(conn(), by_email, {std::string(email), ToUnix(since), int64_t{0}, int64_t{1}})
             .rows.at(0)
             .Int(0));
-    h.address_failures = static_cast<int>(
-        Run(conn(), by_address, {std::string(address), ToUnix(since), int64_t{0}})
-            .rows.at(0)
-            .Int(0));
+    h.address_failures =
+        static_cast<int>(Run(conn(), by_address, {std::string(address), ToUnix(since), int64_t{0}})
+                             .rows.at(0)
+                             .Int(0));
     return h;
   }
 };
@@ -213,11 +209,11 @@ class SqlLicenses final : public app::LicenseRepository, Base {
         "INSERT INTO licenses (user_id, expires_at, auto_renew, auto_renew_off_reason, "
         "instances, suspended_at, created_at, updated_at) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
-    auto res = Run(writer(), q,
-                   {l.user_id.value, Opt(l.expires_at), int64_t{l.auto_renew},
-                    std::string(domain::AutoRenewOffReasonName(l.auto_renew_off_reason)),
-                    int64_t{l.instances}, Opt(l.suspended_at), ToUnix(l.created_at),
-                    ToUnix(l.updated_at)});
+    auto res = Run(
+        writer(), q,
+        {l.user_id.value, Opt(l.expires_at), int64_t{l.auto_renew},
+         std::string(domain::AutoRenewOffReasonName(l.auto_renew_off_reason)), int64_t{l.instances},
+         Opt(l.suspended_at), ToUnix(l.created_at), ToUnix(l.updated_at)});
     return LicenseId{res.rows.at(0).Int(0)};
   }
   void Update(const License& l) override {
@@ -227,8 +223,8 @@ class SqlLicenses final : public app::LicenseRepository, Base {
         "instances = $5, suspended_at = $6, updated_at = $7 WHERE id = $1"};
     Run(writer(), q,
         {l.id.value, Opt(l.expires_at), int64_t{l.auto_renew},
-         std::string(domain::AutoRenewOffReasonName(l.auto_renew_off_reason)),
-         int64_t{l.instances}, Opt(l.suspended_at), ToUnix(l.updated_at)});
+         std::string(domain::AutoRenewOffReasonName(l.auto_renew_off_reason)), int64_t{l.instances},
+         Opt(l.suspended_at), ToUnix(l.updated_at)});
   }
 };
 
@@ -242,8 +238,8 @@ class SqlPaymentMethods final : public app::PaymentMethodRepository, Base {
         "exp_month, exp_year, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
         "RETURNING id"};
     return Run(writer(), q,
-               {m.user_id.value, m.provider, m.provider_ref, m.brand, m.last4,
-                int64_t{m.exp_month}, int64_t{m.exp_year}, ToUnix(m.created_at)})
+               {m.user_id.value, m.provider, m.provider_ref, m.brand, m.last4, int64_t{m.exp_month},
+                int64_t{m.exp_year}, ToUnix(m.created_at)})
         .rows.at(0)
         .Int(0);
   }
@@ -456,8 +452,7 @@ std::unique_ptr<SqlStore> OpenStore(const std::string& url, const Clock& clock) 
   if (url.starts_with("sqlite://")) {
     std::string path = url.substr(std::string_view("sqlite://").size());
     if (path.empty()) throw std::invalid_argument("sqlite:// URL without a path");
-    return std::make_unique<SqlStore>([path] { return OpenSqlite(path); }, Dialect::kSqlite,
-                                      clock);
+    return std::make_unique<SqlStore>([path] { return OpenSqlite(path); }, Dialect::kSqlite, clock);
   }
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     return std::make_unique<SqlStore>([url] { return OpenPostgres(url); }, Dialect::kPostgres,

@@ -10,8 +10,8 @@
 namespace tenure::storage {
 
 struct MigrationReport {
-  int applied = 0;         // migrations applied by this call
-  int current_version = 0; // the schema version afterwards
+  int applied = 0;          // migrations applied by this call
+  int current_version = 0;  // the schema version afterwards
 };
 
 class SqlStore final : public app::Store {

@@ -23,7 +23,8 @@ class AccountsTest : public ::testing::Test {
   }
 
   NewSession MustSignUp(const std::string& email, const std::string& password = "long enough pw") {
-    auto s = accounts_.SignUp({.email = email, .password = password, .accepted_terms = true}, client_);
+    auto s =
+        accounts_.SignUp({.email = email, .password = password, .accepted_terms = true}, client_);
     EXPECT_TRUE(s) << (s ? "" : s.error().message);
     return *s;
   }

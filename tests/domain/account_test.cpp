@@ -10,9 +10,9 @@ TEST(NormalizeEmail, TrimsAndLowercases) {
 }
 
 TEST(NormalizeEmail, RejectsWhatCannotBeAnAddress) {
-  for (const char* bad : {"", "   ", "plain", "@example.com", "a@", "a@b", "a@@b.com",
-                          "a b@example.com", "a@example..com", "a@.example.com",
-                          "<a>@example.com", "a@example.com."}) {
+  for (const char* bad :
+       {"", "   ", "plain", "@example.com", "a@", "a@b", "a@@b.com", "a b@example.com",
+        "a@example..com", "a@.example.com", "<a>@example.com", "a@example.com."}) {
     auto r = NormalizeEmail(bad);
     ASSERT_FALSE(r.has_value()) << bad;
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidInput);

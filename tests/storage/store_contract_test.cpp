@@ -187,7 +187,8 @@ TEST_P(StoreContract, SignInFailuresCountPerAccountAndAddressWithinTheWindow) {
   uow->Audit("test", "attempts", nullptr, nullptr);
   uow->Commit();
 
-  auto h = store_->Read()->sign_in_attempts().FailuresSince("x@example.com", "a1", kNow - minutes(15));
+  auto h =
+      store_->Read()->sign_in_attempts().FailuresSince("x@example.com", "a1", kNow - minutes(15));
   EXPECT_EQ(h.account_failures, 2);
   EXPECT_EQ(h.address_failures, 2);  // x@ and y@ from a1 inside the window
 

@@ -13,9 +13,8 @@ namespace {
 // Only local paths: an open redirect would let a link send a fresh session elsewhere.
 // Control characters would split the Location header.
 std::string SafeNext(std::string_view next) {
-  const bool plain = std::none_of(next.begin(), next.end(), [](unsigned char c) {
-    return c < 0x20 || c == 0x7f || c == '\\';
-  });
+  const bool plain = std::none_of(
+      next.begin(), next.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f || c == '\\'; });
   if (plain && next.starts_with('/') && !next.starts_with("//")) return std::string(next);
   return "";
 }
@@ -25,8 +24,8 @@ Response SignedIn(Context& ctx, const app::NewSession& session, std::string_view
   std::string target = SafeNext(next);
   if (target.empty()) target = domain::IsStaff(session.user.role) ? "/staff" : "/home";
   Response res = Response::Redirect(std::move(target));
-  res.Set("Set-Cookie",
-          SessionCookie(session.token, ctx.svc.secure_cookies, app::AccountService::kSessionLifetime));
+  res.Set("Set-Cookie", SessionCookie(session.token, ctx.svc.secure_cookies,
+                                      app::AccountService::kSessionLifetime));
   return res;
 }
 
@@ -64,11 +63,11 @@ Response SignUpForm(Context& ctx) {
 }
 
 Response SignUp(Context& ctx) {
-  auto session = ctx.svc.accounts.SignUp(
-      app::SignUpForm{.email = std::string(ctx.Field("email")),
-                      .password = std::string(ctx.Field("password")),
-                      .accepted_terms = ctx.Field("terms") == "yes"},
-      ctx.Client());
+  auto session =
+      ctx.svc.accounts.SignUp(app::SignUpForm{.email = std::string(ctx.Field("email")),
+                                              .password = std::string(ctx.Field("password")),
+                                              .accepted_terms = ctx.Field("terms") == "yes"},
+                              ctx.Client());
   if (!session) return SignUpPage(ctx, HttpStatus(session.error().code), &session.error());
   return SignedIn(ctx, *session, "");
 }

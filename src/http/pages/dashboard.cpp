@@ -35,7 +35,8 @@ std::string StatusLabel(domain::LicenseStatus status) {
 // The visitor's operating system, from the User-Agent (Download tab).
 std::string DetectOs(std::string_view ua) {
   if (ua.find("Windows") != std::string_view::npos) return "Windows";
-  if (ua.find("Mac OS X") != std::string_view::npos || ua.find("Macintosh") != std::string_view::npos)
+  if (ua.find("Mac OS X") != std::string_view::npos ||
+      ua.find("Macintosh") != std::string_view::npos)
     return "macOS";
   if (ua.find("Linux") != std::string_view::npos) return "Linux";
   return "your computer";

@@ -3,9 +3,7 @@
 
 namespace tenure::http::pages {
 
-Response Root(Context& ctx) {
-  return Response::Redirect(ctx.user ? "/home" : "/sign-in", 302);
-}
+Response Root(Context& ctx) { return Response::Redirect(ctx.user ? "/home" : "/sign-in", 302); }
 
 Response Healthz(Context& ctx) {
   // 200 only when the database answers: load balancers take this server out otherwise.
@@ -16,7 +14,8 @@ Response Healthz(Context& ctx) {
 }
 
 Response Static(Context& ctx) {
-  const std::string_view name = std::string_view(ctx.req.path).substr(std::string_view("/static/").size());
+  const std::string_view name =
+      std::string_view(ctx.req.path).substr(std::string_view("/static/").size());
   const Asset* asset = ctx.svc.views.FindAsset(name);
   if (!asset) return Response::Text(404, "not found\n");
   const std::string etag = "\"" + asset->hash + "\"";
@@ -25,7 +24,8 @@ Response Static(Context& ctx) {
   res.Set("ETag", etag);
   // A URL with the content hash never changes meaning; a bare one is revalidated.
   const bool versioned = ctx.req.query == "v=" + asset->hash;
-  res.Set("Cache-Control", versioned ? "public, max-age=31536000, immutable" : "public, max-age=300");
+  res.Set("Cache-Control",
+          versioned ? "public, max-age=31536000, immutable" : "public, max-age=300");
   if (ctx.req.Header("if-none-match") == etag) {
     res.status = 304;
     return res;

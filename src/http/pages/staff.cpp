@@ -17,7 +17,9 @@ Response Staff(Context& ctx) {
     page = std::clamp(page, 1, 1'000'000);
   }
   auto accounts = ctx.svc.staff.Accounts(ctx.User(), kPageSize + 1, (page - 1) * kPageSize);
-  if (!accounts) return ErrorPage(ctx, HttpStatus(accounts.error().code), "Staff only", accounts.error().message);
+  if (!accounts)
+    return ErrorPage(ctx, HttpStatus(accounts.error().code), "Staff only",
+                     accounts.error().message);
   mstch::array rows;
   const bool more = static_cast<int>(accounts->size()) > kPageSize;
   if (more) accounts->pop_back();
@@ -30,9 +32,8 @@ Response Staff(Context& ctx) {
                                                            : std::string("—")},
         {"auto_renew", std::string(row.license && row.license->auto_renew ? "on" : "off")}});
   }
-  mstch::map vars{{"accounts", rows},
-                  {"page", page},
-                  {"is_admin", ctx.User().role == domain::Role::kAdmin}};
+  mstch::map vars{
+      {"accounts", rows}, {"page", page}, {"is_admin", ctx.User().role == domain::Role::kAdmin}};
   if (more) vars["next_page"] = page + 1;
   if (auto audit = ctx.svc.staff.RecentAudit(ctx.User(), 50)) {
     mstch::array entries;

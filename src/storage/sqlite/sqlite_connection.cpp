@@ -19,8 +19,7 @@ class SqliteConnection final : public Connection {
     }
     sqlite3_busy_timeout(db_, 5000);
     sqlite3_extended_result_codes(db_, 1);
-    ExecScript(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
   }
   ~SqliteConnection() override {
     for (auto& [name, prepared] : statements_) sqlite3_finalize(prepared.stmt);
@@ -73,7 +72,9 @@ class SqliteConnection final : public Connection {
       for (int c = 0; c < n; ++c) {
         switch (sqlite3_column_type(stmt, c)) {
           case SQLITE_NULL: row.values.emplace_back(nullptr); break;
-          case SQLITE_INTEGER: row.values.emplace_back(int64_t{sqlite3_column_int64(stmt, c)}); break;
+          case SQLITE_INTEGER:
+            row.values.emplace_back(int64_t{sqlite3_column_int64(stmt, c)});
+            break;
           default: {
             auto text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
             row.values.emplace_back(std::string(text, sqlite3_column_bytes(stmt, c)));
@@ -113,7 +114,8 @@ class SqliteConnection final : public Connection {
     Prepared prepared{stmt, {}};
     const int count = sqlite3_bind_parameter_count(stmt);
     for (int n = 1; n <= count; ++n)
-      prepared.index_of.push_back(sqlite3_bind_parameter_index(stmt, ("$" + std::to_string(n)).c_str()));
+      prepared.index_of.push_back(
+          sqlite3_bind_parameter_index(stmt, ("$" + std::to_string(n)).c_str()));
     return statements_.emplace(query.name, prepared).first->second;
   }
 
