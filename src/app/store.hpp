@@ -117,6 +117,32 @@ class AuditLog {
   virtual std::vector<AuditEntry> Recent(int limit) = 0;
 };
 
+// A side effect waiting to run after commit (habit 4): an email today, Discord calls later.
+struct OutboxMessage {
+  int64_t id = 0;
+  std::string kind;  // "email"
+  nlohmann::json payload;
+  std::string status;  // pending | sent | dead
+  int attempts = 0;
+  std::string last_error;
+  Instant created_at;
+  Instant next_attempt_at;
+};
+
+class OutboxRepository {
+ public:
+  virtual ~OutboxRepository() = default;
+  // Leases up to `limit` due pending messages until now + lease and counts the attempt: no
+  // other worker, in this process or another, gets them until the lease lapses.
+  virtual std::vector<OutboxMessage> ClaimDue(Instant now, Seconds lease, int limit) = 0;
+  virtual void MarkSent(int64_t id, Instant at) = 0;
+  // `retry_at` empty: no more tries (dead letter).
+  virtual void MarkFailed(int64_t id, std::string_view error,
+                          std::optional<Instant> retry_at) = 0;
+  // Newest first; `status` empty for all.
+  virtual std::vector<OutboxMessage> List(std::string_view status, int limit) = 0;
+};
+
 class UnitOfWork {
  public:
   virtual ~UnitOfWork() = default;
@@ -126,6 +152,7 @@ class UnitOfWork {
   virtual LicenseRepository& licenses() = 0;
   virtual PaymentMethodRepository& payment_methods() = 0;
   virtual AuditLog& audit_log() = 0;
+  virtual OutboxRepository& outbox() = 0;
 
   // Records who changed what in this transaction (habit 3).
   virtual void Audit(std::string_view action, std::string_view subject,

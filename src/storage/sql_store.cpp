@@ -298,6 +298,67 @@ class SqlAuditLog final : public app::AuditLog, Base {
   }
 };
 
+app::OutboxMessage ToOutbox(const Row& r) {
+  return app::OutboxMessage{.id = r.Int(0),
+                            .kind = r.Text(1),
+                            .payload = nlohmann::json::parse(r.Text(2)),
+                            .status = r.Text(3),
+                            .attempts = static_cast<int>(r.Int(4)),
+                            .last_error = r.Text(5),
+                            .created_at = FromUnix(r.Int(6)),
+                            .next_attempt_at = FromUnix(r.Int(7))};
+}
+
+class SqlOutbox final : public app::OutboxRepository, Base {
+ public:
+  using Base::Base;
+  std::vector<app::OutboxMessage> ClaimDue(Instant now, Seconds lease, int limit) override {
+    // The outer WHERE repeats the lease test: on PostgreSQL a competing claim blocked on the
+    // same row re-checks it against the row it finally sees, and skips it.
+    static constexpr Query q{
+        "outbox.claim",
+        "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 "
+        "WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 "
+        "AND (locked_until IS NULL OR locked_until <= $1) ORDER BY id LIMIT $3) "
+        "AND status = 'pending' AND (locked_until IS NULL OR locked_until <= $1) "
+        "RETURNING id, kind, payload, status, attempts, last_error, created_at, next_attempt_at"};
+    std::vector<app::OutboxMessage> out;
+    for (const Row& r :
+         Run(writer(), q, {ToUnix(now), ToUnix(now + lease), int64_t{limit}}).rows)
+      out.push_back(ToOutbox(r));
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.id < b.id; });
+    return out;
+  }
+  void MarkSent(int64_t id, Instant at) override {
+    static constexpr Query q{"outbox.sent",
+                             "UPDATE outbox SET status = 'sent', sent_at = $2, locked_until = NULL, "
+                             "last_error = '' WHERE id = $1"};
+    Run(writer(), q, {id, ToUnix(at)});
+  }
+  void MarkFailed(int64_t id, std::string_view error, std::optional<Instant> retry_at) override {
+    static constexpr Query retry{"outbox.retry",
+                                 "UPDATE outbox SET last_error = $2, next_attempt_at = $3, "
+                                 "locked_until = NULL WHERE id = $1"};
+    static constexpr Query dead{"outbox.dead",
+                                "UPDATE outbox SET status = 'dead', last_error = $2, "
+                                "locked_until = NULL WHERE id = $1"};
+    if (retry_at)
+      Run(writer(), retry, {id, std::string(error), ToUnix(*retry_at)});
+    else
+      Run(writer(), dead, {id, std::string(error)});
+  }
+  std::vector<app::OutboxMessage> List(std::string_view status, int limit) override {
+    static constexpr Query q{
+        "outbox.list",
+        "SELECT id, kind, payload, status, attempts, last_error, created_at, next_attempt_at "
+        "FROM outbox WHERE ($1 = '' OR status = $1) ORDER BY id DESC LIMIT $2"};
+    std::vector<app::OutboxMessage> out;
+    for (const Row& r : Run(conn(), q, {std::string(status), int64_t{limit}}).rows)
+      out.push_back(ToOutbox(r));
+    return out;
+  }
+};
+
 class SqlUnitOfWork final : public app::UnitOfWork {
  public:
   SqlUnitOfWork(ConnectionPool::Lease lease, const Clock& clock, std::optional<app::Actor> actor)
@@ -320,6 +381,7 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   app::LicenseRepository& licenses() override { return licenses_; }
   app::PaymentMethodRepository& payment_methods() override { return payment_methods_; }
   app::AuditLog& audit_log() override { return audit_; }
+  app::OutboxRepository& outbox() override { return outbox_; }
 
   void Audit(std::string_view action, std::string_view subject, const nlohmann::json& before,
              const nlohmann::json& after) override {
@@ -368,6 +430,7 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   SqlLicenses licenses_{*this};
   SqlPaymentMethods payment_methods_{*this};
   SqlAuditLog audit_{*this};
+  SqlOutbox outbox_{*this};
 };
 
 Connection& Base::conn() { return uow_.Conn(); }

@@ -43,9 +43,13 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     store_->Migrate();
     if (GetParam() == "postgres") {
       // A clean slate per test in the throwaway database.
-      OpenPostgres(url_)->ExecScript(
-          "TRUNCATE users, sessions, sign_in_attempts, licenses, payment_methods, audit_log, "
-          "outbox RESTART IDENTITY CASCADE");
+      OpenPostgres(url_)->ExecScript(R"(
+DO $$ DECLARE tables text;
+BEGIN
+  SELECT string_agg(quote_ident(tablename), ', ') INTO tables
+    FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations';
+  EXECUTE 'TRUNCATE ' || tables || ' RESTART IDENTITY CASCADE';
+END $$;)");
     }
   }
 
@@ -303,6 +307,66 @@ TEST_P(StoreContract, OutboxRowsCommitWithTheirUnitOfWork) {
   uow->Audit("test", "outbox", nullptr, nullptr);
   uow->Commit();
   EXPECT_EQ(CountRows("outbox"), 1);
+}
+
+TEST_P(StoreContract, OutboxClaimsLeaseRetryAndDeadLetter) {
+  auto uow = store_->Begin(Actor::System());
+  for (int i = 0; i < 3; ++i) uow->Enqueue("email", {{"n", i}});
+  uow->Audit("test", "outbox", nullptr, nullptr);
+  uow->Commit();
+
+  auto claim = [&](Instant now, int limit) {
+    auto w = store_->Begin(Actor::System());
+    auto got = w->outbox().ClaimDue(now, minutes(1), limit);
+    w->Audit("outbox.claim", "outbox", nullptr, nullptr);
+    w->Commit();
+    return got;
+  };
+  auto first = claim(kNow, 2);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].payload["n"], 0);
+  EXPECT_EQ(first[1].payload["n"], 1);
+  EXPECT_EQ(first[0].attempts, 1);
+  EXPECT_EQ(first[0].kind, "email");
+  auto second = claim(kNow, 10);
+  ASSERT_EQ(second.size(), 1u) << "leased rows are not claimed twice";
+  EXPECT_EQ(second[0].payload["n"], 2);
+
+  auto w = store_->Begin(Actor::System());
+  w->outbox().MarkSent(first[0].id, kNow);
+  w->outbox().MarkFailed(first[1].id, "421 try later", kNow + minutes(5));
+  w->outbox().MarkFailed(second[0].id, "550 no such user", std::nullopt);
+  w->Audit("outbox.result", "outbox", nullptr, nullptr);
+  w->Commit();
+
+  EXPECT_TRUE(claim(kNow + minutes(2), 10).empty()) << "the retry is not due yet";
+  auto retry = claim(kNow + minutes(5), 10);
+  ASSERT_EQ(retry.size(), 1u);
+  EXPECT_EQ(retry[0].id, first[1].id);
+  EXPECT_EQ(retry[0].attempts, 2);
+  EXPECT_EQ(retry[0].last_error, "421 try later");
+
+  auto read = store_->Read();
+  auto dead = read->outbox().List("dead", 10);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].last_error, "550 no such user");
+  auto sent = read->outbox().List("sent", 10);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].id, first[0].id);
+  EXPECT_EQ(read->outbox().List("", 10).size(), 3u);
+}
+
+TEST_P(StoreContract, AnExpiredLeaseIsClaimedAgain) {
+  auto uow = store_->Begin(Actor::System());
+  uow->Enqueue("email", {{"n", 1}});
+  uow->Audit("test", "outbox", nullptr, nullptr);
+  uow->Commit();
+  for (Instant at : {kNow, kNow + minutes(1)}) {  // a worker died holding the lease
+    auto w = store_->Begin(Actor::System());
+    EXPECT_EQ(w->outbox().ClaimDue(at, minutes(1), 10).size(), 1u);
+    w->Audit("outbox.claim", "outbox", nullptr, nullptr);
+    w->Commit();
+  }
 }
 
 TEST_P(StoreContract, ConcurrentWritersAllSucceed) {
