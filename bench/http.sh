@@ -114,26 +114,36 @@ to_ms() {  # wrk latency (e.g. 812.00us, 1.23ms, 1.01s) -> milliseconds
     printf "%.2f", n }'
 }
 
-cpu_idle_percent() {  # share of the machine idle over the next second (other work skews the numbers)
-  local a b
-  a=($(awk '/^cpu / { print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat))
-  sleep 1
-  b=($(awk '/^cpu / { print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat))
-  awk -v t=$((b[0] - a[0])) -v i=$((b[1] - a[1])) 'BEGIN { printf "%.0f", t ? 100 * i / t : 100 }'
-}
+# CPU accounting in clock ticks (USER_HZ): the whole machine from /proc/stat, the server from
+# /proc/PID/stat; wrk's own time comes from bash's `time`. What is left is other work on the
+# machine (a build, another benchmark) that skews the numbers: it is printed with the results.
+clk_tck="$(getconf CLK_TCK)"
+machine_busy_ticks() { awk '/^cpu / { print $2+$3+$4+$7+$8+$9 }' /proc/stat; }
+server_ticks() { awk '{ print $14+$15 }' "/proc/$server_pid/stat"; }
+cores() { awk -v t="$1" -v hz="$clk_tck" -v s="$2" 'BEGIN { printf "%.2f", t / hz / s }'; }
 
-declare -A rps p50 p99 bytes_per_req idle
+declare -A rps p50 p99 bytes_per_req cpu_server cpu_wrk cpu_other
 run_wrk() {  # name path [wrk args...]
   local name="$1" path="$2"; shift 2
-  local out="$work/wrk-$name.txt"
-  idle[$name]="$(cpu_idle_percent)"
-  if (( idle[$name] < 90 )); then
-    echo "bench/http.sh: warning: the machine was only ${idle[$name]}% idle before this run; other work skews it" >&2
-  fi
+  local out="$work/wrk-$name.txt" timing="$work/time-$name.txt"
   local cmd=(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$@" "$url$path")
   printf '$ %s\n' "$(printf '%q ' "${cmd[@]}" | sed 's/tenure_session=[^ ]*/tenure_session=<session>/; s/ $//')"
-  "${cmd[@]}" | tee "$out"
+  local busy0 srv0 busy1 srv1 t0 t1
+  busy0="$(machine_busy_ticks)"; srv0="$(server_ticks)"; t0="$(date +%s.%N)"
+  { TIMEFORMAT='%U %S'; time "${cmd[@]}" >"$out"; } 2>"$timing"
+  busy1="$(machine_busy_ticks)"; srv1="$(server_ticks)"; t1="$(date +%s.%N)"
+  cat "$out"
+  local seconds wrk_ticks
+  seconds="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+  wrk_ticks="$(awk -v hz="$clk_tck" '{ printf "%.0f", ($1 + $2) * hz }' "$timing")"
+  cpu_server[$name]="$(cores $((srv1 - srv0)) "$seconds")"
+  cpu_wrk[$name]="$(cores "$wrk_ticks" "$seconds")"
+  cpu_other[$name]="$(cores $((busy1 - busy0 - (srv1 - srv0) - wrk_ticks)) "$seconds")"
+  echo "cpu during the run (cores): server ${cpu_server[$name]}, wrk ${cpu_wrk[$name]}, other ${cpu_other[$name]}"
   echo
+  if awk -v o="${cpu_other[$name]}" 'BEGIN { exit !(o > 0.10) }'; then
+    echo "bench/http.sh: warning: other work used ${cpu_other[$name]} cores during this run; the numbers are skewed" >&2
+  fi
   if grep -q 'Non-2xx or 3xx responses' "$out" || grep -q 'Socket errors' "$out"; then
     echo "bench/http.sh: wrk saw errors on $path" >&2; exit 1
   fi
@@ -165,10 +175,10 @@ after_status="$(curl -sS -H "$cookie" -o /dev/null -w '%{http_code}' "$url/home"
 [[ "$after_status" == 200 ]] || { echo "bench/http.sh: the session ended during the run ($after_status)" >&2; exit 1; }
 
 ratio="$(awk -v h="${rps[home]}" -v z="${rps[healthz]}" 'BEGIN { printf "%.2f", h / z }')"
-echo "| path | req/s | p50 (ms) | p99 (ms) | bytes/answer | idle before |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+echo "| path | req/s | p50 (ms) | p99 (ms) | bytes/answer | server CPU (cores) | wrk CPU | other CPU |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for name in healthz home; do
-  echo "| /$name | ${rps[$name]} | ${p50[$name]} | ${p99[$name]} | ${bytes_per_req[$name]} | ${idle[$name]}% |"
+  echo "| /$name | ${rps[$name]} | ${p50[$name]} | ${p99[$name]} | ${bytes_per_req[$name]} | ${cpu_server[$name]} | ${cpu_wrk[$name]} | ${cpu_other[$name]} |"
 done
 echo
 echo "home/healthz throughput ratio: $ratio"

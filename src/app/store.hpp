@@ -15,6 +15,8 @@
 #include "core/time.hpp"
 #include "domain/account.hpp"
 #include "domain/license.hpp"
+#include "domain/renewal.hpp"
+#include "domain/ticket.hpp"
 
 namespace tenure::app {
 
@@ -74,6 +76,7 @@ class UserRepository {
   virtual Result<UserId> Insert(const domain::User& user) = 0;
   virtual void UpdatePasswordHash(UserId id, std::string_view hash) = 0;
   virtual std::vector<domain::User> List(int limit, int offset) = 0;
+  virtual std::vector<domain::User> Staff() = 0;  // support and admin, by email
   virtual int64_t Count() = 0;
 };
 
@@ -98,6 +101,8 @@ class SignInAttemptRepository {
 class LicenseRepository {
  public:
   virtual ~LicenseRepository() = default;
+  // In a read-write unit of work the row is locked until commit (PostgreSQL: FOR UPDATE;
+  // SQLite's write transaction holds the database), so two tabs cannot both act on it.
   virtual std::optional<domain::License> FindByUser(UserId user) = 0;
   virtual LicenseId Insert(const domain::License& license) = 0;
   virtual void Update(const domain::License& license) = 0;
@@ -115,6 +120,93 @@ class AuditLog {
   virtual ~AuditLog() = default;
   virtual std::vector<AuditEntry> ForSubject(std::string_view subject, int limit) = 0;
   virtual std::vector<AuditEntry> Recent(int limit) = 0;
+};
+
+// A ticket as the queue and lists show it: with the people's emails.
+struct TicketRow {
+  domain::Ticket ticket;
+  std::string customer_email;
+  std::string assignee_email;  // empty when unassigned
+  int messages = 0;
+};
+
+struct TicketQueueFilter {
+  std::optional<domain::TicketStatus> status;
+  std::optional<domain::TicketCategory> category;
+  int limit = 50;
+  int offset = 0;
+};
+
+class TicketRepository {
+ public:
+  virtual ~TicketRepository() = default;
+  virtual TicketId Insert(const domain::Ticket& ticket) = 0;
+  virtual void Update(const domain::Ticket& ticket) = 0;
+  virtual std::optional<domain::Ticket> Find(TicketId id) = 0;
+  virtual std::vector<TicketRow> ForCustomer(UserId user, int limit) = 0;  // newest first
+  // Oldest waiting first, then the rest by last change.
+  virtual std::vector<TicketRow> Queue(const TicketQueueFilter& filter) = 0;
+  virtual int64_t AddMessage(const domain::TicketMessage& message) = 0;
+  virtual std::vector<domain::TicketMessage> Messages(TicketId id) = 0;  // oldest first
+};
+
+struct Cancellation {
+  CancellationId id;
+  UserId user_id;
+  LicenseId license_id;
+  domain::CancelReason reason = domain::CancelReason::kOther;
+  std::string comment;
+  std::optional<TicketId> ticket_id;  // a ticket opened in the cancel flow
+  Instant license_ends_at;
+  Instant created_at;
+};
+
+struct FeedbackRow {
+  Cancellation cancellation;
+  std::string email;
+  bool read = false;  // by the staff member asking
+};
+
+struct FeedbackFilter {
+  std::optional<domain::CancelReason> reason;
+  Instant from;  // inclusive
+  Instant to;    // exclusive
+  int limit = 100;
+  int offset = 0;
+};
+
+class CancellationRepository {
+ public:
+  virtual ~CancellationRepository() = default;
+  virtual CancellationId Insert(const Cancellation& cancellation) = 0;
+  // Newest first, each with whether `reader` has read it.
+  virtual std::vector<FeedbackRow> List(const FeedbackFilter& filter, UserId reader) = 0;
+  // Every reason with its count in [from, to), zeros included, in AllCancelReasons() order.
+  virtual std::vector<std::pair<domain::CancelReason, int64_t>> CountByReason(Instant from,
+                                                                              Instant to) = 0;
+  virtual int64_t CountUnread(UserId reader) = 0;
+  virtual void MarkRead(CancellationId id, UserId reader, Instant at) = 0;  // idempotent
+  virtual std::optional<Cancellation> Find(CancellationId id) = 0;
+};
+
+// Days granted by staff (PRODUCT.md: "Staff may grant extra days ... never money").
+struct LicenseGrant {
+  int64_t id = 0;
+  LicenseId license_id;
+  int days = 0;
+  std::string reason;
+  UserId staff_id;
+  std::string staff_email;  // filled by reads
+  std::optional<Instant> expires_before;
+  Instant expires_after;
+  Instant created_at;
+};
+
+class LicenseGrantRepository {
+ public:
+  virtual ~LicenseGrantRepository() = default;
+  virtual int64_t Insert(const LicenseGrant& grant) = 0;
+  virtual std::vector<LicenseGrant> ForLicense(LicenseId license) = 0;  // newest first
 };
 
 // A side effect waiting to run after commit (habit 4): an email today, Discord calls later.
@@ -153,6 +245,9 @@ class UnitOfWork {
   virtual PaymentMethodRepository& payment_methods() = 0;
   virtual AuditLog& audit_log() = 0;
   virtual OutboxRepository& outbox() = 0;
+  virtual TicketRepository& tickets() = 0;
+  virtual CancellationRepository& cancellations() = 0;
+  virtual LicenseGrantRepository& license_grants() = 0;
 
   // Records who changed what in this transaction (habit 3).
   virtual void Audit(std::string_view action, std::string_view subject,

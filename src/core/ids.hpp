@@ -14,5 +14,7 @@ struct Id {
 using UserId = Id<struct UserTag>;
 using LicenseId = Id<struct LicenseTag>;
 using SessionId = Id<struct SessionTag>;
+using TicketId = Id<struct TicketTag>;
+using CancellationId = Id<struct CancellationTag>;
 
 }  // namespace tenure

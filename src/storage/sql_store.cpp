@@ -60,6 +60,7 @@ class Base {
  protected:
   Connection& conn();
   Connection& writer();  // marks the unit of work as written; throws when read-only
+  bool locking() const;  // rows read here will be written: lock them (PostgreSQL)
   SqlUnitOfWork& uow_;
 };
 
@@ -109,6 +110,15 @@ class SqlUsers final : public app::UserRepository, Base {
     std::vector<User> out;
     for (const Row& r : Run(conn(), q, {int64_t{limit}, int64_t{offset}}).rows)
       out.push_back(ToUser(r));
+    return out;
+  }
+  std::vector<User> Staff() override {
+    static constexpr Query q{"users.staff",
+                             "SELECT id, email, password_hash, role, terms_version, "
+                             "terms_accepted_at, created_at FROM users WHERE role <> $1 "
+                             "ORDER BY email"};
+    std::vector<User> out;
+    for (const Row& r : Run(conn(), q, {std::string("customer")}).rows) out.push_back(ToUser(r));
     return out;
   }
   int64_t Count() override {
@@ -199,7 +209,11 @@ class SqlLicenses final : public app::LicenseRepository, Base {
                              "SELECT id, user_id, expires_at, auto_renew, auto_renew_off_reason, "
                              "instances, suspended_at, created_at, updated_at FROM licenses "
                              "WHERE user_id = $1"};
-    auto res = Run(conn(), q, {user.value});
+    static constexpr Query locked{"licenses.by_user_locked",
+                                  "SELECT id, user_id, expires_at, auto_renew, "
+                                  "auto_renew_off_reason, instances, suspended_at, created_at, "
+                                  "updated_at FROM licenses WHERE user_id = $1 FOR UPDATE"};
+    auto res = Run(conn(), locking() ? locked : q, {user.value});
     if (res.rows.empty()) return std::nullopt;
     return ToLicense(res.rows[0]);
   }
@@ -359,6 +373,247 @@ class SqlOutbox final : public app::OutboxRepository, Base {
   }
 };
 
+// ---- tickets ---------------------------------------------------------------------------
+domain::Ticket ToTicket(const Row& r) {
+  auto assignee = r.OptInt(5);
+  return domain::Ticket{
+      .id = TicketId{r.Int(0)},
+      .user_id = UserId{r.Int(1)},
+      .category = domain::ParseTicketCategory(r.Text(2)).value_or(domain::TicketCategory::kOther),
+      .subject = r.Text(3),
+      .status = domain::ParseTicketStatus(r.Text(4)).value_or(domain::TicketStatus::kOpen),
+      .assignee = assignee ? std::optional(UserId{*assignee}) : std::nullopt,
+      .opened_in_cancel_flow = r.Int(6) != 0,
+      .waiting_since = OptInstant(r, 7),
+      .created_at = FromUnix(r.Int(8)),
+      .updated_at = FromUnix(r.Int(9))};
+}
+
+app::TicketRow ToTicketRow(const Row& r) {
+  return app::TicketRow{.ticket = ToTicket(r),
+                        .customer_email = r.Text(10),
+                        .assignee_email = r.IsNull(11) ? std::string() : r.Text(11),
+                        .messages = static_cast<int>(r.Int(12))};
+}
+
+Value OptId(const std::optional<UserId>& id) { return id ? Value(id->value) : Value(nullptr); }
+
+class SqlTickets final : public app::TicketRepository, Base {
+ public:
+  using Base::Base;
+  TicketId Insert(const domain::Ticket& t) override {
+    static constexpr Query q{
+        "tickets.insert",
+        "INSERT INTO tickets (user_id, category, subject, status, assignee_id, "
+        "opened_in_cancel_flow, waiting_since, created_at, updated_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"};
+    return TicketId{Run(writer(), q,
+                        {t.user_id.value, std::string(domain::TicketCategoryName(t.category)),
+                         t.subject, std::string(domain::TicketStatusName(t.status)),
+                         OptId(t.assignee), int64_t{t.opened_in_cancel_flow},
+                         Opt(t.waiting_since), ToUnix(t.created_at), ToUnix(t.updated_at)})
+                        .rows.at(0)
+                        .Int(0)};
+  }
+  void Update(const domain::Ticket& t) override {
+    static constexpr Query q{"tickets.update",
+                             "UPDATE tickets SET status = $2, assignee_id = $3, "
+                             "waiting_since = $4, updated_at = $5 WHERE id = $1"};
+    Run(writer(), q,
+        {t.id.value, std::string(domain::TicketStatusName(t.status)), OptId(t.assignee),
+         Opt(t.waiting_since), ToUnix(t.updated_at)});
+  }
+  std::optional<domain::Ticket> Find(TicketId id) override {
+    static constexpr Query q{
+        "tickets.find",
+        "SELECT t.id, t.user_id, t.category, t.subject, t.status, t.assignee_id, "
+        "t.opened_in_cancel_flow, t.waiting_since, t.created_at, t.updated_at "
+        "FROM tickets t WHERE t.id = $1"};
+    static constexpr Query locked{
+        "tickets.find_locked",
+        "SELECT t.id, t.user_id, t.category, t.subject, t.status, t.assignee_id, "
+        "t.opened_in_cancel_flow, t.waiting_since, t.created_at, t.updated_at "
+        "FROM tickets t WHERE t.id = $1 FOR UPDATE"};
+    auto res = Run(conn(), locking() ? locked : q, {id.value});
+    if (res.rows.empty()) return std::nullopt;
+    return ToTicket(res.rows[0]);
+  }
+  std::vector<app::TicketRow> ForCustomer(UserId user, int limit) override {
+    static constexpr Query q{
+        "tickets.for_customer",
+        "SELECT t.id, t.user_id, t.category, t.subject, t.status, t.assignee_id, "
+        "t.opened_in_cancel_flow, t.waiting_since, t.created_at, t.updated_at, u.email, a.email, "
+        "(SELECT COUNT(*) FROM ticket_messages m WHERE m.ticket_id = t.id) "
+        "FROM tickets t JOIN users u ON u.id = t.user_id LEFT JOIN users a ON a.id = t.assignee_id "
+        "WHERE t.user_id = $1 ORDER BY t.id DESC LIMIT $2"};
+    std::vector<app::TicketRow> out;
+    for (const Row& r : Run(conn(), q, {user.value, int64_t{limit}}).rows)
+      out.push_back(ToTicketRow(r));
+    return out;
+  }
+  std::vector<app::TicketRow> Queue(const app::TicketQueueFilter& f) override {
+    static constexpr Query q{
+        "tickets.queue",
+        "SELECT t.id, t.user_id, t.category, t.subject, t.status, t.assignee_id, "
+        "t.opened_in_cancel_flow, t.waiting_since, t.created_at, t.updated_at, u.email, a.email, "
+        "(SELECT COUNT(*) FROM ticket_messages m WHERE m.ticket_id = t.id) "
+        "FROM tickets t JOIN users u ON u.id = t.user_id LEFT JOIN users a ON a.id = t.assignee_id "
+        "WHERE ($1 = '' OR t.status = $1) AND ($2 = '' OR t.category = $2) "
+        "ORDER BY (t.waiting_since IS NULL), t.waiting_since, t.updated_at DESC, t.id "
+        "LIMIT $3 OFFSET $4"};
+    std::vector<app::TicketRow> out;
+    const std::string status(f.status ? domain::TicketStatusName(*f.status) : "");
+    const std::string category(f.category ? domain::TicketCategoryName(*f.category) : "");
+    for (const Row& r :
+         Run(conn(), q, {status, category, int64_t{f.limit}, int64_t{f.offset}}).rows)
+      out.push_back(ToTicketRow(r));
+    return out;
+  }
+  int64_t AddMessage(const domain::TicketMessage& m) override {
+    static constexpr Query q{"ticket_messages.insert",
+                             "INSERT INTO ticket_messages (ticket_id, author_id, from_staff, body, "
+                             "created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id"};
+    return Run(writer(), q,
+               {m.ticket_id.value, m.author.value, int64_t{m.from_staff}, m.body,
+                ToUnix(m.created_at)})
+        .rows.at(0)
+        .Int(0);
+  }
+  std::vector<domain::TicketMessage> Messages(TicketId id) override {
+    static constexpr Query q{"ticket_messages.for_ticket",
+                             "SELECT id, ticket_id, author_id, from_staff, body, created_at "
+                             "FROM ticket_messages WHERE ticket_id = $1 ORDER BY id"};
+    std::vector<domain::TicketMessage> out;
+    for (const Row& r : Run(conn(), q, {id.value}).rows)
+      out.push_back(domain::TicketMessage{.id = r.Int(0),
+                                          .ticket_id = TicketId{r.Int(1)},
+                                          .author = UserId{r.Int(2)},
+                                          .from_staff = r.Int(3) != 0,
+                                          .body = r.Text(4),
+                                          .created_at = FromUnix(r.Int(5))});
+    return out;
+  }
+};
+
+// ---- cancellations and the feedback inbox -----------------------------------------------
+app::Cancellation ToCancellation(const Row& r) {
+  auto ticket = r.OptInt(5);
+  return app::Cancellation{
+      .id = CancellationId{r.Int(0)},
+      .user_id = UserId{r.Int(1)},
+      .license_id = LicenseId{r.Int(2)},
+      .reason = domain::ParseCancelReason(r.Text(3)).value_or(domain::CancelReason::kOther),
+      .comment = r.Text(4),
+      .ticket_id = ticket ? std::optional(TicketId{*ticket}) : std::nullopt,
+      .license_ends_at = FromUnix(r.Int(6)),
+      .created_at = FromUnix(r.Int(7))};
+}
+
+class SqlCancellations final : public app::CancellationRepository, Base {
+ public:
+  using Base::Base;
+  CancellationId Insert(const app::Cancellation& c) override {
+    static constexpr Query q{
+        "cancellations.insert",
+        "INSERT INTO cancellations (user_id, license_id, reason, comment, ticket_id, "
+        "license_ends_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"};
+    return CancellationId{
+        Run(writer(), q,
+            {c.user_id.value, c.license_id.value, std::string(domain::CancelReasonName(c.reason)),
+             c.comment, c.ticket_id ? Value(c.ticket_id->value) : Value(nullptr),
+             ToUnix(c.license_ends_at), ToUnix(c.created_at)})
+            .rows.at(0)
+            .Int(0)};
+  }
+  std::vector<app::FeedbackRow> List(const app::FeedbackFilter& f, UserId reader) override {
+    static constexpr Query q{
+        "cancellations.list",
+        "SELECT c.id, c.user_id, c.license_id, c.reason, c.comment, c.ticket_id, "
+        "c.license_ends_at, c.created_at, u.email, "
+        "(SELECT COUNT(*) FROM feedback_reads r WHERE r.cancellation_id = c.id AND r.staff_id = $5) "
+        "FROM cancellations c JOIN users u ON u.id = c.user_id "
+        "WHERE ($1 = '' OR c.reason = $1) AND c.created_at >= $2 AND c.created_at < $3 "
+        "ORDER BY c.created_at DESC, c.id DESC LIMIT $4 OFFSET $6"};
+    std::vector<app::FeedbackRow> out;
+    const std::string reason(f.reason ? domain::CancelReasonName(*f.reason) : "");
+    for (const Row& r : Run(conn(), q,
+                            {reason, ToUnix(f.from), ToUnix(f.to), int64_t{f.limit},
+                             reader.value, int64_t{f.offset}})
+                            .rows)
+      out.push_back(app::FeedbackRow{ToCancellation(r), r.Text(8), r.Int(9) > 0});
+    return out;
+  }
+  std::vector<std::pair<domain::CancelReason, int64_t>> CountByReason(Instant from,
+                                                                      Instant to) override {
+    static constexpr Query q{"cancellations.by_reason",
+                             "SELECT reason, COUNT(*) FROM cancellations WHERE created_at >= $1 "
+                             "AND created_at < $2 GROUP BY reason"};
+    std::vector<std::pair<domain::CancelReason, int64_t>> out;
+    for (auto reason : domain::AllCancelReasons()) out.emplace_back(reason, 0);
+    for (const Row& r : Run(conn(), q, {ToUnix(from), ToUnix(to)}).rows)
+      if (auto reason = domain::ParseCancelReason(r.Text(0)))
+        for (auto& [k, n] : out)
+          if (k == *reason) n = r.Int(1);
+    return out;
+  }
+  int64_t CountUnread(UserId reader) override {
+    static constexpr Query q{"cancellations.unread",
+                             "SELECT COUNT(*) FROM cancellations c WHERE NOT EXISTS (SELECT 1 "
+                             "FROM feedback_reads r WHERE r.cancellation_id = c.id AND "
+                             "r.staff_id = $1)"};
+    return Run(conn(), q, {reader.value}).rows.at(0).Int(0);
+  }
+  void MarkRead(CancellationId id, UserId reader, Instant at) override {
+    static constexpr Query q{"feedback_reads.insert",
+                             "INSERT INTO feedback_reads (cancellation_id, staff_id, read_at) "
+                             "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"};
+    Run(writer(), q, {id.value, reader.value, ToUnix(at)});
+  }
+  std::optional<app::Cancellation> Find(CancellationId id) override {
+    static constexpr Query q{"cancellations.find",
+                             "SELECT id, user_id, license_id, reason, comment, ticket_id, "
+                             "license_ends_at, created_at FROM cancellations WHERE id = $1"};
+    auto res = Run(conn(), q, {id.value});
+    if (res.rows.empty()) return std::nullopt;
+    return ToCancellation(res.rows[0]);
+  }
+};
+
+class SqlLicenseGrants final : public app::LicenseGrantRepository, Base {
+ public:
+  using Base::Base;
+  int64_t Insert(const app::LicenseGrant& g) override {
+    static constexpr Query q{
+        "license_grants.insert",
+        "INSERT INTO license_grants (license_id, days, reason, staff_id, expires_before, "
+        "expires_after, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"};
+    return Run(writer(), q,
+               {g.license_id.value, int64_t{g.days}, g.reason, g.staff_id.value,
+                Opt(g.expires_before), ToUnix(g.expires_after), ToUnix(g.created_at)})
+        .rows.at(0)
+        .Int(0);
+  }
+  std::vector<app::LicenseGrant> ForLicense(LicenseId license) override {
+    static constexpr Query q{
+        "license_grants.for_license",
+        "SELECT g.id, g.license_id, g.days, g.reason, g.staff_id, u.email, g.expires_before, "
+        "g.expires_after, g.created_at FROM license_grants g JOIN users u ON u.id = g.staff_id "
+        "WHERE g.license_id = $1 ORDER BY g.id DESC"};
+    std::vector<app::LicenseGrant> out;
+    for (const Row& r : Run(conn(), q, {license.value}).rows)
+      out.push_back(app::LicenseGrant{.id = r.Int(0),
+                                      .license_id = LicenseId{r.Int(1)},
+                                      .days = static_cast<int>(r.Int(2)),
+                                      .reason = r.Text(3),
+                                      .staff_id = UserId{r.Int(4)},
+                                      .staff_email = r.Text(5),
+                                      .expires_before = OptInstant(r, 6),
+                                      .expires_after = FromUnix(r.Int(7)),
+                                      .created_at = FromUnix(r.Int(8))});
+    return out;
+  }
+};
+
 class SqlUnitOfWork final : public app::UnitOfWork {
  public:
   SqlUnitOfWork(ConnectionPool::Lease lease, const Clock& clock, std::optional<app::Actor> actor)
@@ -382,6 +637,9 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   app::PaymentMethodRepository& payment_methods() override { return payment_methods_; }
   app::AuditLog& audit_log() override { return audit_; }
   app::OutboxRepository& outbox() override { return outbox_; }
+  app::TicketRepository& tickets() override { return tickets_; }
+  app::CancellationRepository& cancellations() override { return cancellations_; }
+  app::LicenseGrantRepository& license_grants() override { return grants_; }
 
   void Audit(std::string_view action, std::string_view subject, const nlohmann::json& before,
              const nlohmann::json& after) override {
@@ -411,6 +669,7 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   }
 
   Connection& Conn() { return *lease_; }
+  bool IsWrite() const { return actor_.has_value(); }
   Connection& Writer() {
     if (!actor_) throw std::logic_error("write through a read-only unit of work");
     written_ = true;
@@ -431,9 +690,13 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   SqlPaymentMethods payment_methods_{*this};
   SqlAuditLog audit_{*this};
   SqlOutbox outbox_{*this};
+  SqlTickets tickets_{*this};
+  SqlCancellations cancellations_{*this};
+  SqlLicenseGrants grants_{*this};
 };
 
 Connection& Base::conn() { return uow_.Conn(); }
+bool Base::locking() const { return uow_.IsWrite() && uow_.Conn().dialect() == Dialect::kPostgres; }
 Connection& Base::writer() { return uow_.Writer(); }
 
 int VersionOf(std::string_view file_name) {
