@@ -120,7 +120,9 @@ to_ms() {  # wrk latency (e.g. 812.00us, 1.23ms, 1.01s) -> milliseconds
 clk_tck="$(getconf CLK_TCK)"
 machine_busy_ticks() { awk '/^cpu / { print $2+$3+$4+$7+$8+$9 }' /proc/stat; }
 server_ticks() { awk '{ print $14+$15 }' "/proc/$server_pid/stat"; }
-cores() { awk -v t="$1" -v hz="$clk_tck" -v s="$2" 'BEGIN { printf "%.2f", t / hz / s }'; }
+cores() {  # ticks seconds -> cores busy (tick rounding can make "other" dip below zero: clamp)
+  awk -v t="$1" -v hz="$clk_tck" -v s="$2" 'BEGIN { c = t / hz / s; printf "%.2f", c < 0 ? 0 : c }'
+}
 
 declare -A rps p50 p99 bytes_per_req cpu_server cpu_wrk cpu_other
 run_wrk() {  # name path [wrk args...]

@@ -10,7 +10,10 @@
 #include "app/accounts.hpp"
 #include "app/demo.hpp"
 #include "app/licenses.hpp"
+#include "app/feedback.hpp"
+#include "app/renewal.hpp"
 #include "app/staff.hpp"
+#include "app/support.hpp"
 #include "config.hpp"
 #include "core/secure_random.hpp"
 #include "http/server.hpp"
@@ -79,11 +82,18 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
   const app::PasswordHasher hasher(app::PasswordHasher::Interactive());
   app::AccountService accounts(store, clock, hasher);
   app::LicenseService licenses(store, clock, config.license);
-  app::StaffService staff(store, clock, config.license);
+  const app::EmailContext email{config.public_url};
+  app::StaffService staff(store, clock, licenses, email);
+  app::RenewalService renewal(store, clock, config.license, email);
+  app::SupportService support(store, clock, licenses, email);
+  app::FeedbackService feedback(store, clock);
   const http::Views views;
   http::Services services{.accounts = accounts,
                           .licenses = licenses,
                           .staff = staff,
+                          .renewal = renewal,
+                          .support = support,
+                          .feedback = feedback,
                           .store = store,
                           .clock = clock,
                           .views = views,

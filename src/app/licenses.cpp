@@ -15,4 +15,11 @@ Result<LicenseOverview> LicenseService::Overview(UserId user) {
   return out;
 }
 
+std::vector<LicenseGrant> LicenseService::Grants(UserId user) {
+  auto read = store_.Read();
+  auto license = read->licenses().FindByUser(user);
+  if (!license) return {};
+  return read->license_grants().ForLicense(license->id);
+}
+
 }  // namespace tenure::app

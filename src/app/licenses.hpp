@@ -22,6 +22,8 @@ class LicenseService {
       : store_(store), clock_(clock), policy_(policy) {}
 
   Result<LicenseOverview> Overview(UserId user);
+  // Days staff granted, newest first (the customer's history).
+  std::vector<LicenseGrant> Grants(UserId user);
   const domain::LicensePolicy& policy() const { return policy_; }
 
  private:

@@ -1,5 +1,11 @@
 #include "app/staff.hpp"
 
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "app/accounts.hpp"
+
 namespace tenure::app {
 
 Result<std::vector<CustomerRow>> StaffService::Accounts(const domain::User& viewer, int limit,
@@ -11,7 +17,7 @@ Result<std::vector<CustomerRow>> StaffService::Accounts(const domain::User& view
   for (auto& user : read->users().List(limit, offset)) {
     auto license = read->licenses().FindByUser(user.id);
     const auto status =
-        license ? domain::StatusAt(*license, now, policy_.grace) : domain::LicenseStatus::kNone;
+        license ? domain::StatusAt(*license, now, licenses_.policy().grace) : domain::LicenseStatus::kNone;
     out.push_back(CustomerRow{std::move(user), std::move(license), status});
   }
   return out;
@@ -21,6 +27,55 @@ Result<std::vector<AuditEntry>> StaffService::RecentAudit(const domain::User& vi
   if (viewer.role != domain::Role::kAdmin)
     return Fail(ErrorCode::kForbidden, "Only admins can read the audit log.");
   return store_.Read()->audit_log().Recent(limit);
+}
+
+Result<CustomerFile> StaffService::Customer(const domain::User& viewer, UserId id) {
+  if (!domain::IsStaff(viewer.role)) return Fail(ErrorCode::kForbidden, "Staff only.");
+  auto read = store_.Read();
+  auto user = read->users().Find(id);
+  if (!user) return Fail(ErrorCode::kNotFound, "There is no such account.");
+  CustomerFile file{.user = *user, .tickets = read->tickets().ForCustomer(id, 50)};
+  if (auto overview = licenses_.Overview(id)) {
+    file.license = *overview;
+    file.grants = read->license_grants().ForLicense(overview->license.id);
+  }
+  return file;
+}
+
+Result<Instant> StaffService::GrantDays(const Actor& actor, const domain::User& viewer,
+                                        UserId customer, std::string_view days_text,
+                                        std::string_view raw_reason) {
+  if (!domain::IsStaff(viewer.role)) return Fail(ErrorCode::kForbidden, "Staff only.");
+  int days = 0;
+  const auto [end, ec] = std::from_chars(days_text.data(), days_text.data() + days_text.size(), days);
+  if (ec != std::errc() || end != days_text.data() + days_text.size() || days < 1 || days > 365)
+    return Fail(ErrorCode::kInvalidInput, "Grant from 1 to 365 days.", "days");
+  auto reason = domain::CheckSubject(raw_reason);  // one line, required, at most 200 characters
+  if (!reason) return Fail(ErrorCode::kInvalidInput, "Say why, in one line.", "reason");
+
+  const Instant now = clock_.Now();
+  auto uow = store_.Begin(actor);
+  auto user = uow->users().Find(customer);
+  auto license = uow->licenses().FindByUser(customer);
+  if (!user || !license) return Fail(ErrorCode::kNotFound, "This account has no license.");
+  const auto before = AuditView(*license);
+  const std::optional<Instant> old_expiry = license->expires_at;
+  const Instant base = old_expiry && *old_expiry > now ? *old_expiry : now;
+  license->expires_at = base + std::chrono::days(days);
+  license->updated_at = now;
+  uow->licenses().Update(*license);
+  uow->license_grants().Insert(LicenseGrant{.license_id = license->id,
+                                            .days = days,
+                                            .reason = *reason,
+                                            .staff_id = viewer.id,
+                                            .expires_before = old_expiry,
+                                            .expires_after = *license->expires_at,
+                                            .created_at = now});
+  uow->Audit("license.grant_days", fmt::format("license:{}", license->id.value), before,
+             {{"license", AuditView(*license)}, {"days", days}, {"reason", *reason}});
+  Queue(*uow, DaysGranted(email_, user->email, days, *license->expires_at));
+  uow->Commit();
+  return *license->expires_at;
 }
 
 }  // namespace tenure::app

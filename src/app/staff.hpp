@@ -2,6 +2,7 @@
 // The staff area's reads: customers with their license, and the audit log.
 #include <vector>
 
+#include "app/emails.hpp"
 #include "app/licenses.hpp"
 
 namespace tenure::app {
@@ -12,20 +13,34 @@ struct CustomerRow {
   domain::LicenseStatus status;
 };
 
+// Everything staff see about one customer.
+struct CustomerFile {
+  domain::User user;
+  std::optional<LicenseOverview> license;
+  std::vector<LicenseGrant> grants;
+  std::vector<TicketRow> tickets;
+};
+
 class StaffService {
  public:
-  StaffService(Store& store, const Clock& clock, const domain::LicensePolicy& policy)
-      : store_(store), clock_(clock), policy_(policy) {}
+  StaffService(Store& store, const Clock& clock, LicenseService& licenses, EmailContext email)
+      : store_(store), clock_(clock), licenses_(licenses), email_(std::move(email)) {}
 
   // kForbidden unless `viewer` is support or admin.
   Result<std::vector<CustomerRow>> Accounts(const domain::User& viewer, int limit, int offset);
   // Admin only.
   Result<std::vector<AuditEntry>> RecentAudit(const domain::User& viewer, int limit);
+  Result<CustomerFile> Customer(const domain::User& viewer, UserId id);
+  // Extra days, never money (PRODUCT.md: Refunds and terms): 1 to 365 days with a reason,
+  // added to the expiration date, or to now when the license has lapsed.
+  Result<Instant> GrantDays(const Actor& actor, const domain::User& viewer, UserId customer,
+                            std::string_view days, std::string_view reason);
 
  private:
   Store& store_;
   const Clock& clock_;
-  const domain::LicensePolicy& policy_;
+  LicenseService& licenses_;
+  EmailContext email_;
 };
 
 }  // namespace tenure::app

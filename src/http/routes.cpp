@@ -25,7 +25,29 @@ const std::vector<Route>& Routes() {
       {"GET", "/download", kSignedIn, kFast, pages::Download},
       {"GET", "/support", kSignedIn, kFast, pages::Support},
 
+      // The cancel journey: Cancel -> Continue to Cancel -> Confirm Cancel (PRODUCT.md).
+      {"GET", "/cancel", kSignedIn, kFast, pages::CancelStart},
+      {"GET", "/cancel/reason", kSignedIn, kFast, pages::CancelReason},
+      {"POST", "/cancel/confirm", kSignedIn, kFast, pages::CancelConfirm},
+      {"POST", "/subscribe", kSignedIn, kFast, pages::Subscribe},
+
+      {"POST", "/support/tickets", kSignedIn, kFast, pages::OpenTicket},
+      {"GET", "/support/tickets/{id}", kSignedIn, kFast, pages::Ticket},
+      {"POST", "/support/tickets/{id}/reply", kSignedIn, kFast, pages::TicketReply},
+      {"POST", "/support/tickets/{id}/close", kSignedIn, kFast, pages::TicketClose},
+      {"POST", "/support/tickets/{id}/reopen", kSignedIn, kFast, pages::TicketReopen},
+
       {"GET", "/staff", kStaff, kFast, pages::Staff},
+      {"GET", "/staff/customers/{id}", kStaff, kFast, pages::StaffCustomer},
+      {"POST", "/staff/customers/{id}/grant", kStaff, kFast, pages::StaffGrant},
+      {"GET", "/staff/tickets", kStaff, kFast, pages::StaffQueue},
+      {"GET", "/staff/tickets/{id}", kStaff, kFast, pages::StaffTicket},
+      {"POST", "/staff/tickets/{id}/reply", kStaff, kFast, pages::StaffTicketReply},
+      {"POST", "/staff/tickets/{id}/assign", kStaff, kFast, pages::StaffTicketAssign},
+      {"POST", "/staff/tickets/{id}/status", kStaff, kFast, pages::StaffTicketStatus},
+      {"GET", "/staff/feedback", kStaff, kFast, pages::StaffFeedback},
+      {"GET", "/staff/feedback.csv", kStaff, kFast, pages::StaffFeedbackCsv},
+      {"POST", "/staff/feedback/{id}/read", kStaff, kFast, pages::StaffFeedbackRead},
   };
   return routes;
 }

@@ -21,7 +21,10 @@ Views::Views() {
   for (const auto& f : embedded::Templates()) {
     std::string name(f.path);
     if (name.ends_with(".html")) name.resize(name.size() - 5);
-    templates_.emplace(std::move(name), std::string(f.bytes));
+    if (name.starts_with("partials/"))
+      partials_.emplace(name.substr(9), std::string(f.bytes));
+    else
+      templates_.emplace(std::move(name), std::string(f.bytes));
   }
   for (const auto& f : embedded::Static())
     assets_.emplace(std::string(f.path), Asset{std::string(f.bytes), MimeType(f.path),
@@ -31,7 +34,7 @@ Views::Views() {
 std::string Views::Page(std::string_view name, mstch::map vars) const {
   auto it = templates_.find(name);
   if (it == templates_.end()) throw std::logic_error("no template " + std::string(name));
-  vars["content"] = mstch::render(it->second, vars);
+  vars["content"] = mstch::render(it->second, vars, partials_);
   vars["css_url"] = AssetUrl("app.css");
   vars["icon_url"] = AssetUrl("icon.svg");
   return mstch::render(templates_.at("layout"), vars);

@@ -24,6 +24,7 @@ class Views {
 
  private:
   std::map<std::string, std::string, std::less<>> templates_;
+  std::map<std::string, std::string> partials_;  // templates/partials/NAME.html as {{> NAME}}
   std::map<std::string, Asset, std::less<>> assets_;
 };
 

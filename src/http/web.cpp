@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 namespace tenure::http {
 
 Response RenderPage(Context& ctx, std::string_view template_name, std::string title,
@@ -19,6 +21,30 @@ Response RenderPage(Context& ctx, std::string_view template_name, std::string ti
   // Pages carry personal data and CSRF tokens: never stored by shared caches.
   res.Set("Cache-Control", "no-store");
   return res;
+}
+
+std::optional<int64_t> Context::IdParam(std::string_view name) const {
+  return ParseId(Param(name));
+}
+
+std::string FormatDateTime(Instant t) {
+  const auto day = std::chrono::floor<std::chrono::days>(t);
+  const std::chrono::hh_mm_ss hms(t - day);
+  return fmt::format("{} {:02}:{:02} UTC", FormatLongDate(t), hms.hours().count(),
+                     hms.minutes().count());
+}
+
+std::optional<int64_t> ParseId(std::string_view text) {
+  int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+std::string Context::Query(std::string_view name) const {
+  const Form query = ParseForm(req.query);
+  auto it = query.find(name);
+  return it == query.end() ? std::string() : it->second;
 }
 
 int HttpStatus(ErrorCode code) {

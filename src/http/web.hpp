@@ -4,6 +4,9 @@
 #include <string>
 
 #include "app/accounts.hpp"
+#include "app/feedback.hpp"
+#include "app/renewal.hpp"
+#include "app/support.hpp"
 #include "app/licenses.hpp"
 #include "app/staff.hpp"
 #include "http/forms.hpp"
@@ -12,10 +15,15 @@
 
 namespace tenure::http {
 
+using Params = std::vector<std::pair<std::string, std::string>>;
+
 struct Services {
   app::AccountService& accounts;
   app::LicenseService& licenses;
   app::StaffService& staff;
+  app::RenewalService& renewal;
+  app::SupportService& support;
+  app::FeedbackService& feedback;
   app::Store& store;
   const Clock& clock;
   const Views& views;
@@ -25,6 +33,7 @@ struct Services {
 struct Context {
   Request& req;
   Services& svc;
+  Params params;  // from the route's {name} segments
   std::optional<app::CurrentUser> user;  // set by the middleware when signed in
   std::string csrf;                      // the token this visitor's forms must carry
   Form form;                             // the POST body, parsed
@@ -38,7 +47,21 @@ struct Context {
     auto it = form.find(name);
     return it == form.end() ? std::string_view{} : std::string_view(it->second);
   }
+  std::string_view Param(std::string_view name) const {
+    for (const auto& [k, v] : params)
+      if (k == name) return v;
+    return {};
+  }
+  // A positive id from the path, or nothing (handlers answer 404).
+  std::optional<int64_t> IdParam(std::string_view name = "id") const;
+  std::string Query(std::string_view name) const;
+  app::Actor Actor() const { return app::Actor::User(User().id, req.request_id, req.remote_address); }
 };
+
+// A positive decimal id, or nothing.
+std::optional<int64_t> ParseId(std::string_view text);
+// "November 27, 2026 14:05 UTC" for tables and threads.
+std::string FormatDateTime(Instant t);
 
 // A full page in the layout; `tab` marks the current navigation entry ("home", ...).
 Response RenderPage(Context& ctx, std::string_view template_name, std::string title,

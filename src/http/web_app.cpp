@@ -10,19 +10,43 @@
 namespace tenure::http {
 namespace {
 
+// "/support/tickets/{id}" matches "/support/tickets/12" with id = "12"; a pattern ending in
+// '*' matches by prefix.
+bool PathMatches(std::string_view pattern, std::string_view path, Params* params) {
+  if (pattern.ends_with('*')) return path.starts_with(pattern.substr(0, pattern.size() - 1));
+  while (!pattern.empty() && !path.empty()) {
+    const auto p_end = pattern.find('/', 1);
+    const auto s_end = path.find('/', 1);
+    const std::string_view p_seg = pattern.substr(0, p_end);
+    const std::string_view s_seg = path.substr(0, s_end);
+    if (p_seg.size() > 3 && p_seg.substr(0, 2) == "/{" && p_seg.back() == '}') {
+      if (s_seg.size() < 2) return false;
+      if (params) params->emplace_back(std::string(p_seg.substr(2, p_seg.size() - 3)),
+                                       std::string(s_seg.substr(1)));
+    } else if (p_seg != s_seg) {
+      return false;
+    }
+    pattern = p_end == std::string_view::npos ? std::string_view{} : pattern.substr(p_end);
+    path = s_end == std::string_view::npos ? std::string_view{} : path.substr(s_end);
+  }
+  return pattern.empty() && path.empty();
+}
+
 // The route for (method, path); `allowed` collects the methods the path accepts (for 405).
-const Route* Match(std::string_view method, std::string_view path, std::string* allowed) {
+const Route* Match(std::string_view method, std::string_view path, std::string* allowed,
+                   Params* params) {
   const Route* found = nullptr;
   for (const Route& r : Routes()) {
-    const bool path_ok = r.path.ends_with('*')
-                             ? path.starts_with(r.path.substr(0, r.path.size() - 1))
-                             : path == r.path;
-    if (!path_ok) continue;
+    Params captured;
+    if (!PathMatches(r.path, path, &captured)) continue;
     if (allowed) {
       if (!allowed->empty()) *allowed += ", ";
       *allowed += r.method == "GET" ? "GET, HEAD" : std::string(r.method);
     }
-    if (!found && (r.method == method || (method == "HEAD" && r.method == "GET"))) found = &r;
+    if (!found && (r.method == method || (method == "HEAD" && r.method == "GET"))) {
+      found = &r;
+      if (params) *params = std::move(captured);
+    }
   }
   return found;
 }
@@ -46,7 +70,7 @@ void SecurityHeaders(Response& res) {
 }  // namespace
 
 bool WebApp::IsSlow(const Request& req) const {
-  const Route* r = Match(req.method, req.path, nullptr);
+  const Route* r = Match(req.method, req.path, nullptr, nullptr);
   return r && r->cost == Cost::kSlow;
 }
 
@@ -75,8 +99,9 @@ Response WebApp::Handle(Request& req) {
 
 Response WebApp::Dispatch(Request& req) {
   std::string allowed;
-  const Route* route = Match(req.method, req.path, &allowed);
-  Context ctx{.req = req, .svc = svc_};
+  Params params;
+  const Route* route = Match(req.method, req.path, &allowed, &params);
+  Context ctx{.req = req, .svc = svc_, .params = std::move(params)};
   if (!route) {
     if (!allowed.empty()) {
       Response r = ErrorPage(ctx, 405, "Not allowed", "This address doesn't accept that request.");

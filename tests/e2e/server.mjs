@@ -82,7 +82,8 @@ export async function startServer({ customers = 0, env: extraEnv = {} } = {}) {
   // Always drain both pipes: a full pipe would block the server's access log.
   child.stdout.on('data', append);
   child.stderr.on('data', append);
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': it fires after the pipes are drained, so logs() holds the last lines.
+  const exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
 
   try {
     await new Promise((resolve, reject) => {

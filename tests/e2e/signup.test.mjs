@@ -27,11 +27,15 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  if (server) {
-    const exit = await server.stop();
-    // SIGTERM is a graceful stop: exit code 0, "tenure: stopped" printed.
-    assert.deepEqual(exit, { code: 0, signal: null }, server.logs());
+  try {
+    await browser?.close();
+  } finally {
+    if (server) {
+      const exit = await server.stop();
+      // SIGTERM is a graceful stop: exit code 0, "tenure: stopped" printed.
+      assert.deepEqual(exit, { code: 0, signal: null }, server.logs());
+      assert.match(server.logs(), /tenure: stopped/);
+    }
   }
 });
 

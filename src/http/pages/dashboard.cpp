@@ -55,6 +55,7 @@ Response Home(Context& ctx) {
   }
   const auto& l = overview->license;
   mstch::map vars{
+      {"has_license", true},
       {"status", std::string(domain::StatusName(overview->status))},
       {"status_label", StatusLabel(overview->status)},
       {"status_text", StatusText(overview->status)},
@@ -76,20 +77,49 @@ Response Home(Context& ctx) {
   if (overview->payment_method)
     vars["card"] = fmt::format("your {} ending in {}", overview->payment_method->brand,
                                overview->payment_method->last4);
+  // Outcomes of the renewal forms (post/redirect/get): fixed texts, never echoed input.
+  const std::string done = ctx.Query("done");
+  const std::string until = l.expires_at ? FormatLongDate(*l.expires_at) : "its expiration date";
+  if (done == "canceled")
+    vars["notice"] = fmt::format(
+        "Done. Your license will not renew, and it keeps working until {}. We've emailed you a "
+        "confirmation.",
+        until);
+  else if (done == "already_canceled")
+    vars["notice"] = std::string("Your license was already set not to renew, so nothing changed.");
+  else if (done == "subscribed")
+    vars["notice"] = std::string("Automatic renewal is on again. You can cancel anytime.");
+  else if (done == "already_subscribed")
+    vars["notice"] = std::string("Automatic renewal was already on, so nothing changed.");
   return RenderPage(ctx, "home", "Home", "home", std::move(vars));
 }
 
 Response Settings(Context& ctx) {
   const auto& u = ctx.User();
   auto overview = ctx.svc.licenses.Overview(u.id);
-  return RenderPage(ctx, "settings", "Settings", "settings",
-                    mstch::map{{"role", std::string(domain::RoleName(u.role))},
-                               {"terms_version", u.terms_version},
-                               {"terms_iso", FormatRfc3339(u.terms_accepted_at)},
-                               {"terms_long", FormatLongDate(u.terms_accepted_at)},
-                               {"created_iso", FormatRfc3339(u.created_at)},
-                               {"created_long", FormatLongDate(u.created_at)},
-                               {"instances", overview ? overview->license.instances : 0}});
+  mstch::array grants;
+  for (const auto& g : ctx.svc.licenses.Grants(u.id))
+    grants.push_back(mstch::map{{"at", FormatLongDate(g.created_at)},
+                                {"at_iso", FormatRfc3339(g.created_at)},
+                                {"days", g.days},
+                                {"reason", g.reason},
+                                {"after", FormatLongDate(g.expires_after)}});
+  mstch::map vars{{"role", std::string(domain::RoleName(u.role))},
+                  {"terms_version", u.terms_version},
+                  {"terms_iso", FormatRfc3339(u.terms_accepted_at)},
+                  {"terms_long", FormatLongDate(u.terms_accepted_at)},
+                  {"created_iso", FormatRfc3339(u.created_at)},
+                  {"created_long", FormatLongDate(u.created_at)},
+                  {"instances", overview ? overview->license.instances : 0},
+                  {"grants", grants}};
+  if (overview && overview->payment_method)
+    vars["card"] = fmt::format("{} ending in {}", overview->payment_method->brand,
+                               overview->payment_method->last4);
+  if (ctx.Query("done") == "need_card")
+    vars["notice"] = std::string(
+        "To turn automatic renewal back on, a saved payment method is needed first. Adding a "
+        "card opens with purchasing.");
+  return RenderPage(ctx, "settings", "Settings", "settings", std::move(vars));
 }
 
 Response Download(Context& ctx) {
@@ -97,8 +127,5 @@ Response Download(Context& ctx) {
                     mstch::map{{"os", DetectOs(ctx.req.Header("user-agent"))}});
 }
 
-Response Support(Context& ctx) {
-  return RenderPage(ctx, "support", "Support", "support", mstch::map{});
-}
 
 }  // namespace tenure::http::pages

@@ -20,6 +20,27 @@ Response Settings(Context& ctx);
 Response Download(Context& ctx);
 Response Support(Context& ctx);
 
+Response CancelStart(Context& ctx);
+Response CancelReason(Context& ctx);
+Response CancelConfirm(Context& ctx);
+Response Subscribe(Context& ctx);
+
+Response OpenTicket(Context& ctx);
+Response Ticket(Context& ctx);
+Response TicketReply(Context& ctx);
+Response TicketClose(Context& ctx);
+Response TicketReopen(Context& ctx);
+
 Response Staff(Context& ctx);
+Response StaffCustomer(Context& ctx);
+Response StaffGrant(Context& ctx);
+Response StaffQueue(Context& ctx);
+Response StaffTicket(Context& ctx);
+Response StaffTicketReply(Context& ctx);
+Response StaffTicketAssign(Context& ctx);
+Response StaffTicketStatus(Context& ctx);
+Response StaffFeedback(Context& ctx);
+Response StaffFeedbackCsv(Context& ctx);
+Response StaffFeedbackRead(Context& ctx);
 
 }  // namespace tenure::http::pages

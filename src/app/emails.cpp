@@ -1,0 +1,103 @@
+#include "app/emails.hpp"
+
+#include <fmt/format.h>
+
+namespace tenure::app {
+namespace {
+
+// Quoted so a reader sees where the customer's words start and end.
+std::string Quote(const std::string& text) {
+  std::string out = "> ";
+  for (char c : text) {
+    out.push_back(c);
+    if (c == '\n') out += "> ";
+  }
+  return out;
+}
+
+}  // namespace
+
+Email CancellationConfirmation(const EmailContext& ctx, const std::string& to, Instant ends_at) {
+  return Email{
+      .to = {to},
+      .subject = "Your license will not renew",
+      .text = fmt::format(
+          "Hello,\n\n"
+          "You canceled the renewal of your license. Nothing more will be charged.\n\n"
+          "Your license keeps working until {} ({} UTC). After that date the program stops, "
+          "and your account stays: you can sign in and renew at any time.\n\n"
+          "Changed your mind? Choose \"Subscribe (cancel anytime)\" on your dashboard:\n{}/home\n\n"
+          "Payments are final and nothing is refunded; you keep the time you paid for.\n\n"
+          "Thank you for being with us.\n",
+          FormatLongDate(ends_at), FormatRfc3339(ends_at), ctx.public_url)};
+}
+
+Email ResubscribeConfirmation(const EmailContext& ctx, const std::string& to,
+                              std::optional<Instant> next_charge_at, Money price) {
+  const std::string when =
+      next_charge_at ? fmt::format("on {}", FormatLongDate(*next_charge_at)) : "when it is due";
+  return Email{
+      .to = {to},
+      .subject = "Your license will renew automatically",
+      .text = fmt::format(
+          "Hello,\n\n"
+          "Automatic renewal is on again. We will charge {} to your saved payment method {}, "
+          "and every month after that.\n\n"
+          "You can cancel anytime from your dashboard:\n{}/home\n",
+          price.Format(), when, ctx.public_url)};
+}
+
+Email TicketReplyToCustomer(const EmailContext& ctx, const std::string& to,
+                            const domain::Ticket& ticket, const std::string& reply) {
+  return Email{.to = {to},
+               .subject = fmt::format("Re: {} [ticket #{}]", ticket.subject, ticket.id.value),
+               .text = fmt::format("Hello,\n\nSupport answered your ticket \"{}\":\n\n{}\n\n"
+                                   "Reply or close the ticket here:\n{}/support/tickets/{}\n",
+                                   ticket.subject, Quote(reply), ctx.public_url,
+                                   ticket.id.value)};
+}
+
+Email TicketMessageToStaff(const EmailContext& ctx, std::vector<std::string> to,
+                           const std::string& customer_email, const domain::Ticket& ticket,
+                           const std::string& message, bool is_new) {
+  return Email{
+      .to = std::move(to),
+      .subject = fmt::format("{} [ticket #{}] {}", is_new ? "New ticket" : "Customer replied",
+                             ticket.id.value, ticket.subject),
+      .text = fmt::format("{} wrote ({}):\n\n{}\n\nAnswer it here:\n{}/staff/tickets/{}\n",
+                          customer_email, domain::TicketCategoryLabel(ticket.category),
+                          Quote(message), ctx.public_url, ticket.id.value)};
+}
+
+Email DaysGranted(const EmailContext& ctx, const std::string& to, int days, Instant new_expiry) {
+  return Email{.to = {to},
+               .subject = fmt::format("We added {} day{} to your license", days,
+                                      days == 1 ? "" : "s"),
+               .text = fmt::format("Hello,\n\nWe added {} day{} to your license, free of charge. "
+                                   "It now runs until {}.\n\n{}/home\n",
+                                   days, days == 1 ? "" : "s", FormatLongDate(new_expiry),
+                                   ctx.public_url)};
+}
+
+nlohmann::json ToPayload(const Email& email) {
+  return {{"to", email.to}, {"subject", email.subject}, {"text", email.text}};
+}
+
+Email FromPayload(const nlohmann::json& payload) {
+  Email e;
+  const auto& to = payload.at("to");
+  if (to.is_array())
+    e.to = to.get<std::vector<std::string>>();
+  else
+    e.to = {to.get<std::string>()};
+  e.subject = payload.at("subject").get<std::string>();
+  e.text = payload.at("text").get<std::string>();
+  return e;
+}
+
+void Queue(UnitOfWork& uow, const Email& email) {
+  if (email.to.empty()) return;  // e.g. no staff to tell yet
+  uow.Enqueue("email", ToPayload(email));
+}
+
+}  // namespace tenure::app

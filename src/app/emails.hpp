@@ -1,0 +1,34 @@
+#pragma once
+// The emails Tenure sends, composed here as plain text and queued in the outbox with the
+// state change that causes them (habit 4). Each names the dates and amounts it is about.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "app/ports.hpp"
+#include "app/store.hpp"
+#include "core/money.hpp"
+
+namespace tenure::app {
+
+// Links in emails point at the seller's public URL.
+struct EmailContext {
+  std::string public_url;
+};
+
+Email CancellationConfirmation(const EmailContext& ctx, const std::string& to, Instant ends_at);
+Email ResubscribeConfirmation(const EmailContext& ctx, const std::string& to,
+                              std::optional<Instant> next_charge_at, Money price);
+Email TicketReplyToCustomer(const EmailContext& ctx, const std::string& to,
+                            const domain::Ticket& ticket, const std::string& reply);
+Email TicketMessageToStaff(const EmailContext& ctx, std::vector<std::string> to,
+                           const std::string& customer_email, const domain::Ticket& ticket,
+                           const std::string& message, bool is_new);
+Email DaysGranted(const EmailContext& ctx, const std::string& to, int days, Instant new_expiry);
+
+// Queues `email` in the unit of work's outbox (kind "email").
+void Queue(UnitOfWork& uow, const Email& email);
+// The payload as the outbox stores it, and back.
+nlohmann::json ToPayload(const Email& email);
+Email FromPayload(const nlohmann::json& payload);
+
+}  // namespace tenure::app

@@ -1,0 +1,31 @@
+#pragma once
+// The feedback inbox: every cancellation with its reason, for staff (issue 3).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/store.hpp"
+#include "core/clock.hpp"
+
+namespace tenure::app {
+
+struct FeedbackInbox {
+  std::vector<FeedbackRow> rows;
+  std::vector<std::pair<domain::CancelReason, int64_t>> counts;  // over the same period
+  int64_t unread = 0;  // for this staff member, all time
+};
+
+class FeedbackService {
+ public:
+  FeedbackService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  Result<FeedbackInbox> Inbox(const domain::User& viewer, const FeedbackFilter& filter);
+  int64_t Unread(const domain::User& viewer);
+  Result<void> MarkRead(const Actor& actor, const domain::User& viewer, CancellationId id);
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+};
+
+}  // namespace tenure::app

@@ -1,0 +1,96 @@
+// The Account Renewal journey: Cancel -> Continue to Cancel -> a reason -> Confirm Cancel,
+// and Subscribe (cancel anytime). PRODUCT.md: labels and order are exact. Every GET here
+// only reads, so going back at any step changes nothing.
+#include <fmt/format.h>
+
+#include "http/pages/pages.hpp"
+
+namespace tenure::http::pages {
+namespace {
+
+std::optional<TicketId> ParseTicketId(std::string_view value) {
+  auto id = ParseId(value);
+  return id ? std::optional(TicketId{*id}) : std::nullopt;
+}
+
+Response ReasonPage(Context& ctx, const app::LicenseOverview& overview, int status,
+                    const Error* error) {
+  const std::string chosen(ctx.Field("reason"));
+  mstch::array reasons;
+  for (auto r : domain::AllCancelReasons())
+    reasons.push_back(mstch::map{{"name", std::string(domain::CancelReasonName(r))},
+                                 {"label", std::string(domain::CancelReasonLabel(r))},
+                                 {"checked", chosen == domain::CancelReasonName(r)}});
+  mstch::map vars{{"reasons", reasons}, {"comment", std::string(ctx.Field("comment"))}};
+  std::string ticket(ctx.Field("ticket"));
+  if (ticket.empty()) ticket = ctx.Query("ticket");
+  if (ParseTicketId(ticket)) vars["ticket"] = ticket;
+  if (overview.license.expires_at) {
+    vars["expires_iso"] = FormatRfc3339(*overview.license.expires_at);
+    vars["expires_long"] = FormatLongDate(*overview.license.expires_at);
+  }
+  if (error) {
+    vars["error"] = error->message;
+    if (!error->field.empty()) vars["error_" + error->field] = true;
+  }
+  return RenderPage(ctx, "cancel_reason", "Why are you canceling?", "home", std::move(vars),
+                    status);
+}
+
+Response AlreadyOff(Context& ctx, const app::LicenseOverview& overview) {
+  mstch::map vars{{"has_date", overview.license.expires_at.has_value()}};
+  if (overview.license.expires_at) {
+    vars["expires_iso"] = FormatRfc3339(*overview.license.expires_at);
+    vars["expires_long"] = FormatLongDate(*overview.license.expires_at);
+  }
+  return RenderPage(ctx, "cancel_off", "Your license won't renew", "home", std::move(vars));
+}
+
+}  // namespace
+
+Response CancelStart(Context& ctx) {
+  auto overview = ctx.svc.licenses.Overview(ctx.User().id);
+  if (!overview) return ErrorPage(ctx, 404, "No license", overview.error().message);
+  if (!overview->license.auto_renew) return AlreadyOff(ctx, *overview);
+  mstch::map vars{{"subject", std::string("Thinking about canceling")}};
+  if (const std::string t = ctx.Query("ticket"); ParseTicketId(t)) vars["ticket"] = t;
+  return RenderPage(ctx, "cancel", "Before you cancel", "home", std::move(vars));
+}
+
+Response CancelReason(Context& ctx) {
+  auto overview = ctx.svc.licenses.Overview(ctx.User().id);
+  if (!overview) return ErrorPage(ctx, 404, "No license", overview.error().message);
+  if (!overview->license.auto_renew) return AlreadyOff(ctx, *overview);
+  return ReasonPage(ctx, *overview, 200, nullptr);
+}
+
+Response CancelConfirm(Context& ctx) {
+  const auto ticket = ParseTicketId(ctx.Field("ticket"));
+  if (!ctx.Field("ticket").empty() && !ticket)
+    return ErrorPage(ctx, 422, "That didn't work", "We couldn't find that ticket on your account.");
+  auto result = ctx.svc.renewal.ConfirmCancel(ctx.Actor(), ctx.User(),
+                                              {.reason = std::string(ctx.Field("reason")),
+                                               .comment = std::string(ctx.Field("comment")),
+                                               .ticket = ticket});
+  if (!result) {
+    auto overview = ctx.svc.licenses.Overview(ctx.User().id);
+    if (!overview) return ErrorPage(ctx, 404, "No license", overview.error().message);
+    return ReasonPage(ctx, *overview, HttpStatus(result.error().code), &result.error());
+  }
+  const bool changed = result->outcome == domain::RenewalOutcome::kTurnedOff;
+  return Response::Redirect(changed ? "/home?done=canceled" : "/home?done=already_canceled");
+}
+
+Response Subscribe(Context& ctx) {
+  auto result = ctx.svc.renewal.Resubscribe(ctx.Actor(), ctx.User());
+  if (!result) {
+    // No card yet: the customer adds one first (PRODUCT.md step 5).
+    if (result.error().field == "payment_method") return Response::Redirect("/settings?done=need_card#payment");
+    return ErrorPage(ctx, HttpStatus(result.error().code), "Couldn't turn renewal on",
+                     result.error().message);
+  }
+  const bool changed = result->outcome == domain::RenewalOutcome::kTurnedOn;
+  return Response::Redirect(changed ? "/home?done=subscribed" : "/home?done=already_subscribed");
+}
+
+}  // namespace tenure::http::pages

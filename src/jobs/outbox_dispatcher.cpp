@@ -1,0 +1,154 @@
+#include "jobs/outbox_dispatcher.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <exception>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace tenure::jobs {
+namespace {
+
+std::string Subject(const app::OutboxMessage& message) {
+  return fmt::format("outbox:{}", message.id);
+}
+
+// {"to": "a@x" | ["a@x", ...], "subject": "...", "text": "..."}; a malformed payload can
+// never become valid by retrying, so it is a permanent error.
+Result<app::Email> ParseEmail(const nlohmann::json& payload) {
+  if (!payload.is_object()) return Fail(ErrorCode::kInvalidInput, "email payload is not an object");
+  app::Email email;
+  const auto to = payload.find("to");
+  if (to != payload.end() && to->is_string()) {
+    email.to.push_back(to->get<std::string>());
+  } else if (to != payload.end() && to->is_array()) {
+    for (const auto& address : *to) {
+      if (!address.is_string())
+        return Fail(ErrorCode::kInvalidInput, "email payload: \"to\" holds a non-string");
+      email.to.push_back(address.get<std::string>());
+    }
+  }
+  if (email.to.empty()) return Fail(ErrorCode::kInvalidInput, "email payload has no recipient");
+  const auto subject = payload.find("subject");
+  const auto text = payload.find("text");
+  if (subject == payload.end() || !subject->is_string())
+    return Fail(ErrorCode::kInvalidInput, "email payload has no \"subject\" string");
+  if (text == payload.end() || !text->is_string())
+    return Fail(ErrorCode::kInvalidInput, "email payload has no \"text\" string");
+  email.subject = subject->get<std::string>();
+  email.text = text->get<std::string>();
+  return email;
+}
+
+}  // namespace
+
+OutboxDispatcher::OutboxDispatcher(app::Store& store, const Clock& clock, app::Mailer& mailer,
+                                   OutboxDispatcherOptions options)
+    : store_(store), clock_(clock), mailer_(mailer), options_(std::move(options)) {}
+
+int OutboxDispatcher::RunOnce() {
+  std::vector<app::OutboxMessage> claimed;
+  {
+    auto uow = store_.Begin(app::Actor::System());
+    claimed = uow->outbox().ClaimDue(clock_.Now(), options_.lease, options_.batch);
+    // Nothing due: roll back the empty claim rather than audit every idle poll.
+    if (claimed.empty()) return 0;
+    nlohmann::json ids = nlohmann::json::array();
+    for (const auto& message : claimed) ids.push_back(message.id);
+    uow->Audit("outbox.claim", "outbox", nullptr, {{"ids", ids}});
+    uow->Commit();
+  }
+  // Habit 4: the network is called with no transaction open.
+  for (const auto& message : claimed) Record(message, Deliver(message));
+  return static_cast<int>(claimed.size());
+}
+
+Result<void> OutboxDispatcher::Deliver(const app::OutboxMessage& message) {
+  if (message.kind != "email")
+    return Fail(ErrorCode::kInvalidInput,
+                fmt::format("unknown outbox kind \"{}\": no sender for it", message.kind));
+  auto email = ParseEmail(message.payload);
+  if (!email) return std::unexpected(email.error());
+  try {
+    return mailer_.Send(*email);
+  } catch (const std::exception& e) {
+    // A bug or broken infrastructure in the mailer: count the attempt so that a message that
+    // always throws ends as a dead letter instead of blocking the queue.
+    return Fail(ErrorCode::kUnavailable, fmt::format("mailer threw: {}", e.what()));
+  }
+}
+
+void OutboxDispatcher::Record(const app::OutboxMessage& message, const Result<void>& outcome) {
+  const Instant now = clock_.Now();
+  auto uow = store_.Begin(app::Actor::System());
+  // `attempts` already counts this one (ClaimDue counts it).
+  nlohmann::json after = {{"attempts", message.attempts}, {"error", ""}};
+  const nlohmann::json before = {{"status", message.status}, {"attempts", message.attempts - 1}};
+  if (outcome) {
+    uow->outbox().MarkSent(message.id, now);
+    after["status"] = "sent";
+    uow->Audit("outbox.sent", Subject(message), before, after);
+  } else {
+    const Error& error = outcome.error();
+    std::optional<Instant> retry_at;
+    // Attempt n failed: wait backoff[n - 1]; past the schedule, or on a permanent error, stop.
+    const auto step = static_cast<size_t>(std::max(message.attempts, 1)) - 1;
+    if (error.code == ErrorCode::kUnavailable && step < options_.backoff.size())
+      retry_at = now + options_.backoff[step];
+    uow->outbox().MarkFailed(message.id, error.message, retry_at);
+    after["error"] = error.message;
+    after["status"] = retry_at ? "pending" : "dead";
+    if (retry_at) after["retry_at"] = FormatRfc3339(*retry_at);
+    uow->Audit(retry_at ? "outbox.retry" : "outbox.dead", Subject(message), before, after);
+  }
+  uow->Commit();
+}
+
+OutboxWorker::OutboxWorker(OutboxDispatcher& dispatcher, std::chrono::milliseconds interval)
+    : OutboxWorker([&dispatcher] { return dispatcher.RunOnce(); }, interval) {}
+
+OutboxWorker::OutboxWorker(Pass pass, std::chrono::milliseconds interval)
+    : pass_(std::move(pass)), interval_(interval), thread_([this] { Loop(); }) {}
+
+OutboxWorker::~OutboxWorker() { Stop(); }
+
+void OutboxWorker::Wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wakeup_.notify_one();
+}
+
+void OutboxWorker::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wakeup_.notify_one();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+void OutboxWorker::Loop() {
+  std::unique_lock lock(mutex_);
+  while (!stop_) {
+    lock.unlock();
+    int handled = 0;
+    try {
+      handled = pass_();
+    } catch (const std::exception& e) {
+      std::cerr << "outbox worker: pass failed: " << e.what() << '\n';
+    } catch (...) {
+      std::cerr << "outbox worker: pass failed with a non-standard exception\n";
+    }
+    lock.lock();
+    // A pass that handled something may have left more due: go again without waiting.
+    if (handled == 0) wakeup_.wait_for(lock, interval_, [this] { return stop_ || woken_; });
+    woken_ = false;
+  }
+}
+
+}  // namespace tenure::jobs
