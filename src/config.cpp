@@ -170,6 +170,8 @@ const std::vector<Field>& Fields() {
          c.smtp.tls = v;
          return {};
        }},
+      {"outbox.interval_ms", "TENURE_OUTBOX_INTERVAL_MS",
+       IntField("outbox.interval_ms", &Config::outbox_interval_ms, 50, 3'600'000)},
       {"license.price_cents", "TENURE_PRICE_CENTS",
        Cents("license.price_cents", &domain::LicensePolicy::monthly_price)},
       {"license.instance_price_cents", "TENURE_INSTANCE_PRICE_CENTS",

@@ -37,6 +37,7 @@ struct Config {
   int request_timeout_seconds = 30;
 
   SmtpConfig smtp;
+  int outbox_interval_ms = 2000;  // how often the outbox worker looks for due mail
   domain::LicensePolicy license;
 
   bool SecureCookies() const { return public_url.starts_with("https://"); }

@@ -9,8 +9,8 @@
 
 #include "app/accounts.hpp"
 #include "app/demo.hpp"
-#include "app/licenses.hpp"
 #include "app/feedback.hpp"
+#include "app/licenses.hpp"
 #include "app/renewal.hpp"
 #include "app/staff.hpp"
 #include "app/support.hpp"
@@ -18,6 +18,8 @@
 #include "core/secure_random.hpp"
 #include "http/server.hpp"
 #include "http/web_app.hpp"
+#include "integrations/email/smtp_mailer.hpp"
+#include "jobs/outbox_dispatcher.hpp"
 #include "storage/sql_store.hpp"
 
 namespace tenure {
@@ -99,6 +101,19 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
                           .views = views,
                           .secure_cookies = config.SecureCookies()};
   http::WebApp web(services, config.access_log);
+
+  // Mail leaves the outbox only when SMTP is configured; until then it waits there, safe.
+  std::unique_ptr<integrations::SmtpMailer> mailer;
+  std::unique_ptr<jobs::OutboxDispatcher> dispatcher;
+  std::unique_ptr<jobs::OutboxWorker> outbox_worker;
+  if (!config.smtp.host.empty()) {
+    mailer = std::make_unique<integrations::SmtpMailer>(config.smtp, clock);
+    dispatcher = std::make_unique<jobs::OutboxDispatcher>(store, clock, *mailer);
+    outbox_worker = std::make_unique<jobs::OutboxWorker>(
+        *dispatcher, std::chrono::milliseconds(config.outbox_interval_ms));
+  } else {
+    std::cout << "tenure: no SMTP host configured: emails wait in the outbox\n";
+  }
   http::ServerOptions options{
       .address = config.listen_address,
       .port = config.listen_port,
@@ -116,6 +131,7 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
                                  config.listen_address, config.listen_port, config.public_url)
                   << std::flush;
       });
+  if (outbox_worker) outbox_worker->Stop();
   std::cout << "tenure: stopped\n";
   return 0;
 }

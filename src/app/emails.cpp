@@ -53,8 +53,7 @@ Email TicketReplyToCustomer(const EmailContext& ctx, const std::string& to,
                .subject = fmt::format("Re: {} [ticket #{}]", ticket.subject, ticket.id.value),
                .text = fmt::format("Hello,\n\nSupport answered your ticket \"{}\":\n\n{}\n\n"
                                    "Reply or close the ticket here:\n{}/support/tickets/{}\n",
-                                   ticket.subject, Quote(reply), ctx.public_url,
-                                   ticket.id.value)};
+                                   ticket.subject, Quote(reply), ctx.public_url, ticket.id.value)};
 }
 
 Email TicketMessageToStaff(const EmailContext& ctx, std::vector<std::string> to,
@@ -70,29 +69,41 @@ Email TicketMessageToStaff(const EmailContext& ctx, std::vector<std::string> to,
 }
 
 Email DaysGranted(const EmailContext& ctx, const std::string& to, int days, Instant new_expiry) {
-  return Email{.to = {to},
-               .subject = fmt::format("We added {} day{} to your license", days,
-                                      days == 1 ? "" : "s"),
-               .text = fmt::format("Hello,\n\nWe added {} day{} to your license, free of charge. "
-                                   "It now runs until {}.\n\n{}/home\n",
-                                   days, days == 1 ? "" : "s", FormatLongDate(new_expiry),
-                                   ctx.public_url)};
+  return Email{
+      .to = {to},
+      .subject = fmt::format("We added {} day{} to your license", days, days == 1 ? "" : "s"),
+      .text = fmt::format("Hello,\n\nWe added {} day{} to your license, free of charge. "
+                          "It now runs until {}.\n\n{}/home\n",
+                          days, days == 1 ? "" : "s", FormatLongDate(new_expiry), ctx.public_url)};
 }
 
 nlohmann::json ToPayload(const Email& email) {
   return {{"to", email.to}, {"subject", email.subject}, {"text", email.text}};
 }
 
-Email FromPayload(const nlohmann::json& payload) {
-  Email e;
-  const auto& to = payload.at("to");
-  if (to.is_array())
-    e.to = to.get<std::vector<std::string>>();
-  else
-    e.to = {to.get<std::string>()};
-  e.subject = payload.at("subject").get<std::string>();
-  e.text = payload.at("text").get<std::string>();
-  return e;
+Result<Email> FromPayload(const nlohmann::json& payload) {
+  if (!payload.is_object()) return Fail(ErrorCode::kInvalidInput, "email payload is not an object");
+  Email email;
+  const auto to = payload.find("to");
+  if (to != payload.end() && to->is_string()) {
+    email.to.push_back(to->get<std::string>());
+  } else if (to != payload.end() && to->is_array()) {
+    for (const auto& address : *to) {
+      if (!address.is_string())
+        return Fail(ErrorCode::kInvalidInput, "email payload: \"to\" holds a non-string");
+      email.to.push_back(address.get<std::string>());
+    }
+  }
+  if (email.to.empty()) return Fail(ErrorCode::kInvalidInput, "email payload has no recipient");
+  const auto subject = payload.find("subject");
+  const auto text = payload.find("text");
+  if (subject == payload.end() || !subject->is_string())
+    return Fail(ErrorCode::kInvalidInput, "email payload has no \"subject\" string");
+  if (text == payload.end() || !text->is_string())
+    return Fail(ErrorCode::kInvalidInput, "email payload has no \"text\" string");
+  email.subject = subject->get<std::string>();
+  email.text = text->get<std::string>();
+  return email;
 }
 
 void Queue(UnitOfWork& uow, const Email& email) {

@@ -27,8 +27,9 @@ Email DaysGranted(const EmailContext& ctx, const std::string& to, int days, Inst
 
 // Queues `email` in the unit of work's outbox (kind "email").
 void Queue(UnitOfWork& uow, const Email& email);
-// The payload as the outbox stores it, and back.
+// The payload as the outbox stores it ({"to": "a@x" | [...], "subject", "text"}), and back.
+// A malformed payload can never become valid by retrying: kInvalidInput.
 nlohmann::json ToPayload(const Email& email);
-Email FromPayload(const nlohmann::json& payload);
+Result<Email> FromPayload(const nlohmann::json& payload);
 
 }  // namespace tenure::app

@@ -12,7 +12,7 @@ namespace tenure::app {
 struct FeedbackInbox {
   std::vector<FeedbackRow> rows;
   std::vector<std::pair<domain::CancelReason, int64_t>> counts;  // over the same period
-  int64_t unread = 0;  // for this staff member, all time
+  int64_t unread = 0;                                            // for this staff member, all time
 };
 
 class FeedbackService {

@@ -10,7 +10,7 @@
 namespace tenure::app {
 
 struct CancelRequest {
-  std::string reason;   // as posted; validated here
+  std::string reason;  // as posted; validated here
   std::string comment;
   std::optional<TicketId> ticket;  // a ticket the customer opened on the Cancel screen
 };

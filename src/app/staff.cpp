@@ -16,8 +16,8 @@ Result<std::vector<CustomerRow>> StaffService::Accounts(const domain::User& view
   const Instant now = clock_.Now();
   for (auto& user : read->users().List(limit, offset)) {
     auto license = read->licenses().FindByUser(user.id);
-    const auto status =
-        license ? domain::StatusAt(*license, now, licenses_.policy().grace) : domain::LicenseStatus::kNone;
+    const auto status = license ? domain::StatusAt(*license, now, licenses_.policy().grace)
+                                : domain::LicenseStatus::kNone;
     out.push_back(CustomerRow{std::move(user), std::move(license), status});
   }
   return out;
@@ -47,7 +47,8 @@ Result<Instant> StaffService::GrantDays(const Actor& actor, const domain::User& 
                                         std::string_view raw_reason) {
   if (!domain::IsStaff(viewer.role)) return Fail(ErrorCode::kForbidden, "Staff only.");
   int days = 0;
-  const auto [end, ec] = std::from_chars(days_text.data(), days_text.data() + days_text.size(), days);
+  const auto [end, ec] =
+      std::from_chars(days_text.data(), days_text.data() + days_text.size(), days);
   if (ec != std::errc() || end != days_text.data() + days_text.size() || days < 1 || days > 365)
     return Fail(ErrorCode::kInvalidInput, "Grant from 1 to 365 days.", "days");
   auto reason = domain::CheckSubject(raw_reason);  // one line, required, at most 200 characters

@@ -229,8 +229,7 @@ class OutboxRepository {
   virtual std::vector<OutboxMessage> ClaimDue(Instant now, Seconds lease, int limit) = 0;
   virtual void MarkSent(int64_t id, Instant at) = 0;
   // `retry_at` empty: no more tries (dead letter).
-  virtual void MarkFailed(int64_t id, std::string_view error,
-                          std::optional<Instant> retry_at) = 0;
+  virtual void MarkFailed(int64_t id, std::string_view error, std::optional<Instant> retry_at) = 0;
   // Newest first; `status` empty for all.
   virtual std::vector<OutboxMessage> List(std::string_view status, int limit) = 0;
 };

@@ -30,8 +30,8 @@ void SupportService::NotifyStaff(UnitOfWork& uow, const domain::Ticket& ticket,
   std::vector<std::string> to;
   for (const auto& staff : uow.users().Staff())
     if (!ticket.assignee || *ticket.assignee == staff.id) to.push_back(staff.email);
-  app::Queue(uow, TicketMessageToStaff(email_, std::move(to), customer_email, ticket, message,
-                                       is_new));
+  app::Queue(uow,
+             TicketMessageToStaff(email_, std::move(to), customer_email, ticket, message, is_new));
 }
 
 Result<TicketId> SupportService::Open(const Actor& actor, const domain::User& customer,
@@ -124,8 +124,7 @@ Result<void> SupportService::Close(const Actor& actor, const domain::User& custo
   return CustomerEvent(actor, customer, id, TicketEvent::kCustomerClosed, "ticket.close");
 }
 
-Result<void> SupportService::Reopen(const Actor& actor, const domain::User& customer,
-                                    TicketId id) {
+Result<void> SupportService::Reopen(const Actor& actor, const domain::User& customer, TicketId id) {
   return CustomerEvent(actor, customer, id, TicketEvent::kCustomerReopened, "ticket.reopen");
 }
 
@@ -141,15 +140,15 @@ Result<StaffTicketView> SupportService::StaffTicket(const domain::User& viewer, 
   auto ticket = read->tickets().Find(id);
   if (!ticket) return Fail(ErrorCode::kNotFound, "There is no such ticket.");
   auto customer = read->users().Find(ticket->user_id);
-  StaffTicketView view{.thread = {*ticket, customer ? customer->email : std::string(),
-                                  read->tickets().Messages(id)},
-                       .staff = read->users().Staff()};
+  StaffTicketView view{
+      .thread = {*ticket, customer ? customer->email : std::string(), read->tickets().Messages(id)},
+      .staff = read->users().Staff()};
   if (auto overview = licenses_.Overview(ticket->user_id)) view.license = *overview;
   return view;
 }
 
-Result<void> SupportService::StaffReply(const Actor& actor, const domain::User& staff,
-                                        TicketId id, std::string_view raw) {
+Result<void> SupportService::StaffReply(const Actor& actor, const domain::User& staff, TicketId id,
+                                        std::string_view raw) {
   if (auto ok = RequireStaff(staff); !ok) return ok;
   auto message = domain::CheckMessage(raw);
   if (!message) return std::unexpected(message.error());
@@ -161,8 +160,11 @@ Result<void> SupportService::StaffReply(const Actor& actor, const domain::User& 
   (void)domain::ApplyTicketEvent(*ticket, TicketEvent::kStaffWrote, now);
   if (!ticket->assignee) ticket->assignee = staff.id;  // who answers, owns it
   uow->tickets().Update(*ticket);
-  uow->tickets().AddMessage(
-      {.ticket_id = id, .author = staff.id, .from_staff = true, .body = *message, .created_at = now});
+  uow->tickets().AddMessage({.ticket_id = id,
+                             .author = staff.id,
+                             .from_staff = true,
+                             .body = *message,
+                             .created_at = now});
   uow->Audit("ticket.staff_reply", Subject(*ticket), before, AuditView(*ticket));
   if (auto customer = uow->users().Find(ticket->user_id))
     app::Queue(*uow, TicketReplyToCustomer(email_, customer->email, *ticket, *message));

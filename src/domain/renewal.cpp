@@ -24,9 +24,10 @@ constexpr std::array<ReasonInfo, 8> kReasons{{
 }};
 
 constexpr std::array<CancelReason, 8> kAllReasons{
-    CancelReason::kTooExpensive, CancelReason::kMissingFeatures, CancelReason::kSwitchedService,
-    CancelReason::kUnused,       CancelReason::kCustomerService, CancelReason::kTooComplex,
-    CancelReason::kLowQuality,   CancelReason::kOther};
+    CancelReason::kTooExpensive,    CancelReason::kMissingFeatures,
+    CancelReason::kSwitchedService, CancelReason::kUnused,
+    CancelReason::kCustomerService, CancelReason::kTooComplex,
+    CancelReason::kLowQuality,      CancelReason::kOther};
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -72,8 +73,8 @@ Result<CancelFeedback> ParseCancelFeedback(std::string_view reason_name,
     return Fail(ErrorCode::kInvalidInput, "Please choose one of the reasons listed.", "reason");
   const std::string_view comment = Trim(raw_comment);
   if (Utf8Length(comment) > kMaxCancelCommentLength)
-    return Fail(ErrorCode::kInvalidInput,
-                "Please keep your comment under 5,000 characters.", "comment");
+    return Fail(ErrorCode::kInvalidInput, "Please keep your comment under 5,000 characters.",
+                "comment");
   if (*reason == CancelReason::kOther && comment.empty())
     return Fail(ErrorCode::kInvalidInput,
                 "Please tell us a little more in the comment, so we can understand.", "comment");

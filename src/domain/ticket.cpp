@@ -7,8 +7,8 @@ namespace tenure::domain {
 namespace {
 
 constexpr std::array<TicketCategory, 5> kCategories{
-    TicketCategory::kThinkingAboutCanceling, TicketCategory::kBilling,
-    TicketCategory::kTechnical, TicketCategory::kAccount, TicketCategory::kOther};
+    TicketCategory::kThinkingAboutCanceling, TicketCategory::kBilling, TicketCategory::kTechnical,
+    TicketCategory::kAccount, TicketCategory::kOther};
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -105,9 +105,7 @@ Result<void> ApplyTicketEvent(Ticket& t, TicketEvent event, Instant now) {
   };
   switch (event) {
     case TicketEvent::kCustomerWrote:
-    case TicketEvent::kStaffSetOpen:
-      waiting();
-      break;
+    case TicketEvent::kStaffSetOpen: waiting(); break;
     case TicketEvent::kCustomerReopened:
       if (t.status != TicketStatus::kClosed)
         return Fail(ErrorCode::kConflict, "This ticket is already open.");

@@ -19,8 +19,8 @@ std::span<const TicketCategory> AllTicketCategories();
 std::string_view TicketCategoryName(TicketCategory c);   // "thinking_about_canceling"
 std::string_view TicketCategoryLabel(TicketCategory c);  // "Thinking about canceling"
 std::optional<TicketCategory> ParseTicketCategory(std::string_view name);
-std::string_view TicketStatusName(TicketStatus s);       // "waiting_on_customer"
-std::string_view TicketStatusLabel(TicketStatus s);      // "Waiting on customer"
+std::string_view TicketStatusName(TicketStatus s);   // "waiting_on_customer"
+std::string_view TicketStatusLabel(TicketStatus s);  // "Waiting on customer"
 std::optional<TicketStatus> ParseTicketStatus(std::string_view name);
 
 struct Ticket {
@@ -52,8 +52,8 @@ Result<std::string> CheckSubject(std::string_view subject);
 Result<std::string> CheckMessage(std::string_view body);
 
 enum class TicketEvent {
-  kCustomerWrote,   // opening or replying: the customer now waits for staff
-  kStaffWrote,      // a staff reply: now waiting on the customer
+  kCustomerWrote,  // opening or replying: the customer now waits for staff
+  kStaffWrote,     // a staff reply: now waiting on the customer
   kCustomerClosed,
   kCustomerReopened,
   kStaffSetOpen,

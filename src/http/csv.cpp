@@ -5,8 +5,8 @@ namespace tenure::http {
 std::string CsvField(std::string_view value) {
   std::string text;
   // OWASP "CSV injection": customers write the comments staff open in a spreadsheet.
-  if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' ||
-                         value[0] == '@' || value[0] == '\t' || value[0] == '\r'))
+  if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@' ||
+                         value[0] == '\t' || value[0] == '\r'))
     text.push_back('\'');
   text.append(value);
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;

@@ -5,10 +5,10 @@
 
 #include "app/accounts.hpp"
 #include "app/feedback.hpp"
-#include "app/renewal.hpp"
-#include "app/support.hpp"
 #include "app/licenses.hpp"
+#include "app/renewal.hpp"
 #include "app/staff.hpp"
+#include "app/support.hpp"
 #include "http/forms.hpp"
 #include "http/server.hpp"
 #include "http/views.hpp"
@@ -33,7 +33,7 @@ struct Services {
 struct Context {
   Request& req;
   Services& svc;
-  Params params;  // from the route's {name} segments
+  Params params;                         // from the route's {name} segments
   std::optional<app::CurrentUser> user;  // set by the middleware when signed in
   std::string csrf;                      // the token this visitor's forms must carry
   Form form;                             // the POST body, parsed
@@ -55,7 +55,9 @@ struct Context {
   // A positive id from the path, or nothing (handlers answer 404).
   std::optional<int64_t> IdParam(std::string_view name = "id") const;
   std::string Query(std::string_view name) const;
-  app::Actor Actor() const { return app::Actor::User(User().id, req.request_id, req.remote_address); }
+  app::Actor Actor() const {
+    return app::Actor::User(User().id, req.request_id, req.remote_address);
+  }
 };
 
 // A positive decimal id, or nothing.

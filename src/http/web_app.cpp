@@ -21,8 +21,9 @@ bool PathMatches(std::string_view pattern, std::string_view path, Params* params
     const std::string_view s_seg = path.substr(0, s_end);
     if (p_seg.size() > 3 && p_seg.substr(0, 2) == "/{" && p_seg.back() == '}') {
       if (s_seg.size() < 2) return false;
-      if (params) params->emplace_back(std::string(p_seg.substr(2, p_seg.size() - 3)),
-                                       std::string(s_seg.substr(1)));
+      if (params)
+        params->emplace_back(std::string(p_seg.substr(2, p_seg.size() - 3)),
+                             std::string(s_seg.substr(1)));
     } else if (p_seg != s_seg) {
       return false;
     }

@@ -1,5 +1,7 @@
 #include "jobs/outbox_dispatcher.hpp"
 
+#include "app/emails.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,33 +16,6 @@ namespace {
 
 std::string Subject(const app::OutboxMessage& message) {
   return fmt::format("outbox:{}", message.id);
-}
-
-// {"to": "a@x" | ["a@x", ...], "subject": "...", "text": "..."}; a malformed payload can
-// never become valid by retrying, so it is a permanent error.
-Result<app::Email> ParseEmail(const nlohmann::json& payload) {
-  if (!payload.is_object()) return Fail(ErrorCode::kInvalidInput, "email payload is not an object");
-  app::Email email;
-  const auto to = payload.find("to");
-  if (to != payload.end() && to->is_string()) {
-    email.to.push_back(to->get<std::string>());
-  } else if (to != payload.end() && to->is_array()) {
-    for (const auto& address : *to) {
-      if (!address.is_string())
-        return Fail(ErrorCode::kInvalidInput, "email payload: \"to\" holds a non-string");
-      email.to.push_back(address.get<std::string>());
-    }
-  }
-  if (email.to.empty()) return Fail(ErrorCode::kInvalidInput, "email payload has no recipient");
-  const auto subject = payload.find("subject");
-  const auto text = payload.find("text");
-  if (subject == payload.end() || !subject->is_string())
-    return Fail(ErrorCode::kInvalidInput, "email payload has no \"subject\" string");
-  if (text == payload.end() || !text->is_string())
-    return Fail(ErrorCode::kInvalidInput, "email payload has no \"text\" string");
-  email.subject = subject->get<std::string>();
-  email.text = text->get<std::string>();
-  return email;
 }
 
 }  // namespace
@@ -70,7 +45,7 @@ Result<void> OutboxDispatcher::Deliver(const app::OutboxMessage& message) {
   if (message.kind != "email")
     return Fail(ErrorCode::kInvalidInput,
                 fmt::format("unknown outbox kind \"{}\": no sender for it", message.kind));
-  auto email = ParseEmail(message.payload);
+  auto email = app::FromPayload(message.payload);
   if (!email) return std::unexpected(email.error());
   try {
     return mailer_.Send(*email);

@@ -337,16 +337,16 @@ class SqlOutbox final : public app::OutboxRepository, Base {
         "AND status = 'pending' AND (locked_until IS NULL OR locked_until <= $1) "
         "RETURNING id, kind, payload, status, attempts, last_error, created_at, next_attempt_at"};
     std::vector<app::OutboxMessage> out;
-    for (const Row& r :
-         Run(writer(), q, {ToUnix(now), ToUnix(now + lease), int64_t{limit}}).rows)
+    for (const Row& r : Run(writer(), q, {ToUnix(now), ToUnix(now + lease), int64_t{limit}}).rows)
       out.push_back(ToOutbox(r));
     std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.id < b.id; });
     return out;
   }
   void MarkSent(int64_t id, Instant at) override {
-    static constexpr Query q{"outbox.sent",
-                             "UPDATE outbox SET status = 'sent', sent_at = $2, locked_until = NULL, "
-                             "last_error = '' WHERE id = $1"};
+    static constexpr Query q{
+        "outbox.sent",
+        "UPDATE outbox SET status = 'sent', sent_at = $2, locked_until = NULL, "
+        "last_error = '' WHERE id = $1"};
     Run(writer(), q, {id, ToUnix(at)});
   }
   void MarkFailed(int64_t id, std::string_view error, std::optional<Instant> retry_at) override {
@@ -410,8 +410,8 @@ class SqlTickets final : public app::TicketRepository, Base {
     return TicketId{Run(writer(), q,
                         {t.user_id.value, std::string(domain::TicketCategoryName(t.category)),
                          t.subject, std::string(domain::TicketStatusName(t.status)),
-                         OptId(t.assignee), int64_t{t.opened_in_cancel_flow},
-                         Opt(t.waiting_since), ToUnix(t.created_at), ToUnix(t.updated_at)})
+                         OptId(t.assignee), int64_t{t.opened_in_cancel_flow}, Opt(t.waiting_since),
+                         ToUnix(t.created_at), ToUnix(t.updated_at)})
                         .rows.at(0)
                         .Int(0)};
   }
@@ -530,15 +530,16 @@ class SqlCancellations final : public app::CancellationRepository, Base {
         "cancellations.list",
         "SELECT c.id, c.user_id, c.license_id, c.reason, c.comment, c.ticket_id, "
         "c.license_ends_at, c.created_at, u.email, "
-        "(SELECT COUNT(*) FROM feedback_reads r WHERE r.cancellation_id = c.id AND r.staff_id = $5) "
+        "(SELECT COUNT(*) FROM feedback_reads r WHERE r.cancellation_id = c.id AND r.staff_id = "
+        "$5) "
         "FROM cancellations c JOIN users u ON u.id = c.user_id "
         "WHERE ($1 = '' OR c.reason = $1) AND c.created_at >= $2 AND c.created_at < $3 "
         "ORDER BY c.created_at DESC, c.id DESC LIMIT $4 OFFSET $6"};
     std::vector<app::FeedbackRow> out;
     const std::string reason(f.reason ? domain::CancelReasonName(*f.reason) : "");
     for (const Row& r : Run(conn(), q,
-                            {reason, ToUnix(f.from), ToUnix(f.to), int64_t{f.limit},
-                             reader.value, int64_t{f.offset}})
+                            {reason, ToUnix(f.from), ToUnix(f.to), int64_t{f.limit}, reader.value,
+                             int64_t{f.offset}})
                             .rows)
       out.push_back(app::FeedbackRow{ToCancellation(r), r.Text(8), r.Int(9) > 0});
     return out;

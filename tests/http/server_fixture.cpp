@@ -147,7 +147,12 @@ uint16_t FreeLoopbackPort() {
   if (config.seed_demo) {
     Fields env = base_env;
     env.emplace_back("TENURE_DEMO_PASSWORD", kDemoPassword);
-    const pid_t demo = Spawn({TENURE_BINARY, "demo"}, ChildEnvironment(env), p->dir_ / "demo.out",
+    std::vector<std::string> args = {TENURE_BINARY, "demo"};
+    if (config.demo_customers > 0) {
+      args.emplace_back("--customers");
+      args.push_back(std::to_string(config.demo_customers));
+    }
+    const pid_t demo = Spawn(args, ChildEnvironment(env), p->dir_ / "demo.out",
                              p->dir_ / "demo.err");
     if (demo < 0) return ::testing::AssertionFailure() << "cannot run " << TENURE_BINARY;
     const auto status = WaitExit(demo, 60s);

@@ -31,6 +31,9 @@ struct ServerConfig {
   // Extra TENURE_* variables (only documented ones: unknown names stop the server).
   Fields env;
   bool seed_demo = true;
+  // `tenure demo --customers N`: customer1..N@example.com, each with an auto-renewing license
+  // (expiring spread over the next 30 days), the offline success card, and kDemoPassword.
+  int demo_customers = 0;
 };
 
 // One `tenure serve` process in its own temporary directory.

@@ -95,7 +95,7 @@ TEST_F(SmtpMailerTest, DeliversToEveryRecipientWithHeadersAndQuotedPrintableBody
 
   const auto mail = ParseMail(m.raw);
   EXPECT_EQ(mail.headers.at("from"), "Tenure Billing <billing@tenure.test>");
-  EXPECT_EQ(mail.headers.at("to"), "alice@example.com, bob@example.org");
+  EXPECT_EQ(mail.headers.at("to"), "alice@example.com, Bob Builder <bob@example.org>");
   EXPECT_EQ(DecodeHeader(mail.headers.at("subject")), subject);
   EXPECT_NE(mail.headers.at("subject"), subject);  // encoded, not raw UTF-8
   EXPECT_EQ(mail.headers.at("date"), "Fri, 27 Nov 2026 03:30:00 +0000");

@@ -369,6 +369,215 @@ TEST_P(StoreContract, AnExpiredLeaseIsClaimedAgain) {
   }
 }
 
+// Confirming Cancel from two tabs at once: each unit of work reads the license and acts only
+// if auto-renew is still on. The write transaction's read must lock the row, or both act.
+TEST_P(StoreContract, ReadThenWriteOfALicenseIsSerialised) {
+  const UserId id = InsertUser("tabs@example.com");
+  {
+    auto uow = store_->Begin(Actor::Cli());
+    uow->licenses().Insert(domain::License{.user_id = id,
+                                           .expires_at = kNow + days(10),
+                                           .auto_renew = true,
+                                           .created_at = kNow,
+                                           .updated_at = kNow});
+    uow->Audit("license.create", "license", nullptr, nullptr);
+    uow->Commit();
+  }
+  constexpr int kTabs = 6;
+  std::atomic<int> acted{0};
+  std::vector<std::thread> tabs;
+  for (int t = 0; t < kTabs; ++t)
+    tabs.emplace_back([&] {
+      auto uow = store_->Begin(Actor::User(id));
+      auto license = uow->licenses().FindByUser(id);
+      if (!license || !license->auto_renew) return;
+      license->auto_renew = false;
+      uow->licenses().Update(*license);
+      uow->Audit("license.cancel_renewal", "license", nullptr, nullptr);
+      uow->Commit();
+      ++acted;
+    });
+  for (auto& t : tabs) t.join();
+  EXPECT_EQ(acted.load(), 1);
+}
+
+TEST_P(StoreContract, TicketsThreadsAndTheQueueOrder) {
+  const UserId a = InsertUser("a@example.com");
+  const UserId b = InsertUser("b@example.com");
+  auto uow = store_->Begin(Actor::Cli());
+  auto open = [&](UserId who, const char* subject, std::optional<Instant> waiting,
+                  domain::TicketStatus status, domain::TicketCategory category) {
+    domain::Ticket t{
+        .user_id = who,
+        .category = category,
+        .subject = subject,
+        .status = status,
+        .opened_in_cancel_flow = category == domain::TicketCategory::kThinkingAboutCanceling,
+        .waiting_since = waiting,
+        .created_at = kNow,
+        .updated_at = kNow};
+    t.id = uow->tickets().Insert(t);
+    uow->tickets().AddMessage({.ticket_id = t.id,
+                               .author = who,
+                               .body = std::string(subject) + "\nsecond line",
+                               .created_at = kNow});
+    return t.id;
+  };
+  const TicketId newer = open(a, "newer", kNow - minutes(5), domain::TicketStatus::kOpen,
+                              domain::TicketCategory::kBilling);
+  const TicketId older = open(b, "older", kNow - hours(2), domain::TicketStatus::kOpen,
+                              domain::TicketCategory::kThinkingAboutCanceling);
+  const TicketId answered =
+      open(a, "answered", std::nullopt, domain::TicketStatus::kWaitingOnCustomer,
+           domain::TicketCategory::kTechnical);
+  uow->tickets().AddMessage({.ticket_id = answered,
+                             .author = b,
+                             .from_staff = true,
+                             .body = "fixed",
+                             .created_at = kNow + minutes(1)});
+  uow->Audit("test", "tickets", nullptr, nullptr);
+  uow->Commit();
+
+  auto read = store_->Read();
+  auto queue = read->tickets().Queue({});
+  ASSERT_EQ(queue.size(), 3u);
+  EXPECT_EQ(queue[0].ticket.id, older) << "oldest waiting first";
+  EXPECT_EQ(queue[1].ticket.id, newer);
+  EXPECT_EQ(queue[2].ticket.id, answered);
+  EXPECT_EQ(queue[0].customer_email, "b@example.com");
+  EXPECT_TRUE(queue[0].ticket.opened_in_cancel_flow);
+  EXPECT_EQ(queue[2].messages, 2);
+  auto open_only = read->tickets().Queue({.status = domain::TicketStatus::kOpen});
+  EXPECT_EQ(open_only.size(), 2u);
+  auto billing = read->tickets().Queue({.category = domain::TicketCategory::kBilling});
+  ASSERT_EQ(billing.size(), 1u);
+  EXPECT_EQ(billing[0].ticket.id, newer);
+
+  auto mine = read->tickets().ForCustomer(a, 10);
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[0].ticket.id, answered) << "newest first";
+  auto thread = read->tickets().Messages(answered);
+  ASSERT_EQ(thread.size(), 2u);
+  EXPECT_EQ(thread[0].body, "answered\nsecond line");
+  EXPECT_FALSE(thread[0].from_staff);
+  EXPECT_TRUE(thread[1].from_staff);
+
+  auto w = store_->Begin(Actor::Cli());
+  auto t = w->tickets().Find(newer);
+  ASSERT_TRUE(t);
+  t->status = domain::TicketStatus::kClosed;
+  t->assignee = b;
+  t->waiting_since.reset();
+  w->tickets().Update(*t);
+  w->Audit("test", "tickets", nullptr, nullptr);
+  w->Commit();
+  auto after = store_->Read()->tickets().Find(newer);
+  EXPECT_EQ(after->status, domain::TicketStatus::kClosed);
+  EXPECT_EQ(after->assignee, b);
+  EXPECT_FALSE(after->waiting_since);
+}
+
+TEST_P(StoreContract, CancellationsFeedReadsAndCounts) {
+  const UserId a = InsertUser("a@example.com");
+  const UserId staff1 = InsertUser("s1@example.com");
+  const UserId staff2 = InsertUser("s2@example.com");
+  auto uow = store_->Begin(Actor::Cli());
+  const LicenseId lic =
+      uow->licenses().Insert({.user_id = a, .created_at = kNow, .updated_at = kNow});
+  auto add = [&](domain::CancelReason r, Instant at, std::string comment) {
+    return uow->cancellations().Insert({.user_id = a,
+                                        .license_id = lic,
+                                        .reason = r,
+                                        .comment = std::move(comment),
+                                        .license_ends_at = kNow + days(3),
+                                        .created_at = at});
+  };
+  const auto old = add(domain::CancelReason::kTooExpensive, kNow - days(40), "old");
+  const auto c1 = add(domain::CancelReason::kTooExpensive, kNow - days(2), "pricey, \"very\"");
+  const auto c2 = add(domain::CancelReason::kOther, kNow - days(1), "moved");
+  uow->Audit("test", "cancellations", nullptr, nullptr);
+  uow->Commit();
+
+  auto read = store_->Read();
+  const app::FeedbackFilter month{.from = kNow - days(30), .to = kNow + seconds(1)};
+  auto rows = read->cancellations().List(month, staff1);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].cancellation.id, c2) << "newest first";
+  EXPECT_EQ(rows[1].cancellation.comment, "pricey, \"very\"");
+  EXPECT_EQ(rows[0].email, "a@example.com");
+  EXPECT_FALSE(rows[0].read);
+  auto expensive = read->cancellations().List(
+      {.reason = domain::CancelReason::kTooExpensive, .from = Instant{}, .to = kNow + seconds(1)},
+      staff1);
+  ASSERT_EQ(expensive.size(), 2u);
+  EXPECT_EQ(expensive[1].cancellation.id, old);
+
+  auto counts = read->cancellations().CountByReason(month.from, month.to);
+  ASSERT_EQ(counts.size(), 8u);
+  for (const auto& [reason, n] : counts)
+    EXPECT_EQ(
+        n, reason == domain::CancelReason::kTooExpensive || reason == domain::CancelReason::kOther
+               ? 1
+               : 0);
+
+  auto w = store_->Begin(Actor::Cli());
+  w->cancellations().MarkRead(c1, staff1, kNow);
+  w->cancellations().MarkRead(c1, staff1, kNow);  // idempotent
+  w->Audit("test", "feedback", nullptr, nullptr);
+  w->Commit();
+  auto r2 = store_->Read();
+  EXPECT_EQ(r2->cancellations().CountUnread(staff1), 2);
+  EXPECT_EQ(r2->cancellations().CountUnread(staff2), 3) << "read state is per staff member";
+  EXPECT_TRUE(r2->cancellations().List(month, staff1)[1].read);
+  EXPECT_FALSE(r2->cancellations().List(month, staff2)[1].read);
+  EXPECT_EQ(r2->cancellations().Find(c2)->reason, domain::CancelReason::kOther);
+}
+
+TEST_P(StoreContract, LicenseGrantsKeepWhoAndWhy) {
+  const UserId a = InsertUser("a@example.com");
+  const UserId staff = InsertUser("s@example.com");
+  auto uow = store_->Begin(Actor::Cli());
+  const LicenseId lic =
+      uow->licenses().Insert({.user_id = a, .created_at = kNow, .updated_at = kNow});
+  uow->license_grants().Insert({.license_id = lic,
+                                .days = 3,
+                                .reason = "outage",
+                                .staff_id = staff,
+                                .expires_before = std::nullopt,
+                                .expires_after = kNow + days(3),
+                                .created_at = kNow});
+  uow->license_grants().Insert({.license_id = lic,
+                                .days = 7,
+                                .reason = "goodwill",
+                                .staff_id = staff,
+                                .expires_before = kNow + days(3),
+                                .expires_after = kNow + days(10),
+                                .created_at = kNow + hours(1)});
+  uow->Audit("test", "grants", nullptr, nullptr);
+  uow->Commit();
+  auto grants = store_->Read()->license_grants().ForLicense(lic);
+  ASSERT_EQ(grants.size(), 2u);
+  EXPECT_EQ(grants[0].reason, "goodwill");
+  EXPECT_EQ(grants[0].days, 7);
+  EXPECT_EQ(grants[0].staff_email, "s@example.com");
+  EXPECT_EQ(grants[0].expires_before, kNow + days(3));
+  EXPECT_FALSE(grants[1].expires_before);
+  EXPECT_EQ(grants[1].expires_after, kNow + days(3));
+}
+
+TEST_P(StoreContract, StaffAreListedByEmail) {
+  auto uow = store_->Begin(Actor::Cli());
+  ASSERT_TRUE(uow->users().Insert(NewUser("zed@example.com", domain::Role::kAdmin)));
+  ASSERT_TRUE(uow->users().Insert(NewUser("amy@example.com", domain::Role::kSupport)));
+  ASSERT_TRUE(uow->users().Insert(NewUser("cust@example.com")));
+  uow->Audit("test", "users", nullptr, nullptr);
+  uow->Commit();
+  auto staff = store_->Read()->users().Staff();
+  ASSERT_EQ(staff.size(), 2u);
+  EXPECT_EQ(staff[0].email, "amy@example.com");
+  EXPECT_EQ(staff[1].email, "zed@example.com");
+}
+
 TEST_P(StoreContract, ConcurrentWritersAllSucceed) {
   constexpr int kThreads = 4, kEach = 25;
   std::atomic<int> failures{0};

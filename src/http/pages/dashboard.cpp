@@ -127,5 +127,4 @@ Response Download(Context& ctx) {
                     mstch::map{{"os", DetectOs(ctx.req.Header("user-agent"))}});
 }
 
-
 }  // namespace tenure::http::pages

@@ -85,7 +85,8 @@ Response Subscribe(Context& ctx) {
   auto result = ctx.svc.renewal.Resubscribe(ctx.Actor(), ctx.User());
   if (!result) {
     // No card yet: the customer adds one first (PRODUCT.md step 5).
-    if (result.error().field == "payment_method") return Response::Redirect("/settings?done=need_card#payment");
+    if (result.error().field == "payment_method")
+      return Response::Redirect("/settings?done=need_card#payment");
     return ErrorPage(ctx, HttpStatus(result.error().code), "Couldn't turn renewal on",
                      result.error().message);
   }

@@ -37,15 +37,14 @@ std::string StatusLabel(domain::LicenseStatus s) {
 
 mstch::map LicenseSummary(const app::LicenseOverview& o) {
   const auto& l = o.license;
-  return mstch::map{
-      {"status", std::string(domain::StatusName(o.status))},
-      {"status_label", StatusLabel(o.status)},
-      {"expires", l.expires_at ? FormatDateTime(*l.expires_at) : std::string("—")},
-      {"auto_renew", std::string(l.auto_renew ? "on" : "off")},
-      {"instances", l.instances},
-      {"card", o.payment_method ? fmt::format("{} •••• {}", o.payment_method->brand,
-                                              o.payment_method->last4)
-                                : std::string("none")}};
+  return mstch::map{{"status", std::string(domain::StatusName(o.status))},
+                    {"status_label", StatusLabel(o.status)},
+                    {"expires", l.expires_at ? FormatDateTime(*l.expires_at) : std::string("—")},
+                    {"auto_renew", std::string(l.auto_renew ? "on" : "off")},
+                    {"instances", l.instances},
+                    {"card", o.payment_method ? fmt::format("{} •••• {}", o.payment_method->brand,
+                                                            o.payment_method->last4)
+                                              : std::string("none")}};
 }
 
 mstch::array Statuses(std::optional<domain::TicketStatus> selected) {
@@ -99,7 +98,8 @@ Response RenderThread(Context& ctx, const app::TicketThread& thread, bool staff_
 
 Response Staff(Context& ctx) {
   constexpr int kPageSize = 50;
-  int page = std::clamp<int>(static_cast<int>(ParseId(ctx.Query("page")).value_or(1)), 1, 1'000'000);
+  int page =
+      std::clamp<int>(static_cast<int>(ParseId(ctx.Query("page")).value_or(1)), 1, 1'000'000);
   auto accounts = ctx.svc.staff.Accounts(ctx.User(), kPageSize + 1, (page - 1) * kPageSize);
   if (!accounts) return ErrorPage(ctx, 403, "Staff only", accounts.error().message);
   mstch::array rows;
@@ -138,7 +138,8 @@ Response Staff(Context& ctx) {
 namespace {
 Response CustomerPage(Context& ctx, UserId id, int status, const Error* error) {
   auto file = ctx.svc.staff.Customer(ctx.User(), id);
-  if (!file) return ErrorPage(ctx, HttpStatus(file.error().code), "Not found", file.error().message);
+  if (!file)
+    return ErrorPage(ctx, HttpStatus(file.error().code), "Not found", file.error().message);
   mstch::map vars = StaffVars(ctx, "accounts");
   vars["email"] = file->user.email;
   vars["user_id"] = std::to_string(id.value);
@@ -156,13 +157,15 @@ Response CustomerPage(Context& ctx, UserId id, int status, const Error* error) {
   vars["grants"] = grants;
   mstch::array tickets;
   for (const auto& row : file->tickets)
-    tickets.push_back(mstch::map{{"id", std::to_string(row.ticket.id.value)},
-                                 {"subject", row.ticket.subject},
-                                 {"status_label", std::string(domain::TicketStatusLabel(row.ticket.status))}});
+    tickets.push_back(
+        mstch::map{{"id", std::to_string(row.ticket.id.value)},
+                   {"subject", row.ticket.subject},
+                   {"status_label", std::string(domain::TicketStatusLabel(row.ticket.status))}});
   vars["tickets"] = tickets;
   vars["days"] = std::string(ctx.Field("days"));
   vars["reason"] = std::string(ctx.Field("reason"));
-  if (ctx.Query("done") == "granted") vars["notice"] = std::string("Days granted; the customer was emailed.");
+  if (ctx.Query("done") == "granted")
+    vars["notice"] = std::string("Days granted; the customer was emailed.");
   AddError(vars, error);
   return RenderPage(ctx, "staff_customer", file->user.email, "staff", std::move(vars), status);
 }
@@ -179,7 +182,8 @@ Response StaffGrant(Context& ctx) {
   if (!id) return ErrorPage(ctx, 404, "Not found", "There is no such account.");
   auto granted = ctx.svc.staff.GrantDays(ctx.Actor(), ctx.User(), UserId{*id}, ctx.Field("days"),
                                          ctx.Field("reason"));
-  if (!granted) return CustomerPage(ctx, UserId{*id}, HttpStatus(granted.error().code), &granted.error());
+  if (!granted)
+    return CustomerPage(ctx, UserId{*id}, HttpStatus(granted.error().code), &granted.error());
   return Response::Redirect(fmt::format("/staff/customers/{}?done=granted", *id));
 }
 
@@ -217,7 +221,8 @@ Response StaffQueue(Context& ctx) {
 namespace {
 Response StaffThread(Context& ctx, TicketId id, int status, const Error* error) {
   auto view = ctx.svc.support.StaffTicket(ctx.User(), id);
-  if (!view) return ErrorPage(ctx, HttpStatus(view.error().code), "Ticket not found", view.error().message);
+  if (!view)
+    return ErrorPage(ctx, HttpStatus(view.error().code), "Ticket not found", view.error().message);
   mstch::map extra = StaffVars(ctx, "tickets");
   extra["customer_email"] = view->thread.customer_email;
   extra["customer_id"] = std::to_string(view->thread.ticket.user_id.value);
@@ -258,26 +263,35 @@ Response StaffTicket(Context& ctx) {
 }
 
 Response StaffTicketReply(Context& ctx) {
-  return StaffAction(ctx, [&](TicketId id) {
-    return ctx.svc.support.StaffReply(ctx.Actor(), ctx.User(), id, ctx.Field("message"));
-  }, "replied");
+  return StaffAction(
+      ctx,
+      [&](TicketId id) {
+        return ctx.svc.support.StaffReply(ctx.Actor(), ctx.User(), id, ctx.Field("message"));
+      },
+      "replied");
 }
 
 Response StaffTicketAssign(Context& ctx) {
-  return StaffAction(ctx, [&](TicketId id) -> Result<void> {
-    const std::string_view who = ctx.Field("assignee");
-    auto assignee = ParseId(who);
-    if (!who.empty() && !assignee)
-      return Fail(ErrorCode::kInvalidInput, "Choose someone from the list.", "assignee");
-    return ctx.svc.support.Assign(ctx.Actor(), ctx.User(), id,
-                                  assignee ? std::optional(UserId{*assignee}) : std::nullopt);
-  }, "assigned");
+  return StaffAction(
+      ctx,
+      [&](TicketId id) -> Result<void> {
+        const std::string_view who = ctx.Field("assignee");
+        auto assignee = ParseId(who);
+        if (!who.empty() && !assignee)
+          return Fail(ErrorCode::kInvalidInput, "Choose someone from the list.", "assignee");
+        return ctx.svc.support.Assign(ctx.Actor(), ctx.User(), id,
+                                      assignee ? std::optional(UserId{*assignee}) : std::nullopt);
+      },
+      "assigned");
 }
 
 Response StaffTicketStatus(Context& ctx) {
-  return StaffAction(ctx, [&](TicketId id) {
-    return ctx.svc.support.SetStatus(ctx.Actor(), ctx.User(), id, ctx.Field("status"));
-  }, "status");
+  return StaffAction(
+      ctx,
+      [&](TicketId id) {
+        return ctx.svc.support.SetStatus(ctx.Actor(), ctx.User(), id, ctx.Field("status"));
+      },
+      "status");
 }
 
 Response StaffFeedback(Context& ctx) {
@@ -350,12 +364,11 @@ Response StaffFeedbackCsv(Context& ctx) {
                             "ticket_in_flow", "ticket_id", "license_ends_at", "read_by_me"});
   for (const auto& row : inbox->rows) {
     const auto& c = row.cancellation;
-    csv += CsvRow({FormatRfc3339(c.created_at), row.email,
-                   std::string(domain::CancelReasonName(c.reason)),
-                   std::string(domain::CancelReasonLabel(c.reason)), c.comment,
-                   c.ticket_id ? "yes" : "no",
-                   c.ticket_id ? std::to_string(c.ticket_id->value) : std::string(),
-                   FormatRfc3339(c.license_ends_at), row.read ? "yes" : "no"});
+    csv += CsvRow(
+        {FormatRfc3339(c.created_at), row.email, std::string(domain::CancelReasonName(c.reason)),
+         std::string(domain::CancelReasonLabel(c.reason)), c.comment, c.ticket_id ? "yes" : "no",
+         c.ticket_id ? std::to_string(c.ticket_id->value) : std::string(),
+         FormatRfc3339(c.license_ends_at), row.read ? "yes" : "no"});
   }
   Response res;
   res.content_type = "text/csv; charset=utf-8";

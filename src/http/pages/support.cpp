@@ -25,14 +25,13 @@ Response SupportPage(Context& ctx, int status, const Error* error) {
   mstch::array tickets;
   for (const auto& row : ctx.svc.support.MyTickets(ctx.User())) {
     const auto& t = row.ticket;
-    tickets.push_back(mstch::map{
-        {"id", std::to_string(t.id.value)},
-        {"subject", t.subject},
-        {"category", std::string(domain::TicketCategoryLabel(t.category))},
-        {"status", std::string(domain::TicketStatusName(t.status))},
-        {"status_label", std::string(domain::TicketStatusLabel(t.status))},
-        {"updated", FormatDateTime(t.updated_at)},
-        {"updated_iso", FormatRfc3339(t.updated_at)}});
+    tickets.push_back(mstch::map{{"id", std::to_string(t.id.value)},
+                                 {"subject", t.subject},
+                                 {"category", std::string(domain::TicketCategoryLabel(t.category))},
+                                 {"status", std::string(domain::TicketStatusName(t.status))},
+                                 {"status_label", std::string(domain::TicketStatusLabel(t.status))},
+                                 {"updated", FormatDateTime(t.updated_at)},
+                                 {"updated_iso", FormatRfc3339(t.updated_at)}});
   }
   mstch::map vars{{"has_tickets", !tickets.empty()},
                   {"tickets", tickets},
@@ -51,13 +50,14 @@ Response RenderThread(Context& ctx, const app::TicketThread& thread, bool staff_
   const auto& t = thread.ticket;
   mstch::array messages;
   for (const auto& m : thread.messages)
-    messages.push_back(mstch::map{
-        {"author", m.from_staff ? std::string("Support") : thread.customer_email},
-        {"from_staff", m.from_staff},
-        {"body", m.body},
-        {"at", FormatDateTime(m.created_at)},
-        {"at_iso", FormatRfc3339(m.created_at)}});
-  const std::string base = fmt::format("{}/tickets/{}", staff_view ? "/staff" : "/support", t.id.value);
+    messages.push_back(
+        mstch::map{{"author", m.from_staff ? std::string("Support") : thread.customer_email},
+                   {"from_staff", m.from_staff},
+                   {"body", m.body},
+                   {"at", FormatDateTime(m.created_at)},
+                   {"at_iso", FormatRfc3339(m.created_at)}});
+  const std::string base =
+      fmt::format("{}/tickets/{}", staff_view ? "/staff" : "/support", t.id.value);
   extra["id"] = std::to_string(t.id.value);
   extra["subject"] = t.subject;
   extra["status"] = std::string(domain::TicketStatusName(t.status));
@@ -107,7 +107,9 @@ Response Ticket(Context& ctx) {
   if (!thread) return ErrorPage(ctx, 404, "Ticket not found", thread.error().message);
   mstch::map extra;
   const std::string done = ctx.Query("done");
-  if (done == "opened") extra["notice"] = std::string("Your ticket is open. We'll answer by email, usually within a day.");
+  if (done == "opened")
+    extra["notice"] =
+        std::string("Your ticket is open. We'll answer by email, usually within a day.");
   if (done == "replied") extra["notice"] = std::string("Your reply was sent.");
   if (done == "closed") extra["notice"] = std::string("The ticket is closed. Reopen it any time.");
   if (done == "reopened") extra["notice"] = std::string("The ticket is open again.");
@@ -119,7 +121,8 @@ namespace {
 template <class Call>
 Response TicketAction(Context& ctx, Call call, std::string_view done) {
   auto id = ctx.IdParam();
-  if (!id) return ErrorPage(ctx, 404, "Ticket not found", "There is no such ticket on your account.");
+  if (!id)
+    return ErrorPage(ctx, 404, "Ticket not found", "There is no such ticket on your account.");
   auto result = call(TicketId{*id});
   if (!result) {
     if (result.error().code == ErrorCode::kNotFound)
@@ -135,21 +138,24 @@ Response TicketAction(Context& ctx, Call call, std::string_view done) {
 }  // namespace
 
 Response TicketReply(Context& ctx) {
-  return TicketAction(ctx, [&](TicketId id) {
-    return ctx.svc.support.CustomerReply(ctx.Actor(), ctx.User(), id, ctx.Field("message"));
-  }, "replied");
+  return TicketAction(
+      ctx,
+      [&](TicketId id) {
+        return ctx.svc.support.CustomerReply(ctx.Actor(), ctx.User(), id, ctx.Field("message"));
+      },
+      "replied");
 }
 
 Response TicketClose(Context& ctx) {
-  return TicketAction(ctx, [&](TicketId id) {
-    return ctx.svc.support.Close(ctx.Actor(), ctx.User(), id);
-  }, "closed");
+  return TicketAction(
+      ctx, [&](TicketId id) { return ctx.svc.support.Close(ctx.Actor(), ctx.User(), id); },
+      "closed");
 }
 
 Response TicketReopen(Context& ctx) {
-  return TicketAction(ctx, [&](TicketId id) {
-    return ctx.svc.support.Reopen(ctx.Actor(), ctx.User(), id);
-  }, "reopened");
+  return TicketAction(
+      ctx, [&](TicketId id) { return ctx.svc.support.Reopen(ctx.Actor(), ctx.User(), id); },
+      "reopened");
 }
 
 }  // namespace tenure::http::pages

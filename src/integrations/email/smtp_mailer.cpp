@@ -310,12 +310,10 @@ std::string Rfc5322Date(Instant t) {
 }
 
 std::string Render(const Message& message) {
-  std::vector<Mailbox> to;
-  for (const std::string& address : message.to) to.push_back(Mailbox{{}, address});
   std::string out;
   out += fmt::format("Date: {}\r\n", Rfc5322Date(message.date));
   out += AddressField("From", {message.from});
-  out += AddressField("To", to);
+  out += AddressField("To", message.to);
   out += UnstructuredField("Subject", message.subject);
   out += fmt::format("Message-ID: <{}>\r\n", message.message_id);
   out += "MIME-Version: 1.0\r\n";
@@ -369,16 +367,14 @@ Result<void> SmtpMailer::Send(const app::Email& email) {
 
   mime::Message message{
       .from = from_,
+      .to = to,
       .subject = email.subject,
       .text = email.text,
       .date = clock_.Now(),
       .message_id =
           fmt::format("{}@{}", RandomToken(18), from_.address.substr(from_.address.find('@') + 1))};
-  for (const Mailbox& box : to) message.to.push_back(box.address);
   const std::string raw = mime::Render(message);
 
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-  if (!curl) throw std::runtime_error("curl_easy_init failed");
   std::unique_ptr<curl_slist, SlistDeleter> recipients;
   for (const Mailbox& box : to) {
     curl_slist* next =
@@ -390,6 +386,9 @@ Result<void> SmtpMailer::Send(const app::Email& email) {
   Upload upload{raw};
   std::array<char, CURL_ERROR_SIZE> error_buffer{};
 
+  // Declared last, so cleaned up first: the handle may still use the buffers above.
+  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  if (!curl) throw std::runtime_error("curl_easy_init failed");
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, url_.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");

@@ -43,7 +43,7 @@ std::string Rfc5322Date(Instant t);
 
 struct Message {
   Mailbox from;
-  std::vector<std::string> to;
+  std::vector<Mailbox> to;
   std::string subject;
   std::string text;
   Instant date;

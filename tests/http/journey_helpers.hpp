@@ -1,0 +1,105 @@
+#pragma once
+// Shared steps for the issue-3 HTTP tests (the cancellation journey, support tickets, the
+// feedback inbox, granted days): signing in as a browser would, reading forms and links off a
+// page, and looking at what a request left in the database (rows, audit, outbox e-mail).
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server_fixture.hpp"
+
+namespace tenure::http_test {
+
+inline constexpr char kCustomerPassword[] = "a-good-long-password";
+inline constexpr int64_t kDay = 24 * 3600;
+
+// The demo customers `tenure demo --customers N` creates.
+std::string DemoCustomerEmail(int k);
+
+// A new browser signed in through the sign-in form; EXPECTs the 303 and a session.
+Browser SignedIn(const std::string& base_url, std::string_view email,
+                 std::string_view password = kDemoPassword);
+// A new browser with a brand-new customer account (terms ticked); EXPECTs the 303.
+Browser SignedUp(const std::string& base_url, std::string_view email);
+// The session's CSRF token, read off Home as a page would carry it.
+std::string SessionCsrf(Browser& b);
+// An address nobody has used in this process.
+std::string FreshEmail(std::string_view prefix);
+
+// ---- pages --------------------------------------------------------------------------------
+
+// Tags removed, entities decoded, runs of white space collapsed to one space.
+std::string PlainText(std::string_view html);
+// "December 17, 2026" for a Unix time, in UTC (what the pages and e-mails print).
+std::string LongDate(int64_t unix_seconds);
+
+struct Link {
+  std::string href;
+  std::string text;  // plain text
+};
+std::vector<Link> Links(std::string_view html);
+// The plain texts of every <button>.
+std::vector<std::string> Buttons(std::string_view html);
+// From `<form ... action="ACTION"` to its `</form>`; "" when there is no such form.
+std::string FormWithAction(std::string_view html, std::string_view action);
+// The raw (still escaped) contents of every <div class="message-body">.
+std::vector<std::string> MessageBodies(std::string_view html);
+// The contents of the first <textarea name="NAME">, unescaped; nullopt when absent.
+std::optional<std::string> TextareaValue(std::string_view html, std::string_view name);
+// Where `needle` first occurs, npos when it does not.
+size_t Position(std::string_view html, std::string_view needle);
+
+// ---- database -----------------------------------------------------------------------------
+
+int64_t UserId(Database& db, std::string_view email);
+int64_t LicenseId(Database& db, int64_t user_id);
+// E-mails queued in the outbox to `to` (any recipient of the list), optionally with a
+// subject containing `subject_part`.
+int64_t EmailsTo(Database& db, std::string_view to, std::string_view subject_part = "");
+// The newest such e-mail's text and subject.
+std::optional<std::string> LastEmailText(Database& db, std::string_view to,
+                                         std::string_view subject_part = "");
+std::optional<std::string> LastEmailSubject(Database& db, std::string_view to);
+int64_t AuditCount(Database& db, std::string_view action);
+
+// What a request may change on one customer's account; compared before and after requests
+// that must change nothing.
+struct AccountState {
+  std::optional<int64_t> expires_at;
+  int64_t auto_renew = -1;
+  std::string off_reason;
+  int64_t cancellations = -1;     // this customer's
+  int64_t all_cancellations = -1;
+  int64_t emails = -1;             // every outbox row
+  int64_t audit = -1;              // every audit row except the outbox dispatcher's
+  int64_t tickets = -1;            // every ticket
+  int64_t ticket_messages = -1;
+  bool operator==(const AccountState&) const = default;
+};
+AccountState StateOf(Database& db, int64_t user_id);
+void PrintTo(const AccountState& s, std::ostream* os);
+
+// A second, writable connection to the server's database, to move a row back in time where
+// the real clock cannot (the server has no test clock). Only used to set up a past.
+class WritableDatabase {
+ public:
+  explicit WritableDatabase(const std::filesystem::path& path);
+  ~WritableDatabase();
+  WritableDatabase(const WritableDatabase&) = delete;
+  WritableDatabase& operator=(const WritableDatabase&) = delete;
+  // Runs one statement with integer parameters; returns the number of rows changed.
+  int Exec(std::string_view sql, const std::vector<int64_t>& params = {});
+
+ private:
+  void* db_ = nullptr;  // sqlite3*
+};
+
+// RFC 4180: CRLF-separated records of comma-separated fields; a quoted field may hold commas,
+// CR, LF, and "" for a quote. nullopt on anything malformed.
+std::optional<std::vector<std::vector<std::string>>> ParseCsv(std::string_view text);
+
+}  // namespace tenure::http_test
