@@ -19,9 +19,9 @@ TEST(RenewalTransitions, EveryStateAndEvent) {
       for (LicenseStatus status : kStatuses)
         for (RenewalEvent event : kEvents) {
           const auto r = DecideRenewal({auto_renew, status, card}, event);
-          SCOPED_TRACE(::testing::Message() << "auto_renew=" << auto_renew << " card=" << card
-                                            << " status=" << StatusName(status)
-                                            << " event=" << static_cast<int>(event));
+          SCOPED_TRACE(::testing::Message()
+                       << "auto_renew=" << auto_renew << " card=" << card
+                       << " status=" << StatusName(status) << " event=" << static_cast<int>(event));
           if (event == kCancel || event == kPaymentsFailed) {
             ASSERT_TRUE(r);  // stopping future charges is never refused
             EXPECT_EQ(*r, auto_renew ? kTurnedOff : kAlreadyOff);

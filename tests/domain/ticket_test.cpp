@@ -29,10 +29,12 @@ TEST(TicketTransitions, EveryStatusAndEvent) {
     switch (event) {
       case kCustomerWrote:
       case kStaffSetOpen: return {true, kOpen, true};
-      case kCustomerReopened: return from == kClosed ? Expect{true, kOpen, true} : Expect{false, from, from == kOpen};
+      case kCustomerReopened:
+        return from == kClosed ? Expect{true, kOpen, true} : Expect{false, from, from == kOpen};
       case kStaffWrote:
       case kStaffSetWaiting: return {true, kWaitingOnCustomer, false};
-      case kCustomerClosed: return from == kClosed ? Expect{false, kClosed, false} : Expect{true, kClosed, false};
+      case kCustomerClosed:
+        return from == kClosed ? Expect{false, kClosed, false} : Expect{true, kClosed, false};
       case kStaffSetClosed: return {true, kClosed, false};
     }
     return {};

@@ -21,9 +21,7 @@ TEST(Csv, DefusesSpreadsheetFormulas) {
   EXPECT_EQ(CsvField("@SUM(A1)"), "'@SUM(A1)");
 }
 
-TEST(Csv, RowsEndInCrlf) {
-  EXPECT_EQ(CsvRow({"a", "b,c", ""}), "a,\"b,c\",\r\n");
-}
+TEST(Csv, RowsEndInCrlf) { EXPECT_EQ(CsvRow({"a", "b,c", ""}), "a,\"b,c\",\r\n"); }
 
 }  // namespace
 }  // namespace tenure::http
