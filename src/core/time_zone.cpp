@@ -1,0 +1,41 @@
+#include "core/time_zone.hpp"
+
+#include <date/tz.h>
+
+namespace tenure {
+
+TimeZone TimeZone::Utc() { return TimeZone(date::locate_zone("Etc/UTC")); }
+
+std::optional<TimeZone> TimeZone::Find(std::string_view iana_name) {
+  try {
+    return TimeZone(date::locate_zone(iana_name));
+  } catch (const std::runtime_error&) {
+    return std::nullopt;
+  }
+}
+
+std::string_view TimeZone::name() const { return zone_->name(); }
+
+Instant TimeZone::AddMonths(Instant t, int months) const {
+  const auto local = zone_->to_local(t);
+  const auto local_day = date::floor<date::days>(local);
+  const auto time_of_day = local - local_day;
+  const date::year_month_day ymd{local_day};
+  auto target = date::year_month{ymd.year(), ymd.month()} + date::months(months);
+  const date::year_month_day_last last{target.year(), date::month_day_last{target.month()}};
+  const date::day day = std::min(ymd.day(), last.day());
+  const date::local_seconds result =
+      date::local_days{target.year() / target.month() / day} + time_of_day;
+  // choose::earliest: ambiguous times take the first instant; nonexistent ones (DST gap) are
+  // mapped by date::choose to the instant the gap starts, i.e. moved forward.
+  return date::floor<Seconds>(zone_->to_sys(result, date::choose::earliest));
+}
+
+CivilDate TimeZone::LocalDate(Instant t) const {
+  const auto local_day = date::floor<date::days>(zone_->to_local(t));
+  const date::year_month_day ymd{local_day};
+  return CivilDate{std::chrono::year(int(ymd.year())), std::chrono::month(unsigned(ymd.month())),
+                   std::chrono::day(unsigned(ymd.day()))};
+}
+
+}  // namespace tenure

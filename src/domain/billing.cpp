@@ -1,0 +1,40 @@
+#include "domain/billing.hpp"
+
+namespace tenure::domain {
+
+int64_t PeriodKey(const License& license) {
+  return license.expires_at ? ToUnix(*license.expires_at) : 0;
+}
+
+RenewalPlan PlanRenewal(const License& license, Instant now, const LicensePolicy& policy,
+                        const TimeZone& zone) {
+  const bool extends_date = license.expires_at && now < *license.expires_at + policy.grace;
+  const Instant from = extends_date ? *license.expires_at : now;
+  const bool fee = license.expires_at && now > *license.expires_at + policy.reactivation_after;
+  return RenewalPlan{
+      .period_key = PeriodKey(license),
+      .extends_from = from,
+      .new_expires_at = zone.AddMonths(from, 1),
+      .price = policy.monthly_price + policy.instance_price * (license.instances - 1),
+      .reactivation_fee = fee ? policy.reactivation_fee : Money::Cents(0)};
+}
+
+int DaysRemaining(Instant now, Instant expires_at) {
+  if (expires_at <= now) return 0;
+  constexpr int64_t kDay = 24 * 3600;
+  return static_cast<int>(((expires_at - now).count() + kDay - 1) / kDay);
+}
+
+Money ProrateInstances(Money monthly_price, int count, Instant now, Instant expires_at) {
+  const int64_t numerator = monthly_price.cents() * count * DaysRemaining(now, expires_at);
+  return Money::Cents((numerator * 2 + 30) / 60);  // numerator / 30, half up
+}
+
+std::optional<Instant> NextDunningAttempt(Instant first_failed_at, int failures,
+                                          const LicensePolicy& policy) {
+  if (failures < 1 || failures > static_cast<int>(policy.dunning_retries.size()))
+    return std::nullopt;
+  return first_failed_at + policy.dunning_retries[failures - 1];
+}
+
+}  // namespace tenure::domain
