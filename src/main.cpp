@@ -20,6 +20,7 @@
 #include "http/web_app.hpp"
 #include "integrations/email/smtp_mailer.hpp"
 #include "jobs/outbox_dispatcher.hpp"
+#include "search/help_center.hpp"
 #include "storage/sql_store.hpp"
 
 namespace tenure {
@@ -90,6 +91,12 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
   app::SupportService support(store, clock, licenses, email);
   app::FeedbackService feedback(store, clock);
   const http::Views views;
+  // The help center reads config.docs_dir now and whenever it changes (issue 5).
+  search::HelpCenter help({.docs_dir = config.docs_dir,
+                           .library = {.public_url = config.public_url},
+                           .log = [](const std::string& line) {
+                             std::cout << "tenure: " << line << "\n" << std::flush;
+                           }});
   http::Services services{.accounts = accounts,
                           .licenses = licenses,
                           .staff = staff,
@@ -99,7 +106,8 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
                           .store = store,
                           .clock = clock,
                           .views = views,
-                          .secure_cookies = config.SecureCookies()};
+                          .secure_cookies = config.SecureCookies(),
+                          .help = help};
   http::WebApp web(services, config.access_log);
 
   // Mail leaves the outbox only when SMTP is configured; until then it waits there, safe.

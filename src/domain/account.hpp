@@ -24,6 +24,7 @@ struct User {
   std::string terms_version;  // accepted at sign-up
   Instant terms_accepted_at;
   Instant created_at;
+  std::string time_zone;  // IANA name; empty means UTC
 };
 
 inline constexpr size_t kMinPasswordLength = 10;

@@ -30,6 +30,13 @@ struct License {
   AutoRenewOffReason auto_renew_off_reason = AutoRenewOffReason::kNone;
   int instances = 1;  // 1 included
   std::optional<Instant> suspended_at;
+  // Dunning for the current period (PRODUCT.md: a failed charge retries on a schedule).
+  int dunning_failures = 0;
+  std::optional<Instant> dunning_first_failed_at;
+  std::optional<Instant> next_attempt_at;  // an automatic charge waits until then
+  // Emails already sent for a period (its expires_at), so each goes once.
+  std::optional<int64_t> reminded_period;
+  std::optional<int64_t> expired_notice_period;
   Instant created_at;
   Instant updated_at;
 };

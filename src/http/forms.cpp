@@ -56,6 +56,10 @@ Form ParseForm(std::string_view body) {
     std::string key = UrlDecode(pair.substr(0, eq));
     std::string value =
         eq == std::string_view::npos ? std::string() : UrlDecode(pair.substr(eq + 1));
+    // Browsers send a textarea's line breaks as CRLF (HTML's form encoding); we keep LF, so a
+    // comment counts and stores the way the customer typed it.
+    for (size_t at = value.find("\r\n"); at != std::string::npos; at = value.find("\r\n", at))
+      value.erase(at, 1);
     form.emplace(std::move(key), std::move(value));
   }
   return form;

@@ -13,7 +13,7 @@ using Form = std::map<std::string, std::string, std::less<>>;
 // Percent-decoding; '+' is a space in forms and queries. Invalid escapes stay as they are.
 std::string UrlDecode(std::string_view text);
 std::string UrlEncode(std::string_view text);
-// "a=1&b=two" -> {a: 1, b: two}; the first of repeated names wins.
+// "a=1&b=two" -> {a: 1, b: two}; the first of repeated names wins; CRLF becomes LF.
 Form ParseForm(std::string_view body);
 std::string_view Cookie(const Request& req, std::string_view name);
 

@@ -48,6 +48,13 @@ const std::vector<Route>& Routes() {
       {"GET", "/staff/feedback", kStaff, kFast, pages::StaffFeedback},
       {"GET", "/staff/feedback.csv", kStaff, kFast, pages::StaffFeedbackCsv},
       {"POST", "/staff/feedback/{id}/read", kStaff, kFast, pages::StaffFeedbackRead},
+
+      // The help center: public, Markdown for agents, answers from the docs (issue 5).
+      {"GET", "/help", kPublic, kFast, pages::HelpRedirect},
+      {"GET", "/help/*", kPublic, kFast, pages::Help},
+      {"GET", "/llms.txt", kPublic, kFast, pages::LlmsTxt},
+      {"GET", "/llms-full.txt", kPublic, kFast, pages::LlmsFull},
+      {"GET", "/llms-full.txt/{part}", kPublic, kFast, pages::LlmsFullPart},
   };
   return routes;
 }

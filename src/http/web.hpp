@@ -12,6 +12,7 @@
 #include "http/forms.hpp"
 #include "http/server.hpp"
 #include "http/views.hpp"
+#include "search/help_center.hpp"
 
 namespace tenure::http {
 
@@ -28,6 +29,7 @@ struct Services {
   const Clock& clock;
   const Views& views;
   bool secure_cookies = false;
+  search::HelpCenter& help;
 };
 
 struct Context {

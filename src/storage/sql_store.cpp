@@ -24,8 +24,6 @@ std::optional<Instant> OptInstant(const Row& r, size_t i) {
 }
 
 // ---- users -------------------------------------------------------------------------
-constexpr char kUserColumns[] =
-    "id, email, password_hash, role, terms_version, terms_accepted_at, created_at";
 User ToUser(const Row& r) {
   return User{.id = UserId{r.Int(0)},
               .email = r.Text(1),
@@ -33,7 +31,8 @@ User ToUser(const Row& r) {
               .role = domain::ParseRole(r.Text(3)).value_or(domain::Role::kCustomer),
               .terms_version = r.Text(4),
               .terms_accepted_at = FromUnix(r.Int(5)),
-              .created_at = FromUnix(r.Int(6))};
+              .created_at = FromUnix(r.Int(6)),
+              .time_zone = r.Text(7)};
 }
 
 // ---- licenses ----------------------------------------------------------------------
@@ -70,7 +69,7 @@ class SqlUsers final : public app::UserRepository, Base {
   std::optional<User> FindByEmail(std::string_view email) override {
     static constexpr Query q{"users.by_email",
                              "SELECT id, email, password_hash, role, terms_version, "
-                             "terms_accepted_at, created_at FROM users WHERE email = $1"};
+                             "terms_accepted_at, created_at, time_zone FROM users WHERE email = $1"};
     auto res = Run(conn(), q, {std::string(email)});
     if (res.rows.empty()) return std::nullopt;
     return ToUser(res.rows[0]);
@@ -78,7 +77,7 @@ class SqlUsers final : public app::UserRepository, Base {
   std::optional<User> Find(UserId id) override {
     static constexpr Query q{"users.by_id",
                              "SELECT id, email, password_hash, role, terms_version, "
-                             "terms_accepted_at, created_at FROM users WHERE id = $1"};
+                             "terms_accepted_at, created_at, time_zone FROM users WHERE id = $1"};
     auto res = Run(conn(), q, {id.value});
     if (res.rows.empty()) return std::nullopt;
     return ToUser(res.rows[0]);
@@ -105,7 +104,7 @@ class SqlUsers final : public app::UserRepository, Base {
   std::vector<User> List(int limit, int offset) override {
     static constexpr Query q{"users.list",
                              "SELECT id, email, password_hash, role, terms_version, "
-                             "terms_accepted_at, created_at FROM users ORDER BY id "
+                             "terms_accepted_at, created_at, time_zone FROM users ORDER BY id "
                              "LIMIT $1 OFFSET $2"};
     std::vector<User> out;
     for (const Row& r : Run(conn(), q, {int64_t{limit}, int64_t{offset}}).rows)
@@ -115,7 +114,7 @@ class SqlUsers final : public app::UserRepository, Base {
   std::vector<User> Staff() override {
     static constexpr Query q{"users.staff",
                              "SELECT id, email, password_hash, role, terms_version, "
-                             "terms_accepted_at, created_at FROM users WHERE role <> $1 "
+                             "terms_accepted_at, created_at, time_zone FROM users WHERE role <> $1 "
                              "ORDER BY email"};
     std::vector<User> out;
     for (const Row& r : Run(conn(), q, {std::string("customer")}).rows) out.push_back(ToUser(r));
@@ -207,12 +206,15 @@ class SqlLicenses final : public app::LicenseRepository, Base {
   std::optional<License> FindByUser(UserId user) override {
     static constexpr Query q{"licenses.by_user",
                              "SELECT id, user_id, expires_at, auto_renew, auto_renew_off_reason, "
-                             "instances, suspended_at, created_at, updated_at FROM licenses "
-                             "WHERE user_id = $1"};
+                             "instances, suspended_at, created_at, updated_at, dunning_failures, "
+                             "dunning_first_failed_at, next_attempt_at, reminded_period, "
+                             "expired_notice_period FROM licenses WHERE user_id = $1"};
     static constexpr Query locked{"licenses.by_user_locked",
                                   "SELECT id, user_id, expires_at, auto_renew, "
                                   "auto_renew_off_reason, instances, suspended_at, created_at, "
-                                  "updated_at FROM licenses WHERE user_id = $1 FOR UPDATE"};
+                                  "updated_at, dunning_failures, dunning_first_failed_at, "
+                                  "next_attempt_at, reminded_period, expired_notice_period "
+                                  "FROM licenses WHERE user_id = $1 FOR UPDATE"};
     auto res = Run(conn(), locking() ? locked : q, {user.value});
     if (res.rows.empty()) return std::nullopt;
     return ToLicense(res.rows[0]);

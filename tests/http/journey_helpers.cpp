@@ -55,8 +55,8 @@ std::string SessionCsrf(Browser& b) {
 
 std::string FreshEmail(std::string_view prefix) {
   static std::atomic<int> counter{0};
-  return std::string(prefix) + "-" + std::to_string(getpid()) + "-" +
-         std::to_string(++counter) + "@example.com";
+  return std::string(prefix) + "-" + std::to_string(getpid()) + "-" + std::to_string(++counter) +
+         "@example.com";
 }
 
 // ---- pages --------------------------------------------------------------------------------
@@ -118,8 +118,8 @@ std::vector<std::string> Buttons(std::string_view html) {
   std::vector<std::string> out;
   static const std::regex kButton(R"(<button\b[^>]*>([\s\S]*?)</button>)");
   const std::string s(html);
-  for (auto it = std::sregex_iterator(s.begin(), s.end(), kButton);
-       it != std::sregex_iterator(); ++it)
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), kButton); it != std::sregex_iterator();
+       ++it)
     out.push_back(PlainText((*it)[1].str()));
   return out;
 }
@@ -132,8 +132,8 @@ std::string FormWithAction(std::string_view html, std::string_view action) {
     const auto tags = FindTags(html.substr(pos, tag_end - pos + 1), "form");
     if (!tags.empty() && tags[0].Get("action") == action) {
       const size_t end = html.find("</form>", tag_end);
-      return std::string(html.substr(pos, end == std::string_view::npos ? std::string_view::npos
-                                                                        : end + 7 - pos));
+      return std::string(
+          html.substr(pos, end == std::string_view::npos ? std::string_view::npos : end + 7 - pos));
     }
     pos = tag_end;
   }
@@ -213,10 +213,10 @@ int64_t AuditCount(Database& db, std::string_view action) {
 AccountState StateOf(Database& db, int64_t user_id) {
   AccountState s;
   s.expires_at = db.Int("SELECT expires_at FROM licenses WHERE user_id = ?", {user_id});
-  s.auto_renew = db.Int("SELECT auto_renew FROM licenses WHERE user_id = ?", {user_id}).value_or(-1);
-  s.off_reason =
-      db.Text("SELECT auto_renew_off_reason FROM licenses WHERE user_id = ?", {user_id})
-          .value_or("<no license>");
+  s.auto_renew =
+      db.Int("SELECT auto_renew FROM licenses WHERE user_id = ?", {user_id}).value_or(-1);
+  s.off_reason = db.Text("SELECT auto_renew_off_reason FROM licenses WHERE user_id = ?", {user_id})
+                     .value_or("<no license>");
   s.cancellations = db.Count("SELECT COUNT(*) FROM cancellations WHERE user_id = ?", {user_id});
   s.all_cancellations = db.Count("SELECT COUNT(*) FROM cancellations");
   s.emails = db.Count("SELECT COUNT(*) FROM outbox");
@@ -250,8 +250,7 @@ WritableDatabase::~WritableDatabase() { sqlite3_close(static_cast<sqlite3*>(db_)
 int WritableDatabase::Exec(std::string_view sql, const std::vector<int64_t>& params) {
   auto* db = static_cast<sqlite3*>(db_);
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
-      SQLITE_OK)
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK)
     throw std::runtime_error("SQL error: " + std::string(sqlite3_errmsg(db)));
   for (size_t i = 0; i < params.size(); ++i)
     sqlite3_bind_int64(stmt, static_cast<int>(i + 1), params[i]);

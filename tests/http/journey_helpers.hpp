@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "server_fixture.hpp"
@@ -72,11 +73,11 @@ struct AccountState {
   std::optional<int64_t> expires_at;
   int64_t auto_renew = -1;
   std::string off_reason;
-  int64_t cancellations = -1;     // this customer's
+  int64_t cancellations = -1;  // this customer's
   int64_t all_cancellations = -1;
-  int64_t emails = -1;             // every outbox row
-  int64_t audit = -1;              // every audit row except the outbox dispatcher's
-  int64_t tickets = -1;            // every ticket
+  int64_t emails = -1;   // every outbox row
+  int64_t audit = -1;    // every audit row except the outbox dispatcher's
+  int64_t tickets = -1;  // every ticket
   int64_t ticket_messages = -1;
   bool operator==(const AccountState&) const = default;
 };
@@ -101,5 +102,52 @@ class WritableDatabase {
 // RFC 4180: CRLF-separated records of comma-separated fields; a quoted field may hold commas,
 // CR, LF, and "" for a quote. nullopt on anything malformed.
 std::optional<std::vector<std::vector<std::string>>> ParseCsv(std::string_view text);
+
+// ---- fixtures -------------------------------------------------------------------------------
+
+// One server per suite (see ServerSuite), with helpers that act as a browser would.
+template <class Setup>
+class JourneySuite : public ServerSuite<Setup> {
+ protected:
+  using ServerSuite<Setup>::Db;
+  static std::string Base() { return ServerSuite<Setup>::server().BaseUrl(); }
+  static Browser As(std::string_view email, std::string_view password = kDemoPassword) {
+    return SignedIn(Base(), email, password);
+  }
+  static Browser NewCustomer(std::string_view email) { return SignedUp(Base(), email); }
+  // A demo customer no other test of this suite has touched (the suite's server must be
+  // started with enough `demo_customers`). The first few expire within days of now, so
+  // they are skipped: their renewal would already be due.
+  static std::string NextDemoCustomer() { return DemoCustomerEmail(next_customer_++); }
+
+ private:
+  static inline int next_customer_ = 8;
+};
+
+// A fresh server and database for every test, for tests that count what the whole database
+// holds (the feedback inbox, its chart and its export).
+class PerTestServer : public ::testing::Test {
+ protected:
+  explicit PerTestServer(ServerConfig config) : config_(std::move(config)) {}
+  void SetUp() override {
+    const auto started = TenureProcess::Start(config_, &server_);
+    ASSERT_TRUE(started) << "tenure serve did not start: " << started.message();
+  }
+  void TearDown() override {
+    if (server_) {
+      EXPECT_TRUE(server_->Stop()) << "tenure serve did not shut down cleanly";
+    }
+  }
+  std::string Base() const { return server_->BaseUrl(); }
+  Browser As(std::string_view email, std::string_view password = kDemoPassword) const {
+    return SignedIn(Base(), email, password);
+  }
+  Database Db() const { return Database(server_->DatabasePath()); }
+  TenureProcess& server() { return *server_; }
+
+ private:
+  ServerConfig config_;
+  std::unique_ptr<TenureProcess> server_;
+};
 
 }  // namespace tenure::http_test

@@ -152,8 +152,8 @@ uint16_t FreeLoopbackPort() {
       args.emplace_back("--customers");
       args.push_back(std::to_string(config.demo_customers));
     }
-    const pid_t demo = Spawn(args, ChildEnvironment(env), p->dir_ / "demo.out",
-                             p->dir_ / "demo.err");
+    const pid_t demo =
+        Spawn(args, ChildEnvironment(env), p->dir_ / "demo.out", p->dir_ / "demo.err");
     if (demo < 0) return ::testing::AssertionFailure() << "cannot run " << TENURE_BINARY;
     const auto status = WaitExit(demo, 60s);
     if (!status) {

@@ -80,16 +80,17 @@ Response Home(Context& ctx) {
   // Outcomes of the renewal forms (post/redirect/get): fixed texts, never echoed input.
   const std::string done = ctx.Query("done");
   const std::string until = l.expires_at ? FormatLongDate(*l.expires_at) : "its expiration date";
-  if (done == "canceled")
+  // Only a notice that still matches the page: Back to an old URL must not contradict it.
+  if (!l.auto_renew && done == "canceled")
     vars["notice"] = fmt::format(
         "Done. Your license will not renew, and it keeps working until {}. We've emailed you a "
         "confirmation.",
         until);
-  else if (done == "already_canceled")
+  else if (!l.auto_renew && done == "already_canceled")
     vars["notice"] = std::string("Your license was already set not to renew, so nothing changed.");
-  else if (done == "subscribed")
+  else if (l.auto_renew && done == "subscribed")
     vars["notice"] = std::string("Automatic renewal is on again. You can cancel anytime.");
-  else if (done == "already_subscribed")
+  else if (l.auto_renew && done == "already_subscribed")
     vars["notice"] = std::string("Automatic renewal was already on, so nothing changed.");
   return RenderPage(ctx, "home", "Home", "home", std::move(vars));
 }

@@ -43,4 +43,11 @@ Response StaffFeedback(Context& ctx);
 Response StaffFeedbackCsv(Context& ctx);
 Response StaffFeedbackRead(Context& ctx);
 
+// The help center (issue 5): pages, their Markdown, answers, and the indexes for agents.
+Response HelpRedirect(Context& ctx);
+Response Help(Context& ctx);
+Response LlmsTxt(Context& ctx);
+Response LlmsFull(Context& ctx);
+Response LlmsFullPart(Context& ctx);
+
 }  // namespace tenure::http::pages

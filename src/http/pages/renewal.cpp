@@ -13,6 +13,14 @@ std::optional<TicketId> ParseTicketId(std::string_view value) {
   return id ? std::optional(TicketId{*id}) : std::nullopt;
 }
 
+// A ticket carried through the flow only if it is this customer's: a hand-typed ?ticket=
+// neither shows a false confirmation nor blocks Confirm Cancel later.
+std::optional<std::string> OwnTicket(Context& ctx, std::string_view value) {
+  auto id = ParseTicketId(value);
+  if (!id || !ctx.svc.support.MyTicket(ctx.User(), *id)) return std::nullopt;
+  return std::to_string(id->value);
+}
+
 Response ReasonPage(Context& ctx, const app::LicenseOverview& overview, int status,
                     const Error* error) {
   const std::string chosen(ctx.Field("reason"));
@@ -24,7 +32,7 @@ Response ReasonPage(Context& ctx, const app::LicenseOverview& overview, int stat
   mstch::map vars{{"reasons", reasons}, {"comment", std::string(ctx.Field("comment"))}};
   std::string ticket(ctx.Field("ticket"));
   if (ticket.empty()) ticket = ctx.Query("ticket");
-  if (ParseTicketId(ticket)) vars["ticket"] = ticket;
+  if (auto own = OwnTicket(ctx, ticket)) vars["ticket"] = *own;
   if (overview.license.expires_at) {
     vars["expires_iso"] = FormatRfc3339(*overview.license.expires_at);
     vars["expires_long"] = FormatLongDate(*overview.license.expires_at);
@@ -53,7 +61,7 @@ Response CancelStart(Context& ctx) {
   if (!overview) return ErrorPage(ctx, 404, "No license", overview.error().message);
   if (!overview->license.auto_renew) return AlreadyOff(ctx, *overview);
   mstch::map vars{{"subject", std::string("Thinking about canceling")}};
-  if (const std::string t = ctx.Query("ticket"); ParseTicketId(t)) vars["ticket"] = t;
+  if (auto own = OwnTicket(ctx, ctx.Query("ticket"))) vars["ticket"] = *own;
   return RenderPage(ctx, "cancel", "Before you cancel", "home", std::move(vars));
 }
 

@@ -305,12 +305,12 @@ Response StaffFeedback(Context& ctx) {
   std::string title = "Cancellations by reason:";
   int y = 0;
   for (const auto& [reason, n] : inbox->counts) {
-    const int width = static_cast<int>(360 * n / max);
+    const int width = static_cast<int>(330 * n / max);
     bars.push_back(mstch::map{{"y", y},
                               {"label", std::string(domain::CancelReasonLabel(reason))},
                               {"width", width},
                               {"count", std::to_string(n)},
-                              {"count_x", 236 + width}});
+                              {"count_x", 266 + width}});
     title += fmt::format(" {} {};", domain::CancelReasonLabel(reason), n);
     y += 28;
   }
