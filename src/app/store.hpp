@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/ids.hpp"
+#include "core/money.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "domain/account.hpp"
@@ -77,6 +78,7 @@ class UserRepository {
   virtual void UpdatePasswordHash(UserId id, std::string_view hash) = 0;
   virtual std::vector<domain::User> List(int limit, int offset) = 0;
   virtual std::vector<domain::User> Staff() = 0;  // support and admin, by email
+  virtual void SetTimeZone(UserId id, std::string_view iana_name) = 0;
   virtual int64_t Count() = 0;
 };
 
@@ -106,6 +108,19 @@ class LicenseRepository {
   virtual std::optional<domain::License> FindByUser(UserId user) = 0;
   virtual LicenseId Insert(const domain::License& license) = 0;
   virtual void Update(const domain::License& license) = 0;
+  virtual std::optional<domain::License> Find(LicenseId id) = 0;
+
+  // The renewal job's work list: auto-renewing, unsuspended licenses whose charge is due
+  // (expires_at <= now + lead, and any dunning retry due), leased until `lease_until` so that
+  // no other process takes them (PostgreSQL: FOR UPDATE SKIP LOCKED as well).
+  virtual std::vector<UserId> ClaimDueRenewals(Instant now, Seconds lead, Instant lease_until,
+                                               int limit) = 0;
+  virtual void ReleaseLease(LicenseId id) = 0;
+  // Auto-renewing licenses due within `before` whose reminder for this period is not sent.
+  virtual std::vector<UserId> NeedingReminder(Instant now, Seconds before, int limit) = 0;
+  // Licenses past expires_at + grace whose expiry notice for this period is not sent.
+  virtual std::vector<UserId> NeedingExpiryNotice(Instant now, Seconds grace, int limit) = 0;
+  virtual std::vector<domain::License> All(int limit, int offset) = 0;  // by id
 };
 
 class PaymentMethodRepository {
@@ -209,6 +224,74 @@ class LicenseGrantRepository {
   virtual std::vector<LicenseGrant> ForLicense(LicenseId license) = 0;  // newest first
 };
 
+// One attempt to take money (PRODUCT.md: Payments). Written as `pending` and committed before
+// the gateway is called with `idempotency_key`; the outcome is recorded after.
+struct Charge {
+  int64_t id = 0;
+  UserId user_id;
+  LicenseId license_id;
+  std::string kind;  // purchase | renewal | auto_renewal | instances
+  int64_t period_key = 0;
+  int attempt = 1;
+  std::string idempotency_key;
+  Money amount;
+  std::string currency = "usd";
+  int instances_added = 0;
+  std::string status = "pending";  // pending | succeeded | failed
+  std::string provider;
+  std::string payment_method_ref;
+  std::string provider_payment_id;
+  std::string terms_version;
+  std::optional<Instant> new_expires_at;
+  std::string failure_code;
+  std::string failure_message;
+  Instant created_at;
+  Instant updated_at;
+};
+
+class ChargeRepository {
+ public:
+  virtual ~ChargeRepository() = default;
+  // Throws storage's UniqueViolation when the key, or the attempt for the period, exists.
+  virtual int64_t Insert(const Charge& charge) = 0;
+  // Records the outcome: status, provider id, new date, failure.
+  virtual void Update(const Charge& charge) = 0;
+  virtual std::optional<Charge> Find(int64_t id) = 0;
+  virtual std::optional<Charge> FindByProviderPayment(std::string_view provider,
+                                                      std::string_view payment_id) = 0;
+  virtual std::vector<Charge> ForUser(UserId user, int limit) = 0;  // newest first
+  virtual std::vector<Charge> ForPeriod(LicenseId license, int64_t period_key) = 0;
+  // Charges left pending since before `before` (a crash between the call and its record).
+  virtual std::vector<Charge> PendingSince(Instant before, int limit) = 0;
+};
+
+class PaymentCustomerRepository {
+ public:
+  virtual ~PaymentCustomerRepository() = default;
+  virtual std::optional<std::string> Find(UserId user, std::string_view provider) = 0;
+  virtual std::optional<UserId> FindUser(std::string_view provider, std::string_view ref) = 0;
+  virtual void Insert(UserId user, std::string_view provider, std::string_view ref,
+                      Instant at) = 0;
+};
+
+struct StripeEvent {
+  std::string id;
+  std::string type;
+  std::string payload;  // the raw body as received
+  Instant received_at;
+  int attempts = 0;
+};
+
+class StripeEventRepository {
+ public:
+  virtual ~StripeEventRepository() = default;
+  // False when the event id was already stored (a replay).
+  virtual bool InsertIfNew(const StripeEvent& event) = 0;
+  virtual std::vector<StripeEvent> Unprocessed(int limit) = 0;
+  virtual void MarkProcessed(std::string_view id, Instant at) = 0;
+  virtual void MarkFailed(std::string_view id, std::string_view error) = 0;
+};
+
 // A side effect waiting to run after commit (habit 4): an email today, Discord calls later.
 struct OutboxMessage {
   int64_t id = 0;
@@ -247,6 +330,9 @@ class UnitOfWork {
   virtual TicketRepository& tickets() = 0;
   virtual CancellationRepository& cancellations() = 0;
   virtual LicenseGrantRepository& license_grants() = 0;
+  virtual ChargeRepository& charges() = 0;
+  virtual PaymentCustomerRepository& payment_customers() = 0;
+  virtual StripeEventRepository& stripe_events() = 0;
 
   // Records who changed what in this transaction (habit 3).
   virtual void Audit(std::string_view action, std::string_view subject,

@@ -36,6 +36,11 @@ User ToUser(const Row& r) {
 }
 
 // ---- licenses ----------------------------------------------------------------------
+// String-literal concatenation keeps each query a constant (habit 5).
+#define TENURE_LICENSE_COLUMNS                                                            \
+  "id, user_id, expires_at, auto_renew, auto_renew_off_reason, instances, suspended_at, " \
+  "created_at, updated_at, dunning_failures, dunning_first_failed_at, next_attempt_at, "  \
+  "reminded_period, expired_notice_period"
 License ToLicense(const Row& r) {
   return License{.id = LicenseId{r.Int(0)},
                  .user_id = UserId{r.Int(1)},
@@ -119,6 +124,10 @@ class SqlUsers final : public app::UserRepository, Base {
     std::vector<User> out;
     for (const Row& r : Run(conn(), q, {std::string("customer")}).rows) out.push_back(ToUser(r));
     return out;
+  }
+  void SetTimeZone(UserId id, std::string_view iana_name) override {
+    static constexpr Query q{"users.set_time_zone", "UPDATE users SET time_zone = $2 WHERE id = $1"};
+    Run(writer(), q, {id.value, std::string(iana_name)});
   }
   int64_t Count() override {
     static constexpr Query q{"users.count", "SELECT COUNT(*) FROM users"};
@@ -205,19 +214,85 @@ class SqlLicenses final : public app::LicenseRepository, Base {
   using Base::Base;
   std::optional<License> FindByUser(UserId user) override {
     static constexpr Query q{"licenses.by_user",
-                             "SELECT id, user_id, expires_at, auto_renew, auto_renew_off_reason, "
-                             "instances, suspended_at, created_at, updated_at, dunning_failures, "
-                             "dunning_first_failed_at, next_attempt_at, reminded_period, "
-                             "expired_notice_period FROM licenses WHERE user_id = $1"};
-    static constexpr Query locked{"licenses.by_user_locked",
-                                  "SELECT id, user_id, expires_at, auto_renew, "
-                                  "auto_renew_off_reason, instances, suspended_at, created_at, "
-                                  "updated_at, dunning_failures, dunning_first_failed_at, "
-                                  "next_attempt_at, reminded_period, expired_notice_period "
-                                  "FROM licenses WHERE user_id = $1 FOR UPDATE"};
+                             "SELECT " TENURE_LICENSE_COLUMNS " FROM licenses WHERE user_id = $1"};
+    static constexpr Query locked{
+        "licenses.by_user_locked",
+        "SELECT " TENURE_LICENSE_COLUMNS " FROM licenses WHERE user_id = $1 FOR UPDATE"};
     auto res = Run(conn(), locking() ? locked : q, {user.value});
     if (res.rows.empty()) return std::nullopt;
     return ToLicense(res.rows[0]);
+  }
+  std::optional<License> Find(LicenseId id) override {
+    static constexpr Query q{"licenses.by_id",
+                             "SELECT " TENURE_LICENSE_COLUMNS " FROM licenses WHERE id = $1"};
+    auto res = Run(conn(), q, {id.value});
+    if (res.rows.empty()) return std::nullopt;
+    return ToLicense(res.rows[0]);
+  }
+  std::vector<UserId> ClaimDueRenewals(Instant now, Seconds lead, Instant lease_until,
+                                       int limit) override {
+    // The outer WHERE repeats the lease test for PostgreSQL's re-check after a row lock
+    // (as in outbox.claim); SKIP LOCKED lets parallel jobs take different rows at once.
+    static constexpr Query sqlite{
+        "licenses.claim_due",
+        "UPDATE licenses SET job_lease_until = $3 WHERE id IN (SELECT id FROM licenses WHERE "
+        "auto_renew = $5 AND suspended_at IS NULL AND expires_at IS NOT NULL AND "
+        "expires_at <= $2 AND (next_attempt_at IS NULL OR next_attempt_at <= $1) AND "
+        "(job_lease_until IS NULL OR job_lease_until <= $1) ORDER BY expires_at, id LIMIT $4) "
+        "AND (job_lease_until IS NULL OR job_lease_until <= $1) RETURNING user_id"};
+    static constexpr Query postgres{
+        "licenses.claim_due_pg",
+        "UPDATE licenses SET job_lease_until = $3 WHERE id IN (SELECT id FROM licenses WHERE "
+        "auto_renew = $5 AND suspended_at IS NULL AND expires_at IS NOT NULL AND "
+        "expires_at <= $2 AND (next_attempt_at IS NULL OR next_attempt_at <= $1) AND "
+        "(job_lease_until IS NULL OR job_lease_until <= $1) ORDER BY expires_at, id LIMIT $4 "
+        "FOR UPDATE SKIP LOCKED) AND (job_lease_until IS NULL OR job_lease_until <= $1) "
+        "RETURNING user_id"};
+    const Query& q = conn().dialect() == Dialect::kPostgres ? postgres : sqlite;
+    std::vector<UserId> out;
+    for (const Row& r : Run(writer(), q,
+                            {ToUnix(now), ToUnix(now + lead), ToUnix(lease_until),
+                             int64_t{limit}, int64_t{1}})
+                            .rows)
+      out.push_back(UserId{r.Int(0)});
+    return out;
+  }
+  void ReleaseLease(LicenseId id) override {
+    static constexpr Query q{"licenses.release_lease",
+                             "UPDATE licenses SET job_lease_until = NULL WHERE id = $1"};
+    Run(writer(), q, {id.value});
+  }
+  std::vector<UserId> NeedingReminder(Instant now, Seconds before, int limit) override {
+    static constexpr Query q{
+        "licenses.needing_reminder",
+        "SELECT user_id FROM licenses WHERE auto_renew = $4 AND suspended_at IS NULL AND "
+        "expires_at IS NOT NULL AND expires_at > $1 AND expires_at <= $2 AND "
+        "(reminded_period IS NULL OR reminded_period <> expires_at) ORDER BY expires_at "
+        "LIMIT $3"};
+    std::vector<UserId> out;
+    for (const Row& r :
+         Run(conn(), q, {ToUnix(now), ToUnix(now + before), int64_t{limit}, int64_t{1}}).rows)
+      out.push_back(UserId{r.Int(0)});
+    return out;
+  }
+  std::vector<UserId> NeedingExpiryNotice(Instant now, Seconds grace, int limit) override {
+    static constexpr Query q{
+        "licenses.needing_expiry_notice",
+        "SELECT user_id FROM licenses WHERE expires_at IS NOT NULL AND expires_at <= $1 "
+        "AND (expired_notice_period IS NULL OR expired_notice_period <> expires_at) "
+        "ORDER BY expires_at LIMIT $2"};
+    std::vector<UserId> out;
+    for (const Row& r : Run(conn(), q, {ToUnix(now - grace), int64_t{limit}}).rows)
+      out.push_back(UserId{r.Int(0)});
+    return out;
+  }
+  std::vector<License> All(int limit, int offset) override {
+    static constexpr Query q{"licenses.all", "SELECT " TENURE_LICENSE_COLUMNS
+                                             " FROM licenses ORDER BY id LIMIT $1 OFFSET $2"};
+    std::vector<License> out;
+    for (const Row& r : Run(conn(), q, {int64_t{limit}, int64_t{offset}}).rows)
+      out.push_back(ToLicense(r));
+    return out;
   }
   LicenseId Insert(const License& l) override {
     static constexpr Query q{
@@ -617,6 +692,173 @@ class SqlLicenseGrants final : public app::LicenseGrantRepository, Base {
   }
 };
 
+// ---- charges, provider customers, Stripe events -------------------------------------------
+#define TENURE_CHARGE_COLUMNS                                                                 \
+  "id, user_id, license_id, kind, period_key, attempt, idempotency_key, amount_cents, "      \
+  "currency, instances_added, status, provider, payment_method_ref, provider_payment_id, "   \
+  "terms_version, new_expires_at, failure_code, failure_message, created_at, updated_at"
+
+app::Charge ToCharge(const Row& r) {
+  return app::Charge{.id = r.Int(0),
+                     .user_id = UserId{r.Int(1)},
+                     .license_id = LicenseId{r.Int(2)},
+                     .kind = r.Text(3),
+                     .period_key = r.Int(4),
+                     .attempt = static_cast<int>(r.Int(5)),
+                     .idempotency_key = r.Text(6),
+                     .amount = Money::Cents(r.Int(7)),
+                     .currency = r.Text(8),
+                     .instances_added = static_cast<int>(r.Int(9)),
+                     .status = r.Text(10),
+                     .provider = r.Text(11),
+                     .payment_method_ref = r.Text(12),
+                     .provider_payment_id = r.Text(13),
+                     .terms_version = r.Text(14),
+                     .new_expires_at = OptInstant(r, 15),
+                     .failure_code = r.Text(16),
+                     .failure_message = r.Text(17),
+                     .created_at = FromUnix(r.Int(18)),
+                     .updated_at = FromUnix(r.Int(19))};
+}
+
+class SqlCharges final : public app::ChargeRepository, Base {
+ public:
+  using Base::Base;
+  int64_t Insert(const app::Charge& c) override {
+    static constexpr Query q{
+        "charges.insert",
+        "INSERT INTO charges (user_id, license_id, kind, period_key, attempt, idempotency_key, "
+        "amount_cents, currency, instances_added, status, provider, payment_method_ref, "
+        "provider_payment_id, terms_version, new_expires_at, failure_code, failure_message, "
+        "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+        "$13, $14, $15, $16, $17, $18, $19) RETURNING id"};
+    return Run(writer(), q,
+               {c.user_id.value, c.license_id.value, c.kind, c.period_key, int64_t{c.attempt},
+                c.idempotency_key, c.amount.cents(), c.currency, int64_t{c.instances_added},
+                c.status, c.provider, c.payment_method_ref, c.provider_payment_id,
+                c.terms_version, Opt(c.new_expires_at), c.failure_code, c.failure_message,
+                ToUnix(c.created_at), ToUnix(c.updated_at)})
+        .rows.at(0)
+        .Int(0);
+  }
+  void Update(const app::Charge& c) override {
+    static constexpr Query q{"charges.update",
+                             "UPDATE charges SET status = $2, provider_payment_id = $3, "
+                             "new_expires_at = $4, failure_code = $5, failure_message = $6, "
+                             "updated_at = $7 WHERE id = $1"};
+    Run(writer(), q,
+        {c.id, c.status, c.provider_payment_id, Opt(c.new_expires_at), c.failure_code,
+         c.failure_message, ToUnix(c.updated_at)});
+  }
+  std::optional<app::Charge> Find(int64_t id) override {
+    static constexpr Query q{"charges.find",
+                             "SELECT " TENURE_CHARGE_COLUMNS " FROM charges WHERE id = $1"};
+    auto res = Run(conn(), q, {id});
+    if (res.rows.empty()) return std::nullopt;
+    return ToCharge(res.rows[0]);
+  }
+  std::optional<app::Charge> FindByProviderPayment(std::string_view provider,
+                                                   std::string_view payment_id) override {
+    static constexpr Query q{"charges.by_provider_payment",
+                             "SELECT " TENURE_CHARGE_COLUMNS " FROM charges WHERE provider = $1 "
+                             "AND provider_payment_id = $2"};
+    auto res = Run(conn(), q, {std::string(provider), std::string(payment_id)});
+    if (res.rows.empty()) return std::nullopt;
+    return ToCharge(res.rows[0]);
+  }
+  std::vector<app::Charge> ForUser(UserId user, int limit) override {
+    static constexpr Query q{"charges.for_user",
+                             "SELECT " TENURE_CHARGE_COLUMNS " FROM charges WHERE user_id = $1 "
+                             "ORDER BY id DESC LIMIT $2"};
+    std::vector<app::Charge> out;
+    for (const Row& r : Run(conn(), q, {user.value, int64_t{limit}}).rows)
+      out.push_back(ToCharge(r));
+    return out;
+  }
+  std::vector<app::Charge> ForPeriod(LicenseId license, int64_t period_key) override {
+    static constexpr Query q{"charges.for_period",
+                             "SELECT " TENURE_CHARGE_COLUMNS " FROM charges WHERE license_id = $1 "
+                             "AND period_key = $2 AND kind <> 'instances' ORDER BY attempt"};
+    std::vector<app::Charge> out;
+    for (const Row& r : Run(conn(), q, {license.value, period_key}).rows)
+      out.push_back(ToCharge(r));
+    return out;
+  }
+  std::vector<app::Charge> PendingSince(Instant before, int limit) override {
+    static constexpr Query q{"charges.pending",
+                             "SELECT " TENURE_CHARGE_COLUMNS " FROM charges WHERE status = "
+                             "'pending' AND updated_at <= $1 ORDER BY id LIMIT $2"};
+    std::vector<app::Charge> out;
+    for (const Row& r : Run(conn(), q, {ToUnix(before), int64_t{limit}}).rows)
+      out.push_back(ToCharge(r));
+    return out;
+  }
+};
+
+class SqlPaymentCustomers final : public app::PaymentCustomerRepository, Base {
+ public:
+  using Base::Base;
+  std::optional<std::string> Find(UserId user, std::string_view provider) override {
+    static constexpr Query q{"payment_customers.find",
+                             "SELECT customer_ref FROM payment_customers WHERE user_id = $1 AND "
+                             "provider = $2"};
+    auto res = Run(conn(), q, {user.value, std::string(provider)});
+    if (res.rows.empty()) return std::nullopt;
+    return res.rows[0].Text(0);
+  }
+  std::optional<UserId> FindUser(std::string_view provider, std::string_view ref) override {
+    static constexpr Query q{"payment_customers.find_user",
+                             "SELECT user_id FROM payment_customers WHERE provider = $1 AND "
+                             "customer_ref = $2"};
+    auto res = Run(conn(), q, {std::string(provider), std::string(ref)});
+    if (res.rows.empty()) return std::nullopt;
+    return UserId{res.rows[0].Int(0)};
+  }
+  void Insert(UserId user, std::string_view provider, std::string_view ref, Instant at) override {
+    static constexpr Query q{"payment_customers.insert",
+                             "INSERT INTO payment_customers (user_id, provider, customer_ref, "
+                             "created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"};
+    Run(writer(), q, {user.value, std::string(provider), std::string(ref), ToUnix(at)});
+  }
+};
+
+class SqlStripeEvents final : public app::StripeEventRepository, Base {
+ public:
+  using Base::Base;
+  bool InsertIfNew(const app::StripeEvent& e) override {
+    static constexpr Query q{"stripe_events.insert",
+                             "INSERT INTO stripe_events (id, type, payload, received_at) VALUES "
+                             "($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING"};
+    return Run(writer(), q, {e.id, e.type, e.payload, ToUnix(e.received_at)}).affected == 1;
+  }
+  std::vector<app::StripeEvent> Unprocessed(int limit) override {
+    static constexpr Query q{"stripe_events.unprocessed",
+                             "SELECT id, type, payload, received_at, attempts FROM stripe_events "
+                             "WHERE processed_at IS NULL AND attempts < 20 ORDER BY received_at, "
+                             "id LIMIT $1"};
+    std::vector<app::StripeEvent> out;
+    for (const Row& r : Run(conn(), q, {int64_t{limit}}).rows)
+      out.push_back(app::StripeEvent{.id = r.Text(0),
+                                     .type = r.Text(1),
+                                     .payload = r.Text(2),
+                                     .received_at = FromUnix(r.Int(3)),
+                                     .attempts = static_cast<int>(r.Int(4))});
+    return out;
+  }
+  void MarkProcessed(std::string_view id, Instant at) override {
+    static constexpr Query q{"stripe_events.processed",
+                             "UPDATE stripe_events SET processed_at = $2, last_error = '' "
+                             "WHERE id = $1"};
+    Run(writer(), q, {std::string(id), ToUnix(at)});
+  }
+  void MarkFailed(std::string_view id, std::string_view error) override {
+    static constexpr Query q{"stripe_events.failed",
+                             "UPDATE stripe_events SET attempts = attempts + 1, last_error = $2 "
+                             "WHERE id = $1"};
+    Run(writer(), q, {std::string(id), std::string(error)});
+  }
+};
+
 class SqlUnitOfWork final : public app::UnitOfWork {
  public:
   SqlUnitOfWork(ConnectionPool::Lease lease, const Clock& clock, std::optional<app::Actor> actor)
@@ -643,6 +885,9 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   app::TicketRepository& tickets() override { return tickets_; }
   app::CancellationRepository& cancellations() override { return cancellations_; }
   app::LicenseGrantRepository& license_grants() override { return grants_; }
+  app::ChargeRepository& charges() override { return charges_; }
+  app::PaymentCustomerRepository& payment_customers() override { return payment_customers_; }
+  app::StripeEventRepository& stripe_events() override { return stripe_events_; }
 
   void Audit(std::string_view action, std::string_view subject, const nlohmann::json& before,
              const nlohmann::json& after) override {
@@ -696,6 +941,9 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   SqlTickets tickets_{*this};
   SqlCancellations cancellations_{*this};
   SqlLicenseGrants grants_{*this};
+  SqlCharges charges_{*this};
+  SqlPaymentCustomers payment_customers_{*this};
+  SqlStripeEvents stripe_events_{*this};
 };
 
 Connection& Base::conn() { return uow_.Conn(); }
