@@ -20,6 +20,7 @@
 #include "http/web_app.hpp"
 #include "integrations/email/smtp_mailer.hpp"
 #include "jobs/outbox_dispatcher.hpp"
+#include "jobs/periodic_worker.hpp"
 #include "search/help_center.hpp"
 #include "storage/sql_store.hpp"
 
@@ -113,12 +114,13 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
   // Mail leaves the outbox only when SMTP is configured; until then it waits there, safe.
   std::unique_ptr<integrations::SmtpMailer> mailer;
   std::unique_ptr<jobs::OutboxDispatcher> dispatcher;
-  std::unique_ptr<jobs::OutboxWorker> outbox_worker;
+  std::unique_ptr<jobs::PeriodicWorker> outbox_worker;
   if (!config.smtp.host.empty()) {
     mailer = std::make_unique<integrations::SmtpMailer>(config.smtp, clock);
     dispatcher = std::make_unique<jobs::OutboxDispatcher>(store, clock, *mailer);
-    outbox_worker = std::make_unique<jobs::OutboxWorker>(
-        *dispatcher, std::chrono::milliseconds(config.outbox_interval_ms));
+    outbox_worker = std::make_unique<jobs::PeriodicWorker>(
+        "outbox", [&] { return dispatcher->RunOnce(); },
+        std::chrono::milliseconds(config.outbox_interval_ms));
   } else {
     std::cout << "tenure: no SMTP host configured: emails wait in the outbox\n";
   }

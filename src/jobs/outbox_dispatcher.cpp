@@ -82,48 +82,4 @@ void OutboxDispatcher::Record(const app::OutboxMessage& message, const Result<vo
   uow->Commit();
 }
 
-OutboxWorker::OutboxWorker(OutboxDispatcher& dispatcher, std::chrono::milliseconds interval)
-    : OutboxWorker([&dispatcher] { return dispatcher.RunOnce(); }, interval) {}
-
-OutboxWorker::OutboxWorker(Pass pass, std::chrono::milliseconds interval)
-    : pass_(std::move(pass)), interval_(interval), thread_([this] { Loop(); }) {}
-
-OutboxWorker::~OutboxWorker() { Stop(); }
-
-void OutboxWorker::Wake() {
-  {
-    std::lock_guard lock(mutex_);
-    woken_ = true;
-  }
-  wakeup_.notify_one();
-}
-
-void OutboxWorker::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
-  }
-  wakeup_.notify_one();
-  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
-}
-
-void OutboxWorker::Loop() {
-  std::unique_lock lock(mutex_);
-  while (!stop_) {
-    lock.unlock();
-    int handled = 0;
-    try {
-      handled = pass_();
-    } catch (const std::exception& e) {
-      std::cerr << "outbox worker: pass failed: " << e.what() << '\n';
-    } catch (...) {
-      std::cerr << "outbox worker: pass failed with a non-standard exception\n";
-    }
-    lock.lock();
-    // A pass that handled something may have left more due: go again without waiting.
-    if (handled == 0) wakeup_.wait_for(lock, interval_, [this] { return stop_ || woken_; });
-    woken_ = false;
-  }
-}
-
 }  // namespace tenure::jobs

@@ -48,35 +48,4 @@ class OutboxDispatcher {
   OutboxDispatcherOptions options_;
 };
 
-// Runs a pass (OutboxDispatcher::RunOnce) on a background thread every `interval`, and at
-// once after a pass that handled something, until Stop(). A pass that throws is reported on
-// stderr and the loop goes on.
-class OutboxWorker {
- public:
-  using Pass = std::function<int()>;
-  static constexpr std::chrono::milliseconds kDefaultInterval{2000};
-
-  OutboxWorker(OutboxDispatcher& dispatcher, std::chrono::milliseconds interval = kDefaultInterval);
-  explicit OutboxWorker(Pass pass, std::chrono::milliseconds interval = kDefaultInterval);
-  ~OutboxWorker();
-  OutboxWorker(const OutboxWorker&) = delete;
-  OutboxWorker& operator=(const OutboxWorker&) = delete;
-
-  // Runs a pass soon (e.g. after a use case enqueued mail) instead of after the interval.
-  void Wake();
-  // Returns once the pass in progress, if any, has finished; idempotent.
-  void Stop();
-
- private:
-  void Loop();
-
-  Pass pass_;
-  std::chrono::milliseconds interval_;
-  std::mutex mutex_;
-  std::condition_variable wakeup_;
-  bool stop_ = false;
-  bool woken_ = false;
-  std::thread thread_;  // last: starts once the members above exist
-};
-
 }  // namespace tenure::jobs

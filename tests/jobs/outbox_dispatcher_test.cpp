@@ -1,4 +1,5 @@
 #include "jobs/outbox_dispatcher.hpp"
+#include "jobs/periodic_worker.hpp"
 
 #include <gtest/gtest.h>
 
@@ -271,7 +272,8 @@ TEST_F(OutboxDispatcherTest, WorkerSendsWhenWokenAndStopsAtOnce) {
   };
   OutboxDispatcher dispatcher(*store_, clock_, mailer);
   // An hour between passes: only Wake() can get the mail out within the test.
-  OutboxWorker worker(dispatcher, hours(1));
+  PeriodicWorker worker(
+      "outbox", [&] { return dispatcher.RunOnce(); }, hours(1));
   EnqueueEmail("alice@example.com");
   worker.Wake();
   ASSERT_EQ(sent.get_future().wait_for(seconds(30)), std::future_status::ready);
@@ -283,10 +285,11 @@ TEST_F(OutboxDispatcherTest, WorkerSendsWhenWokenAndStopsAtOnce) {
   EXPECT_EQ(mailer.sent.size(), 1u);
 }
 
-TEST(OutboxWorker, KeepsGoingAfterAPassThrows) {
+TEST(PeriodicWorker, KeepsGoingAfterAPassThrows) {
   std::atomic<int> passes = 0;
   std::promise<void> second;
-  OutboxWorker worker(
+  PeriodicWorker worker(
+      "test",
       [&] {
         const int n = ++passes;
         if (n == 1) throw std::runtime_error("database went away (test)");
