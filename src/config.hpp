@@ -37,7 +37,8 @@ struct Config {
   int request_timeout_seconds = 30;
 
   SmtpConfig smtp;
-  int outbox_interval_ms = 2000;  // how often the outbox worker looks for due mail
+  int outbox_interval_ms = 2000;      // how often the outbox worker looks for due mail
+  int renewal_interval_seconds = 60;  // how often `serve` runs the renewal job
   domain::LicensePolicy license;
 
   bool SecureCookies() const { return public_url.starts_with("https://"); }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/accounts.hpp"
+#include "app/billing.hpp"
 #include "app/demo.hpp"
 #include "app/feedback.hpp"
 #include "app/licenses.hpp"
@@ -19,8 +20,10 @@
 #include "http/server.hpp"
 #include "http/web_app.hpp"
 #include "integrations/email/smtp_mailer.hpp"
+#include "integrations/offline/offline_gateway.hpp"
 #include "jobs/outbox_dispatcher.hpp"
 #include "jobs/periodic_worker.hpp"
+#include "jobs/renewal_job.hpp"
 #include "search/help_center.hpp"
 #include "storage/sql_store.hpp"
 
@@ -34,6 +37,9 @@ commands:
   migrate                       apply database migrations and exit
   demo [--customers N]          create demo accounts (idempotent)
   user add EMAIL --role ROLE    create a staff account (ROLE: support or admin)
+  renew-due [--now T]           run one renewal pass (at instant T, RFC 3339) and print a summary
+  license show EMAIL            print one license as JSON
+  license list                  print every license, one JSON object per line
 
 Configuration: see README.md (TENURE_LISTEN, TENURE_DATABASE, ...).
 )";
@@ -43,6 +49,7 @@ struct Args {
   std::vector<std::string> positional;
   std::string role;
   int customers = 0;
+  std::optional<Instant> now;  // renew-due --now
 };
 
 Result<Args> ParseArgs(int argc, char** argv) {
@@ -70,6 +77,13 @@ Result<Args> ParseArgs(int argc, char** argv) {
       if (*end || n < 0 || n > 10'000'000)
         return Fail(ErrorCode::kInvalidInput, "--customers takes a number from 0 to 10000000");
       a.customers = static_cast<int>(n);
+    } else if (arg == "--now") {
+      auto v = value();
+      if (!v) return std::unexpected(v.error());
+      a.now = ParseRfc3339(*v);
+      if (!a.now)
+        return Fail(ErrorCode::kInvalidInput,
+                    "--now takes an RFC 3339 instant, e.g. 2026-12-01T00:00:00Z");
     } else if (arg == "-h" || arg == "--help") {
       a.positional = {"help"};
       return a;
@@ -82,6 +96,81 @@ Result<Args> ParseArgs(int argc, char** argv) {
   return a;
 }
 
+// The payment provider: the offline one (Stripe's test cards, no network) unless Stripe is
+// configured (issue 4).
+std::unique_ptr<app::PaymentGateway> MakeGateway(const Config&, const Clock&) {
+  return std::make_unique<integrations::OfflineGateway>();
+}
+
+nlohmann::json LicenseJson(const domain::User& user, const domain::License& license,
+                           const std::vector<app::Charge>& charges, Instant now,
+                           const domain::LicensePolicy& policy) {
+  nlohmann::json list = nlohmann::json::array();
+  for (auto it = charges.rbegin(); it != charges.rend(); ++it)
+    list.push_back(
+        {{"amount_cents", it->amount.cents()},
+         {"period_start", it->period_key ? nlohmann::json(FormatRfc3339(FromUnix(it->period_key)))
+                                         : nlohmann::json(nullptr)},
+         {"status", it->status},
+         {"kind", it->kind},
+         {"attempt", it->attempt},
+         {"created_at", FormatRfc3339(it->created_at)}});
+  return {{"email", user.email},
+          {"expires_at", license.expires_at ? nlohmann::json(FormatRfc3339(*license.expires_at))
+                                            : nlohmann::json(nullptr)},
+          {"auto_renew", license.auto_renew},
+          {"auto_renew_off_reason", domain::AutoRenewOffReasonName(license.auto_renew_off_reason)},
+          {"status", domain::StatusName(domain::StatusAt(license, now, policy.grace))},
+          {"instances", license.instances},
+          {"charges", list}};
+}
+
+// `tenure license show EMAIL` / `tenure license list`: one JSON object per license.
+int LicenseCommand(const std::vector<std::string>& pos, storage::SqlStore& store,
+                   const Clock& clock, const domain::LicensePolicy& policy) {
+  auto read = store.Read();
+  if (pos.size() == 3 && pos[1] == "show") {
+    auto email = domain::NormalizeEmail(pos[2]);
+    auto user = email ? read->users().FindByEmail(*email) : std::nullopt;
+    auto license = user ? read->licenses().FindByUser(user->id) : std::nullopt;
+    if (!license) {
+      std::cerr << "tenure: no license for " << pos[2] << "\n";
+      return 1;
+    }
+    std::cout << LicenseJson(*user, *license, read->charges().ForUser(user->id, 1000), clock.Now(),
+                             policy)
+              << "\n";
+    return 0;
+  }
+  if (pos.size() == 2 && pos[1] == "list") {
+    constexpr int kPage = 1000;
+    for (int offset = 0;; offset += kPage) {
+      auto page = read->licenses().All(kPage, offset);
+      for (const auto& license : page) {
+        auto user = read->users().Find(license.user_id);
+        if (user)
+          std::cout << LicenseJson(*user, license, read->charges().ForUser(user->id, 1000),
+                                   clock.Now(), policy)
+                    << "\n";
+      }
+      if (static_cast<int>(page.size()) < kPage) break;
+    }
+    return 0;
+  }
+  std::cerr << "tenure: usage: tenure license show EMAIL | tenure license list\n";
+  return 2;
+}
+
+// `tenure renew-due [--now T]`: one pass of the renewal job at that instant.
+int RenewDue(const Config& config, storage::SqlStore& store, const Clock& clock) {
+  auto gateway = MakeGateway(config, clock);
+  app::BillingService billing(store, clock, config.license, *gateway,
+                              app::EmailContext{config.public_url});
+  jobs::RenewalJob job(store, billing, clock, config.license);
+  std::cout << job.RunOnce().ToJson() << "\n";
+  return 0;
+}
+
 int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
   const app::PasswordHasher hasher(app::PasswordHasher::Interactive());
   app::AccountService accounts(store, clock, hasher);
@@ -91,6 +180,8 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
   app::RenewalService renewal(store, clock, config.license, email);
   app::SupportService support(store, clock, licenses, email);
   app::FeedbackService feedback(store, clock);
+  auto gateway = MakeGateway(config, clock);
+  app::BillingService billing(store, clock, config.license, *gateway, email);
   const http::Views views;
   // The help center reads config.docs_dir now and whenever it changes (issue 5).
   search::HelpCenter help({.docs_dir = config.docs_dir,
@@ -108,7 +199,8 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
                           .clock = clock,
                           .views = views,
                           .secure_cookies = config.SecureCookies(),
-                          .help = help};
+                          .help = help,
+                          .billing = billing};
   http::WebApp web(services, config.access_log);
 
   // Mail leaves the outbox only when SMTP is configured; until then it waits there, safe.
@@ -124,6 +216,11 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
   } else {
     std::cout << "tenure: no SMTP host configured: emails wait in the outbox\n";
   }
+  // The renewal job on the Clock: charges due auto-renewals, dunning, reminders, notices.
+  jobs::RenewalJob renewal_job(store, billing, clock, config.license);
+  jobs::PeriodicWorker renewal_worker(
+      "renewal job", [&] { return renewal_job.RunOnce().claimed; },
+      std::chrono::milliseconds(config.renewal_interval_seconds * 1000));
   http::ServerOptions options{
       .address = config.listen_address,
       .port = config.listen_port,
@@ -141,6 +238,7 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
                                  config.listen_address, config.listen_port, config.public_url)
                   << std::flush;
       });
+  renewal_worker.Stop();
   if (outbox_worker) outbox_worker->Stop();
   std::cout << "tenure: stopped\n";
   return 0;
@@ -188,11 +286,20 @@ int Run(int argc, char** argv) {
     return 2;
   }
   const std::string& command = pos[0];
-  if (command != "serve" && command != "migrate" && command != "demo" && command != "user") {
+  if (command != "serve" && command != "migrate" && command != "demo" && command != "user" &&
+      command != "renew-due" && command != "license") {
     std::cerr << "tenure: unknown command '" << command << "'\n" << kUsage;
     return 2;
   }
-  SystemClock clock;
+  // --now is the test clock for operators and tests: renew-due runs as if it were then.
+  if (args->now && command != "renew-due") {
+    std::cerr << "tenure: --now goes with renew-due only\n";
+    return 2;
+  }
+  SystemClock system_clock;
+  std::optional<FakeClock> fixed_clock;
+  if (args->now) fixed_clock.emplace(*args->now);
+  const Clock& clock = fixed_clock ? static_cast<const Clock&>(*fixed_clock) : system_clock;
   auto store = storage::OpenStore(config->database, clock);
   const auto migrated = store->Migrate();
   if (command == "migrate") {
@@ -202,6 +309,8 @@ int Run(int argc, char** argv) {
     return 0;
   }
   if (command == "serve") return Serve(*config, *store, clock);
+  if (command == "license") return LicenseCommand(pos, *store, clock, config->license);
+  if (command == "renew-due") return RenewDue(*config, *store, clock);
   if (command == "demo") return Demo(*store, clock, args->customers);
   // user add EMAIL --role ROLE
   if (pos.size() != 3 || pos[1] != "add") {

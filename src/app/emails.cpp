@@ -77,6 +77,64 @@ Email DaysGranted(const EmailContext& ctx, const std::string& to, int days, Inst
                           days, days == 1 ? "" : "s", FormatLongDate(new_expiry), ctx.public_url)};
 }
 
+Email Receipt(const EmailContext& ctx, const std::string& to, const Charge& charge) {
+  const std::string what = charge.kind == "instances"
+                               ? fmt::format("{} extra instance{}", charge.instances_added,
+                                             charge.instances_added == 1 ? "" : "s")
+                               : std::string("one month of your license");
+  const std::string until = charge.new_expires_at
+                                ? fmt::format("Your license now runs until {}.\n\n",
+                                              FormatLongDate(*charge.new_expires_at))
+                                : std::string();
+  return Email{
+      .to = {to},
+      .subject = fmt::format("Receipt: {} paid", charge.amount.Format()),
+      .text = fmt::format("Hello,\n\nThank you. We received {} for {} on {}.\n\n{}"
+                          "Payment reference: {}\nTerms accepted: version {}\n"
+                          "Payments are final and not refunded.\n\n"
+                          "Your payment history: {}/billing\n",
+                          charge.amount.Format(), what, FormatLongDate(charge.updated_at), until,
+                          charge.provider_payment_id, charge.terms_version, ctx.public_url)};
+}
+
+Email RenewalReminder(const EmailContext& ctx, const std::string& to, Instant charge_at,
+                      Money amount, Instant expires_at) {
+  return Email{.to = {to},
+               .subject = "Your license renews soon",
+               .text = fmt::format("Hello,\n\nYour license runs until {}. On {} we will charge {} "
+                                   "to your saved payment method to renew it for another month."
+                                   "\n\nNothing to do if that suits you. To stop renewal, "
+                                   "choose Cancel in the Account Renewal section:\n{}/home\n",
+                                   FormatLongDate(expires_at), FormatLongDate(charge_at),
+                                   amount.Format(), ctx.public_url)};
+}
+
+Email PaymentFailed(const EmailContext& ctx, const std::string& to, const Charge& charge,
+                    std::optional<Instant> retry_at, Instant expires_at) {
+  const std::string next =
+      retry_at ? fmt::format("We will try again on {}. ", FormatLongDate(*retry_at))
+               : std::string("We will not try again, and automatic renewal is now off. ");
+  return Email{
+      .to = {to},
+      .subject = "Your payment didn't go through",
+      .text = fmt::format("Hello,\n\nWe couldn't charge {} to renew your license: {}\n\n{}"
+                          "Your license runs until {}.\n\nUpdate your card here:\n"
+                          "{}/billing/card\n",
+                          charge.amount.Format(),
+                          charge.failure_message.empty() ? std::string("the card was declined.")
+                                                         : charge.failure_message,
+                          next, FormatLongDate(expires_at), ctx.public_url)};
+}
+
+Email LicenseExpired(const EmailContext& ctx, const std::string& to, Instant expired_at) {
+  return Email{.to = {to},
+               .subject = "Your license has expired",
+               .text = fmt::format("Hello,\n\nYour license expired on {}, and the program has "
+                                   "stopped. Your account and settings are kept: renew any time "
+                                   "and it works again at once.\n\n{}/billing/renew\n",
+                                   FormatLongDate(expired_at), ctx.public_url)};
+}
+
 nlohmann::json ToPayload(const Email& email) {
   return {{"to", email.to}, {"subject", email.subject}, {"text", email.text}};
 }

@@ -23,6 +23,12 @@ Email TicketReplyToCustomer(const EmailContext& ctx, const std::string& to,
 Email TicketMessageToStaff(const EmailContext& ctx, std::vector<std::string> to,
                            const std::string& customer_email, const domain::Ticket& ticket,
                            const std::string& message, bool is_new);
+Email Receipt(const EmailContext& ctx, const std::string& to, const Charge& charge);
+Email RenewalReminder(const EmailContext& ctx, const std::string& to, Instant charge_at,
+                      Money amount, Instant expires_at);
+Email PaymentFailed(const EmailContext& ctx, const std::string& to, const Charge& charge,
+                    std::optional<Instant> retry_at, Instant expires_at);
+Email LicenseExpired(const EmailContext& ctx, const std::string& to, Instant expired_at);
 Email DaysGranted(const EmailContext& ctx, const std::string& to, int days, Instant new_expiry);
 
 // Queues `email` in the unit of work's outbox (kind "email").

@@ -270,8 +270,7 @@ class PaymentCustomerRepository {
   virtual ~PaymentCustomerRepository() = default;
   virtual std::optional<std::string> Find(UserId user, std::string_view provider) = 0;
   virtual std::optional<UserId> FindUser(std::string_view provider, std::string_view ref) = 0;
-  virtual void Insert(UserId user, std::string_view provider, std::string_view ref,
-                      Instant at) = 0;
+  virtual void Insert(UserId user, std::string_view provider, std::string_view ref, Instant at) = 0;
 };
 
 struct StripeEvent {

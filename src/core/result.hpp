@@ -2,6 +2,7 @@
 // Expected outcomes are values (ENGINEERING.md habit 8); exceptions mean bugs or broken
 // infrastructure and are caught at one boundary in http/.
 #include <expected>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -22,6 +23,13 @@ struct Error {
   ErrorCode code;
   std::string message;  // public: safe to show to the user
   std::string field;    // the form field at fault, when there is one
+};
+
+// Thrown by storage when a UNIQUE constraint turns a write down: the use case lost a race
+// (another tab, another process) and says so. The transaction is then unusable (PostgreSQL).
+class UniqueViolation : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 template <class T>

@@ -17,7 +17,7 @@ struct RenewalPlan {
   int64_t period_key;
   Instant extends_from;  // expires_at, or now when lapsed past grace (or never bought)
   Instant new_expires_at;
-  Money price;           // the month, every instance included
+  Money price;  // the month, every instance included
   Money reactivation_fee;
   Money amount() const { return price + reactivation_fee; }
 };

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "app/accounts.hpp"
+#include "app/billing.hpp"
 #include "app/feedback.hpp"
 #include "app/licenses.hpp"
 #include "app/renewal.hpp"
@@ -30,6 +31,7 @@ struct Services {
   const Views& views;
   bool secure_cookies = false;
   search::HelpCenter& help;
+  app::BillingService& billing;
 };
 
 struct Context {

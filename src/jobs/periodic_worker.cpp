@@ -6,7 +6,9 @@ namespace tenure::jobs {
 
 PeriodicWorker::PeriodicWorker(std::string name, Pass pass, std::chrono::milliseconds interval)
     : name_(std::move(name)),
-      pass_(std::move(pass)), interval_(interval), thread_([this] { Loop(); }) {}
+      pass_(std::move(pass)),
+      interval_(interval),
+      thread_([this] { Loop(); }) {}
 
 PeriodicWorker::~PeriodicWorker() { Stop(); }
 

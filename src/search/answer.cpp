@@ -42,17 +42,14 @@ std::string AnswerMarkdown(const Answer& a) {
   switch (a.status) {
     case AnswerStatus::kEmpty: return std::string("# How to ask\n\n") + kHowToAsk + "\n";
     case AnswerStatus::kTooLong: return "# Question too long\n\n" + TooLong() + "\n";
-    case AnswerStatus::kNoAnswer:
-      out = "# " + a.question + "\n\n" + kNoAnswer + "\n";
-      break;
+    case AnswerStatus::kNoAnswer: out = "# " + a.question + "\n\n" + kNoAnswer + "\n"; break;
     case AnswerStatus::kAnswered:
       out = "# " + a.question + "\n\n" + a.answer + "\n";
       if (!a.excerpts.empty()) {
         out += "\n## Relevant excerpts\n";
         for (const Excerpt& e : a.excerpts) {
-          std::string where = e.heading.empty() || e.heading == e.title
-                                  ? e.title
-                                  : e.title + " › " + e.heading;
+          std::string where =
+              e.heading.empty() || e.heading == e.title ? e.title : e.title + " › " + e.heading;
           out += "\n### From [" + where + "](" + e.url + (e.anchor.empty() ? "" : "#" + e.anchor) +
                  ")\n\n" + e.text + "\n";
         }
@@ -70,8 +67,14 @@ std::string AnswerJson(const Answer& a) {
   j["question"] = a.question;
   switch (a.status) {
     case AnswerStatus::kAnswered: j["answer"] = a.answer; break;
-    case AnswerStatus::kNoAnswer: j["answer"] = nullptr; j["message"] = kNoAnswer; break;
-    case AnswerStatus::kEmpty: j["answer"] = nullptr; j["message"] = kHowToAsk; break;
+    case AnswerStatus::kNoAnswer:
+      j["answer"] = nullptr;
+      j["message"] = kNoAnswer;
+      break;
+    case AnswerStatus::kEmpty:
+      j["answer"] = nullptr;
+      j["message"] = kHowToAsk;
+      break;
     case AnswerStatus::kTooLong:
       j["answer"] = nullptr;
       j["error"] = TooLong();

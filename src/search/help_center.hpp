@@ -20,7 +20,7 @@ struct HelpCenterOptions {
   std::filesystem::path docs_dir;
   LibraryOptions library;
   std::chrono::milliseconds poll_interval{2000};  // 0: never rebuild by itself
-  std::function<void(const std::string&)> log;     // one line per (re)build; may be empty
+  std::function<void(const std::string&)> log;    // one line per (re)build; may be empty
 };
 
 class HelpCenter {

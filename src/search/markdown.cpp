@@ -37,9 +37,9 @@ std::string StripTags(std::string_view text) {
 
 std::string DecodeEntity(std::string_view entity) {
   static const std::map<std::string_view, std::string_view> kNamed = {
-      {"&amp;", "&"},   {"&lt;", "<"},    {"&gt;", ">"},     {"&quot;", "\""},  {"&apos;", "'"},
-      {"&nbsp;", " "},  {"&copy;", "©"},  {"&mdash;", "—"},  {"&ndash;", "–"}, {"&hellip;", "…"},
-      {"&rarr;", "→"},  {"&larr;", "←"},  {"&times;", "×"},  {"&euro;", "€"},
+      {"&amp;", "&"},  {"&lt;", "<"},   {"&gt;", ">"},    {"&quot;", "\""}, {"&apos;", "'"},
+      {"&nbsp;", " "}, {"&copy;", "©"}, {"&mdash;", "—"}, {"&ndash;", "–"}, {"&hellip;", "…"},
+      {"&rarr;", "→"}, {"&larr;", "←"}, {"&times;", "×"}, {"&euro;", "€"},
   };
   if (auto it = kNamed.find(entity); it != kNamed.end()) return std::string(it->second);
   if (entity.size() > 3 && entity[1] == '#') {
@@ -146,8 +146,8 @@ class Collector {
           if (after != std::string_view::npos) {
             const size_t next_end = input_.find('\n', after + 1);
             delimiter_line_ = std::string(input_.substr(
-                after + 1, (next_end == std::string_view::npos ? input_.size() : next_end) -
-                               after - 1));
+                after + 1,
+                (next_end == std::string_view::npos ? input_.size() : next_end) - after - 1));
           }
           Current().text += CollapseSpaces(StripTags(acc_)) + "\n";
           active_ = false;
@@ -362,7 +362,8 @@ std::string RenderHtml(std::string_view markdown, const std::vector<std::string>
     html.append(raw, i, lt - i);
     std::string_view rest = std::string_view(raw).substr(lt);
     if (rest.size() >= 4 && rest[1] == 'h' && rest[2] >= '1' && rest[2] <= '6' && rest[3] == '>') {
-      open_anchor = heading < anchors.size() ? anchors[heading] : "section-" + std::to_string(heading);
+      open_anchor =
+          heading < anchors.size() ? anchors[heading] : "section-" + std::to_string(heading);
       ++heading;
       html += "<h";
       html += rest[2];

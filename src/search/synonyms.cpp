@@ -5,14 +5,14 @@ namespace tenure::search {
 const std::vector<std::vector<std::string_view>>& SynonymGroups() {
   static const std::vector<std::vector<std::string_view>> groups = {
       {"refund", "money back", "reimburse", "reimbursement", "repay", "pay back"},
-      {"cancel", "unsubscribe", "stop paying", "stop renewal", "stop subscription",
-       "turn off renewal", "turn off auto renew", "end subscription", "quit"},
+      {"cancel", "unsubscribe", "stop", "stop auto renew", "stop automatic renewal", "stop paying",
+       "stop renewal", "stop subscription", "turn off renewal", "turn off auto renew",
+       "end subscription", "quit"},
       {"license", "subscription", "plan", "membership"},
       {"renew", "extend", "renewal", "prolong"},
       {"auto renew", "automatic renewal", "autorenew", "auto renewal", "recurring"},
       {"card", "payment method", "credit card", "debit card"},
-      {"mfa", "2fa", "two factor", "multi factor", "totp", "authenticator", "2 step",
-       "two step"},
+      {"mfa", "2fa", "two factor", "multi factor", "totp", "authenticator", "2 step", "two step"},
       {"recovery code", "backup code"},
       {"instance", "machine", "computer", "device", "seat", "pc"},
       {"expire", "expiry", "expiration", "lapse", "run out", "ran out"},
@@ -38,6 +38,12 @@ const std::vector<std::vector<std::string_view>>& SynonymGroups() {
       {"charge", "bill", "billed", "charged", "payment", "pay"},
       {"months", "monthly", "month", "per month", "a month"},
       {"stripe", "payment processor"},
+      {"bind", "link", "connect", "binding"},
+      {"how long", "length", "duration"},
+      {"store", "save", "remember"},
+      // Not only our words: docs of any product talk about speed and errors like this.
+      {"fast", "faster", "speed", "performance", "benchmark", "quick"},
+      {"error", "exception"},
   };
   return groups;
 }

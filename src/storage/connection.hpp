@@ -12,7 +12,9 @@
 #include <string>
 #include <string_view>
 #include <variant>
+
 #include <vector>
+#include "core/result.hpp"
 
 namespace tenure::storage {
 
@@ -41,11 +43,9 @@ struct Query {
   std::string_view sql;
 };
 
-// Thrown by Run() when a UNIQUE or PRIMARY KEY constraint rejects a write.
-class UniqueViolation : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+// Run() throws tenure::UniqueViolation (core/result.hpp) when a UNIQUE or PRIMARY KEY
+// constraint rejects a write.
+using tenure::UniqueViolation;
 
 class Connection {
  public:

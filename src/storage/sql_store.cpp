@@ -72,9 +72,10 @@ class SqlUsers final : public app::UserRepository, Base {
  public:
   using Base::Base;
   std::optional<User> FindByEmail(std::string_view email) override {
-    static constexpr Query q{"users.by_email",
-                             "SELECT id, email, password_hash, role, terms_version, "
-                             "terms_accepted_at, created_at, time_zone FROM users WHERE email = $1"};
+    static constexpr Query q{
+        "users.by_email",
+        "SELECT id, email, password_hash, role, terms_version, "
+        "terms_accepted_at, created_at, time_zone FROM users WHERE email = $1"};
     auto res = Run(conn(), q, {std::string(email)});
     if (res.rows.empty()) return std::nullopt;
     return ToUser(res.rows[0]);
@@ -126,7 +127,8 @@ class SqlUsers final : public app::UserRepository, Base {
     return out;
   }
   void SetTimeZone(UserId id, std::string_view iana_name) override {
-    static constexpr Query q{"users.set_time_zone", "UPDATE users SET time_zone = $2 WHERE id = $1"};
+    static constexpr Query q{"users.set_time_zone",
+                             "UPDATE users SET time_zone = $2 WHERE id = $1"};
     Run(writer(), q, {id.value, std::string(iana_name)});
   }
   int64_t Count() override {
@@ -215,9 +217,9 @@ class SqlLicenses final : public app::LicenseRepository, Base {
   std::optional<License> FindByUser(UserId user) override {
     static constexpr Query q{"licenses.by_user",
                              "SELECT " TENURE_LICENSE_COLUMNS " FROM licenses WHERE user_id = $1"};
-    static constexpr Query locked{
-        "licenses.by_user_locked",
-        "SELECT " TENURE_LICENSE_COLUMNS " FROM licenses WHERE user_id = $1 FOR UPDATE"};
+    static constexpr Query locked{"licenses.by_user_locked",
+                                  "SELECT " TENURE_LICENSE_COLUMNS
+                                  " FROM licenses WHERE user_id = $1 FOR UPDATE"};
     auto res = Run(conn(), locking() ? locked : q, {user.value});
     if (res.rows.empty()) return std::nullopt;
     return ToLicense(res.rows[0]);
@@ -250,10 +252,10 @@ class SqlLicenses final : public app::LicenseRepository, Base {
         "RETURNING user_id"};
     const Query& q = conn().dialect() == Dialect::kPostgres ? postgres : sqlite;
     std::vector<UserId> out;
-    for (const Row& r : Run(writer(), q,
-                            {ToUnix(now), ToUnix(now + lead), ToUnix(lease_until),
-                             int64_t{limit}, int64_t{1}})
-                            .rows)
+    for (const Row& r :
+         Run(writer(), q,
+             {ToUnix(now), ToUnix(now + lead), ToUnix(lease_until), int64_t{limit}, int64_t{1}})
+             .rows)
       out.push_back(UserId{r.Int(0)});
     return out;
   }
@@ -311,11 +313,16 @@ class SqlLicenses final : public app::LicenseRepository, Base {
     static constexpr Query q{
         "licenses.update",
         "UPDATE licenses SET expires_at = $2, auto_renew = $3, auto_renew_off_reason = $4, "
-        "instances = $5, suspended_at = $6, updated_at = $7 WHERE id = $1"};
+        "instances = $5, suspended_at = $6, updated_at = $7, dunning_failures = $8, "
+        "dunning_first_failed_at = $9, next_attempt_at = $10, reminded_period = $11, "
+        "expired_notice_period = $12 WHERE id = $1"};
     Run(writer(), q,
         {l.id.value, Opt(l.expires_at), int64_t{l.auto_renew},
          std::string(domain::AutoRenewOffReasonName(l.auto_renew_off_reason)), int64_t{l.instances},
-         Opt(l.suspended_at), ToUnix(l.updated_at)});
+         Opt(l.suspended_at), ToUnix(l.updated_at), int64_t{l.dunning_failures},
+         Opt(l.dunning_first_failed_at), Opt(l.next_attempt_at),
+         l.reminded_period ? Value(*l.reminded_period) : Value(nullptr),
+         l.expired_notice_period ? Value(*l.expired_notice_period) : Value(nullptr)});
   }
 };
 
@@ -693,9 +700,9 @@ class SqlLicenseGrants final : public app::LicenseGrantRepository, Base {
 };
 
 // ---- charges, provider customers, Stripe events -------------------------------------------
-#define TENURE_CHARGE_COLUMNS                                                                 \
-  "id, user_id, license_id, kind, period_key, attempt, idempotency_key, amount_cents, "      \
-  "currency, instances_added, status, provider, payment_method_ref, provider_payment_id, "   \
+#define TENURE_CHARGE_COLUMNS                                                              \
+  "id, user_id, license_id, kind, period_key, attempt, idempotency_key, amount_cents, "    \
+  "currency, instances_added, status, provider, payment_method_ref, provider_payment_id, " \
   "terms_version, new_expires_at, failure_code, failure_message, created_at, updated_at"
 
 app::Charge ToCharge(const Row& r) {
@@ -735,9 +742,9 @@ class SqlCharges final : public app::ChargeRepository, Base {
     return Run(writer(), q,
                {c.user_id.value, c.license_id.value, c.kind, c.period_key, int64_t{c.attempt},
                 c.idempotency_key, c.amount.cents(), c.currency, int64_t{c.instances_added},
-                c.status, c.provider, c.payment_method_ref, c.provider_payment_id,
-                c.terms_version, Opt(c.new_expires_at), c.failure_code, c.failure_message,
-                ToUnix(c.created_at), ToUnix(c.updated_at)})
+                c.status, c.provider, c.payment_method_ref, c.provider_payment_id, c.terms_version,
+                Opt(c.new_expires_at), c.failure_code, c.failure_message, ToUnix(c.created_at),
+                ToUnix(c.updated_at)})
         .rows.at(0)
         .Int(0);
   }
@@ -759,17 +766,17 @@ class SqlCharges final : public app::ChargeRepository, Base {
   }
   std::optional<app::Charge> FindByProviderPayment(std::string_view provider,
                                                    std::string_view payment_id) override {
-    static constexpr Query q{"charges.by_provider_payment",
-                             "SELECT " TENURE_CHARGE_COLUMNS " FROM charges WHERE provider = $1 "
-                             "AND provider_payment_id = $2"};
+    static constexpr Query q{"charges.by_provider_payment", "SELECT " TENURE_CHARGE_COLUMNS
+                                                            " FROM charges WHERE provider = $1 "
+                                                            "AND provider_payment_id = $2"};
     auto res = Run(conn(), q, {std::string(provider), std::string(payment_id)});
     if (res.rows.empty()) return std::nullopt;
     return ToCharge(res.rows[0]);
   }
   std::vector<app::Charge> ForUser(UserId user, int limit) override {
-    static constexpr Query q{"charges.for_user",
-                             "SELECT " TENURE_CHARGE_COLUMNS " FROM charges WHERE user_id = $1 "
-                             "ORDER BY id DESC LIMIT $2"};
+    static constexpr Query q{"charges.for_user", "SELECT " TENURE_CHARGE_COLUMNS
+                                                 " FROM charges WHERE user_id = $1 "
+                                                 "ORDER BY id DESC LIMIT $2"};
     std::vector<app::Charge> out;
     for (const Row& r : Run(conn(), q, {user.value, int64_t{limit}}).rows)
       out.push_back(ToCharge(r));
@@ -777,7 +784,8 @@ class SqlCharges final : public app::ChargeRepository, Base {
   }
   std::vector<app::Charge> ForPeriod(LicenseId license, int64_t period_key) override {
     static constexpr Query q{"charges.for_period",
-                             "SELECT " TENURE_CHARGE_COLUMNS " FROM charges WHERE license_id = $1 "
+                             "SELECT " TENURE_CHARGE_COLUMNS
+                             " FROM charges WHERE license_id = $1 "
                              "AND period_key = $2 AND kind <> 'instances' ORDER BY attempt"};
     std::vector<app::Charge> out;
     for (const Row& r : Run(conn(), q, {license.value, period_key}).rows)
@@ -786,7 +794,8 @@ class SqlCharges final : public app::ChargeRepository, Base {
   }
   std::vector<app::Charge> PendingSince(Instant before, int limit) override {
     static constexpr Query q{"charges.pending",
-                             "SELECT " TENURE_CHARGE_COLUMNS " FROM charges WHERE status = "
+                             "SELECT " TENURE_CHARGE_COLUMNS
+                             " FROM charges WHERE status = "
                              "'pending' AND updated_at <= $1 ORDER BY id LIMIT $2"};
     std::vector<app::Charge> out;
     for (const Row& r : Run(conn(), q, {ToUnix(before), int64_t{limit}}).rows)

@@ -89,13 +89,14 @@ TEST(PlanRenewal, ReactivationFeeOnlyMoreThanFourteenDaysLate) {
   EXPECT_EQ(PlanRenewal(Active(expires), expires + days(14), policy, TimeZone::Utc())
                 .reactivation_fee.cents(),
             0);
-  const auto late = PlanRenewal(Active(expires), expires + days(14) + seconds(1), policy,
-                                TimeZone::Utc());
+  const auto late =
+      PlanRenewal(Active(expires), expires + days(14) + seconds(1), policy, TimeZone::Utc());
   EXPECT_EQ(late.reactivation_fee.cents(), 1500);
   EXPECT_EQ(late.amount().cents(), 6500);
   policy.reactivation_fee = Money::Cents(0);  // the default
-  EXPECT_EQ(PlanRenewal(Active(expires), expires + days(40), policy, TimeZone::Utc()).amount().cents(),
-            5000);
+  EXPECT_EQ(
+      PlanRenewal(Active(expires), expires + days(40), policy, TimeZone::Utc()).amount().cents(),
+      5000);
 }
 
 TEST(PlanRenewal, EveryInstanceRenews) {
@@ -114,9 +115,9 @@ TEST(Prorate, TheProductExamplesAndTheRoundingRule) {
   EXPECT_EQ(ProrateInstances(price, 1, now, now + days(59) + hours(1)).cents(), 10000)
       << "a started day counts";
   EXPECT_EQ(ProrateInstances(price, 1, now, now + days(1)).cents(), 167) << "166.67 rounds up";
-  EXPECT_EQ(ProrateInstances(Money::Cents(1000), 1, now, now + days(1)).cents(), 33);  // 33.33
+  EXPECT_EQ(ProrateInstances(Money::Cents(1000), 1, now, now + days(1)).cents(), 33);   // 33.33
   EXPECT_EQ(ProrateInstances(Money::Cents(4500), 1, now, now + days(1)).cents(), 150);  // 150.0
-  EXPECT_EQ(ProrateInstances(Money::Cents(3), 1, now, now + days(5)).cents(), 1);  // 0.5 -> 1
+  EXPECT_EQ(ProrateInstances(Money::Cents(3), 1, now, now + days(5)).cents(), 1);       // 0.5 -> 1
   EXPECT_EQ(ProrateInstances(price, 1, now, now).cents(), 0);
   EXPECT_EQ(ProrateInstances(price, 1, now, now - days(3)).cents(), 0);
 }

@@ -83,21 +83,27 @@ std::vector<std::string> Comments(const std::string& html) {
 
 class FeedbackHttpTest : public PerTestServer {
  protected:
-  FeedbackHttpTest() : PerTestServer({.demo_customers = 12}) {}
+  // Eight customers expire 3.3 to 26.7 days out: none is due for the renewal job's
+  // reminder (three days ahead) or charge (a day ahead), so `serve`'s background job has
+  // nothing to do and the inbox holds only what a test did.
+  FeedbackHttpTest() : PerTestServer({.demo_customers = 8}) {}
+  static std::string Customer(int k) { return DemoCustomerEmail(k); }
 
   // Demo customer k walks the journey (optionally opening a ticket on the Cancel screen);
   // returns the cancellation's id.
   int64_t Cancel(int k, std::string_view reason, std::string_view comment,
                  bool with_ticket = false) {
-    const std::string email = DemoCustomerEmail(k);
+    const std::string email = Customer(k);
     Browser b = As(email);
     const std::string csrf = SessionCsrf(b);
-    Fields form = {{"csrf", csrf}, {"reason", std::string(reason)}, {"comment", std::string(comment)}};
+    Fields form = {
+        {"csrf", csrf}, {"reason", std::string(reason)}, {"comment", std::string(comment)}};
     if (with_ticket) {
-      const HttpResponse opened = b.Post("/support/tickets", {{"csrf", csrf},
-                                                             {"from", "cancel"},
-                                                             {"subject", "Thinking about canceling"},
-                                                             {"message", "Can you help?"}});
+      const HttpResponse opened =
+          b.Post("/support/tickets", {{"csrf", csrf},
+                                      {"from", "cancel"},
+                                      {"subject", "Thinking about canceling"},
+                                      {"message", "Can you help?"}});
       EXPECT_EQ(opened.status, 303) << ::testing::PrintToString(opened);
       const std::string location = opened.Header("location");
       const std::string prefix = "/cancel?ticket=";
@@ -108,9 +114,11 @@ class FeedbackHttpTest : public PerTestServer {
     EXPECT_EQ(r.status, 303) << email << ": " << ::testing::PrintToString(r);
     EXPECT_EQ(r.Header("location"), "/home?done=canceled") << email;
     auto db = Db();
-    return db.Int("SELECT MAX(c.id) FROM cancellations c JOIN users u ON u.id = c.user_id "
-                  "WHERE u.email = ?",
-                  {email})
+    return db
+        .Int(
+            "SELECT MAX(c.id) FROM cancellations c JOIN users u ON u.id = c.user_id "
+            "WHERE u.email = ?",
+            {email})
         .value_or(-1);
   }
 
@@ -136,32 +144,32 @@ TEST_F(FeedbackHttpTest, InboxShowsEveryCancellationWithCustomerReasonCommentAnd
   ASSERT_EQ(inbox.status, 200) << ::testing::PrintToString(inbox);
   ASSERT_EQ(Articles(inbox.body).size(), 3u);
   // Newest first.
-  EXPECT_LT(Position(inbox.body, DemoCustomerEmail(3)), Position(inbox.body, DemoCustomerEmail(2)));
-  EXPECT_LT(Position(inbox.body, DemoCustomerEmail(2)), Position(inbox.body, DemoCustomerEmail(1)));
+  EXPECT_LT(Position(inbox.body, Customer(3)), Position(inbox.body, Customer(2)));
+  EXPECT_LT(Position(inbox.body, Customer(2)), Position(inbox.body, Customer(1)));
 
-  const std::string first = ArticleOf(inbox.body, DemoCustomerEmail(1));
+  const std::string first = ArticleOf(inbox.body, Customer(1));
   ASSERT_FALSE(first.empty());
-  EXPECT_THAT(PlainText(first), AllOf(HasSubstr("It's too expensive"),
-                                      HasSubstr("No ticket in the flow")));
+  EXPECT_THAT(PlainText(first),
+              AllOf(HasSubstr("It's too expensive"), HasSubstr("No ticket in the flow")));
   const auto bodies = MessageBodies(first);
   ASSERT_EQ(bodies.size(), 1u);
   EXPECT_EQ(HtmlUnescape(bodies[0]), comment) << "kept as typed (trimmed), line break included";
   EXPECT_EQ(bodies[0].find('<'), std::string::npos) << "the comment is shown escaped";
   EXPECT_THAT(inbox.body, Not(HasSubstr("<b>too</b>")));
-  const int64_t customer1 = UserId(db, DemoCustomerEmail(1));
+  const int64_t customer1 = UserId(db, Customer(1));
   const auto ends = db.Int("SELECT expires_at FROM licenses WHERE user_id = ?", {customer1});
   EXPECT_THAT(PlainText(first), HasSubstr("License ends " + LongDate(*ends)));
   EXPECT_THAT(first, HasSubstr("href=\"/staff/customers/" + std::to_string(customer1) + "\""));
   EXPECT_THAT(first, HasSubstr("<time datetime=\""));
 
-  const std::string second = ArticleOf(inbox.body, DemoCustomerEmail(2));
+  const std::string second = ArticleOf(inbox.body, Customer(2));
   EXPECT_THAT(PlainText(second),
               AllOf(HasSubstr("It's missing features I need"),
                     HasSubstr("Ticket #" + std::to_string(*ticket) + " opened in the flow"),
                     HasSubstr("No comment.")));
   EXPECT_THAT(second, HasSubstr("href=\"/staff/tickets/" + std::to_string(*ticket) + "\""));
 
-  const std::string third = ArticleOf(inbox.body, DemoCustomerEmail(3));
+  const std::string third = ArticleOf(inbox.body, Customer(3));
   EXPECT_THAT(PlainText(third), AllOf(HasSubstr("Something else"), HasSubstr("Moved abroad"),
                                       HasSubstr("No ticket in the flow")));
 }
@@ -175,12 +183,12 @@ TEST_F(FeedbackHttpTest, UnreadAndReadArePerStaffMember) {
 
   HttpResponse page = support.Get("/staff/feedback");
   ASSERT_EQ(page.status, 200);
-  EXPECT_TRUE(IsUnread(ArticleOf(page.body, DemoCustomerEmail(1))));
-  EXPECT_TRUE(IsUnread(ArticleOf(page.body, DemoCustomerEmail(2))));
+  EXPECT_TRUE(IsUnread(ArticleOf(page.body, Customer(1))));
+  EXPECT_TRUE(IsUnread(ArticleOf(page.body, Customer(2))));
   EXPECT_THAT(PlainText(page.body), HasSubstr("2 unread in all"));
 
   const std::string action = "/staff/feedback/" + std::to_string(x) + "/read?reason=&period=30d";
-  const std::string form = FormWithAction(ArticleOf(page.body, DemoCustomerEmail(1)), action);
+  const std::string form = FormWithAction(ArticleOf(page.body, Customer(1)), action);
   ASSERT_FALSE(form.empty()) << "each unread row has a Mark as read form";
   const HttpResponse marked = support.Post(action, {{"csrf", CsrfField(form)}});
   ASSERT_EQ(marked.status, 303) << ::testing::PrintToString(marked);
@@ -192,15 +200,15 @@ TEST_F(FeedbackHttpTest, UnreadAndReadArePerStaffMember) {
   EXPECT_EQ(AuditCount(db, "feedback.read"), 1);
 
   page = support.Get("/staff/feedback");
-  EXPECT_FALSE(IsUnread(ArticleOf(page.body, DemoCustomerEmail(1))));
-  EXPECT_TRUE(FormWithAction(ArticleOf(page.body, DemoCustomerEmail(1)), action).empty());
-  EXPECT_TRUE(IsUnread(ArticleOf(page.body, DemoCustomerEmail(2))));
+  EXPECT_FALSE(IsUnread(ArticleOf(page.body, Customer(1))));
+  EXPECT_TRUE(FormWithAction(ArticleOf(page.body, Customer(1)), action).empty());
+  EXPECT_TRUE(IsUnread(ArticleOf(page.body, Customer(2))));
   EXPECT_THAT(PlainText(page.body), HasSubstr("1 unread in all"));
 
   // The admin has read nothing yet.
   const HttpResponse theirs = admin.Get("/staff/feedback");
-  EXPECT_TRUE(IsUnread(ArticleOf(theirs.body, DemoCustomerEmail(1))));
-  EXPECT_TRUE(IsUnread(ArticleOf(theirs.body, DemoCustomerEmail(2))));
+  EXPECT_TRUE(IsUnread(ArticleOf(theirs.body, Customer(1))));
+  EXPECT_TRUE(IsUnread(ArticleOf(theirs.body, Customer(2))));
   EXPECT_THAT(PlainText(theirs.body), HasSubstr("2 unread in all"));
 
   // Marking twice is harmless; an unknown row is 404; a customer cannot mark anything.
@@ -208,12 +216,12 @@ TEST_F(FeedbackHttpTest, UnreadAndReadArePerStaffMember) {
   EXPECT_EQ(db.Count("SELECT COUNT(*) FROM feedback_reads"), 1);
   EXPECT_EQ(support.Post("/staff/feedback/999999/read", {{"csrf", SessionCsrf(support)}}).status,
             404);
-  Browser customer = As(DemoCustomerEmail(3));
-  EXPECT_EQ(customer
-                .Post("/staff/feedback/" + std::to_string(y) + "/read",
-                      {{"csrf", SessionCsrf(customer)}})
-                .status,
-            403);
+  Browser customer = As(Customer(3));
+  EXPECT_EQ(
+      customer
+          .Post("/staff/feedback/" + std::to_string(y) + "/read", {{"csrf", SessionCsrf(customer)}})
+          .status,
+      403);
   EXPECT_EQ(support.Post("/staff/feedback/" + std::to_string(y) + "/read", {}).status, 403)
       << "without the token";
   EXPECT_EQ(db.Count("SELECT COUNT(*) FROM feedback_reads"), 1);
@@ -279,11 +287,14 @@ TEST_F(FeedbackHttpTest, ChartCountsCancellationsPerReason) {
 
   const auto chart = Chart(page.body);
   ASSERT_EQ(chart.size(), 8u) << "one bar per reason";
-  const std::map<std::string, int64_t> expected = {
-      {"It's too expensive", 3},        {"It's missing features I need", 0},
-      {"I'm switching to another service", 0}, {"I don't use it enough", 1},
-      {"I'm unhappy with customer service", 0}, {"It's too complicated to use", 0},
-      {"The quality wasn't what I expected", 0}, {"Something else", 1}};
+  const std::map<std::string, int64_t> expected = {{"It's too expensive", 3},
+                                                   {"It's missing features I need", 0},
+                                                   {"I'm switching to another service", 0},
+                                                   {"I don't use it enough", 1},
+                                                   {"I'm unhappy with customer service", 0},
+                                                   {"It's too complicated to use", 0},
+                                                   {"The quality wasn't what I expected", 0},
+                                                   {"Something else", 1}};
   for (const auto& [label, n] : expected) {
     ASSERT_TRUE(chart.contains(label)) << label;
     EXPECT_EQ(chart.at(label).count, n) << label;
@@ -305,8 +316,9 @@ TEST_F(FeedbackHttpTest, CsvExportRoundTripsCommasQuotesAndNewLines) {
   Cancel(3, "unused", markup);
   Cancel(4, "unused", "+1 and -1");
   auto db = Db();
-  const int64_t customer1 = UserId(db, DemoCustomerEmail(1));
-  const auto ends1 = db.Int("SELECT license_ends_at FROM cancellations WHERE user_id = ?", {customer1});
+  const int64_t customer1 = UserId(db, Customer(1));
+  const auto ends1 =
+      db.Int("SELECT license_ends_at FROM cancellations WHERE user_id = ?", {customer1});
   const auto ticket1 = db.Int("SELECT ticket_id FROM cancellations WHERE user_id = ?", {customer1});
   ASSERT_TRUE(ends1.has_value());
   ASSERT_TRUE(ticket1.has_value());
@@ -323,15 +335,15 @@ TEST_F(FeedbackHttpTest, CsvExportRoundTripsCommasQuotesAndNewLines) {
   const auto csv = ParseCsv(r.body);
   ASSERT_TRUE(csv.has_value()) << "not valid RFC 4180:\n" << r.body;
   ASSERT_EQ(csv->size(), 5u);
-  EXPECT_THAT((*csv)[0], ElementsAre("canceled_at", "email", "reason", "reason_label", "comment",
-                                     "ticket_in_flow", "ticket_id", "license_ends_at",
-                                     "read_by_me"));
+  EXPECT_THAT((*csv)[0],
+              ElementsAre("canceled_at", "email", "reason", "reason_label", "comment",
+                          "ticket_in_flow", "ticket_id", "license_ends_at", "read_by_me"));
   std::map<std::string, std::vector<std::string>> by_email;
   for (size_t i = 1; i < csv->size(); ++i) {
     ASSERT_EQ((*csv)[i].size(), 9u) << "row " << i;
     by_email[(*csv)[i][1]] = (*csv)[i];
   }
-  const auto& one = by_email[DemoCustomerEmail(1)];
+  const auto& one = by_email[Customer(1)];
   ASSERT_EQ(one.size(), 9u);
   EXPECT_EQ(one[2], "too_expensive");
   EXPECT_EQ(one[3], "It's too expensive");
@@ -340,16 +352,49 @@ TEST_F(FeedbackHttpTest, CsvExportRoundTripsCommasQuotesAndNewLines) {
   EXPECT_EQ(one[6], std::to_string(*ticket1));
   EXPECT_EQ(one[7], Rfc3339(*ends1));
   EXPECT_EQ(one[8], "no");
-  EXPECT_TRUE(std::regex_match(one[0], std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")))
-      << one[0];
+  EXPECT_TRUE(std::regex_match(one[0], std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"))) << one[0];
 
   // Spreadsheet formulas are defused with a leading quote (OWASP CSV injection).
-  EXPECT_EQ(by_email[DemoCustomerEmail(2)][4], "'" + formula);
-  EXPECT_EQ(by_email[DemoCustomerEmail(4)][4], "'+1 and -1");
+  EXPECT_EQ(by_email[Customer(2)][4], "'" + formula);
+  EXPECT_EQ(by_email[Customer(4)][4], "'+1 and -1");
   // The export is data, not HTML: nothing escaped.
-  EXPECT_EQ(by_email[DemoCustomerEmail(3)][4], markup);
-  EXPECT_EQ(by_email[DemoCustomerEmail(3)][5], "no");
-  EXPECT_EQ(by_email[DemoCustomerEmail(3)][6], "");
+  EXPECT_EQ(by_email[Customer(3)][4], markup);
+  EXPECT_EQ(by_email[Customer(3)][5], "no");
+  EXPECT_EQ(by_email[Customer(3)][6], "");
+}
+
+TEST_F(FeedbackHttpTest, EmptyInboxSaysSoAndCountsNothing) {
+  Browser staff = As(kDemoSupport);
+  const HttpResponse page = staff.Get("/staff/feedback?period=all");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(Articles(page.body).empty());
+  EXPECT_THAT(PlainText(page.body), HasSubstr("No cancellations in this period."));
+  for (const auto& [label, bar] : Chart(page.body)) EXPECT_EQ(bar.count, 0) << label;
+  EXPECT_THAT(PlainText(page.body), HasSubstr("0 shown, 0 unread in all"));
+  const auto csv = ParseCsv(staff.Get("/staff/feedback.csv?period=all").body);
+  ASSERT_TRUE(csv.has_value());
+  EXPECT_EQ(csv->size(), 1u) << "just the header";
+}
+
+// Bug: with nothing unread, the staff menu on /staff/feedback itself says "Feedback 0 unread"
+// while every other staff page shows no count: StaffFeedback (src/http/pages/staff.cpp)
+// overwrites the menu's `unread_feedback` with "0", which mustache treats as present.
+TEST_F(FeedbackHttpTest, StaffMenuShowsNoZeroUnreadCountOnTheFeedbackPage) {
+  Browser staff = As(kDemoSupport);
+  auto menu = [&](std::string_view path) {
+    const HttpResponse page = staff.Get(path);
+    EXPECT_EQ(page.status, 200) << path;
+    const size_t start = page.body.find("<nav class=\"subnav\"");
+    if (start == std::string::npos) return std::string("<no staff menu>");
+    return PlainText(page.body.substr(start, page.body.find("</nav>", start) - start));
+  };
+  EXPECT_EQ(menu("/staff/tickets"), "Accounts Tickets Feedback");
+  EXPECT_EQ(menu("/staff/feedback"), "Accounts Tickets Feedback")
+      << "no \"0 unread\" on the feedback page either";
+  // With one unread cancellation, every staff page counts it.
+  Cancel(1, "unused", "");
+  EXPECT_EQ(menu("/staff/tickets"), "Accounts Tickets Feedback 1 unread");
+  EXPECT_EQ(menu("/staff/feedback"), "Accounts Tickets Feedback 1 unread");
 }
 
 // The parser above must itself be right for the round trip to mean anything.

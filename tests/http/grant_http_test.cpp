@@ -20,24 +20,19 @@ int64_t UnixNow() {
       .count();
 }
 
-struct GrantServer {
-  static ServerConfig Config() { return {.demo_customers = 40}; }
-};
-
-class GrantDaysHttpTest : public JourneySuite<GrantServer> {
+class GrantDaysHttpTest : public JourneyTest {
  protected:
   void SetUp() override {
-    JourneySuite<GrantServer>::SetUp();
+    JourneyTest::SetUp();
     if (HasFatalFailure()) return;
     staff_ = std::make_unique<Browser>(As(kDemoSupport));
     staff_csrf_ = SessionCsrf(*staff_);
   }
 
   HttpResponse Grant(int64_t user_id, std::string_view days, std::string_view reason) {
-    return staff_->Post("/staff/customers/" + std::to_string(user_id) + "/grant",
-                        {{"csrf", staff_csrf_},
-                         {"days", std::string(days)},
-                         {"reason", std::string(reason)}});
+    return staff_->Post(
+        "/staff/customers/" + std::to_string(user_id) + "/grant",
+        {{"csrf", staff_csrf_}, {"days", std::string(days)}, {"reason", std::string(reason)}});
   }
 
   std::unique_ptr<Browser> staff_;
@@ -83,10 +78,10 @@ TEST_F(GrantDaysHttpTest, GrantExtendsByExactlyThoseDaysAndIsRecordedAuditedEmai
                   .value_or(""),
               AllOf(HasSubstr("\"days\":7"), HasSubstr("Outage on the 3rd")));
   EXPECT_EQ(db.Text("SELECT actor FROM audit_log WHERE action = 'license.grant_days' AND "
-                      "subject = ?",
-                      {subject})
-                  .value_or(""),
-              "user:" + std::to_string(staff_id))
+                    "subject = ?",
+                    {subject})
+                .value_or(""),
+            "user:" + std::to_string(staff_id))
       << "the audit row names who granted";
 
   EXPECT_EQ(EmailsTo(db, email, "We added 7 days to your license"), 1);
@@ -98,8 +93,9 @@ TEST_F(GrantDaysHttpTest, GrantExtendsByExactlyThoseDaysAndIsRecordedAuditedEmai
   const std::string text = PlainText(settings.body);
   const size_t history = text.find("License history");
   ASSERT_NE(history, std::string::npos);
-  EXPECT_THAT(text.substr(history), AllOf(HasSubstr("7 days added by our staff (Outage on the 3rd)"),
-                                          HasSubstr(LongDate(after))));
+  EXPECT_THAT(text.substr(history),
+              AllOf(HasSubstr("7 days added by our staff (Outage on the 3rd)"),
+                    HasSubstr(LongDate(after))));
   const HttpResponse file = staff_->Get("/staff/customers/" + std::to_string(id) + "?done=granted");
   ASSERT_EQ(file.status, 200);
   EXPECT_THAT(PlainText(file.body),
@@ -117,9 +113,8 @@ TEST_F(GrantDaysHttpTest, SecondGrantAddsToTheFirst) {
   ASSERT_EQ(Grant(id, "365", "A year").status, 303);
   EXPECT_EQ(db.Int("SELECT expires_at FROM licenses WHERE user_id = ?", {id}),
             *before + 366 * kDay);
-  EXPECT_EQ(db.Count("SELECT COUNT(*) FROM license_grants WHERE license_id = ?",
-                     {LicenseId(db, id)}),
-            2);
+  EXPECT_EQ(
+      db.Count("SELECT COUNT(*) FROM license_grants WHERE license_id = ?", {LicenseId(db, id)}), 2);
 }
 
 TEST_F(GrantDaysHttpTest, GrantRequiresAReason) {
@@ -136,9 +131,8 @@ TEST_F(GrantDaysHttpTest, GrantRequiresAReason) {
     EXPECT_EQ(days->Get("value"), "5") << "what was typed is kept";
     EXPECT_EQ(StateOf(db, id), before) << "reason '" << reason << "'";
   }
-  EXPECT_EQ(db.Count("SELECT COUNT(*) FROM license_grants WHERE license_id = ?",
-                     {LicenseId(db, id)}),
-            0);
+  EXPECT_EQ(
+      db.Count("SELECT COUNT(*) FROM license_grants WHERE license_id = ?", {LicenseId(db, id)}), 0);
 }
 
 TEST_F(GrantDaysHttpTest, DaysMustBeAWholeNumberFrom1To365) {
@@ -170,7 +164,8 @@ TEST_F(GrantDaysHttpTest, GrantToALicenseWithoutADateStartsFromNow) {
   EXPECT_FALSE(
       db.Int("SELECT expires_before FROM license_grants WHERE license_id = ?", {LicenseId(db, id)})
           .has_value());
-  EXPECT_THAT(PlainText(customer.Get("/home").body), HasSubstr("Valid until " + LongDate(*expires)));
+  EXPECT_THAT(PlainText(customer.Get("/home").body),
+              HasSubstr("Valid until " + LongDate(*expires)));
 }
 
 TEST_F(GrantDaysHttpTest, OnlyStaffGrantAndOnlyToAccountsWithALicense) {
@@ -207,8 +202,8 @@ TEST_F(GrantDaysHttpTest, NoRefundRouteExistsForAnyone) {
         std::string("/cancel/refund")}) {
     const HttpResponse get = admin.Get(path);
     EXPECT_EQ(get.status, 404) << "GET " << path;
-    const HttpResponse post =
-        admin.Post(path, {{"csrf", csrf}, {"user_id", std::to_string(customer)}, {"amount", "5000"}});
+    const HttpResponse post = admin.Post(
+        path, {{"csrf", csrf}, {"user_id", std::to_string(customer)}, {"amount", "5000"}});
     EXPECT_EQ(post.status, 404) << "POST " << path;
   }
   EXPECT_EQ(StateOf(db, customer), before);

@@ -219,8 +219,17 @@ AccountState StateOf(Database& db, int64_t user_id) {
                      .value_or("<no license>");
   s.cancellations = db.Count("SELECT COUNT(*) FROM cancellations WHERE user_id = ?", {user_id});
   s.all_cancellations = db.Count("SELECT COUNT(*) FROM cancellations");
-  s.emails = db.Count("SELECT COUNT(*) FROM outbox");
-  s.audit = db.Count("SELECT COUNT(*) FROM audit_log WHERE action NOT LIKE 'outbox.%'");
+  // Scoped to this customer: `serve` also runs background jobs (the renewal job's
+  // reminders and charges) that write audit and outbox rows for other customers.
+  const std::string email =
+      db.Text("SELECT email FROM users WHERE id = ?", {user_id}).value_or("<no user>");
+  s.emails = EmailsTo(db, email);
+  const std::string user = "user:" + std::to_string(user_id);
+  const std::string license = "license:" + std::to_string(LicenseId(db, user_id));
+  s.audit = db.Count(
+      "SELECT COUNT(*) FROM audit_log WHERE actor = ? OR subject = ? OR subject = ? OR "
+      "subject IN (SELECT 'ticket:' || id FROM tickets WHERE user_id = ?)",
+      {user, user, license, user_id});
   s.tickets = db.Count("SELECT COUNT(*) FROM tickets");
   s.ticket_messages = db.Count("SELECT COUNT(*) FROM ticket_messages");
   return s;

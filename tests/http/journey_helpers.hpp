@@ -75,8 +75,8 @@ struct AccountState {
   std::string off_reason;
   int64_t cancellations = -1;  // this customer's
   int64_t all_cancellations = -1;
-  int64_t emails = -1;   // every outbox row
-  int64_t audit = -1;    // every audit row except the outbox dispatcher's
+  int64_t emails = -1;   // outbox e-mails to this customer
+  int64_t audit = -1;    // audit rows by this customer or about their account and tickets
   int64_t tickets = -1;  // every ticket
   int64_t ticket_messages = -1;
   bool operator==(const AccountState&) const = default;
@@ -105,27 +105,9 @@ std::optional<std::vector<std::vector<std::string>>> ParseCsv(std::string_view t
 
 // ---- fixtures -------------------------------------------------------------------------------
 
-// One server per suite (see ServerSuite), with helpers that act as a browser would.
-template <class Setup>
-class JourneySuite : public ServerSuite<Setup> {
- protected:
-  using ServerSuite<Setup>::Db;
-  static std::string Base() { return ServerSuite<Setup>::server().BaseUrl(); }
-  static Browser As(std::string_view email, std::string_view password = kDemoPassword) {
-    return SignedIn(Base(), email, password);
-  }
-  static Browser NewCustomer(std::string_view email) { return SignedUp(Base(), email); }
-  // A demo customer no other test of this suite has touched (the suite's server must be
-  // started with enough `demo_customers`). The first few expire within days of now, so
-  // they are skipped: their renewal would already be due.
-  static std::string NextDemoCustomer() { return DemoCustomerEmail(next_customer_++); }
-
- private:
-  static inline int next_customer_ = 8;
-};
-
-// A fresh server and database for every test, for tests that count what the whole database
-// holds (the feedback inbox, its chart and its export).
+// A fresh server and database for every test: tests stay independent whether the binary
+// runs them all in one process or ctest runs each in its own, and tests that count what the
+// whole database holds (the feedback inbox, its chart and its export) count only their own.
 class PerTestServer : public ::testing::Test {
  protected:
   explicit PerTestServer(ServerConfig config) : config_(std::move(config)) {}
@@ -148,6 +130,26 @@ class PerTestServer : public ::testing::Test {
  private:
   ServerConfig config_;
   std::unique_ptr<TenureProcess> server_;
+};
+
+// A fresh server per test with a few demo customers, each with an auto-renewing license, a
+// saved card and kDemoPassword. Why only eight: customer k of N expires 30 * k / (N + 1)
+// days from now, and `serve` runs the renewal job in the background, which charges licenses
+// due within a day and sends reminders to those within three. With N = 8 the first expires
+// 3.3 days out, so the job has nothing to do and every change in the database is the test's.
+class JourneyTest : public PerTestServer {
+ protected:
+  static constexpr int kDemoCustomers = 8;
+  JourneyTest() : PerTestServer({.demo_customers = kDemoCustomers}) {}
+  Browser NewCustomer(std::string_view email) const { return SignedUp(Base(), email); }
+  // A demo customer this test has not used yet.
+  std::string NextDemoCustomer() {
+    EXPECT_LE(next_customer_, kDemoCustomers) << "the test uses more demo customers than exist";
+    return DemoCustomerEmail(next_customer_++);
+  }
+
+ private:
+  int next_customer_ = 1;
 };
 
 }  // namespace tenure::http_test

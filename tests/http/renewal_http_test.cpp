@@ -1,8 +1,8 @@
 // The Account Renewal section and the cancel journey over real HTTP (PRODUCT.md: "The Account
 // Renewal section and cancellation", "Refunds and terms"; issue 3 items 1-5): Home ->
 // Cancel -> Continue to Cancel -> a reason -> Confirm Cancel -> Subscribe (cancel anytime).
-// Labels and the order of the steps are exact. Every test works on its own demo customer
-// (`tenure demo --customers`), so tests stay independent on one server.
+// Labels and the order of the steps are exact. Every test has its own server and works on
+// demo customers (`tenure demo --customers`) with an auto-renewing license and a saved card.
 #include <gmock/gmock.h>
 
 #include <chrono>
@@ -64,11 +64,7 @@ std::vector<std::string> LinkTexts(const std::string& html) {
   return out;
 }
 
-struct RenewalServer {
-  static ServerConfig Config() { return {.demo_customers = 80}; }
-};
-
-class RenewalHttpTest : public JourneySuite<RenewalServer> {
+class RenewalHttpTest : public JourneyTest {
  protected:
   // One signed-in demo customer: auto-renew on, a date about a month away, a saved card.
   struct Customer {
@@ -221,10 +217,9 @@ TEST_F(RenewalHttpTest, CancelScreenTicketWithoutMessageIs422AndKeepsTheSubject)
   Customer c = DemoCustomer();
   auto db = Db();
   const AccountState before = StateOf(db, c.id);
-  const HttpResponse r = c.browser.Post("/support/tickets", {{"csrf", c.csrf},
-                                                            {"from", "cancel"},
-                                                            {"subject", "Keep me posted"},
-                                                            {"message", "   "}});
+  const HttpResponse r = c.browser.Post(
+      "/support/tickets",
+      {{"csrf", c.csrf}, {"from", "cancel"}, {"subject", "Keep me posted"}, {"message", "   "}});
   EXPECT_EQ(r.status, 422) << ::testing::PrintToString(r);
   EXPECT_THAT(r.Text(), HasSubstr("Please write a message."));
   const auto subject = FindInput(r.body, "subject");
@@ -298,8 +293,7 @@ TEST_F(RenewalHttpTest, ConfirmCancelTurnsRenewalOffAndStoresReasonAuditAndEmail
   EXPECT_EQ(db.Int("SELECT auto_renew FROM licenses WHERE user_id = ?", {c.id}), 0);
   EXPECT_EQ(db.Text("SELECT auto_renew_off_reason FROM licenses WHERE user_id = ?", {c.id}),
             "cancellation_requested");
-  EXPECT_EQ(db.Int("SELECT expires_at FROM licenses WHERE user_id = ?", {c.id}),
-            before.expires_at);
+  EXPECT_EQ(db.Int("SELECT expires_at FROM licenses WHERE user_id = ?", {c.id}), before.expires_at);
 
   // The reason and the comment (trimmed), with the customer, time and end date.
   ASSERT_EQ(db.Count("SELECT COUNT(*) FROM cancellations WHERE user_id = ?", {c.id}), 1);
@@ -381,8 +375,7 @@ TEST_F(RenewalHttpTest, ConfirmingTwiceCancelsOnceAndSaysSo) {
   EXPECT_EQ(second.Header("location"), "/home?done=already_canceled");
   EXPECT_EQ(StateOf(db, c.id), after_first) << "the second confirmation changed something";
   EXPECT_EQ(db.Count("SELECT COUNT(*) FROM cancellations WHERE user_id = ?", {c.id}), 1);
-  EXPECT_EQ(db.Text("SELECT reason FROM cancellations WHERE user_id = ?", {c.id}),
-            "too_expensive");
+  EXPECT_EQ(db.Text("SELECT reason FROM cancellations WHERE user_id = ?", {c.id}), "too_expensive");
   EXPECT_EQ(EmailsTo(db, c.email, "Your license will not renew"), 1);
 
   const HttpResponse home = c.browser.Get("/home?done=already_canceled");
@@ -554,10 +547,15 @@ TEST_F(RenewalHttpTest, SignedOutConfirmIs401AndChangesNothing) {
   auto db = Db();
   const AccountState before = StateOf(db, c.id);
   Browser stranger(Base());
-  const HttpResponse r = stranger.Post("/cancel/confirm",
-                                       {{"csrf", c.csrf}, {"reason", "unused"}, {"comment", ""}});
+  const HttpResponse r =
+      stranger.Post("/cancel/confirm", {{"csrf", c.csrf}, {"reason", "unused"}, {"comment", ""}});
   EXPECT_EQ(r.status, 401) << ::testing::PrintToString(r);
   EXPECT_EQ(StateOf(db, c.id), before);
+  for (const char* page : {"/cancel", "/cancel/reason"}) {
+    const HttpResponse get = stranger.Get(page);
+    EXPECT_EQ(get.status, 303) << page;
+    EXPECT_EQ(get.Header("location"), "/sign-in?next=" + std::string(page));
+  }
 }
 
 TEST_F(RenewalHttpTest, AnotherCustomersSessionActsOnlyOnItsOwnAccount) {
@@ -570,20 +568,19 @@ TEST_F(RenewalHttpTest, AnotherCustomersSessionActsOnlyOnItsOwnAccount) {
   const AccountState victim_before = StateOf(db, victim.id);
 
   // The victim's token with the other session: refused.
-  const HttpResponse stolen = other.Post(
-      "/cancel/confirm", {{"csrf", victim.csrf}, {"reason", "unused"}, {"comment", ""}});
+  const HttpResponse stolen =
+      other.Post("/cancel/confirm", {{"csrf", victim.csrf}, {"reason", "unused"}, {"comment", ""}});
   EXPECT_EQ(stolen.status, 403) << ::testing::PrintToString(stolen);
   EXPECT_EQ(StateOf(db, victim.id), victim_before);
 
   // Its own token, with ids of the victim's account planted in the form: the request acts on
   // the signed-in account only (a new sign-up renews nothing, so there is nothing to cancel).
-  const HttpResponse own = other.Post(
-      "/cancel/confirm",
-      {{"csrf", other_csrf},
-       {"reason", "too_expensive"},
-       {"comment", "planted ids"},
-       {"user_id", std::to_string(victim.id)},
-       {"license_id", std::to_string(LicenseId(db, victim.id))}});
+  const HttpResponse own =
+      other.Post("/cancel/confirm", {{"csrf", other_csrf},
+                                     {"reason", "too_expensive"},
+                                     {"comment", "planted ids"},
+                                     {"user_id", std::to_string(victim.id)},
+                                     {"license_id", std::to_string(LicenseId(db, victim.id))}});
   ASSERT_EQ(own.status, 303) << ::testing::PrintToString(own);
   EXPECT_EQ(own.Header("location"), "/home?done=already_canceled");
   AccountState victim_after = StateOf(db, victim.id);
@@ -597,32 +594,40 @@ TEST_F(RenewalHttpTest, AnotherCustomersSessionActsOnlyOnItsOwnAccount) {
 TEST_F(RenewalHttpTest, ForgedTicketIdIsRefusedAndChangesNothing) {
   Customer c = DemoCustomer();
   Customer someone = DemoCustomer();
-  const HttpResponse theirs = someone.browser.Post("/support/tickets",
-                                                   {{"csrf", someone.csrf},
-                                                    {"from", "cancel"},
-                                                    {"subject", "Mine"},
-                                                    {"message", "My own ticket."}});
+  const HttpResponse theirs =
+      someone.browser.Post("/support/tickets", {{"csrf", someone.csrf},
+                                                {"from", "cancel"},
+                                                {"subject", "Mine"},
+                                                {"message", "My own ticket."}});
   ASSERT_EQ(theirs.status, 303);
   auto db = Db();
   const int64_t their_ticket =
       db.Int("SELECT MAX(id) FROM tickets WHERE user_id = ?", {someone.id}).value_or(-1);
   const AccountState before = StateOf(db, c.id);
   for (const std::string& forged :
-       {std::to_string(their_ticket), std::string("999999"), std::string("abc"),
-        std::string("-1"), std::string("1 OR 1=1")}) {
+       {std::to_string(their_ticket), std::string("999999"), std::string("abc"), std::string("-1"),
+        std::string("1 OR 1=1")}) {
     const HttpResponse r = Confirm(c, "unused", "forged ticket", {{"ticket", forged}});
     EXPECT_EQ(r.status, 422) << "ticket=" << forged << ": " << ::testing::PrintToString(r);
     EXPECT_THAT(r.Text(), HasSubstr("We couldn't find that ticket on your account."))
         << "ticket=" << forged;
     EXPECT_EQ(StateOf(db, c.id), before) << "ticket=" << forged;
   }
-  // The reason page never shows another customer's ticket as this one's.
-  const HttpResponse page = c.browser.Get("/cancel/reason?ticket=" + std::to_string(their_ticket));
+  // The Cancel screen and the reason page never take another customer's ticket as this
+  // one's: no "Ticket #N is open", no hidden field carrying it on.
+  const std::string theirs_n = std::to_string(their_ticket);
+  const HttpResponse screen = c.browser.Get("/cancel?ticket=" + theirs_n);
+  ASSERT_EQ(screen.status, 200);
+  EXPECT_THAT(PlainText(screen.body), Not(HasSubstr("Ticket #" + theirs_n)));
+  EXPECT_TRUE(HasLink(screen.body, "/cancel/reason", "Continue to Cancel"))
+      << ::testing::PrintToString(LinkTexts(screen.body));
+  const HttpResponse page = c.browser.Get("/cancel/reason?ticket=" + theirs_n);
   ASSERT_EQ(page.status, 200);
-  const HttpResponse r =
-      c.browser.Post("/cancel/confirm", {{"csrf", c.csrf},
-                                         {"reason", "unused"},
-                                         {"ticket", std::to_string(their_ticket)}});
+  EXPECT_FALSE(FindInput(FormWithAction(page.body, "/cancel/confirm"), "ticket").has_value());
+  EXPECT_EQ(StateOf(db, c.id), before);
+  const HttpResponse r = c.browser.Post(
+      "/cancel/confirm",
+      {{"csrf", c.csrf}, {"reason", "unused"}, {"ticket", std::to_string(their_ticket)}});
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(StateOf(db, c.id), before);
 }
@@ -698,9 +703,9 @@ TEST_F(RenewalHttpTest, SubscribeWithoutASavedCardSendsToSettingsFirst) {
   auto db = Db();
   const int64_t id = UserId(db, email);
   Browser staff = As(kDemoSupport);
-  const HttpResponse granted = staff.Post(
-      "/staff/customers/" + std::to_string(id) + "/grant",
-      {{"csrf", SessionCsrf(staff)}, {"days", "30"}, {"reason", "Trial month"}});
+  const HttpResponse granted =
+      staff.Post("/staff/customers/" + std::to_string(id) + "/grant",
+                 {{"csrf", SessionCsrf(staff)}, {"days", "30"}, {"reason", "Trial month"}});
   ASSERT_EQ(granted.status, 303) << ::testing::PrintToString(granted);
 
   const HttpResponse home = b.Get("/home");
@@ -717,16 +722,12 @@ TEST_F(RenewalHttpTest, SubscribeWithoutASavedCardSendsToSettingsFirst) {
   const HttpResponse settings = b.Get("/settings?done=need_card");
   ASSERT_EQ(settings.status, 200);
   EXPECT_THAT(settings.body, HasSubstr("id=\"payment\""));
-  EXPECT_THAT(PlainText(settings.body),
-              HasSubstr("a saved payment method is needed first"));
+  EXPECT_THAT(PlainText(settings.body), HasSubstr("a saved payment method is needed first"));
 }
 
 // ---- The demo customer walks the whole journey (issue 3: Done when) ----------------------
 
-struct DemoJourneyServer {
-  static ServerConfig Config() { return {}; }
-};
-class DemoJourneyHttpTest : public JourneySuite<DemoJourneyServer> {};
+class DemoJourneyHttpTest : public JourneyTest {};
 
 TEST_F(DemoJourneyHttpTest, DemoCustomerCancelsStepByStepAndSubscribesAgain) {
   Browser b = As(kDemoCustomer);

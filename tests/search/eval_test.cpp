@@ -43,8 +43,7 @@ const std::vector<Case> kOurQuestions = {
     {"Which time zone is my expiration date in?", "billing/renewal-and-pricing"},
     {"When is my card charged for the automatic renewal?", "billing/renewal-and-pricing"},
     {"What happens when my payment is declined?", "billing/renewal-and-pricing"},
-    {"Is there a reactivation fee to come back after a long break?",
-     "billing/renewal-and-pricing"},
+    {"Is there a reactivation fee to come back after a long break?", "billing/renewal-and-pricing"},
     {"How do I update my credit card?", "billing/renewal-and-pricing"},
     {"Will I be billed twice if I double click renew?", "billing/renewal-and-pricing"},
     {"is a month 30 days or a calendar month", "billing/renewal-and-pricing"},
@@ -58,8 +57,7 @@ const std::vector<Case> kOurQuestions = {
     // Grace and expiry
     {"What happens when my license expires?", "billing/grace-and-expiry"},
     {"How long is the grace period?", "billing/grace-and-expiry"},
-    {"Does the program still work the day after my license ran out?",
-     "billing/grace-and-expiry"},
+    {"Does the program still work the day after my license ran out?", "billing/grace-and-expiry"},
     {"Is my account deleted if I stop paying?", "billing/grace-and-expiry"},
     {"What does suspended status mean?", "billing/grace-and-expiry"},
     // Signing in and MFA
@@ -96,8 +94,8 @@ const std::vector<Case> kOurQuestions = {
     {"How do I install Tenure on a Debian server?", "operators/installing"},
     {"How do I create the first admin account?", "operators/installing"},
     {"What does the healthz endpoint return?", "operators/installing"},
-    {"How do I change the monthly price?", "operators/configuration"},
-    {"Which environment variable sets the database?", "operators/configuration"},
+    {"As a seller, how do I configure the license price?", "operators/configuration"},
+    {"Which environment variable sets the number of HTTP threads?", "operators/configuration"},
     {"How do I configure SMTP to send email?", "operators/configuration"},
     {"How do I run several servers against one database?", "operators/postgresql"},
     {"How are migrations applied on Postgres?", "operators/postgresql"},
@@ -175,15 +173,15 @@ Score Evaluate(const Library& lib, const std::vector<Case>& cases, const char* n
   for (const Case& c : cases) {
     EXPECT_NE(lib.Find(c.page), nullptr) << name << ": no page " << c.page;
     const auto found = lib.Search(c.question, 3);
-    const auto at = std::find_if(found.begin(), found.end(),
-                                 [&](const Page* p) { return p->slug == c.page; });
+    const auto at =
+        std::find_if(found.begin(), found.end(), [&](const Page* p) { return p->slug == c.page; });
     if (at == found.begin()) ++hit1;
     if (at != found.end()) ++hit3;
     if (at != found.begin()) {
       std::string got;
       for (const Page* p : found) got += " " + p->slug;
-      std::printf("  miss%s [%s] %s -> want %s, got%s\n", at == found.end() ? "  " : "@3",
-                  name, c.question, c.page, got.c_str());
+      std::printf("  miss%s [%s] %s -> want %s, got%s\n", at == found.end() ? "  " : "@3", name,
+                  c.question, c.page, got.c_str());
     }
   }
   const Score s{static_cast<double>(hit1) / static_cast<double>(cases.size()),
@@ -245,8 +243,7 @@ TEST(HelpEvalTest, SaysSoWhenTheDocsDoNotAnswer) {
       static_cast<double>(answered) / static_cast<double>(kOurQuestions.size());
   const double refused_rate =
       static_cast<double>(refused) / static_cast<double>(kUnanswerable.size());
-  std::printf("answerable answered %.3f, unanswerable refused %.3f\n", answered_rate,
-              refused_rate);
+  std::printf("answerable answered %.3f, unanswerable refused %.3f\n", answered_rate, refused_rate);
   EXPECT_GE(answered_rate, 0.95);
   EXPECT_GE(refused_rate, 0.80);
 }

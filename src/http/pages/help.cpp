@@ -18,8 +18,7 @@ enum class Format { kHtml, kMarkdown, kJson };
 Format Wanted(const Request& req, bool markdown_address) {
   const std::string_view accept = req.Header("accept");
   if (accept.find("application/json") != std::string_view::npos) return Format::kJson;
-  if (!markdown_address && accept.find("text/html") != std::string_view::npos)
-    return Format::kHtml;
+  if (!markdown_address && accept.find("text/html") != std::string_view::npos) return Format::kHtml;
   return Format::kMarkdown;
 }
 
@@ -60,17 +59,15 @@ mstch::array Nav(const search::Library& lib, const search::Page* current) {
     mstch::array pages;
     for (size_t i : s.pages) {
       const search::Page& p = lib.Pages()[i];
-      pages.push_back(mstch::map{{"title", p.title},
-                                 {"url", lib.HtmlUrl(p)},
-                                 {"current", current == &p}});
+      pages.push_back(
+          mstch::map{{"title", p.title}, {"url", lib.HtmlUrl(p)}, {"current", current == &p}});
     }
     nav.push_back(mstch::map{{"title", s.title}, {"pages", std::move(pages)}});
   }
   return nav;
 }
 
-mstch::map BaseVars(const search::Library& lib, const search::Page* current,
-                    std::string question) {
+mstch::map BaseVars(const search::Library& lib, const search::Page* current, std::string question) {
   return mstch::map{{"nav", Nav(lib, current)},
                     {"question", std::move(question)},
                     {"site_title", lib.SiteTitle()}};
@@ -110,10 +107,10 @@ Response AnswerPage(Context& ctx, const search::Library& lib, const search::Answ
     for (const search::Excerpt& e : a.excerpts) {
       const std::string where =
           e.heading.empty() || e.heading == e.title ? e.title : e.title + " › " + e.heading;
-      excerpts.push_back(mstch::map{
-          {"where", where},
-          {"url", lib.SlugUrl(e.slug) + (e.anchor.empty() ? "" : "#" + e.anchor)},
-          {"html", lib.ExcerptHtml(e.text, e.slug)}});
+      excerpts.push_back(
+          mstch::map{{"where", where},
+                     {"url", lib.SlugUrl(e.slug) + (e.anchor.empty() ? "" : "#" + e.anchor)},
+                     {"html", lib.ExcerptHtml(e.text, e.slug)}});
     }
     vars["has_excerpts"] = !excerpts.empty();
     vars["excerpts"] = std::move(excerpts);
@@ -124,10 +121,10 @@ Response AnswerPage(Context& ctx, const search::Library& lib, const search::Answ
   vars["has_sources"] = !sources.empty();
   vars["sources"] = std::move(sources);
   const int status = a.status == search::AnswerStatus::kTooLong ? 422 : 200;
-  std::string title = a.status == search::AnswerStatus::kAnswered ||
-                              a.status == search::AnswerStatus::kNoAnswer
-                          ? a.question
-                          : std::string("Ask the help center");
+  std::string title =
+      a.status == search::AnswerStatus::kAnswered || a.status == search::AnswerStatus::kNoAnswer
+          ? a.question
+          : std::string("Ask the help center");
   return RenderPage(ctx, "help_answer", std::move(title), "", std::move(vars), status);
 }
 
@@ -156,8 +153,7 @@ Response PageHtml(Context& ctx, const search::Library& lib, const search::Page& 
   if (const search::Page* next = lib.Next(page))
     vars["next"] = mstch::map{{"title", next->title}, {"url", lib.HtmlUrl(*next)}};
   mstch::array toc;
-  for (const auto& t : page.toc)
-    toc.push_back(mstch::map{{"text", t.text}, {"anchor", t.anchor}});
+  for (const auto& t : page.toc) toc.push_back(mstch::map{{"text", t.text}, {"anchor", t.anchor}});
   vars["has_toc"] = toc.size() > 1;
   vars["toc"] = std::move(toc);
   return RenderPage(ctx, "help", page.title, "", std::move(vars));
@@ -204,10 +200,10 @@ Response LlmsFullPart(Context& ctx) {
   const auto lib = ctx.svc.help.Current();
   const auto part = ctx.IdParam("part");
   if (!part || static_cast<size_t>(*part) >= lib->LlmsFullParts())
-    return Text(404, "text/plain; charset=utf-8",
-                fmt::format("There is no part {} of llms-full.txt; it has {} part{}.\n",
-                            ctx.Param("part"), lib->LlmsFullParts(),
-                            lib->LlmsFullParts() == 1 ? "" : "s"));
+    return Text(
+        404, "text/plain; charset=utf-8",
+        fmt::format("There is no part {} of llms-full.txt; it has {} part{}.\n", ctx.Param("part"),
+                    lib->LlmsFullParts(), lib->LlmsFullParts() == 1 ? "" : "s"));
   return Text(200, "text/plain; charset=utf-8", lib->LlmsFull(static_cast<size_t>(*part)));
 }
 

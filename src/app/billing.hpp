@@ -1,0 +1,81 @@
+#pragma once
+// Money and time of a license (PRODUCT.md: The license, Payments; issue 4). Every charge:
+// record intent (a pending charge row, unique per license, period and attempt) -> commit ->
+// call the gateway with the charge's idempotency key -> record the outcome (habit 4). A crash
+// anywhere leaves a pending row that RecoverPending() drives to its end with the same key, so
+// a period is charged at most once.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/emails.hpp"
+#include "app/ports.hpp"
+#include "app/store.hpp"
+#include "core/clock.hpp"
+#include "domain/billing.hpp"
+
+namespace tenure::app {
+
+struct RenewalQuote {
+  domain::License license;
+  domain::LicenseStatus status;
+  domain::RenewalPlan plan;
+  std::optional<PaymentMethod> card;
+};
+
+struct InstancesQuote {
+  domain::License license;
+  Money price_each;  // prorated to the shared expiration date
+  int days_remaining;
+};
+
+class BillingService {
+ public:
+  BillingService(Store& store, const Clock& clock, const domain::LicensePolicy& policy,
+                 PaymentGateway& gateway, EmailContext email);
+
+  Result<RenewalQuote> QuoteRenewal(UserId user);
+  // "Renew" (or the first purchase): `period_key` is the one the customer saw, so a double
+  // click or a stale tab finds the period paid and charges nothing. Terms must be ticked.
+  Result<Charge> Renew(const Actor& actor, const domain::User& user, int64_t period_key,
+                       bool accepted_terms);
+  Result<InstancesQuote> QuoteInstances(UserId user);
+  // `request_token` comes from the form: the same token twice buys once.
+  Result<Charge> AddInstances(const Actor& actor, const domain::User& user, int count,
+                              std::string_view request_token, bool accepted_terms);
+
+  Result<PaymentMethod> SaveTestCard(const Actor& actor, const domain::User& user,
+                                     const TestCardInput& card);
+  // Where to send the customer to save a card: empty means our offline test-card form.
+  Result<std::string> CardSetupUrl(const domain::User& user);
+  // A card saved on the provider's side (Stripe: checkout.session.completed), by customer.
+  Result<void> RecordSavedCard(std::string_view customer_ref, const SavedCard& card);
+  std::vector<Charge> History(UserId user);
+  std::string_view provider() const { return gateway_.name(); }
+
+  // The renewal job's steps, each its own unit of work.
+  // Charges one claimed license if its automatic renewal is due (or re-drives a pending one).
+  Result<std::optional<Charge>> AutoRenew(UserId user);
+  // Pending charges older than `age` get their gateway call again, with the same key.
+  int RecoverPending(Seconds age);
+  bool SendReminder(UserId user);
+  bool SendExpiryNotice(UserId user);
+  // A provider's late answer (webhook) for a charge; idempotent.
+  Result<Charge> RecordOutcome(int64_t charge_id, const ChargeOutcome& outcome);
+  // A dispute opened at the provider suspends the license (PRODUCT.md: Refunds and terms).
+  Result<void> SuspendForDispute(std::string_view payment_id, std::string_view dispute_id);
+
+ private:
+  TimeZone ZoneOf(const domain::User& user) const;
+  Result<Charge> Execute(Charge charge);  // the call and the record, after the intent commit
+
+  Store& store_;
+  const Clock& clock_;
+  const domain::LicensePolicy& policy_;
+  PaymentGateway& gateway_;
+  EmailContext email_;
+};
+
+nlohmann::json AuditView(const Charge& charge);
+
+}  // namespace tenure::app

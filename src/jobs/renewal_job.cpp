@@ -1,0 +1,81 @@
+#include "jobs/renewal_job.hpp"
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <set>
+
+namespace tenure::jobs {
+namespace {
+// Long enough for a batch to be charged; a process killed mid-batch frees its licenses
+// when it lapses.
+constexpr Seconds kLease{5 * 60};
+}  // namespace
+
+std::string RenewalSummary::ToJson() const {
+  return fmt::format(
+      R"({{"claimed":{},"succeeded":{},"declined":{},"errors":{},"skipped":{},"recovered":{},)"
+      R"("reminders":{},"expiry_notices":{}}})",
+      claimed, succeeded, declined, errors, skipped, recovered, reminders, expiry_notices);
+}
+
+RenewalJob::RenewalJob(app::Store& store, app::BillingService& billing, const Clock& clock,
+                       const domain::LicensePolicy& policy, int batch)
+    : store_(store), billing_(billing), clock_(clock), policy_(policy), batch_(batch) {}
+
+RenewalSummary RenewalJob::RunOnce() {
+  RenewalSummary summary;
+  summary.recovered = billing_.RecoverPending(Seconds(120));
+  std::set<int64_t> seen;  // a license skipped in this pass is not taken again
+  for (;;) {
+    std::vector<UserId> claimed;
+    {
+      const Instant now = clock_.Now();
+      auto uow = store_.Begin(app::Actor::System());
+      claimed = uow->licenses().ClaimDueRenewals(now, policy_.renewal_lead, now + kLease, batch_);
+      if (claimed.empty()) break;  // rolls back: nothing written
+      uow->Audit("renewal.claim", "renewal_job", nullptr, {{"licenses", claimed.size()}});
+      uow->Commit();
+    }
+    int fresh = 0;
+    for (UserId user : claimed) {
+      if (!seen.insert(user.value).second) continue;
+      ++fresh;
+      ++summary.claimed;
+      try {
+        auto result = billing_.AutoRenew(user);
+        if (!result) ++summary.errors;
+        else if (!*result) ++summary.skipped;
+        else if ((*result)->status == "succeeded") ++summary.succeeded;
+        else if ((*result)->status == "failed") ++summary.declined;
+        else ++summary.errors;
+      } catch (const std::exception& e) {
+        ++summary.errors;
+        std::cerr << "renewal job: user " << user.value << ": " << e.what() << "\n";
+      }
+    }
+    if (fresh == 0) break;
+  }
+  // Each license is looked at once per pass: a marker that failed to stick can never loop.
+  std::set<int64_t> reminded, notified;
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (UserId user :
+         store_.Read()->licenses().NeedingReminder(clock_.Now(), policy_.reminder_before, 500))
+      if (reminded.insert(user.value).second) {
+        progress = true;
+        summary.reminders += billing_.SendReminder(user);
+      }
+  }
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (UserId user : store_.Read()->licenses().NeedingExpiryNotice(clock_.Now(), policy_.grace, 500))
+      if (notified.insert(user.value).second) {
+        progress = true;
+        summary.expiry_notices += billing_.SendExpiryNotice(user);
+      }
+  }
+  return summary;
+}
+
+}  // namespace tenure::jobs
