@@ -819,8 +819,13 @@ Answer Library::Ask(std::string_view raw_question) const {
                    .slug = p.slug};
   };
   if (have_passage) {
-    const size_t from = best.passage == 0 ? 0 : best.passage - 1;
-    answer.excerpts.push_back(excerpt(answer_section, from, best.passage + 2));
+    // What surrounds the answer, so it reads in context (the answer itself is above it).
+    Excerpt around = excerpt(answer_section, best.passage + 1, best.passage + 2);
+    if (best.passage > 0) {
+      Excerpt before = excerpt(answer_section, best.passage - 1, best.passage);
+      around.text = around.text.empty() ? before.text : before.text + "\n\n" + around.text;
+    }
+    if (!around.text.empty()) answer.excerpts.push_back(std::move(around));
   }
   for (size_t r = 0; r < sections.size() && answer.excerpts.size() < 3; ++r) {
     if (r == best.rank && have_passage) continue;

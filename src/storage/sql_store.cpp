@@ -543,7 +543,7 @@ class SqlTickets final : public app::TicketRepository, Base {
         "(SELECT COUNT(*) FROM ticket_messages m WHERE m.ticket_id = t.id) "
         "FROM tickets t JOIN users u ON u.id = t.user_id LEFT JOIN users a ON a.id = t.assignee_id "
         "WHERE ($1 = '' OR t.status = $1) AND ($2 = '' OR t.category = $2) "
-        "ORDER BY (t.waiting_since IS NULL), t.waiting_since, t.updated_at DESC, t.id "
+        "ORDER BY (t.waiting_since IS NULL), t.waiting_since, t.id "
         "LIMIT $3 OFFSET $4"};
     std::vector<app::TicketRow> out;
     const std::string status(f.status ? domain::TicketStatusName(*f.status) : "");

@@ -347,7 +347,7 @@ Response StaffFeedback(Context& ctx) {
   vars["chart_title"] = title;
   vars["rows"] = rows;
   vars["shown"] = std::to_string(inbox->rows.size());
-  vars["unread_feedback"] = std::to_string(inbox->unread);
+  vars["unread_total"] = std::to_string(inbox->unread);
   vars["reasons"] = reasons;
   vars["periods"] = periods;
   vars["period_label"] = std::string(q.period->label);
