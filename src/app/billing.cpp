@@ -154,20 +154,21 @@ Result<Charge> BillingService::AddInstances(const Actor& actor, const domain::Us
     if (!card)
       return Fail(ErrorCode::kInvalidInput, "Add a payment method first.", "payment_method");
     uow->payment_customers().Insert(user.id, gateway_.name(), *customer, now);
-    charge = Charge{
-        .user_id = user.id,
-        .license_id = license->id,
-        .kind = "instances",
-        .period_key = domain::PeriodKey(*license),
-        .attempt = 1,
-        .idempotency_key = fmt::format("instances:{}:{}", license->id.value, request_token),
-        .amount = domain::ProrateInstances(policy_.instance_price, count, now, *license->expires_at),
-        .instances_added = count,
-        .provider = std::string(gateway_.name()),
-        .payment_method_ref = card->provider_ref,
-        .terms_version = domain::kTermsVersion,
-        .created_at = now,
-        .updated_at = now};
+    charge =
+        Charge{.user_id = user.id,
+               .license_id = license->id,
+               .kind = "instances",
+               .period_key = domain::PeriodKey(*license),
+               .attempt = 1,
+               .idempotency_key = fmt::format("instances:{}:{}", license->id.value, request_token),
+               .amount = domain::ProrateInstances(policy_.instance_price, count, now,
+                                                  *license->expires_at),
+               .instances_added = count,
+               .provider = std::string(gateway_.name()),
+               .payment_method_ref = card->provider_ref,
+               .terms_version = domain::kTermsVersion,
+               .created_at = now,
+               .updated_at = now};
     auto id = InsertOnce([&] { return uow->charges().Insert(charge); });
     if (!id) return Fail(ErrorCode::kConflict, "These instances were already bought.");
     charge.id = *id;
@@ -179,15 +180,15 @@ Result<Charge> BillingService::AddInstances(const Actor& actor, const domain::Us
 
 Result<Charge> BillingService::Execute(Charge charge) {
   const auto customer = store_.Read()->payment_customers().Find(charge.user_id, charge.provider);
-  auto outcome = gateway_.Charge(ChargeRequest{
-      .idempotency_key = charge.idempotency_key,
-      .customer_ref = customer.value_or(""),
-      .payment_method_ref = charge.payment_method_ref,
-      .amount = charge.amount,
-      .off_session = charge.kind == "auto_renewal",
-      .metadata = {{"license_id", std::to_string(charge.license_id.value)},
-                   {"period", std::to_string(charge.period_key)},
-                   {"charge_id", std::to_string(charge.id)}}});
+  auto outcome = gateway_.Charge(
+      ChargeRequest{.idempotency_key = charge.idempotency_key,
+                    .customer_ref = customer.value_or(""),
+                    .payment_method_ref = charge.payment_method_ref,
+                    .amount = charge.amount,
+                    .off_session = charge.kind == "auto_renewal",
+                    .metadata = {{"license_id", std::to_string(charge.license_id.value)},
+                                 {"period", std::to_string(charge.period_key)},
+                                 {"charge_id", std::to_string(charge.id)}}});
   if (!outcome)
     return Fail(ErrorCode::kUnavailable,
                 "We couldn't reach the payment provider. Nothing is lost: we will finish this "
@@ -245,13 +246,14 @@ Result<Charge> BillingService::RecordOutcome(int64_t charge_id, const ChargeOutc
       // Dunning (PRODUCT.md): retry on the schedule, then turn auto-renew off.
       license->dunning_failures += 1;
       if (!license->dunning_first_failed_at) license->dunning_first_failed_at = now;
-      const auto retry =
-          domain::NextDunningAttempt(*license->dunning_first_failed_at, license->dunning_failures, policy_);
+      const auto retry = domain::NextDunningAttempt(*license->dunning_first_failed_at,
+                                                    license->dunning_failures, policy_);
       if (retry) {
         license->next_attempt_at = retry;
       } else {
-        auto outcome_off = domain::DecideRenewal({license->auto_renew, domain::LicenseStatus::kActive, true},
-                                                 domain::RenewalEvent::kPaymentsFailed);
+        auto outcome_off =
+            domain::DecideRenewal({license->auto_renew, domain::LicenseStatus::kActive, true},
+                                  domain::RenewalEvent::kPaymentsFailed);
         domain::ApplyRenewal(*license, *outcome_off, domain::RenewalEvent::kPaymentsFailed);
         license->dunning_failures = 0;
         license->dunning_first_failed_at.reset();
@@ -261,8 +263,8 @@ Result<Charge> BillingService::RecordOutcome(int64_t charge_id, const ChargeOutc
       uow->licenses().Update(*license);
       uow->Audit(retry ? "license.dunning_retry" : "license.auto_renew_off",
                  LicenseSubject(license->id), license_before, AuditView(*license));
-      Queue(*uow, PaymentFailed(email_, user->email, charge, retry,
-                                license->expires_at.value_or(now)));
+      Queue(*uow,
+            PaymentFailed(email_, user->email, charge, retry, license->expires_at.value_or(now)));
     }
   }
   uow->Commit();
@@ -325,10 +327,10 @@ Result<std::optional<Charge>> BillingService::AutoRenew(UserId user_id) {
     uow->Commit();
   }
   if (charge.payment_method_ref.empty())
-    return std::optional<Charge>(*RecordOutcome(
-        charge.id, ChargeOutcome{.succeeded = false,
-                                 .decline_code = "no_payment_method",
-                                 .message = "No payment method is saved."}));
+    return std::optional<Charge>(
+        *RecordOutcome(charge.id, ChargeOutcome{.succeeded = false,
+                                                .decline_code = "no_payment_method",
+                                                .message = "No payment method is saved."}));
   auto done = Execute(std::move(charge));
   if (!done) return std::unexpected(done.error());
   return std::optional<Charge>(*done);

@@ -31,6 +31,15 @@ const std::vector<Route>& Routes() {
       {"POST", "/cancel/confirm", kSignedIn, kFast, pages::CancelConfirm},
       {"POST", "/subscribe", kSignedIn, kFast, pages::Subscribe},
 
+      // Billing (issue 4): every payment form carries the terms tick.
+      {"GET", "/billing", kSignedIn, kFast, pages::Billing},
+      {"GET", "/billing/renew", kSignedIn, kFast, pages::RenewForm},
+      {"POST", "/billing/renew", kSignedIn, kFast, pages::RenewSubmit},
+      {"GET", "/billing/card", kSignedIn, kFast, pages::CardForm},
+      {"POST", "/billing/card", kSignedIn, kFast, pages::CardSubmit},
+      {"GET", "/billing/instances", kSignedIn, kFast, pages::InstancesForm},
+      {"POST", "/billing/instances", kSignedIn, kFast, pages::InstancesSubmit},
+
       {"POST", "/support/tickets", kSignedIn, kFast, pages::OpenTicket},
       {"GET", "/support/tickets/{id}", kSignedIn, kFast, pages::Ticket},
       {"POST", "/support/tickets/{id}/reply", kSignedIn, kFast, pages::TicketReply},

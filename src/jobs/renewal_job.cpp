@@ -44,11 +44,16 @@ RenewalSummary RenewalJob::RunOnce() {
       ++summary.claimed;
       try {
         auto result = billing_.AutoRenew(user);
-        if (!result) ++summary.errors;
-        else if (!*result) ++summary.skipped;
-        else if ((*result)->status == "succeeded") ++summary.succeeded;
-        else if ((*result)->status == "failed") ++summary.declined;
-        else ++summary.errors;
+        if (!result)
+          ++summary.errors;
+        else if (!*result)
+          ++summary.skipped;
+        else if ((*result)->status == "succeeded")
+          ++summary.succeeded;
+        else if ((*result)->status == "failed")
+          ++summary.declined;
+        else
+          ++summary.errors;
       } catch (const std::exception& e) {
         ++summary.errors;
         std::cerr << "renewal job: user " << user.value << ": " << e.what() << "\n";
@@ -69,7 +74,8 @@ RenewalSummary RenewalJob::RunOnce() {
   }
   for (bool progress = true; progress;) {
     progress = false;
-    for (UserId user : store_.Read()->licenses().NeedingExpiryNotice(clock_.Now(), policy_.grace, 500))
+    for (UserId user :
+         store_.Read()->licenses().NeedingExpiryNotice(clock_.Now(), policy_.grace, 500))
       if (notified.insert(user.value).second) {
         progress = true;
         summary.expiry_notices += billing_.SendExpiryNotice(user);

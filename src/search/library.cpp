@@ -846,6 +846,9 @@ Answer Library::Ask(std::string_view raw_question) const {
     answer.excerpts.push_back(excerpt(s, pick, pick + 1));
   }
 
+  if (answer.excerpts.empty() && have_passage)  // nothing else relevant: the answer's own
+    answer.excerpts.push_back(excerpt(answer_section, best.passage, best.passage + 1));
+
   // Sources: the answer's page first, then the pages that scored near the best.
   answer.sources.push_back({answer_page.title, MarkdownUrl(answer_page), answer_page.slug});
   for (const auto& [p, score] : pages) {

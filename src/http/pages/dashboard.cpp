@@ -90,6 +90,9 @@ Response Home(Context& ctx) {
     vars["notice"] = std::string("Your license was already set not to renew, so nothing changed.");
   else if (l.auto_renew && done == "subscribed")
     vars["notice"] = std::string("Automatic renewal is on again. You can cancel anytime.");
+  else if (done == "renewed" && l.expires_at)
+    vars["notice"] =
+        fmt::format("Thank you! Your license now runs until {}. A receipt is on its way.", until);
   else if (l.auto_renew && done == "already_subscribed")
     vars["notice"] = std::string("Automatic renewal was already on, so nothing changed.");
   return RenderPage(ctx, "home", "Home", "home", std::move(vars));

@@ -31,6 +31,14 @@ Response TicketReply(Context& ctx);
 Response TicketClose(Context& ctx);
 Response TicketReopen(Context& ctx);
 
+Response Billing(Context& ctx);
+Response RenewForm(Context& ctx);
+Response RenewSubmit(Context& ctx);
+Response CardForm(Context& ctx);
+Response CardSubmit(Context& ctx);
+Response InstancesForm(Context& ctx);
+Response InstancesSubmit(Context& ctx);
+
 Response Staff(Context& ctx);
 Response StaffCustomer(Context& ctx);
 Response StaffGrant(Context& ctx);

@@ -94,7 +94,7 @@ Response Subscribe(Context& ctx) {
   if (!result) {
     // No card yet: the customer adds one first (PRODUCT.md step 5).
     if (result.error().field == "payment_method")
-      return Response::Redirect("/settings?done=need_card#payment");
+      return Response::Redirect("/billing/card?next=/home");
     return ErrorPage(ctx, HttpStatus(result.error().code), "Couldn't turn renewal on",
                      result.error().message);
   }

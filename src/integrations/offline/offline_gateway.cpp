@@ -23,8 +23,7 @@ constexpr TestCard kCards[] = {
     {"4000000000000002", "pm_card_chargeDeclined", "generic_decline", "Your card was declined."},
     {"4000000000009995", "pm_card_chargeDeclinedInsufficientFunds", "insufficient_funds",
      "Your card has insufficient funds."},
-    {"4000000000000341", "pm_card_chargeCustomerFail", "card_declined",
-     "Your card was declined."},
+    {"4000000000000341", "pm_card_chargeCustomerFail", "card_declined", "Your card was declined."},
 };
 
 const TestCard* ByRef(std::string_view ref) {
@@ -66,7 +65,8 @@ Result<app::SavedCard> OfflineGateway::AttachTestCard(std::string_view,
                                                       Instant now) {
   std::string digits;
   for (char c : input.number)
-    if (std::isdigit(static_cast<unsigned char>(c))) digits.push_back(c);
+    if (std::isdigit(static_cast<unsigned char>(c)))
+      digits.push_back(c);
     else if (c != ' ' && c != '-')
       return Fail(ErrorCode::kInvalidInput, "Enter the card number using digits only.", "number");
   const auto card = std::find_if(std::begin(kCards), std::end(kCards),

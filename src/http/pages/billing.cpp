@@ -1,0 +1,177 @@
+// Billing pages (issue 4): Renew / first purchase, the card, instances, payment history.
+// Every payment form carries the terms tick and a token against double submission.
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "core/secure_random.hpp"
+#include "domain/terms.hpp"
+#include "http/pages/pages.hpp"
+
+namespace tenure::http::pages {
+namespace {
+
+void AddError(mstch::map& vars, const Error* error) {
+  if (!error) return;
+  vars["error"] = error->message;
+  if (!error->field.empty()) vars["error_" + error->field] = true;
+}
+
+std::string CardText(const app::PaymentMethod& card) {
+  return fmt::format("{} ending in {} (expires {:02}/{})", card.brand, card.last4, card.exp_month,
+                     card.exp_year);
+}
+
+// Only our own pages: `next` comes from a query string.
+std::string LocalNext(std::string_view next, std::string_view fallback) {
+  if (next.starts_with('/') && !next.starts_with("//") &&
+      next.find_first_of("\r\n\\") == std::string_view::npos)
+    return std::string(next);
+  return std::string(fallback);
+}
+
+Response RenewPage(Context& ctx, int status, const Error* error) {
+  auto quote = ctx.svc.billing.QuoteRenewal(ctx.User().id);
+  if (!quote) return ErrorPage(ctx, HttpStatus(quote.error().code), "No license", quote.error().message);
+  const auto& p = quote->plan;
+  const std::string heading =
+      quote->license.expires_at ? "Renew your license" : "Buy your license";
+  mstch::map vars{{"heading", heading},
+                  {"amount", p.amount().Format()},
+                  {"instances", quote->license.instances},
+                  {"one_instance", quote->license.instances == 1},
+                  {"new_iso", FormatRfc3339(p.new_expires_at)},
+                  {"new_long", FormatLongDate(p.new_expires_at)},
+                  {"period", std::to_string(p.period_key)},
+                  {"terms_version", std::string(domain::kTermsVersion)}};
+  if (p.reactivation_fee.cents() > 0) vars["fee"] = p.reactivation_fee.Format();
+  if (quote->card) vars["card"] = CardText(*quote->card);
+  AddError(vars, error);
+  return RenderPage(ctx, "billing_renew", heading, "home", std::move(vars), status);
+}
+
+Response InstancesPage(Context& ctx, int status, const Error* error) {
+  auto quote = ctx.svc.billing.QuoteInstances(ctx.User().id);
+  if (!quote) return ErrorPage(ctx, HttpStatus(quote.error().code), "Add instances", quote.error().message);
+  const Instant expires = *quote->license.expires_at;
+  std::string token(ctx.Field("token"));
+  if (token.empty()) token = RandomToken(18);
+  mstch::map vars{{"monthly", Money::Cents(5000).Format()},
+                  {"days", quote->days_remaining},
+                  {"one_day", quote->days_remaining == 1},
+                  {"expires_iso", FormatRfc3339(expires)},
+                  {"expires_long", FormatLongDate(expires)},
+                  {"instances", quote->license.instances},
+                  {"price_each", quote->price_each.Format()},
+                  {"token", token},
+                  {"count", std::string(ctx.Field("count").empty() ? "1" : ctx.Field("count"))},
+                  {"terms_version", std::string(domain::kTermsVersion)}};
+  AddError(vars, error);
+  return RenderPage(ctx, "billing_instances", "Add instances", "home", std::move(vars), status);
+}
+
+Response CardPage(Context& ctx, int status, const Error* error) {
+  mstch::map vars{{"offline", ctx.svc.billing.provider() == "offline"},
+                  {"next", LocalNext(ctx.Field("next").empty() ? ctx.Query("next") : std::string(ctx.Field("next")), "/billing")},
+                  {"number", std::string()},  // never echoed back
+                  {"exp_month", std::string(ctx.Field("exp_month"))},
+                  {"exp_year", std::string(ctx.Field("exp_year"))}};
+  AddError(vars, error);
+  return RenderPage(ctx, "billing_card", "Add a card", "home", std::move(vars), status);
+}
+
+int ParseInt(std::string_view text) {
+  auto id = ParseId(text);
+  return id && *id < 100000 ? static_cast<int>(*id) : 0;
+}
+
+}  // namespace
+
+Response Billing(Context& ctx) {
+  auto quote = ctx.svc.billing.QuoteRenewal(ctx.User().id);
+  mstch::array charges;
+  for (const auto& c : ctx.svc.billing.History(ctx.User().id)) {
+    const std::string what =
+        c.kind == "instances"
+            ? fmt::format("{} instance{}", c.instances_added, c.instances_added == 1 ? "" : "s")
+        : c.kind == "purchase"     ? std::string("First month")
+        : c.kind == "auto_renewal" ? std::string("Automatic renewal")
+                                   : std::string("Renewal");
+    charges.push_back(mstch::map{
+        {"at", FormatDateTime(c.created_at)},
+        {"at_iso", FormatRfc3339(c.created_at)},
+        {"what", what},
+        {"amount", c.amount.Format()},
+        {"period", c.period_key ? FormatLongDate(FromUnix(c.period_key)) : std::string("—")},
+        {"terms", c.terms_version},
+        {"status", c.status},
+        {"status_label", std::string(c.status == "succeeded" ? "Paid"
+                                     : c.status == "failed"  ? "Declined"
+                                                             : "Processing")},
+        {"failure", c.failure_message}});
+  }
+  mstch::map vars{{"charges", charges},
+                  {"has_charges", !charges.empty()},
+                  {"has_license", quote.has_value()},
+                  {"has_date", quote && quote->license.expires_at.has_value()}};
+  if (quote && quote->card) vars["card"] = CardText(*quote->card);
+  if (ctx.Query("done") == "card_saved") vars["notice"] = std::string("Your card is saved.");
+  if (ctx.Query("done") == "instances")
+    vars["notice"] = std::string("Thank you. Your new instances are ready to use.");
+  return RenderPage(ctx, "billing", "Billing", "home", std::move(vars));
+}
+
+Response RenewForm(Context& ctx) { return RenewPage(ctx, 200, nullptr); }
+
+Response RenewSubmit(Context& ctx) {
+  const auto period = ctx.Field("period");
+  int64_t key = 0;
+  const auto [end, ec] = std::from_chars(period.data(), period.data() + period.size(), key);
+  if (period.empty() || ec != std::errc() || end != period.data() + period.size())
+    return ErrorPage(ctx, 422, "That didn't work", "Reload the Renew page and try again.");
+  auto charge = ctx.svc.billing.Renew(ctx.Actor(), ctx.User(), key, ctx.Field("terms") == "yes");
+  if (!charge) return RenewPage(ctx, HttpStatus(charge.error().code), &charge.error());
+  if (charge->status != "succeeded") {
+    // A decline changes nothing; the customer sees why, in the provider's words.
+    const Error declined{ErrorCode::kInvalidInput,
+                         (charge->failure_message.empty() ? std::string("Your card was declined.")
+                                                          : charge->failure_message) +
+                             " Nothing was charged. Try another card."};
+    return RenewPage(ctx, 402, &declined);
+  }
+  return Response::Redirect("/home?done=renewed");
+}
+
+Response CardForm(Context& ctx) { return CardPage(ctx, 200, nullptr); }
+
+Response CardSubmit(Context& ctx) {
+  if (ctx.svc.billing.provider() != "offline") {
+    auto url = ctx.svc.billing.CardSetupUrl(ctx.User());
+    if (!url) return CardPage(ctx, HttpStatus(url.error().code), &url.error());
+    return Response::Redirect(*url);
+  }
+  auto card = ctx.svc.billing.SaveTestCard(
+      ctx.Actor(), ctx.User(),
+      {.number = std::string(ctx.Field("number")),
+       .exp_month = ParseInt(ctx.Field("exp_month")),
+       .exp_year = ParseInt(ctx.Field("exp_year"))});
+  if (!card) return CardPage(ctx, HttpStatus(card.error().code), &card.error());
+  const std::string next = LocalNext(ctx.Field("next"), "/billing");
+  return Response::Redirect(next == "/billing" ? "/billing?done=card_saved" : next);
+}
+
+Response InstancesForm(Context& ctx) { return InstancesPage(ctx, 200, nullptr); }
+
+Response InstancesSubmit(Context& ctx) {
+  auto charge = ctx.svc.billing.AddInstances(ctx.Actor(), ctx.User(), ParseInt(ctx.Field("count")),
+                                             ctx.Field("token"), ctx.Field("terms") == "yes");
+  if (!charge) return InstancesPage(ctx, HttpStatus(charge.error().code), &charge.error());
+  if (charge->status != "succeeded") {
+    const Error declined{ErrorCode::kInvalidInput,
+                         charge->failure_message + " Nothing was charged.", ""};
+    return InstancesPage(ctx, 402, &declined);
+  }
+  return Response::Redirect("/billing?done=instances");
+}
+
+}  // namespace tenure::http::pages

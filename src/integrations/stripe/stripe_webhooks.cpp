@@ -1,0 +1,335 @@
+#include "integrations/stripe/stripe_webhooks.hpp"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <algorithm>
+#include <charconv>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+#include "core/secure_random.hpp"
+#include "integrations/stripe/stripe_gateway.hpp"
+
+namespace tenure::integrations {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxHeader = 8192;
+constexpr size_t kMaxSignatures = 16;
+constexpr Seconds kFirstRetry{5};
+constexpr Seconds kLongestRetry{3600};
+
+std::string Str(const json& j, std::string_view key) {
+  if (!j.is_object()) return {};
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+const json& Member(const json& j, std::string_view key) {
+  static const json kNull;
+  if (!j.is_object()) return kNull;
+  auto it = j.find(key);
+  return it == j.end() ? kNull : *it;
+}
+
+// An expandable field: the id as a string, or the expanded object's id.
+std::string IdOf(const json& field) {
+  if (field.is_string()) return field.get<std::string>();
+  return Str(field, "id");
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view message) {
+  if (sodium_init() < 0) throw std::runtime_error("sodium_init failed");
+  crypto_auth_hmacsha256_state state;
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()),
+                              key.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()),
+                                message.size());
+  crypto_auth_hmacsha256_final(&state, mac);
+  char hex[crypto_auth_hmacsha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+  return std::string(hex, crypto_auth_hmacsha256_BYTES * 2);
+}
+
+std::optional<int64_t> ParseDigits(std::string_view s) {
+  if (s.empty() || s.size() > 15) return std::nullopt;
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || p != s.data() + s.size() || n < 0) return std::nullopt;
+  return n;
+}
+
+}  // namespace
+
+Result<void> VerifyStripeSignature(std::string_view payload, std::string_view header,
+                                   std::string_view secret, Instant now, Seconds tolerance) {
+  auto invalid = [] { return Fail(ErrorCode::kInvalidInput, "invalid signature"); };
+  if (secret.empty() || header.empty() || header.size() > kMaxHeader) return invalid();
+  std::optional<int64_t> timestamp;
+  std::vector<std::string_view> signatures;
+  for (size_t start = 0; start <= header.size();) {
+    size_t end = header.find(',', start);
+    if (end == std::string_view::npos) end = header.size();
+    const std::string_view item = Trim(header.substr(start, end - start));
+    start = end + 1;
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string_view key = item.substr(0, eq);
+    const std::string_view value = item.substr(eq + 1);
+    if (key == "t") {
+      if (timestamp) return invalid();  // Stripe sends one; two is someone else's header
+      timestamp = ParseDigits(value);
+      if (!timestamp) return invalid();
+    } else if (key == "v1") {  // v0 and other schemes are ignored (STRIPE.md)
+      if (signatures.size() == kMaxSignatures) return invalid();
+      signatures.push_back(value);
+    }
+  }
+  if (!timestamp || signatures.empty()) return invalid();
+
+  // STRIPE.md: the signed payload is "<t>.<raw body>"; compare with every v1 (several during
+  // a secret rotation), each in constant time, and look at them all whatever matched.
+  const std::string expected =
+      HmacSha256Hex(secret, fmt::format("{}.", *timestamp) + std::string(payload));
+  bool matched = false;
+  for (std::string_view candidate : signatures)
+    matched = SecretEquals(expected, candidate) || matched;
+  if (!matched) return invalid();
+  const int64_t age = ToUnix(now) - *timestamp;
+  if (age > tolerance.count() || age < -tolerance.count())
+    return Fail(ErrorCode::kInvalidInput, "timestamp outside the tolerance");
+  return {};
+}
+
+StripeWebhooks::StripeWebhooks(app::Store& store, app::BillingService& billing, const Clock& clock,
+                               StripeClientOptions api, std::string endpoint_secret)
+    : store_(store),
+      billing_(billing),
+      clock_(clock),
+      client_(std::move(api)),
+      secret_(std::move(endpoint_secret)) {
+  if (secret_.empty()) throw std::invalid_argument("stripe: a webhook signing secret is required");
+}
+
+Result<void> StripeWebhooks::Receive(std::string_view raw_body, std::string_view signature_header,
+                                     Instant now) {
+  if (auto verified = VerifyStripeSignature(raw_body, signature_header, secret_, now); !verified)
+    return verified;
+  // Only the id and the type are read here; the raw bytes are what is stored.
+  const json event = json::parse(raw_body, nullptr, false);
+  const std::string id = Str(event, "id");
+  const std::string type = Str(event, "type");
+  if (id.empty() || id.size() > 255 || type.empty() || type.size() > 255)
+    return Fail(ErrorCode::kInvalidInput, "malformed event");
+
+  auto uow = store_.Begin(app::Actor{.label = "stripe"});
+  // STRIPE.md: Delivery is at least once: a stored id is a replay, accepted and not stored again.
+  if (!uow->stripe_events().InsertIfNew(app::StripeEvent{
+          .id = id, .type = type, .payload = std::string(raw_body), .received_at = now}))
+    return {};
+  uow->Audit("stripe.event_received", "stripe_event:" + id, nullptr, {{"type", type}});
+  uow->Commit();
+  return {};
+}
+
+int StripeWebhooks::ProcessPending(int limit) {
+  std::lock_guard lock(mutex_);
+  const Instant now = clock_.Now();
+  // Events waiting out a pause are skipped; ask for that many more so they starve nobody.
+  const auto events = store_.Read()->stripe_events().Unprocessed(
+      limit + static_cast<int>(std::min<size_t>(not_before_.size(), 10'000)));
+  int tried = 0;
+  int processed = 0;
+  for (const auto& event : events) {
+    if (auto it = not_before_.find(event.id); it != not_before_.end() && it->second > now) continue;
+    if (tried++ == limit) break;
+    Result<std::string> result = [&]() -> Result<std::string> {
+      try {
+        return Apply(event);
+      } catch (const std::exception& e) {  // one bad event must not stop the others
+        return Fail(ErrorCode::kUnavailable, e.what());
+      }
+    }();
+    Finish(event, result);
+    if (result) {
+      ++processed;
+      not_before_.erase(event.id);
+    } else {
+      Seconds pause = kFirstRetry;
+      for (int i = 0; i < event.attempts && pause < kLongestRetry; ++i) pause *= 2;
+      not_before_[event.id] = now + std::min(pause, kLongestRetry);
+    }
+  }
+  return processed;
+}
+
+void StripeWebhooks::Finish(const app::StripeEvent& event, const Result<std::string>& result) {
+  const std::string subject = "stripe_event:" + event.id;
+  auto uow = store_.Begin(app::Actor::System());
+  if (result) {
+    uow->stripe_events().MarkProcessed(event.id, clock_.Now());
+    uow->Audit("stripe.event_processed", subject, nullptr,
+               {{"type", event.type}, {"result", *result}});
+  } else {
+    uow->stripe_events().MarkFailed(event.id, result.error().message);
+    uow->Audit("stripe.event_failed", subject, nullptr,
+               {{"type", event.type},
+                {"attempt", event.attempts + 1},
+                {"error", result.error().message}});
+    std::cerr << fmt::format("stripe: event {} ({}) failed, attempt {}: {}\n", event.id,
+                             event.type, event.attempts + 1, result.error().message);
+  }
+  uow->Commit();
+}
+
+Result<json> StripeWebhooks::Fetch(const std::string& path, const StripeParams& query) {
+  auto response = client_.Get(path, query);
+  if (!response) return std::unexpected(response.error());
+  if (!response->ok()) {
+    const StripeApiError e = ParseStripeError(*response);
+    return Fail(ErrorCode::kUnavailable,
+                fmt::format("GET {}: HTTP {} type={} code={} request_id={}", path, e.status,
+                            e.type, e.code, e.request_id));
+  }
+  return std::move(response->body);
+}
+
+Result<std::string> StripeWebhooks::Apply(const app::StripeEvent& event) {
+  const json body = json::parse(event.payload, nullptr, false);
+  const std::string object_id = Str(Member(Member(body, "data"), "object"), "id");
+  const std::string& type = event.type;
+  const bool payment = type == "payment_intent.succeeded" ||
+                       type == "payment_intent.payment_failed" ||
+                       type == "payment_intent.canceled";
+  const bool checkout = type == "checkout.session.completed";
+  const bool dispute = type == "charge.dispute.created";
+  if (!payment && !checkout && !dispute) return std::string("ignored: not an event Tenure acts on");
+  if (!IsStripeId(object_id)) return std::string("ignored: the event names no object");
+  // STRIPE.md: Delivery: events come in any order, so none is trusted for state: each names an
+  // object whose current state is read again from the API.
+  if (payment) return ApplyPaymentIntent(object_id);
+  if (checkout) return ApplyCheckoutSession(object_id);
+  return ApplyDispute(object_id);
+}
+
+Result<std::string> StripeWebhooks::ApplyPaymentIntent(const std::string& intent_id) {
+  auto intent = Fetch("/v1/payment_intents/" + intent_id);
+  if (!intent) return std::unexpected(intent.error());
+  const json& metadata = Member(*intent, "metadata");
+  std::optional<app::Charge> charge;
+  std::optional<std::string> customer;
+  {
+    auto read = store_.Read();
+    if (auto id = ParseDigits(Str(metadata, "charge_id"))) charge = read->charges().Find(*id);
+    if (!charge) charge = read->charges().FindByProviderPayment(billing_.provider(), intent_id);
+    if (charge) customer = read->payment_customers().Find(charge->user_id, billing_.provider());
+  }
+  // metadata[charge_id] is a row id of some database: make sure it is this one's charge
+  // (another installation may share the Stripe account, test mode above all).
+  const bool ours =
+      charge && charge->provider == billing_.provider() &&
+      (charge->provider_payment_id.empty() || charge->provider_payment_id == intent_id) &&
+      (Str(metadata, "license_id").empty() ||
+       Str(metadata, "license_id") == std::to_string(charge->license_id.value)) &&
+      (IdOf(Member(*intent, "customer")).empty() ||
+       IdOf(Member(*intent, "customer")) == customer.value_or("")) &&
+      Member(*intent, "amount") == json(charge->amount.cents());
+  if (!ours) return fmt::format("ignored: payment {} is not a charge of this Tenure", intent_id);
+
+  auto outcome = OutcomeOfPaymentIntent(*intent);
+  if (!outcome)
+    return fmt::format("ignored: payment {} is {}", intent_id, Str(*intent, "status"));
+  if (charge->status != "pending") {
+    // Recorded already (by the charging call, or an earlier event): replays change nothing.
+    if ((charge->status == "succeeded") != outcome->succeeded) {
+      std::cerr << fmt::format(
+          "stripe: charge {} is {} here but payment {} is {} at Stripe: needs a person\n",
+          charge->id, charge->status, intent_id, Str(*intent, "status"));
+      return fmt::format("charge {} stays {}; Stripe says {}", charge->id, charge->status,
+                         Str(*intent, "status"));
+    }
+    return fmt::format("charge {} already {}", charge->id, charge->status);
+  }
+  auto recorded = billing_.RecordOutcome(charge->id, *outcome);
+  if (!recorded) return std::unexpected(recorded.error());
+  return fmt::format("charge {} {}", recorded->id, recorded->status);
+}
+
+Result<std::string> StripeWebhooks::ApplyCheckoutSession(const std::string& session_id) {
+  auto session = Fetch("/v1/checkout/sessions/" + session_id, {{"expand[]", "setup_intent"}});
+  if (!session) return std::unexpected(session.error());
+  if (Str(*session, "mode") != "setup") return std::string("ignored: not a setup session");
+  if (Str(*session, "status") != "complete")
+    return fmt::format("ignored: session {} is {}", session_id, Str(*session, "status"));
+  const std::string customer = IdOf(Member(*session, "customer"));
+  json setup = Member(*session, "setup_intent");
+  if (setup.is_string()) {  // not expanded after all
+    if (!IsStripeId(setup.get<std::string>())) return std::string("ignored: no setup intent");
+    auto fetched = Fetch("/v1/setup_intents/" + setup.get<std::string>());
+    if (!fetched) return std::unexpected(fetched.error());
+    setup = std::move(*fetched);
+  }
+  if (Str(setup, "status") != "succeeded")
+    return fmt::format("ignored: setup intent is {}", Str(setup, "status"));
+  const std::string method_id = IdOf(Member(setup, "payment_method"));
+  if (!IsStripeId(method_id) || !IsStripeId(customer))
+    return std::string("ignored: no card or no customer");
+  auto method = Fetch("/v1/payment_methods/" + method_id);
+  if (!method) return std::unexpected(method.error());
+  const json& card = Member(*method, "card");
+  if (Str(*method, "type") != "card" || !card.is_object())
+    return std::string("ignored: not a card");
+  const std::string owner = IdOf(Member(*method, "customer"));
+  if (!owner.empty() && owner != customer)
+    return fmt::format("ignored: {} belongs to another customer", method_id);
+  auto number = [&](std::string_view key) {
+    const json& v = Member(card, key);
+    return v.is_number_integer() ? v.get<int>() : 0;
+  };
+  auto saved = billing_.RecordSavedCard(customer, app::SavedCard{.ref = method_id,
+                                                                 .brand = Str(card, "brand"),
+                                                                 .last4 = Str(card, "last4"),
+                                                                 .exp_month = number("exp_month"),
+                                                                 .exp_year = number("exp_year")});
+  if (!saved) {
+    if (saved.error().code == ErrorCode::kNotFound)
+      return fmt::format("ignored: {} is not a customer of this Tenure", customer);
+    return std::unexpected(saved.error());
+  }
+  return fmt::format("card {} saved for {}", method_id, customer);
+}
+
+Result<std::string> StripeWebhooks::ApplyDispute(const std::string& dispute_id) {
+  auto dispute = Fetch("/v1/disputes/" + dispute_id);
+  if (!dispute) return std::unexpected(dispute.error());
+  std::string intent_id = IdOf(Member(*dispute, "payment_intent"));
+  if (intent_id.empty()) {  // a dispute on a charge made without an intent names the charge
+    const std::string charge_id = IdOf(Member(*dispute, "charge"));
+    if (!IsStripeId(charge_id)) return std::string("ignored: the dispute names no payment");
+    auto charge = Fetch("/v1/charges/" + charge_id);
+    if (!charge) return std::unexpected(charge.error());
+    intent_id = IdOf(Member(*charge, "payment_intent"));
+  }
+  if (!IsStripeId(intent_id)) return std::string("ignored: the dispute names no payment");
+  // PRODUCT.md: Refunds and terms: a dispute suspends the license while it is open.
+  auto suspended = billing_.SuspendForDispute(intent_id, dispute_id);
+  if (!suspended) {
+    if (suspended.error().code == ErrorCode::kNotFound)
+      return fmt::format("ignored: payment {} is not a charge of this Tenure", intent_id);
+    return std::unexpected(suspended.error());
+  }
+  return fmt::format("license suspended for payment {}", intent_id);
+}
+
+}  // namespace tenure::integrations

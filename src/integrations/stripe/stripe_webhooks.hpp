@@ -1,0 +1,61 @@
+#pragma once
+// Stripe's webhooks (STRIPE.md: Webhook signatures, Delivery; ENGINEERING.md habit 12): the
+// endpoint verifies the signature over the raw body, stores the event once by its id and
+// answers at once; a worker applies stored events by re-reading the objects' current state
+// from the API, so duplicates, replays and any order of arrival change nothing.
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "app/billing.hpp"
+#include "app/store.hpp"
+#include "core/clock.hpp"
+#include "integrations/stripe/stripe_client.hpp"
+
+namespace tenure::integrations {
+
+inline constexpr Seconds kStripeSignatureTolerance{300};
+
+// Checks a `Stripe-Signature` header ("t=<unix seconds>,v1=<hex>[,v1=<hex>...]"; v0 and
+// unknown schemes ignored) against HMAC-SHA256(secret, "<t>.<payload>"), comparing in constant
+// time with every v1, and the timestamp against `now` within `tolerance` either way.
+// kInvalidInput with a short public message when it fails.
+Result<void> VerifyStripeSignature(std::string_view payload, std::string_view header,
+                                   std::string_view secret, Instant now,
+                                   Seconds tolerance = kStripeSignatureTolerance);
+
+class StripeWebhooks {
+ public:
+  // `billing` must be built with the Stripe gateway (its provider name finds our customers).
+  StripeWebhooks(app::Store& store, app::BillingService& billing, const Clock& clock,
+                 StripeClientOptions api, std::string endpoint_secret);
+
+  // The endpoint: verify, then store the raw event (audited) unless its id is stored already.
+  // A duplicate is a success. Errors are kInvalidInput with a short message for the answer.
+  Result<void> Receive(std::string_view raw_body, std::string_view signature_header, Instant now);
+
+  // The worker: applies up to `limit` stored events, oldest first. Each ends processed
+  // (applied, or ignored as not ours or of no interest) or failed (attempts counted, tried
+  // again after a growing pause). Returns how many ended processed.
+  int ProcessPending(int limit = 100);
+
+ private:
+  // A note for the audit row on success ("applied", "ignored: ..."), an error to retry.
+  Result<std::string> Apply(const app::StripeEvent& event);
+  Result<std::string> ApplyPaymentIntent(const std::string& intent_id);
+  Result<std::string> ApplyCheckoutSession(const std::string& session_id);
+  Result<std::string> ApplyDispute(const std::string& dispute_id);
+  Result<nlohmann::json> Fetch(const std::string& path, const StripeParams& query = {});
+  void Finish(const app::StripeEvent& event, const Result<std::string>& result);
+
+  app::Store& store_;
+  app::BillingService& billing_;
+  const Clock& clock_;
+  StripeClient client_;
+  std::string secret_;
+  std::mutex mutex_;                        // one pass at a time in this process
+  std::map<std::string, Instant> not_before_;  // failed events wait until then
+};
+
+}  // namespace tenure::integrations
