@@ -1,0 +1,117 @@
+// Issue 4's "done when", as a person walks it: a new customer signs up, sees a decline with
+// the decline card (nothing changes), buys a license with the success card, renews and watches
+// the date move one calendar month, buys a prorated instance, and reads the payment history;
+// receipts arrive at a real SMTP server on loopback.
+//
+// Run: node --test --test-concurrency=1 tests/e2e/
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { launchBrowser } from './browser.mjs';
+import { assertAccessible, clickAndWait, pathOf, shoot, withStack } from './harness.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+  'September', 'October', 'November', 'December'];
+
+/** The date one calendar month after `iso` (UTC), clamped to the month's end. */
+function plusOneMonth(iso) {
+  const d = new Date(iso);
+  const y = d.getUTCFullYear() + (d.getUTCMonth() === 11 ? 1 : 0);
+  const m = (d.getUTCMonth() + 1) % 12;
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m, Math.min(d.getUTCDate(), last), d.getUTCHours(),
+    d.getUTCMinutes(), d.getUTCSeconds())).toISOString().replace('.000Z', 'Z');
+}
+
+function longDate(iso) {
+  const d = new Date(iso);
+  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
+}
+
+async function expiryIso(page) {
+  await page.goto('/home');
+  return page.getByText(/^Valid until /).locator('time').getAttribute('datetime');
+}
+
+async function saveCard(page, number) {
+  await page.goto('/billing/card?next=/billing/renew');
+  await page.getByLabel('Card number').fill(number);
+  await page.getByLabel('Expiry month').fill('12');
+  await page.getByLabel('Expiry year').fill(String(new Date().getUTCFullYear() + 2));
+  await clickAndWait(page, page.getByRole('button', { name: 'Save card' }), '**/billing/renew');
+}
+
+describe('buying and renewing a license', () => {
+  test('decline, purchase, renew one month, an instance, history, receipts', async () => {
+    await withStack(browser, {}, async ({ newPage, sink }) => {
+      const { page } = await newPage();
+      const email = `buyer-${Date.now()}@example.com`;
+      await page.goto('/sign-up');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password', { exact: true }).fill('a long password 1');
+      await page.getByLabel(/I accept the/).check();
+      await clickAndWait(page, page.getByRole('button', { name: 'Create account' }), '**/home');
+      await clickAndWait(page, page.getByRole('link', { name: 'Buy your license' }), '**/billing/renew');
+      await assertAccessible(page, '/billing/renew without a card');
+
+      // The decline card: a clear message and nothing changes.
+      await saveCard(page, '4000 0000 0000 0002');
+      await page.getByLabel(/I accept the/).check();
+      await page.getByRole('button', { name: /^Pay 50\.00 USD$/ }).click();
+      await page.waitForLoadState();
+      assert.match(await page.getByRole('alert').innerText(), /declined\. Nothing was charged/);
+      await page.goto('/home');
+      assert.equal(await page.getByText('No license yet', { exact: true }).count(), 1, 'a decline changes nothing');
+
+      // Terms are required on every purchase.
+      await saveCard(page, '4242 4242 4242 4242');
+      await page.getByRole('button', { name: /^Pay 50\.00 USD$/ }).click();
+      await page.waitForLoadState();
+      assert.match(pathOf(page), /^\/billing\/renew$/);
+
+      // The success card buys the first month.
+      await page.goto('/billing/renew');
+      await page.getByLabel(/I accept the/).check();
+      await clickAndWait(page, page.getByRole('button', { name: /^Pay 50\.00 USD$/ }), '**/home?done=renewed');
+      const first = await expiryIso(page);
+      assert.ok(first, 'Home shows the new date');
+      await sink.waitFor((m) => m.to.includes(email) && /Receipt: 50\.00 USD paid/.test(m.subject), 'the receipt');
+
+      // Renew: the page shows the amount and the new date before the customer confirms.
+      await page.goto('/billing/renew');
+      const expected = plusOneMonth(first);
+      assert.equal(await page.locator('dd time').getAttribute('datetime'), expected);
+      await assertAccessible(page, '/billing/renew');
+      await shoot(page, 'e2e-billing-renew');
+      await page.getByLabel(/I accept the/).check();
+      await clickAndWait(page, page.getByRole('button', { name: /^Pay 50\.00 USD$/ }), '**/home?done=renewed');
+      assert.match(await page.getByRole('status').innerText(), new RegExp(longDate(expected)));
+      assert.equal(await expiryIso(page), expected, 'the date moved one calendar month');
+
+      // A prorated instance: about 60 days remain now.
+      await page.goto('/billing/instances');
+      const price = await page.locator('strong').first().innerText();
+      assert.match(price, /^\d+\.\d\d USD$/);
+      await page.getByLabel(/I accept the/).check();
+      await clickAndWait(page, page.getByRole('button', { name: 'Buy instances' }), '**/billing?done=instances');
+
+      // The history: each charge with its amount, period, terms version and status.
+      const rows = page.locator('tbody tr');
+      assert.equal(await rows.count(), 4);
+      const text = await page.locator('tbody').innerText();
+      assert.match(text, /declined/i);
+      assert.equal((text.match(/\bpaid\b/gi) || []).length, 3);
+      assert.match(text, /2026-11-01/);
+      await assertAccessible(page, '/billing');
+      await shoot(page, 'e2e-billing');
+    });
+  });
+});
