@@ -30,8 +30,8 @@ double Percentile(std::vector<double> v, double p) {
 std::vector<SourceFile> Generated(std::vector<std::string>* questions) {
   std::mt19937 rng(42);
   std::vector<std::string> vocab;
-  const char* syllables[] = {"ka", "lo", "mi", "ren", "tor", "sa", "vel", "qui", "dan", "po",
-                             "ne", "zu", "bar", "fi", "gol", "he", "jin", "wex"};
+  const char* syllables[] = {"ka", "lo", "mi", "ren", "tor", "sa",  "vel", "qui", "dan",
+                             "po", "ne", "zu", "bar", "fi",  "gol", "he",  "jin", "wex"};
   for (int i = 0; i < 3000; ++i) {
     std::string w;
     for (int s = 0; s < 2 + i % 3; ++s) w += syllables[(i * 7 + s * 13 + i / 18) % 18];
@@ -60,14 +60,22 @@ std::vector<SourceFile> Generated(std::vector<std::string>* questions) {
 }
 
 const std::vector<std::string> kOurQuestions = {
-    "How do I cancel my subscription?", "Can I get my money back?",
-    "How much is an extra instance when 15 days are left?", "How long is the grace period?",
-    "How do I turn on two-factor authentication?", "What happens when my license expires?",
-    "How do I link my Discord account?", "Where do I download the program?",
-    "How do I back up the SQLite database?", "Which environment variable sets the database?",
-    "If I renew early, do I lose the days I have left?", "Is there a student discount?",
-    "What does Deactivate license do?", "How do I contact support?",
-    "Are Stripe webhooks verified?", "My license ends on January 31, when does it end?",
+    "How do I cancel my subscription?",
+    "Can I get my money back?",
+    "How much is an extra instance when 15 days are left?",
+    "How long is the grace period?",
+    "How do I turn on two-factor authentication?",
+    "What happens when my license expires?",
+    "How do I link my Discord account?",
+    "Where do I download the program?",
+    "How do I back up the SQLite database?",
+    "Which environment variable sets the database?",
+    "If I renew early, do I lose the days I have left?",
+    "Is there a student discount?",
+    "What does Deactivate license do?",
+    "How do I contact support?",
+    "Are Stripe webhooks verified?",
+    "My license ends on January 31, when does it end?",
 };
 
 void Run(const char* name, const std::vector<SourceFile>& files,
@@ -105,8 +113,7 @@ int main(int argc, char** argv) {
   int rounds = 300;
   for (int i = 1; i + 1 < argc; ++i)
     if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::max(1, std::atoi(argv[i + 1]));
-  Run("our docs", tenure::search::ReadDocsFolder(TENURE_SOURCE_DIR "/docs"), kOurQuestions,
-      rounds);
+  Run("our docs", tenure::search::ReadDocsFolder(TENURE_SOURCE_DIR "/docs"), kOurQuestions, rounds);
   std::vector<std::string> generated_questions;
   const auto generated = Generated(&generated_questions);
   Run("1,000 generated", generated, generated_questions, std::max(1, rounds / 10));
