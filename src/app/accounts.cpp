@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/secure_random.hpp"
+#include "core/time_zone.hpp"
 #include "domain/terms.hpp"
 
 namespace tenure::app {
@@ -161,6 +162,20 @@ std::optional<CurrentUser> AccountService::Authenticate(std::string_view token) 
   auto user = read->users().Find(session->user_id);
   if (!user) return std::nullopt;
   return CurrentUser{std::move(*user), std::move(*session)};
+}
+
+Result<void> AccountService::SetTimeZone(const Actor& actor, const domain::User& user,
+                                         std::string_view name) {
+  if (!name.empty() && (name.size() > 64 || !TimeZone::Find(name)))
+    return Fail(ErrorCode::kInvalidInput,
+                "Choose a time zone by its name, such as Europe/Paris or America/New_York.",
+                "time_zone");
+  auto uow = store_.Begin(actor);
+  uow->users().SetTimeZone(user.id, name);
+  uow->Audit("user.time_zone", fmt::format("user:{}", user.id.value),
+             {{"time_zone", user.time_zone}}, {{"time_zone", name}});
+  uow->Commit();
+  return {};
 }
 
 Result<AccountService::StaffAccount> AccountService::AddStaff(std::string_view raw_email,

@@ -22,6 +22,7 @@ const std::vector<Route>& Routes() {
 
       {"GET", "/home", kSignedIn, kFast, pages::Home},
       {"GET", "/settings", kSignedIn, kFast, pages::Settings},
+      {"POST", "/settings/time-zone", kSignedIn, kFast, pages::SetTimeZone},
       {"GET", "/download", kSignedIn, kFast, pages::Download},
       {"GET", "/support", kSignedIn, kFast, pages::Support},
 
@@ -57,6 +58,10 @@ const std::vector<Route>& Routes() {
       {"GET", "/staff/feedback", kStaff, kFast, pages::StaffFeedback},
       {"GET", "/staff/feedback.csv", kStaff, kFast, pages::StaffFeedbackCsv},
       {"POST", "/staff/feedback/{id}/read", kStaff, kFast, pages::StaffFeedbackRead},
+
+      // Stripe's webhooks (issue 4): public, verified by the Stripe-Signature header; the
+      // middleware skips session and CSRF for it (web_app.cpp).
+      {"POST", "/stripe/webhook", kPublic, kFast, pages::StripeWebhook},
 
       // The help center: public, Markdown for agents, answers from the docs (issue 5).
       {"GET", "/help", kPublic, kFast, pages::HelpRedirect},

@@ -15,6 +15,10 @@
 #include "http/views.hpp"
 #include "search/help_center.hpp"
 
+namespace tenure::integrations {
+class StripeWebhooks;
+}
+
 namespace tenure::http {
 
 using Params = std::vector<std::pair<std::string, std::string>>;
@@ -32,6 +36,8 @@ struct Services {
   bool secure_cookies = false;
   search::HelpCenter& help;
   app::BillingService& billing;
+  // Stripe's webhook endpoint (issue 4); null unless billing.provider is stripe (then 404).
+  integrations::StripeWebhooks* stripe_webhooks = nullptr;
 };
 
 struct Context {

@@ -187,3 +187,22 @@ TEST_F(AccountsTest, AddStaffPrintsAUsablePassword) {
 
 }  // namespace
 }  // namespace tenure::app
+
+namespace tenure::app {
+namespace {
+
+TEST_F(AccountsTest, TimeZonesAreIanaNamesAndAudited) {
+  NewSession s = MustSignUp("zone@example.com");
+  EXPECT_EQ(accounts_.SetTimeZone(Actor::User(s.user.id), s.user, "Mars/Base").error().field,
+            "time_zone");
+  ASSERT_TRUE(accounts_.SetTimeZone(Actor::User(s.user.id), s.user, "America/New_York"));
+  auto read = store_->Read();
+  EXPECT_EQ(read->users().Find(s.user.id)->time_zone, "America/New_York");
+  auto audit = read->audit_log().Recent(1);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].action, "user.time_zone");
+  EXPECT_TRUE(accounts_.SetTimeZone(Actor::User(s.user.id), s.user, "")) << "back to UTC";
+}
+
+}  // namespace
+}  // namespace tenure::app

@@ -119,11 +119,26 @@ Response Settings(Context& ctx) {
   if (overview && overview->payment_method)
     vars["card"] = fmt::format("{} ending in {}", overview->payment_method->brand,
                                overview->payment_method->last4);
+  vars["time_zone"] = u.time_zone;
+  mstch::array zones;
+  for (const char* z : {"America/Los_Angeles", "America/Denver", "America/Chicago",
+                        "America/New_York", "America/Sao_Paulo", "Europe/London", "Europe/Paris",
+                        "Europe/Berlin", "Europe/Moscow", "Asia/Dubai", "Asia/Kolkata",
+                        "Asia/Shanghai", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland"})
+    zones.push_back(std::string(z));
+  vars["zones"] = zones;
+  if (ctx.Query("done") == "time_zone") vars["notice"] = std::string("Your time zone is saved.");
   if (ctx.Query("done") == "need_card")
     vars["notice"] = std::string(
         "To turn automatic renewal back on, a saved payment method is needed first. Adding a "
         "card opens with purchasing.");
   return RenderPage(ctx, "settings", "Settings", "settings", std::move(vars));
+}
+
+Response SetTimeZone(Context& ctx) {
+  auto ok = ctx.svc.accounts.SetTimeZone(ctx.Actor(), ctx.User(), ctx.Field("time_zone"));
+  if (!ok) return ErrorPage(ctx, 422, "Unknown time zone", ok.error().message);
+  return Response::Redirect("/settings?done=time_zone");
 }
 
 Response Download(Context& ctx) {

@@ -18,6 +18,7 @@ Response SignOut(Context& ctx);
 Response Home(Context& ctx);
 Response Settings(Context& ctx);
 Response Download(Context& ctx);
+Response SetTimeZone(Context& ctx);
 Response Support(Context& ctx);
 
 Response CancelStart(Context& ctx);
@@ -50,6 +51,9 @@ Response StaffTicketStatus(Context& ctx);
 Response StaffFeedback(Context& ctx);
 Response StaffFeedbackCsv(Context& ctx);
 Response StaffFeedbackRead(Context& ctx);
+
+// Stripe's webhooks (issue 4): authenticated by their signature, not a session.
+Response StripeWebhook(Context& ctx);
 
 // The help center (issue 5): pages, their Markdown, answers, and the indexes for agents.
 Response HelpRedirect(Context& ctx);
