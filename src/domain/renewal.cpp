@@ -1,7 +1,8 @@
 #include "domain/renewal.hpp"
 
 #include <array>
-#include <cctype>
+
+#include "domain/text.hpp"
 
 namespace tenure::domain {
 namespace {
@@ -29,18 +30,6 @@ constexpr std::array<CancelReason, 8> kAllReasons{
     CancelReason::kCustomerService, CancelReason::kTooComplex,
     CancelReason::kLowQuality,      CancelReason::kOther};
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-// Characters, not bytes: a comment in any language gets the same 5,000.
-size_t Utf8Length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 }  // namespace
 

@@ -1,7 +1,8 @@
 #include "domain/ticket.hpp"
 
 #include <array>
-#include <cctype>
+
+#include "domain/text.hpp"
 
 namespace tenure::domain {
 namespace {
@@ -10,17 +11,6 @@ constexpr std::array<TicketCategory, 5> kCategories{
     TicketCategory::kThinkingAboutCanceling, TicketCategory::kBilling, TicketCategory::kTechnical,
     TicketCategory::kAccount, TicketCategory::kOther};
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-size_t Utf8Length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 }  // namespace
 

@@ -695,7 +695,7 @@ TEST_F(RenewalHttpTest, SubscribeWithoutALicenseIsRefusedClearly) {
   EXPECT_THAT(Buttons(home.body), Not(Contains("Subscribe (cancel anytime)")));
 }
 
-TEST_F(RenewalHttpTest, SubscribeWithoutASavedCardSendsToSettingsFirst) {
+TEST_F(RenewalHttpTest, SubscribeWithoutASavedCardAsksForACardFirst) {
   // A customer with a license date (granted by staff) but no card.
   const std::string email = FreshEmail("nocard");
   Browser b = NewCustomer(email);
@@ -714,15 +714,16 @@ TEST_F(RenewalHttpTest, SubscribeWithoutASavedCardSendsToSettingsFirst) {
   const AccountState before = StateOf(db, id);
   const HttpResponse r = b.Post("/subscribe", {{"csrf", csrf}});
   ASSERT_EQ(r.status, 303) << ::testing::PrintToString(r);
-  EXPECT_EQ(r.Header("location"), "/settings?done=need_card#payment");
+  EXPECT_EQ(r.Header("location"), "/billing/card?next=/home");
   EXPECT_EQ(StateOf(db, id), before);
   EXPECT_EQ(db.Int("SELECT auto_renew FROM licenses WHERE user_id = ?", {id}), 0);
   EXPECT_EQ(EmailsTo(db, email, "renew automatically"), 0);
 
-  const HttpResponse settings = b.Get("/settings?done=need_card");
-  ASSERT_EQ(settings.status, 200);
-  EXPECT_THAT(settings.body, HasSubstr("id=\"payment\""));
-  EXPECT_THAT(PlainText(settings.body), HasSubstr("a saved payment method is needed first"));
+  // The card form brings the customer back Home, where Subscribe then works in one step.
+  const HttpResponse card = b.Get("/billing/card?next=/home");
+  ASSERT_EQ(card.status, 200);
+  EXPECT_THAT(card.body, HasSubstr("name=\"next\" value=\"&#x2F;home\""));
+  EXPECT_THAT(PlainText(card.body), HasSubstr("Card number"));
 }
 
 // ---- The demo customer walks the whole journey (issue 3: Done when) ----------------------

@@ -443,7 +443,7 @@ TEST_F(SupportHttpTest, StaffTicketShowsTheCustomersLicenseSummary) {
   const HttpResponse page = staff_->Get(StaffTicketUrl(id));
   ASSERT_EQ(page.status, 200) << ::testing::PrintToString(page);
   const std::string text = PlainText(page.body);
-  EXPECT_THAT(text, AllOf(HasSubstr("License Active"), HasSubstr("Expires " + LongDate(expires)),
+  EXPECT_THAT(text, AllOf(HasSubstr("Status Active"), HasSubstr("Expires " + LongDate(expires)),
                           HasSubstr("Auto-renew on"), HasSubstr("Instances 1"),
                           HasSubstr("visa •••• 4242")));
   bool customer_link = false;
@@ -458,7 +458,7 @@ TEST_F(SupportHttpTest, StaffTicketShowsTheCustomersLicenseSummary) {
   const HttpResponse plain = staff_->Get(StaffTicketUrl(other));
   ASSERT_EQ(plain.status, 200);
   EXPECT_THAT(PlainText(plain.body),
-              AllOf(HasSubstr("License No license"), HasSubstr("Card none")));
+              AllOf(HasSubstr("Status No license"), HasSubstr("Card none")));
 }
 
 TEST_F(SupportHttpTest, StaffReplyWaitsOnTheCustomerAssignsTheReplierAndEmailsTheCustomer) {

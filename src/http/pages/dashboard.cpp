@@ -128,10 +128,6 @@ Response Settings(Context& ctx) {
     zones.push_back(std::string(z));
   vars["zones"] = zones;
   if (ctx.Query("done") == "time_zone") vars["notice"] = std::string("Your time zone is saved.");
-  if (ctx.Query("done") == "need_card")
-    vars["notice"] = std::string(
-        "To turn automatic renewal back on, a saved payment method is needed first. Adding a "
-        "card opens with purchasing.");
   return RenderPage(ctx, "settings", "Settings", "settings", std::move(vars));
 }
 

@@ -13,8 +13,8 @@ Response StripeWebhook(Context& ctx) {
                                                  ctx.svc.clock.Now());
   // A bad signature, a stale timestamp or a malformed event: 400 with the short message only
   // ("invalid signature", ...). A database failure throws: 500, and Stripe tries again.
-  Response res = stored ? Response::Text(200, "ok\n")
-                        : Response::Text(400, stored.error().message + "\n");
+  Response res =
+      stored ? Response::Text(200, "ok\n") : Response::Text(400, stored.error().message + "\n");
   res.Set("Cache-Control", "no-store");
   return res;
 }

@@ -1,0 +1,11 @@
+#pragma once
+// Text rules shared by the forms customers fill in: limits count characters, not bytes.
+#include <string_view>
+
+namespace tenure::domain {
+
+std::string_view Trim(std::string_view s);
+// UTF-8 code points: a comment in any language gets the same limit.
+size_t Utf8Length(std::string_view s);
+
+}  // namespace tenure::domain
