@@ -103,6 +103,66 @@ Result<std::string> ReadSecretFile(const char* key, const std::string& path) {
   return s;
 }
 
+Result<void> SetProvider(Config& c, const std::string& v) {
+  if (v != "offline" && v != "stripe")
+    return Invalid("billing.provider", fmt::format("expected offline or stripe, got '{}'", v));
+  c.billing_provider = v;
+  return {};
+}
+
+// Stripe's API is HTTPS; plain HTTP only for a test server on this machine (the tests' mock).
+Result<void> SetStripeApiBase(Config& c, const std::string& v) {
+  std::string base = v;
+  while (base.ends_with('/')) base.pop_back();
+  auto loopback = [&](std::string_view host) {
+    const std::string prefix = "http://" + std::string(host);
+    return base.starts_with(prefix) && (base.size() == prefix.size() ||
+                                        base[prefix.size()] == ':' || base[prefix.size()] == '/');
+  };
+  if (!(base.starts_with("https://") && base.size() > 8) && !loopback("127.0.0.1") &&
+      !loopback("localhost") && !loopback("[::1]"))
+    return Invalid("stripe.api_base",
+                   "expected an https:// URL (http:// only to 127.0.0.1, localhost or [::1])");
+  c.stripe.api_base = base;
+  return {};
+}
+
+Setter StripeSecret(std::string StripeConfig::*member) {
+  return [=](Config& c, const std::string& v) -> Result<void> {
+    c.stripe.*member = v;
+    return {};
+  };
+}
+
+Setter StripeSecretFile(const char* key, std::string StripeConfig::*member) {
+  return [=](Config& c, const std::string& v) -> Result<void> {
+    auto s = ReadSecretFile(key, v);
+    if (!s) return std::unexpected(s.error());
+    c.stripe.*member = *s;
+    return {};
+  };
+}
+
+// Checks that span fields: the provider chosen needs its secrets (habit 15: at start-up).
+Result<void> Validate(const Config& c) {
+  if (c.billing_provider != "stripe") return {};
+  const StripeConfig& s = c.stripe;
+  if (s.secret_key.empty())
+    return Invalid("billing.provider",
+                   "stripe needs its secret API key: set TENURE_STRIPE_SECRET_KEY or "
+                   "stripe.secret_key_file");
+  if (!s.secret_key.starts_with("sk_") && !s.secret_key.starts_with("rk_"))
+    return Invalid("stripe.secret_key",
+                   "expected a secret (sk_...) or restricted (rk_...) key, not a publishable one");
+  if (s.webhook_secret.empty())
+    return Invalid("billing.provider",
+                   "stripe needs the webhook signing secret: set TENURE_STRIPE_WEBHOOK_SECRET or "
+                   "stripe.webhook_secret_file");
+  if (!s.webhook_secret.starts_with("whsec_"))
+    return Invalid("stripe.webhook_secret", "expected the endpoint's signing secret (whsec_...)");
+  return {};
+}
+
 Setter Cents(const char* key, tenure::Money domain::LicensePolicy::*member) {
   return IntSetter(key, 0, 100'000'000,
                    [=](Config& c, int64_t n) { c.license.*member = tenure::Money::Cents(n); });
@@ -184,6 +244,15 @@ const std::vector<Field>& Fields() {
        Hours("license.grace_hours", &domain::LicensePolicy::grace)},
       {"license.renewal_lead_hours", "TENURE_RENEWAL_LEAD_HOURS",
        Hours("license.renewal_lead_hours", &domain::LicensePolicy::renewal_lead)},
+      // Issue 4: the payment provider; Stripe's secrets from the environment or files only.
+      {"billing.provider", "TENURE_BILLING_PROVIDER", SetProvider},
+      {"", "TENURE_STRIPE_SECRET_KEY", StripeSecret(&StripeConfig::secret_key)},
+      {"stripe.secret_key_file", "TENURE_STRIPE_SECRET_KEY_FILE",
+       StripeSecretFile("stripe.secret_key_file", &StripeConfig::secret_key)},
+      {"", "TENURE_STRIPE_WEBHOOK_SECRET", StripeSecret(&StripeConfig::webhook_secret)},
+      {"stripe.webhook_secret_file", "TENURE_STRIPE_WEBHOOK_SECRET_FILE",
+       StripeSecretFile("stripe.webhook_secret_file", &StripeConfig::webhook_secret)},
+      {"stripe.api_base", "TENURE_STRIPE_API_BASE", SetStripeApiBase},
   };
   return fields;
 }
@@ -215,6 +284,12 @@ Result<void> ApplyTable(Config& config, const toml::table& table, const std::str
       return Invalid(key,
                      "secrets never go in the config file: use TENURE_SMTP_PASSWORD or "
                      "smtp.password_file");
+    if (key == "stripe.secret_key" || key == "stripe.webhook_secret")
+      return Invalid(
+          key,
+          fmt::format("secrets never go in the config file: use TENURE_{} or {}_file",
+                      key == "stripe.secret_key" ? "STRIPE_SECRET_KEY" : "STRIPE_WEBHOOK_SECRET",
+                      key));
     if (!field) return Invalid(key, "unknown key");
     const std::string text = TomlValueText(node);
     if (text == "\x01") return Invalid(key, "expected a string, a whole number or a boolean");
@@ -249,6 +324,7 @@ Result<Config> LoadConfig(const std::string& toml_text,
                   name);
     if (auto r = field->set(config, value); !r) return std::unexpected(r.error());
   }
+  if (auto r = Validate(config); !r) return std::unexpected(r.error());
   return config;
 }
 

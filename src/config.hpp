@@ -21,6 +21,13 @@ struct SmtpConfig {
   std::string tls = "starttls";  // none | starttls | tls
 };
 
+// Stripe (issue 4): used when billing.provider is "stripe"; both secrets are then required.
+struct StripeConfig {
+  std::string secret_key;      // TENURE_STRIPE_SECRET_KEY or stripe.secret_key_file
+  std::string webhook_secret;  // TENURE_STRIPE_WEBHOOK_SECRET or stripe.webhook_secret_file
+  std::string api_base = "https://api.stripe.com";
+};
+
 struct Config {
   std::string listen_address = "127.0.0.1";
   uint16_t listen_port = 8080;
@@ -40,6 +47,8 @@ struct Config {
   int outbox_interval_ms = 2000;      // how often the outbox worker looks for due mail
   int renewal_interval_seconds = 60;  // how often `serve` runs the renewal job
   domain::LicensePolicy license;
+  std::string billing_provider = "offline";  // offline (test cards, no network) | stripe
+  StripeConfig stripe;
 
   bool SecureCookies() const { return public_url.starts_with("https://"); }
 };

@@ -21,6 +21,8 @@
 #include "http/web_app.hpp"
 #include "integrations/email/smtp_mailer.hpp"
 #include "integrations/offline/offline_gateway.hpp"
+#include "integrations/stripe/stripe_gateway.hpp"
+#include "integrations/stripe/stripe_webhooks.hpp"
 #include "jobs/outbox_dispatcher.hpp"
 #include "jobs/periodic_worker.hpp"
 #include "jobs/renewal_job.hpp"
@@ -96,9 +98,15 @@ Result<Args> ParseArgs(int argc, char** argv) {
   return a;
 }
 
+integrations::StripeClientOptions StripeApi(const Config& config) {
+  return {.api_base = config.stripe.api_base, .secret_key = config.stripe.secret_key};
+}
+
 // The payment provider: the offline one (Stripe's test cards, no network) unless Stripe is
 // configured (issue 4).
-std::unique_ptr<app::PaymentGateway> MakeGateway(const Config&, const Clock&) {
+std::unique_ptr<app::PaymentGateway> MakeGateway(const Config& config, const Clock&) {
+  if (config.billing_provider == "stripe")
+    return std::make_unique<integrations::StripeGateway>(StripeApi(config));
   return std::make_unique<integrations::OfflineGateway>();
 }
 
@@ -182,6 +190,12 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
   app::FeedbackService feedback(store, clock);
   auto gateway = MakeGateway(config, clock);
   app::BillingService billing(store, clock, config.license, *gateway, email);
+  // Stripe's webhooks (issue 4): the endpoint verifies and stores events; a worker below
+  // applies them every 2 s by re-reading Stripe's state.
+  std::unique_ptr<integrations::StripeWebhooks> stripe_webhooks;
+  if (config.billing_provider == "stripe")
+    stripe_webhooks = std::make_unique<integrations::StripeWebhooks>(
+        store, billing, clock, StripeApi(config), config.stripe.webhook_secret);
   const http::Views views;
   // The help center reads config.docs_dir now and whenever it changes (issue 5).
   search::HelpCenter help({.docs_dir = config.docs_dir,
@@ -200,7 +214,8 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
                           .views = views,
                           .secure_cookies = config.SecureCookies(),
                           .help = help,
-                          .billing = billing};
+                          .billing = billing,
+                          .stripe_webhooks = stripe_webhooks.get()};
   http::WebApp web(services, config.access_log);
 
   // Mail leaves the outbox only when SMTP is configured; until then it waits there, safe.
@@ -221,6 +236,11 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
   jobs::PeriodicWorker renewal_worker(
       "renewal job", [&] { return renewal_job.RunOnce().claimed; },
       std::chrono::milliseconds(config.renewal_interval_seconds * 1000));
+  std::unique_ptr<jobs::PeriodicWorker> stripe_worker;
+  if (stripe_webhooks)
+    stripe_worker = std::make_unique<jobs::PeriodicWorker>(
+        "stripe events", [&] { return stripe_webhooks->ProcessPending(); },
+        std::chrono::milliseconds(2000));
   http::ServerOptions options{
       .address = config.listen_address,
       .port = config.listen_port,
@@ -239,6 +259,7 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
                   << std::flush;
       });
   renewal_worker.Stop();
+  if (stripe_worker) stripe_worker->Stop();
   if (outbox_worker) outbox_worker->Stop();
   std::cout << "tenure: stopped\n";
   return 0;

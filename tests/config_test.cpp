@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "support/temp_dir.hpp"
+
 namespace tenure {
 namespace {
 
@@ -92,6 +96,73 @@ TEST(Config, AcceptsEveryDatabaseUrlForm) {
     ASSERT_TRUE(c) << url;
     EXPECT_EQ(c->database, url);
   }
+}
+
+// Issue 4: the payment provider and Stripe's secrets.
+TEST(Config, TheOfflineProviderIsTheDefaultAndNeedsNoSecrets) {
+  auto c = LoadConfig("", {});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->billing_provider, "offline");
+  EXPECT_EQ(c->stripe.api_base, "https://api.stripe.com");
+  EXPECT_TRUE(c->stripe.secret_key.empty());
+}
+
+TEST(Config, StripeTakesItsSecretsFromTheEnvironmentOrFiles) {
+  auto env = LoadConfig("[billing]\nprovider = \"stripe\"\n",
+                        {{"TENURE_STRIPE_SECRET_KEY", "sk_test_123"},
+                         {"TENURE_STRIPE_WEBHOOK_SECRET", "whsec_456"},
+                         {"TENURE_STRIPE_API_BASE", "http://127.0.0.1:12111/"}});
+  ASSERT_TRUE(env) << env.error().message;
+  EXPECT_EQ(env->billing_provider, "stripe");
+  EXPECT_EQ(env->stripe.secret_key, "sk_test_123");
+  EXPECT_EQ(env->stripe.webhook_secret, "whsec_456");
+  EXPECT_EQ(env->stripe.api_base, "http://127.0.0.1:12111");
+
+  testing::TempDir dir;
+  std::ofstream(dir.File("key")) << "rk_live_789\n";
+  std::ofstream(dir.File("hook")) << "whsec_abc";
+  auto files = LoadConfig("[stripe]\nsecret_key_file = \"" + dir.File("key") + "\"\n",
+                          {{"TENURE_BILLING_PROVIDER", "stripe"},
+                           {"TENURE_STRIPE_WEBHOOK_SECRET_FILE", dir.File("hook")}});
+  ASSERT_TRUE(files) << files.error().message;
+  EXPECT_EQ(files->stripe.secret_key, "rk_live_789");
+  EXPECT_EQ(files->stripe.webhook_secret, "whsec_abc");
+}
+
+TEST(Config, StripeWithoutBothSecretsDoesNotStart) {
+  auto none = LoadConfig("", {{"TENURE_BILLING_PROVIDER", "stripe"}});
+  ASSERT_FALSE(none);
+  EXPECT_NE(none.error().message.find("TENURE_STRIPE_SECRET_KEY"), std::string::npos);
+  auto no_hook = LoadConfig(
+      "", {{"TENURE_BILLING_PROVIDER", "stripe"}, {"TENURE_STRIPE_SECRET_KEY", "sk_test_1"}});
+  ASSERT_FALSE(no_hook);
+  EXPECT_NE(no_hook.error().message.find("TENURE_STRIPE_WEBHOOK_SECRET"), std::string::npos);
+  auto publishable = LoadConfig("", {{"TENURE_BILLING_PROVIDER", "stripe"},
+                                     {"TENURE_STRIPE_SECRET_KEY", "pk_test_1"},
+                                     {"TENURE_STRIPE_WEBHOOK_SECRET", "whsec_1"}});
+  ASSERT_FALSE(publishable);
+  EXPECT_EQ(publishable.error().message.find("pk_test_1"), std::string::npos) << "no echo";
+}
+
+TEST(Config, StripeSecretsNeverComeFromTheFile) {
+  for (const char* key : {"secret_key", "webhook_secret"}) {
+    auto c = LoadConfig(std::string("[stripe]\n") + key + " = \"sk_live_leaked\"\n", {});
+    ASSERT_FALSE(c) << key;
+    EXPECT_NE(c.error().message.find("TENURE_STRIPE_"), std::string::npos);
+    EXPECT_EQ(c.error().message.find("sk_live_leaked"), std::string::npos);
+  }
+}
+
+TEST(Config, ValidatesTheProviderAndTheApiBase) {
+  for (auto [key, value] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"TENURE_BILLING_PROVIDER", "paypal"},
+           {"TENURE_STRIPE_API_BASE", "http://api.stripe.com"},
+           {"TENURE_STRIPE_API_BASE", "http://127.0.0.1.example.com"},
+           {"TENURE_STRIPE_API_BASE", "ftp://127.0.0.1"},
+           {"TENURE_STRIPE_SECRET_KEY_FILE", "/nonexistent/secret"}}) {
+    EXPECT_FALSE(LoadConfig("", {{key, value}})) << key << "=" << value;
+  }
+  EXPECT_TRUE(LoadConfig("", {{"TENURE_STRIPE_API_BASE", "http://localhost:12111"}}));
 }
 
 }  // namespace

@@ -30,7 +30,6 @@ constexpr std::array<CancelReason, 8> kAllReasons{
     CancelReason::kCustomerService, CancelReason::kTooComplex,
     CancelReason::kLowQuality,      CancelReason::kOther};
 
-
 }  // namespace
 
 std::span<const CancelReason> AllCancelReasons() { return kAllReasons; }

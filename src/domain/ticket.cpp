@@ -11,7 +11,6 @@ constexpr std::array<TicketCategory, 5> kCategories{
     TicketCategory::kThinkingAboutCanceling, TicketCategory::kBilling, TicketCategory::kTechnical,
     TicketCategory::kAccount, TicketCategory::kOther};
 
-
 }  // namespace
 
 std::span<const TicketCategory> AllTicketCategories() { return kCategories; }

@@ -35,8 +35,8 @@ constexpr Seconds kDay{24 * 3600};
 
 // The offline provider's test cards (Stripe's numbers).
 constexpr const char* kSucceeds = "4242424242424242";
-constexpr const char* kDeclined = "4000000000000002";      // generic_decline
-constexpr const char* kNoFunds = "4000000000009995";       // insufficient_funds
+constexpr const char* kDeclined = "4000000000000002";        // generic_decline
+constexpr const char* kNoFunds = "4000000000009995";         // insufficient_funds
 constexpr const char* kAttachThenFail = "4000000000000341";  // card_declined
 
 // Email subjects (app/emails.cpp).
@@ -93,18 +93,18 @@ const Calendar kCalendars[] = {
     // New York, 10:00 EST on Feb 20 -> 10:00 EDT on Mar 20 (DST began Mar 14, 2027): 23 h
     // less in UTC. Every "from now" date also crosses the change.
     {"DstNewYork", "America/New_York", "2027-02-20T15:00:00Z", "2027-03-20T14:00:00Z",
-     "2027-04-20T14:00:00Z", "2027-03-21T14:00:00Z", "2027-04-06T14:00:00Z",
-     "2027-04-07T14:00:00Z", "2027-04-12T14:00:00Z"},
+     "2027-04-20T14:00:00Z", "2027-03-21T14:00:00Z", "2027-04-06T14:00:00Z", "2027-04-07T14:00:00Z",
+     "2027-04-12T14:00:00Z"},
     // UTC-12: Jan 30 20:00 local is Jan 31 in UTC. Local Jan 30 -> Feb 28 (clamped) = Mar 1
     // 08:00 UTC; UTC arithmetic would give Feb 28.
     {"UtcMinus12", "Etc/GMT+12", "2027-01-31T08:00:00Z", "2027-03-01T08:00:00Z",
-     "2027-03-29T08:00:00Z", "2027-03-01T08:00:00Z", "2027-03-14T08:00:00Z",
-     "2027-03-15T08:00:00Z", "2027-03-20T08:00:00Z"},
+     "2027-03-29T08:00:00Z", "2027-03-01T08:00:00Z", "2027-03-14T08:00:00Z", "2027-03-15T08:00:00Z",
+     "2027-03-20T08:00:00Z"},
     // UTC+14: Mar 31 08:00 local is Mar 30 in UTC. Local Mar 31 -> Apr 30 = Apr 29 18:00 UTC;
     // UTC arithmetic would give Apr 30.
     {"UtcPlus14", "Pacific/Kiritimati", "2027-03-30T18:00:00Z", "2027-04-29T18:00:00Z",
-     "2027-05-29T18:00:00Z", "2027-04-30T18:00:00Z", "2027-05-13T18:00:00Z",
-     "2027-05-14T18:00:00Z", "2027-05-19T18:00:00Z"},
+     "2027-05-29T18:00:00Z", "2027-04-30T18:00:00Z", "2027-05-13T18:00:00Z", "2027-05-14T18:00:00Z",
+     "2027-05-19T18:00:00Z"},
 };
 
 void PrintTo(const Calendar& c, std::ostream* os) { *os << c.name << " (expires " << c.e0 << ")"; }
@@ -146,9 +146,9 @@ class BillingScenario : public ::testing::TestWithParam<Calendar> {
       auto license = *uow->licenses().FindByUser(id);
       if (expires) license.expires_at = e0_;
       license.auto_renew = auto_renew;
-      license.auto_renew_off_reason =
-          auto_renew || !expires ? AutoRenewOffReason::kNone
-                                 : AutoRenewOffReason::kCancellationRequested;
+      license.auto_renew_off_reason = auto_renew || !expires
+                                          ? AutoRenewOffReason::kNone
+                                          : AutoRenewOffReason::kCancellationRequested;
       uow->licenses().Update(license);
       if (*cal_.zone) uow->users().SetTimeZone(id, cal_.zone);
       uow->Audit("test.setup", "license", nullptr, nullptr);
@@ -207,8 +207,8 @@ class BillingScenario : public ::testing::TestWithParam<Calendar> {
     return billing_.Renew(Actor::User(user.id), user, ToUnix(period), terms);
   }
 
-  static void ExpectCharge(const Charge& c, const std::string& kind, int64_t cents,
-                           Instant period, int attempt, const std::string& status,
+  static void ExpectCharge(const Charge& c, const std::string& kind, int64_t cents, Instant period,
+                           int attempt, const std::string& status,
                            const std::string& failure_code = "") {
     EXPECT_EQ(c.kind, kind);
     EXPECT_EQ(c.amount.cents(), cents) << kind << " attempt " << attempt;
@@ -346,8 +346,7 @@ TEST_P(BillingScenario, AutoRenewChargesOnceAtExpiryMinusTheLead) {
   EXPECT_EQ(JobAt(e0_ - 3 * kDay - 1s).reminders, 0);
   EXPECT_EQ(JobAt(e0_ - 3 * kDay).reminders, 1);
   EXPECT_EQ(JobAt(e0_ - 2 * kDay).reminders, 0) << "one reminder per period";
-  EXPECT_NE(MailText(0).find(FormatLongDate(e0_ - kDay)), std::string::npos)
-      << MailText(0);
+  EXPECT_NE(MailText(0).find(FormatLongDate(e0_ - kDay)), std::string::npos) << MailText(0);
 
   auto pass = JobAt(e0_ - kDay - 1s);
   EXPECT_EQ(pass.claimed, 0);
@@ -453,8 +452,8 @@ TEST_P(BillingScenario, DeclinesUntilTheScheduleEndsTurnAutoRenewOff) {
     EXPECT_EQ(JobAt(t).claimed, 0) << FormatRfc3339(t);
   EXPECT_EQ(Charges(ada).size(), 4u);
   // The expiry notice went out at e0 + grace, between the second and third attempts.
-  EXPECT_EQ(Mail(), (std::vector<std::string>{kReminder, kFailed, kFailed, kExpired, kFailed,
-                                              kFailed}));
+  EXPECT_EQ(Mail(),
+            (std::vector<std::string>{kReminder, kFailed, kFailed, kExpired, kFailed, kFailed}));
   EXPECT_NE(MailText(5).find("We will not try again, and automatic renewal is now off"),
             std::string::npos)
       << MailText(5);
@@ -596,8 +595,7 @@ TEST_P(BillingScenario, ResubscribeAfterLapseChargesFromNowWithTheFee) {
   EXPECT_EQ(Mail(), (std::vector<std::string>{kExpired, kResubscribed, ReceiptFor(6500)}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Calendars, BillingScenario, ::testing::ValuesIn(kCalendars),
-                         CalendarName);
+INSTANTIATE_TEST_SUITE_P(Calendars, BillingScenario, ::testing::ValuesIn(kCalendars), CalendarName);
 
 // ---- Guards: double clicks, stale tabs, the terms tick, declines -------------------------
 // Calendar-independent: run on the first calendar only.
@@ -685,8 +683,7 @@ TEST_P(BillingGuards, ADeclinedRenewalChangesNothingAndCanBeRetried) {
   EXPECT_EQ(Rfc(License(ada).expires_at), Rfc(e1_));
 }
 
-INSTANTIATE_TEST_SUITE_P(Utc, BillingGuards, ::testing::Values(kCalendars[0]),
-                         CalendarName);
+INSTANTIATE_TEST_SUITE_P(Utc, BillingGuards, ::testing::Values(kCalendars[0]), CalendarName);
 
 }  // namespace
 }  // namespace tenure::app

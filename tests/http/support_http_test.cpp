@@ -457,8 +457,7 @@ TEST_F(SupportHttpTest, StaffTicketShowsTheCustomersLicenseSummary) {
   const int64_t other = Open(fresh, "account", "Hello", "Hi");
   const HttpResponse plain = staff_->Get(StaffTicketUrl(other));
   ASSERT_EQ(plain.status, 200);
-  EXPECT_THAT(PlainText(plain.body),
-              AllOf(HasSubstr("Status No license"), HasSubstr("Card none")));
+  EXPECT_THAT(PlainText(plain.body), AllOf(HasSubstr("Status No license"), HasSubstr("Card none")));
 }
 
 TEST_F(SupportHttpTest, StaffReplyWaitsOnTheCustomerAssignsTheReplierAndEmailsTheCustomer) {

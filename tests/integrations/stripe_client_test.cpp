@@ -25,10 +25,11 @@ struct Recorder {
   std::vector<std::chrono::milliseconds> sleeps;
   double jitter = 1.0;
   StripeClientOptions For(const std::string& url) {
-    return StripeClientOptions{.api_base = url,
-                               .secret_key = kKey,
-                               .sleep = [this](std::chrono::milliseconds d) { sleeps.push_back(d); },
-                               .jitter = [this] { return jitter; }};
+    return StripeClientOptions{
+        .api_base = url,
+        .secret_key = kKey,
+        .sleep = [this](std::chrono::milliseconds d) { sleeps.push_back(d); },
+        .jitter = [this] { return jitter; }};
   }
 };
 
@@ -202,8 +203,7 @@ TEST(StripeClientRetries, GetsAreRetriedAndCarryNoIdempotencyKey) {
 TEST(StripeClientRetries, APostWithoutAKeyIsABug) {
   StripeClient client(Recorder().For("http://127.0.0.1:9"));
   EXPECT_THROW((void)client.Post("/v1/customers", {}, ""), std::invalid_argument);
-  EXPECT_THROW((void)client.Post("/v1/customers", {}, "a\r\nX-Injected: 1"),
-               std::invalid_argument);
+  EXPECT_THROW((void)client.Post("/v1/customers", {}, "a\r\nX-Injected: 1"), std::invalid_argument);
 }
 
 // stripe-stateful-mock's own routes (customers, legacy charges) and idempotency layer.

@@ -28,14 +28,13 @@ class StripeGatewayTest : public ::testing::Test {
 
   app::ChargeRequest Request(const std::string& customer, const std::string& card,
                              const std::string& key, int64_t cents = 5000) {
-    return app::ChargeRequest{.idempotency_key = key,
-                              .customer_ref = customer,
-                              .payment_method_ref = card,
-                              .amount = Money::Cents(cents),
-                              .off_session = true,
-                              .metadata = {{"license_id", "4"},
-                                           {"period", "1795737600"},
-                                           {"charge_id", "12"}}};
+    return app::ChargeRequest{
+        .idempotency_key = key,
+        .customer_ref = customer,
+        .payment_method_ref = card,
+        .amount = Money::Cents(cents),
+        .off_session = true,
+        .metadata = {{"license_id", "4"}, {"period", "1795737600"}, {"charge_id", "12"}}};
   }
 
   json Get(const std::string& path) {
@@ -99,8 +98,11 @@ TEST_F(StripeGatewayTest, ADifferentAmountUnderAUsedKeyIsRefusedNotCharged) {
   EXPECT_EQ(ChargesAtStripe(), 1u);
 
   // At the client: a 400 idempotency_error, sent once.
-  StripeParams params = {{"amount", "7500"}, {"currency", "usd"}, {"customer", customer},
-                         {"payment_method", "pm_card_visa"}, {"confirm", "true"}};
+  StripeParams params = {{"amount", "7500"},
+                         {"currency", "usd"},
+                         {"customer", customer},
+                         {"payment_method", "pm_card_visa"},
+                         {"confirm", "true"}};
   auto raw = gateway_.client().Post("/v1/payment_intents", params, "renewal:4:1795737600:3");
   ASSERT_TRUE(raw);
   EXPECT_EQ(raw->status, 400);

@@ -108,7 +108,7 @@ std::string SignWithStripeSdk(const std::string& payload, const std::vector<std:
     std::ofstream out(file, std::ios::binary);
     out << payload;
   }
-  std::vector<std::string> args = {"--payload-file", file, "--timestamp",
+  std::vector<std::string> args = {"--payload-file",          file,       "--timestamp",
                                    std::to_string(timestamp), "--scheme", scheme};
   for (const auto& secret : secrets) {
     args.push_back("--secret");

@@ -60,7 +60,8 @@ TEST(StripeSignature, ATamperedBodyIsRejected) {
   tampered[tampered.find("5000") + 1] = '9';  // 5000 -> 5900: one byte
   EXPECT_FALSE(VerifyStripeSignature(tampered, header, kSecret, kNow));
   // Re-serialised JSON is another body too: only the raw bytes are signed.
-  EXPECT_FALSE(VerifyStripeSignature(nlohmann::json::parse(kPayload).dump(), header, kSecret, kNow));
+  EXPECT_FALSE(
+      VerifyStripeSignature(nlohmann::json::parse(kPayload).dump(), header, kSecret, kNow));
   EXPECT_FALSE(VerifyStripeSignature(kPayload + "\n", header, kSecret, kNow));
 }
 
@@ -147,8 +148,8 @@ TEST_F(StripeReceiveTest, UnverifiedOrMalformedBodiesAreNotStored) {
       kPayload, SignWithStripeSdk(kPayload, {"whsec_forger"}, ToUnix(kNow)), kNow);
   ASSERT_FALSE(forged);
   EXPECT_EQ(forged.error().message, "invalid signature");
-  for (const std::string body : {"not json", "[]", R"({"id":"evt_2"})", R"({"type":"x.y"})",
-                                 R"({"id":7,"type":"x.y"})"}) {
+  for (const std::string body :
+       {"not json", "[]", R"({"id":"evt_2"})", R"({"type":"x.y"})", R"({"id":7,"type":"x.y"})"}) {
     auto r = Receive(body, kNow);
     ASSERT_FALSE(r) << body;
     EXPECT_EQ(r.error().message, "malformed event") << body;

@@ -32,10 +32,10 @@ std::string LocalNext(std::string_view next, std::string_view fallback) {
 
 Response RenewPage(Context& ctx, int status, const Error* error) {
   auto quote = ctx.svc.billing.QuoteRenewal(ctx.User().id);
-  if (!quote) return ErrorPage(ctx, HttpStatus(quote.error().code), "No license", quote.error().message);
+  if (!quote)
+    return ErrorPage(ctx, HttpStatus(quote.error().code), "No license", quote.error().message);
   const auto& p = quote->plan;
-  const std::string heading =
-      quote->license.expires_at ? "Renew your license" : "Buy your license";
+  const std::string heading = quote->license.expires_at ? "Renew your license" : "Buy your license";
   mstch::map vars{{"heading", heading},
                   {"amount", p.amount().Format()},
                   {"instances", quote->license.instances},
@@ -52,7 +52,8 @@ Response RenewPage(Context& ctx, int status, const Error* error) {
 
 Response InstancesPage(Context& ctx, int status, const Error* error) {
   auto quote = ctx.svc.billing.QuoteInstances(ctx.User().id);
-  if (!quote) return ErrorPage(ctx, HttpStatus(quote.error().code), "Add instances", quote.error().message);
+  if (!quote)
+    return ErrorPage(ctx, HttpStatus(quote.error().code), "Add instances", quote.error().message);
   const Instant expires = *quote->license.expires_at;
   std::string token(ctx.Field("token"));
   if (token.empty()) token = RandomToken(18);
@@ -72,7 +73,9 @@ Response InstancesPage(Context& ctx, int status, const Error* error) {
 
 Response CardPage(Context& ctx, int status, const Error* error) {
   mstch::map vars{{"offline", ctx.svc.billing.provider() == "offline"},
-                  {"next", LocalNext(ctx.Field("next").empty() ? ctx.Query("next") : std::string(ctx.Field("next")), "/billing")},
+                  {"next", LocalNext(ctx.Field("next").empty() ? ctx.Query("next")
+                                                               : std::string(ctx.Field("next")),
+                                     "/billing")},
                   {"number", std::string()},  // never echoed back
                   {"exp_month", std::string(ctx.Field("exp_month"))},
                   {"exp_year", std::string(ctx.Field("exp_year"))}};
@@ -91,12 +94,11 @@ Response Billing(Context& ctx) {
   auto quote = ctx.svc.billing.QuoteRenewal(ctx.User().id);
   mstch::array charges;
   for (const auto& c : ctx.svc.billing.History(ctx.User().id)) {
-    const std::string what =
-        c.kind == "instances"
-            ? fmt::format("{} instance{}", c.instances_added, c.instances_added == 1 ? "" : "s")
-        : c.kind == "purchase"     ? std::string("First month")
-        : c.kind == "auto_renewal" ? std::string("Automatic renewal")
-                                   : std::string("Renewal");
+    const std::string what = c.kind == "instances" ? fmt::format("{} instance{}", c.instances_added,
+                                                                 c.instances_added == 1 ? "" : "s")
+                             : c.kind == "purchase"     ? std::string("First month")
+                             : c.kind == "auto_renewal" ? std::string("Automatic renewal")
+                                                        : std::string("Renewal");
     charges.push_back(mstch::map{
         {"at", FormatDateTime(c.created_at)},
         {"at_iso", FormatRfc3339(c.created_at)},
@@ -150,11 +152,10 @@ Response CardSubmit(Context& ctx) {
     if (!url) return CardPage(ctx, HttpStatus(url.error().code), &url.error());
     return Response::Redirect(*url);
   }
-  auto card = ctx.svc.billing.SaveTestCard(
-      ctx.Actor(), ctx.User(),
-      {.number = std::string(ctx.Field("number")),
-       .exp_month = ParseInt(ctx.Field("exp_month")),
-       .exp_year = ParseInt(ctx.Field("exp_year"))});
+  auto card = ctx.svc.billing.SaveTestCard(ctx.Actor(), ctx.User(),
+                                           {.number = std::string(ctx.Field("number")),
+                                            .exp_month = ParseInt(ctx.Field("exp_month")),
+                                            .exp_year = ParseInt(ctx.Field("exp_year"))});
   if (!card) return CardPage(ctx, HttpStatus(card.error().code), &card.error());
   const std::string next = LocalNext(ctx.Field("next"), "/billing");
   return Response::Redirect(next == "/billing" ? "/billing?done=card_saved" : next);

@@ -16,7 +16,7 @@
 namespace tenure::integrations {
 namespace {
 
-constexpr std::string_view kUserAgent = "Tenure (libcurl)";
+constexpr char kUserAgent[] = "Tenure (libcurl)";
 
 struct CurlDeleter {
   void operator()(CURL* c) const { curl_easy_cleanup(c); }
@@ -48,7 +48,8 @@ std::string Lower(std::string_view s) {
 
 std::string_view TrimSpace(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
     s.remove_suffix(1);
   return s;
 }
@@ -100,8 +101,8 @@ std::string FormEncode(const StripeParams& params) {
   auto encode = [](std::string& out, std::string_view s) {
     for (char ch : s) {
       const auto c = static_cast<unsigned char>(ch);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-          c == '-' || c == '.' || c == '_' || c == '~') {
+      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '.' || c == '_' || c == '~') {
         out += static_cast<char>(c);
       } else {
         out += '%';
@@ -166,7 +167,8 @@ Result<StripeResponse> StripeClient::Post(std::string_view path, const StripePar
   // bug in the caller, not an outcome.
   if (idempotency_key.empty() || idempotency_key.size() > 255 ||
       std::ranges::any_of(idempotency_key, [](char c) { return c < 0x20 || c == 0x7f; }))
-    throw std::invalid_argument("stripe: a POST needs an idempotency key of 1 to 255 printable characters");
+    throw std::invalid_argument(
+        "stripe: a POST needs an idempotency key of 1 to 255 printable characters");
   return Send("POST", path, FormEncode(params), idempotency_key);
 }
 
@@ -185,7 +187,8 @@ std::chrono::milliseconds StripeClient::Backoff(int retry) const {
   for (int i = 0; i < retry && base < cap; ++i) base *= 2;
   base = std::min(base, cap);
   const double unit = std::clamp(options_.jitter(), 0.0, 1.0);
-  return std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(base) * (0.5 + unit / 2)));
+  return std::chrono::milliseconds(
+      static_cast<int64_t>(static_cast<double>(base) * (0.5 + unit / 2)));
 }
 
 Result<StripeResponse> StripeClient::Send(std::string_view method, std::string_view path,
@@ -219,7 +222,7 @@ Result<StripeResponse> StripeClient::Send(std::string_view method, std::string_v
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connect_timeout.count() * 1000));
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count() * 1000));
-  curl_easy_setopt(c, CURLOPT_USERAGENT, std::string(kUserAgent).c_str());
+  curl_easy_setopt(c, CURLOPT_USERAGENT, kUserAgent);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &CollectBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &ex);
@@ -249,9 +252,9 @@ Result<StripeResponse> StripeClient::Send(std::string_view method, std::string_v
     if (retryable && attempt < options_.max_retries) {
       auto wait = Backoff(attempt);
       if (ex.retry_after_seconds)
-        wait = std::max(wait, std::min<std::chrono::milliseconds>(
-                                  std::chrono::seconds(*ex.retry_after_seconds),
-                                  options_.max_backoff));
+        wait = std::max(
+            wait, std::min<std::chrono::milliseconds>(std::chrono::seconds(*ex.retry_after_seconds),
+                                                      options_.max_backoff));
       options_.sleep(wait);
       continue;
     }

@@ -55,8 +55,8 @@ struct StripeApiError {
   std::string type;  // card_error | invalid_request_error | idempotency_error | api_error | ...
   std::string code;  // card_declined, resource_missing, ...
   std::string decline_code;
-  std::string message;             // Stripe's: for card errors it is meant for the customer
-  nlohmann::json payment_intent;   // card errors on a PaymentIntent carry it; else null
+  std::string message;            // Stripe's: for card errors it is meant for the customer
+  nlohmann::json payment_intent;  // card errors on a PaymentIntent carry it; else null
   std::string request_id;
 };
 StripeApiError ParseStripeError(const StripeResponse& response);

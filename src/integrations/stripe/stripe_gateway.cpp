@@ -93,8 +93,7 @@ Result<std::string> StripeGateway::EnsureCustomer(UserId user, std::string_view 
       if (Str(Member(customer, "metadata"), "user_id") == user_id && !Str(customer, "id").empty())
         return Str(customer, "id");
 
-  const std::string key =
-      fmt::format("customer:{}:{}", user.value, Sha256Hex(email).substr(0, 16));
+  const std::string key = fmt::format("customer:{}:{}", user.value, Sha256Hex(email).substr(0, 16));
   auto created = client_.Post("/v1/customers",
                               {{"email", std::string(email)}, {"metadata[user_id]", user_id}}, key);
   if (!created) return Unreachable("creating a customer", created.error());

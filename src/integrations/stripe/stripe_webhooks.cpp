@@ -147,8 +147,12 @@ int StripeWebhooks::ProcessPending(int limit) {
   std::lock_guard lock(mutex_);
   const Instant now = clock_.Now();
   // Events waiting out a pause are skipped; ask for that many more so they starve nobody.
-  const auto events = store_.Read()->stripe_events().Unprocessed(
-      limit + static_cast<int>(std::min<size_t>(not_before_.size(), 10'000)));
+  const int wanted = limit + static_cast<int>(std::min<size_t>(not_before_.size(), 10'000));
+  const auto events = store_.Read()->stripe_events().Unprocessed(wanted);
+  if (static_cast<int>(events.size()) < wanted)  // all seen: forget pauses of finished events
+    std::erase_if(not_before_, [&](const auto& entry) {
+      return std::ranges::none_of(events, [&](const auto& e) { return e.id == entry.first; });
+    });
   int tried = 0;
   int processed = 0;
   for (const auto& event : events) {
@@ -183,12 +187,11 @@ void StripeWebhooks::Finish(const app::StripeEvent& event, const Result<std::str
                {{"type", event.type}, {"result", *result}});
   } else {
     uow->stripe_events().MarkFailed(event.id, result.error().message);
-    uow->Audit("stripe.event_failed", subject, nullptr,
-               {{"type", event.type},
-                {"attempt", event.attempts + 1},
-                {"error", result.error().message}});
-    std::cerr << fmt::format("stripe: event {} ({}) failed, attempt {}: {}\n", event.id,
-                             event.type, event.attempts + 1, result.error().message);
+    uow->Audit(
+        "stripe.event_failed", subject, nullptr,
+        {{"type", event.type}, {"attempt", event.attempts + 1}, {"error", result.error().message}});
+    std::cerr << fmt::format("stripe: event {} ({}) failed, attempt {}: {}\n", event.id, event.type,
+                             event.attempts + 1, result.error().message);
   }
   uow->Commit();
 }
@@ -199,8 +202,8 @@ Result<json> StripeWebhooks::Fetch(const std::string& path, const StripeParams& 
   if (!response->ok()) {
     const StripeApiError e = ParseStripeError(*response);
     return Fail(ErrorCode::kUnavailable,
-                fmt::format("GET {}: HTTP {} type={} code={} request_id={}", path, e.status,
-                            e.type, e.code, e.request_id));
+                fmt::format("GET {}: HTTP {} type={} code={} request_id={}", path, e.status, e.type,
+                            e.code, e.request_id));
   }
   return std::move(response->body);
 }
@@ -210,8 +213,7 @@ Result<std::string> StripeWebhooks::Apply(const app::StripeEvent& event) {
   const std::string object_id = Str(Member(Member(body, "data"), "object"), "id");
   const std::string& type = event.type;
   const bool payment = type == "payment_intent.succeeded" ||
-                       type == "payment_intent.payment_failed" ||
-                       type == "payment_intent.canceled";
+                       type == "payment_intent.payment_failed" || type == "payment_intent.canceled";
   const bool checkout = type == "checkout.session.completed";
   const bool dispute = type == "charge.dispute.created";
   if (!payment && !checkout && !dispute) return std::string("ignored: not an event Tenure acts on");
@@ -248,8 +250,7 @@ Result<std::string> StripeWebhooks::ApplyPaymentIntent(const std::string& intent
   if (!ours) return fmt::format("ignored: payment {} is not a charge of this Tenure", intent_id);
 
   auto outcome = OutcomeOfPaymentIntent(*intent);
-  if (!outcome)
-    return fmt::format("ignored: payment {} is {}", intent_id, Str(*intent, "status"));
+  if (!outcome) return fmt::format("ignored: payment {} is {}", intent_id, Str(*intent, "status"));
   if (charge->status != "pending") {
     // Recorded already (by the charging call, or an earlier event): replays change nothing.
     if ((charge->status == "succeeded") != outcome->succeeded) {

@@ -54,7 +54,7 @@ class StripeWebhooks {
   const Clock& clock_;
   StripeClient client_;
   std::string secret_;
-  std::mutex mutex_;                        // one pass at a time in this process
+  std::mutex mutex_;                           // one pass at a time in this process
   std::map<std::string, Instant> not_before_;  // failed events wait until then
 };
 

@@ -1,0 +1,236 @@
+// The storage contract of issue 4's billing (ENGINEERING.md habits 4, 6, 12), on SQLite and
+// PostgreSQL: the license's dunning and email markers survive a round trip, the renewal job's
+// claim takes only due licenses and honours leases, and a period is paid at most once.
+// PostgreSQL runs in a schema of its own inside TENURE_TEST_POSTGRES_URL's database, so the
+// main contract suite (which empties `public` between tests) can run beside it.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "core/secure_random.hpp"
+#include "storage/postgres/postgres_connection.hpp"
+#include "storage/sql_store.hpp"
+#include "support/temp_dir.hpp"
+
+namespace tenure::storage {
+namespace {
+
+using namespace std::chrono;
+using app::Actor;
+
+const Instant kNow = sys_days(2027y / March / 1) + hours(12);
+constexpr Seconds kLead{24 * 3600};
+
+class BillingContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string url;
+    if (GetParam() == "sqlite") {
+      url = "sqlite://" + dir_.File("billing.db");
+    } else {
+      const char* pg = std::getenv("TENURE_TEST_POSTGRES_URL");
+      ASSERT_TRUE(pg && *pg) << "PostgreSQL contract tests need TENURE_TEST_POSTGRES_URL "
+                                "(scripts/pg-test-db prints one)";
+      base_url_ = pg;
+      schema_ = "billing_contract_" + Sha256Hex(RandomToken()).substr(0, 12);
+      OpenPostgres(base_url_)->ExecScript("CREATE SCHEMA " + schema_);
+      url = base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") +
+            "options=-csearch_path%3D" + schema_;
+    }
+    store_ = OpenStore(url, clock_);
+    store_->Migrate();
+  }
+  void TearDown() override {
+    store_.reset();
+    if (!schema_.empty())
+      OpenPostgres(base_url_)->ExecScript("DROP SCHEMA " + schema_ + " CASCADE");
+  }
+
+  // A customer and its license; returns the license as stored.
+  domain::License NewLicense(const std::string& email, std::optional<Instant> expires_at,
+                             bool auto_renew = true) {
+    auto uow = store_->Begin(Actor::Cli());
+    const UserId user =
+        *uow->users().Insert(domain::User{.email = email,
+                                          .password_hash = "$argon2id$v=19$m=65536,t=2,p=1$fake",
+                                          .terms_version = "2026-11-01",
+                                          .terms_accepted_at = kNow - days(60),
+                                          .created_at = kNow - days(60)});
+    domain::License l{.user_id = user,
+                      .expires_at = expires_at,
+                      .auto_renew = auto_renew,
+                      .created_at = kNow - days(60),
+                      .updated_at = kNow - days(60)};
+    l.id = uow->licenses().Insert(l);
+    uow->Audit("test.license", email, nullptr, nullptr);
+    uow->Commit();
+    return l;
+  }
+  void Save(const domain::License& l) {
+    auto uow = store_->Begin(Actor::Cli());
+    uow->licenses().Update(l);
+    uow->Audit("test.update", "license", nullptr, nullptr);
+    uow->Commit();
+  }
+  std::vector<UserId> Claim(Instant now, Seconds lease = minutes(5), int limit = 100) {
+    auto uow = store_->Begin(Actor::System());
+    auto claimed = uow->licenses().ClaimDueRenewals(now, kLead, now + lease, limit);
+    uow->Audit("test.claim", "renewal_job", nullptr, nullptr);
+    uow->Commit();
+    return claimed;
+  }
+  app::Charge NewCharge(const domain::License& l, int attempt, std::string kind = "auto_renewal") {
+    return app::Charge{.user_id = l.user_id,
+                       .license_id = l.id,
+                       .kind = std::move(kind),
+                       .period_key = ToUnix(*l.expires_at),
+                       .attempt = attempt,
+                       .idempotency_key = "renewal:" + std::to_string(l.id.value) + ":" +
+                                          std::to_string(ToUnix(*l.expires_at)) + ":" +
+                                          std::to_string(attempt) + ":" + RandomToken(4),
+                       .amount = Money::Cents(5000),
+                       .provider = "offline",
+                       .payment_method_ref = "pm_card_visa",
+                       .terms_version = "2026-11-01",
+                       .created_at = kNow,
+                       .updated_at = kNow};
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{kNow};
+  std::string base_url_, schema_;
+  std::unique_ptr<SqlStore> store_;
+};
+
+// Regression: storage's ToLicense (src/storage/sql_store.cpp) selects dunning_failures,
+// dunning_first_failed_at, next_attempt_at, reminded_period and expired_notice_period but never
+// reads them, so every License comes back with dunning reset and no email markers. The next
+// Update then writes those defaults back: dunning never reaches its last retry (auto-renew
+// never turns off), and a declined license is charged again, and emailed again, on every
+// pass of the renewal job.
+TEST_P(BillingContract, TheDunningStateAndEmailMarkersRoundTrip) {
+  auto l = NewLicense("dunning@example.com", kNow + days(1));
+  l.dunning_failures = 2;
+  l.dunning_first_failed_at = kNow - days(3);
+  l.next_attempt_at = kNow + days(2);
+  l.reminded_period = ToUnix(*l.expires_at);
+  l.expired_notice_period = ToUnix(kNow - days(40));
+  Save(l);
+  auto read = store_->Read()->licenses().FindByUser(l.user_id);
+  auto locked = store_->Begin(Actor::Cli())->licenses().FindByUser(l.user_id);
+  auto by_id = store_->Read()->licenses().Find(l.id);
+  auto listed = store_->Read()->licenses().All(10, 0);
+  ASSERT_TRUE(read && locked && by_id && listed.size() == 1);
+  for (const domain::License& got : {*read, *locked, *by_id, listed[0]}) {
+    EXPECT_EQ(got.dunning_failures, 2);
+    EXPECT_EQ(got.dunning_first_failed_at, kNow - days(3));
+    EXPECT_EQ(got.next_attempt_at, kNow + days(2));
+    EXPECT_EQ(got.reminded_period, ToUnix(kNow + days(1)));
+    EXPECT_EQ(got.expired_notice_period, ToUnix(kNow - days(40)));
+  }
+  // And back to empty.
+  l.dunning_failures = 0;
+  l.dunning_first_failed_at.reset();
+  l.next_attempt_at.reset();
+  l.reminded_period.reset();
+  l.expired_notice_period.reset();
+  Save(l);
+  read = store_->Read()->licenses().FindByUser(l.user_id);
+  EXPECT_EQ(read->dunning_failures, 0);
+  EXPECT_FALSE(read->dunning_first_failed_at);
+  EXPECT_FALSE(read->next_attempt_at);
+  EXPECT_FALSE(read->reminded_period);
+  EXPECT_FALSE(read->expired_notice_period);
+}
+
+TEST_P(BillingContract, TheClaimTakesOnlyDueLicensesAndHonoursLeases) {
+  const auto due = NewLicense("due@example.com", kNow + kLead);
+  const auto lapsed = NewLicense("lapsed@example.com", kNow - days(20));
+  NewLicense("early@example.com", kNow + kLead + hours(1));
+  NewLicense("off@example.com", kNow, /*auto_renew=*/false);
+  NewLicense("never@example.com", std::nullopt, false);
+  auto suspended = NewLicense("suspended@example.com", kNow);
+  suspended.suspended_at = kNow - days(1);
+  Save(suspended);
+  auto retrying = NewLicense("retrying@example.com", kNow);
+  retrying.next_attempt_at = kNow + seconds(1);
+  Save(retrying);
+
+  auto claimed = Claim(kNow);
+  std::sort(claimed.begin(), claimed.end(), [](UserId a, UserId b) { return a.value < b.value; });
+  EXPECT_EQ(claimed, (std::vector<UserId>{due.user_id, lapsed.user_id}));
+  EXPECT_TRUE(Claim(kNow).empty()) << "leased";
+  EXPECT_EQ(Claim(kNow + seconds(1)), std::vector<UserId>{retrying.user_id}) << "retry due";
+  EXPECT_TRUE(Claim(kNow + minutes(5) - seconds(1)).empty()) << "still leased";
+  EXPECT_EQ(Claim(kNow + minutes(5)).size(), 2u) << "the first lease lapsed";
+  {
+    auto uow = store_->Begin(Actor::System());
+    uow->licenses().ReleaseLease(due.id);
+    uow->Audit("test.release", "license", nullptr, nullptr);
+    uow->Commit();
+  }
+  EXPECT_EQ(Claim(kNow + minutes(5)), std::vector<UserId>{due.user_id}) << "released";
+  EXPECT_EQ(Claim(kNow + hours(2), minutes(5), 1).size(), 1u) << "the limit holds";
+}
+
+TEST_P(BillingContract, APeriodIsPaidAtMostOnce) {
+  const auto l = NewLicense("paid@example.com", kNow + days(1));
+  auto uow = store_->Begin(Actor::System());
+  auto first = NewCharge(l, 1);
+  first.id = uow->charges().Insert(first);
+  EXPECT_THROW(uow->charges().Insert(NewCharge(l, 1)), UniqueViolation) << "attempt 1 twice";
+  uow.reset();  // PostgreSQL aborted that transaction
+
+  uow = store_->Begin(Actor::System());
+  first.id = uow->charges().Insert(first);
+  auto second = NewCharge(l, 2);
+  second.id = uow->charges().Insert(second);
+  auto reused = NewCharge(l, 3);
+  reused.idempotency_key = first.idempotency_key;
+  EXPECT_THROW(uow->charges().Insert(reused), UniqueViolation) << "a key names one charge";
+  uow.reset();
+
+  uow = store_->Begin(Actor::System());
+  first.id = uow->charges().Insert(first);
+  second.id = uow->charges().Insert(second);
+  for (int n = 0; n < 3; ++n) {  // instances share the period, any number of them
+    auto extra = NewCharge(l, 1, "instances");
+    extra.status = "succeeded";
+    uow->charges().Insert(extra);
+  }
+  first.status = "succeeded";
+  uow->charges().Update(first);
+  second.status = "succeeded";
+  EXPECT_THROW(uow->charges().Update(second), UniqueViolation) << "two paid charges, one period";
+  uow.reset();
+
+  uow = store_->Begin(Actor::System());
+  first.id = uow->charges().Insert(first);
+  uow->Audit("test.charge", "charge", nullptr, nullptr);
+  uow->Commit();
+  const auto period = store_->Read()->charges().ForPeriod(l.id, ToUnix(*l.expires_at));
+  ASSERT_EQ(period.size(), 1u);
+  EXPECT_EQ(period[0].status, "succeeded");
+  EXPECT_EQ(period[0].idempotency_key, first.idempotency_key);
+}
+
+TEST_P(BillingContract, PendingChargesAreFoundForRecovery) {
+  const auto l = NewLicense("pending@example.com", kNow + days(1));
+  auto charge = NewCharge(l, 1);
+  auto uow = store_->Begin(Actor::System());
+  charge.id = uow->charges().Insert(charge);
+  uow->Audit("test.charge", "charge", nullptr, nullptr);
+  uow->Commit();
+  EXPECT_TRUE(store_->Read()->charges().PendingSince(kNow - seconds(1), 10).empty());
+  const auto pending = store_->Read()->charges().PendingSince(kNow, 10);
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].id, charge.id);
+  EXPECT_EQ(pending[0].idempotency_key, charge.idempotency_key);
+  EXPECT_EQ(pending[0].amount.cents(), 5000);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BillingContract, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& param_info) { return param_info.param; });
+
+}  // namespace
+}  // namespace tenure::storage
