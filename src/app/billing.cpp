@@ -58,7 +58,7 @@ Result<RenewalQuote> BillingService::QuoteRenewal(UserId user_id) {
   return RenewalQuote{.license = *license,
                       .status = domain::StatusAt(*license, now, policy_.grace),
                       .plan = domain::PlanRenewal(*license, now, policy_, ZoneOf(*user)),
-                      .card = read->payment_methods().FindDefault(user_id)};
+                      .card = read->payment_methods().FindDefaultFor(user_id, gateway_.name())};
 }
 
 Result<Charge> BillingService::Renew(const Actor& actor, const domain::User& user,
@@ -78,7 +78,7 @@ Result<Charge> BillingService::Renew(const Actor& actor, const domain::User& use
       return Fail(ErrorCode::kConflict,
                   "Your license is suspended while a payment dispute is open. Please contact "
                   "support.");
-    auto card = uow->payment_methods().FindDefault(user.id);
+    auto card = uow->payment_methods().FindDefaultFor(user.id, gateway_.name());
     if (!card)
       return Fail(ErrorCode::kInvalidInput, "Add a payment method first.", "payment_method");
     const auto plan = domain::PlanRenewal(*license, now, policy_, ZoneOf(user));
@@ -150,7 +150,7 @@ Result<Charge> BillingService::AddInstances(const Actor& actor, const domain::Us
     if (!license) return Fail(ErrorCode::kNotFound, "This account has no license.");
     if (!license->expires_at || *license->expires_at <= now)
       return Fail(ErrorCode::kConflict, "Renew your license first; instances share its date.");
-    auto card = uow->payment_methods().FindDefault(user.id);
+    auto card = uow->payment_methods().FindDefaultFor(user.id, gateway_.name());
     if (!card)
       return Fail(ErrorCode::kInvalidInput, "Add a payment method first.", "payment_method");
     uow->payment_customers().Insert(user.id, gateway_.name(), *customer, now);
@@ -304,7 +304,7 @@ Result<std::optional<Charge>> BillingService::AutoRenew(UserId user_id) {
         return std::optional<Charge>();
       }
     }
-    auto card = uow->payment_methods().FindDefault(user_id);
+    auto card = uow->payment_methods().FindDefaultFor(user_id, gateway_.name());
     const int attempt = static_cast<int>(attempts.size()) + 1;
     charge = Charge{.user_id = user_id,
                     .license_id = license->id,

@@ -128,6 +128,8 @@ class PaymentMethodRepository {
   virtual ~PaymentMethodRepository() = default;
   virtual int64_t Insert(const PaymentMethod& method) = 0;
   virtual std::optional<PaymentMethod> FindDefault(UserId user) = 0;
+  // The card a provider can charge: a card saved with another provider is not its to use.
+  virtual std::optional<PaymentMethod> FindDefaultFor(UserId user, std::string_view provider) = 0;
 };
 
 class AuditLog {

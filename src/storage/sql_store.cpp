@@ -326,6 +326,18 @@ class SqlLicenses final : public app::LicenseRepository, Base {
   }
 };
 
+app::PaymentMethod ToPaymentMethod(const Row& r) {
+  return app::PaymentMethod{.id = r.Int(0),
+                            .user_id = UserId{r.Int(1)},
+                            .provider = r.Text(2),
+                            .provider_ref = r.Text(3),
+                            .brand = r.Text(4),
+                            .last4 = r.Text(5),
+                            .exp_month = static_cast<int>(r.Int(6)),
+                            .exp_year = static_cast<int>(r.Int(7)),
+                            .created_at = FromUnix(r.Int(8))};
+}
+
 class SqlPaymentMethods final : public app::PaymentMethodRepository, Base {
  public:
   using Base::Base;
@@ -349,16 +361,17 @@ class SqlPaymentMethods final : public app::PaymentMethodRepository, Base {
                              "WHERE user_id = $1 ORDER BY id DESC LIMIT 1"};
     auto res = Run(conn(), q, {user.value});
     if (res.rows.empty()) return std::nullopt;
-    const Row& r = res.rows[0];
-    return app::PaymentMethod{.id = r.Int(0),
-                              .user_id = UserId{r.Int(1)},
-                              .provider = r.Text(2),
-                              .provider_ref = r.Text(3),
-                              .brand = r.Text(4),
-                              .last4 = r.Text(5),
-                              .exp_month = static_cast<int>(r.Int(6)),
-                              .exp_year = static_cast<int>(r.Int(7)),
-                              .created_at = FromUnix(r.Int(8))};
+    return ToPaymentMethod(res.rows[0]);
+  }
+  std::optional<app::PaymentMethod> FindDefaultFor(UserId user,
+                                                   std::string_view provider) override {
+    static constexpr Query q{"payment_methods.default_for",
+                             "SELECT id, user_id, provider, provider_ref, brand, last4, "
+                             "exp_month, exp_year, created_at FROM payment_methods "
+                             "WHERE user_id = $1 AND provider = $2 ORDER BY id DESC LIMIT 1"};
+    auto res = Run(conn(), q, {user.value, std::string(provider)});
+    if (res.rows.empty()) return std::nullopt;
+    return ToPaymentMethod(res.rows[0]);
   }
 };
 

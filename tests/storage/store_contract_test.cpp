@@ -275,6 +275,9 @@ TEST_P(StoreContract, TheLatestPaymentMethodIsTheDefault) {
   EXPECT_EQ(pm->last4, "0002");
   EXPECT_EQ(pm->provider_ref, "pm_0002");
   EXPECT_EQ(pm->exp_year, 2029);
+  EXPECT_EQ(store_->Read()->payment_methods().FindDefaultFor(id, "offline")->last4, "0002");
+  EXPECT_FALSE(store_->Read()->payment_methods().FindDefaultFor(id, "stripe"))
+      << "a card saved with another provider is not Stripe's to charge";
 }
 
 TEST_P(StoreContract, AuditRowsCarryActorSubjectBeforeAfterAndRequestId) {
