@@ -233,6 +233,9 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
   }
   // The renewal job on the Clock: charges due auto-renewals, dunning, reminders, notices.
   jobs::RenewalJob renewal_job(store, billing, clock, config.license);
+  jobs::PeriodicWorker housekeeping(
+      "housekeeping", [&] { return static_cast<int>(accounts.PruneExpiredSessions() > 0); },
+      std::chrono::hours(1));
   jobs::PeriodicWorker renewal_worker(
       "renewal job", [&] { return renewal_job.RunOnce().claimed; },
       std::chrono::milliseconds(config.renewal_interval_seconds * 1000));
@@ -259,6 +262,7 @@ int Serve(const Config& config, storage::SqlStore& store, const Clock& clock) {
                   << std::flush;
       });
   renewal_worker.Stop();
+  housekeeping.Stop();
   if (stripe_worker) stripe_worker->Stop();
   if (outbox_worker) outbox_worker->Stop();
   std::cout << "tenure: stopped\n";

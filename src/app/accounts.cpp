@@ -164,6 +164,15 @@ std::optional<CurrentUser> AccountService::Authenticate(std::string_view token) 
   return CurrentUser{std::move(*user), std::move(*session)};
 }
 
+int64_t AccountService::PruneExpiredSessions() {
+  auto uow = store_.Begin(Actor::System());
+  const int64_t removed = uow->sessions().DeleteExpired(clock_.Now());
+  if (removed == 0) return 0;  // rolls back: nothing to record
+  uow->Audit("session.prune", "sessions", nullptr, {{"removed", removed}});
+  uow->Commit();
+  return removed;
+}
+
 Result<void> AccountService::SetTimeZone(const Actor& actor, const domain::User& user,
                                          std::string_view name) {
   if (!name.empty() && (name.size() > 64 || !TimeZone::Find(name)))

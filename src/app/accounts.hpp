@@ -54,6 +54,9 @@ class AccountService {
   };
   Result<StaffAccount> AddStaff(std::string_view email, domain::Role role);
 
+  // Housekeeping: expired sessions leave the table (run hourly by `serve`).
+  int64_t PruneExpiredSessions();
+
   // The customer's time zone (IANA name; empty for UTC): renewals add calendar months on it.
   Result<void> SetTimeZone(const Actor& actor, const domain::User& user, std::string_view name);
 

@@ -164,6 +164,16 @@ TEST_F(AccountsTest, SessionsExpire) {
   EXPECT_FALSE(accounts_.Authenticate(s.token));
 }
 
+TEST_F(AccountsTest, ExpiredSessionsArePruned) {
+  NewSession old_one = MustSignUp("old@example.com");
+  clock_.Advance(AccountService::kSessionLifetime + seconds(1));
+  NewSession fresh = MustSignUp("fresh@example.com");
+  EXPECT_EQ(accounts_.PruneExpiredSessions(), 1);
+  EXPECT_EQ(accounts_.PruneExpiredSessions(), 0);
+  EXPECT_TRUE(accounts_.Authenticate(fresh.token));
+  EXPECT_EQ(store_->Read()->audit_log().Recent(1)[0].action, "session.prune");
+}
+
 TEST_F(AccountsTest, SignOutEndsOnlyThatSession) {
   NewSession a = MustSignUp("two-devices@example.com");
   auto b = accounts_.SignIn("two-devices@example.com", "long enough pw", client_);
