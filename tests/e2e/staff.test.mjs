@@ -121,7 +121,7 @@ describe('staff', () => {
       const facts = await customerCard.locator('dl').evaluate((dl) =>
         Object.fromEntries([...dl.querySelectorAll('dt')].map((dt) =>
           [dt.textContent.trim(), dt.nextElementSibling.textContent.trim()])));
-      assert.equal(facts.License, 'Active');
+      assert.equal(facts.Status, 'Active');
       assert.match(facts.Expires, new RegExp(`^${LONG_DATE.source}`));
       assert.equal(facts['Auto-renew'], 'on');
       assert.equal(facts.Instances, '1');
