@@ -50,6 +50,11 @@ License ToLicense(const Row& r) {
                      domain::AutoRenewOffReason::kNone),
                  .instances = static_cast<int>(r.Int(5)),
                  .suspended_at = OptInstant(r, 6),
+                 .dunning_failures = static_cast<int>(r.Int(9)),
+                 .dunning_first_failed_at = OptInstant(r, 10),
+                 .next_attempt_at = OptInstant(r, 11),
+                 .reminded_period = r.OptInt(12),
+                 .expired_notice_period = r.OptInt(13),
                  .created_at = FromUnix(r.Int(7)),
                  .updated_at = FromUnix(r.Int(8))};
 }
