@@ -206,6 +206,7 @@ Result<Charge> BillingService::RecordOutcome(int64_t charge_id, const ChargeOutc
   auto license = uow->licenses().FindByUser(charge.user_id);  // locked
   if (!user || !license) return Fail(ErrorCode::kNotFound, "No such license.");
   if (charge.status != "pending") return charge;  // recorded already: replays change nothing
+  uow->licenses().ReleaseLease(license->id);  // the job's claim ends with the outcome
 
   const nlohmann::json charge_before = AuditView(charge);
   const nlohmann::json license_before = AuditView(*license);
@@ -274,6 +275,8 @@ Result<Charge> BillingService::RecordOutcome(int64_t charge_id, const ChargeOutc
 Result<std::optional<Charge>> BillingService::AutoRenew(UserId user_id) {
   const Instant now = clock_.Now();
   Charge charge;
+  // The lease taken by the job's claim stays until RecordOutcome: a charge in flight is never
+  // picked up by another pass or process meanwhile.
   {
     auto uow = store_.Begin(Actor::System());
     auto license = uow->licenses().FindByUser(user_id);  // locked
@@ -292,17 +295,22 @@ Result<std::optional<Charge>> BillingService::AutoRenew(UserId user_id) {
     }
     const auto plan = domain::PlanRenewal(*license, now, policy_, ZoneOf(*user));
     const auto attempts = uow->charges().ForPeriod(license->id, plan.period_key);
+    std::optional<Charge> unfinished;
     for (const auto& c : attempts) {
       if (c.status == "pending") {  // a crash between intent and record: finish that one
-        release();
-        auto done = Execute(c);
-        if (!done) return std::unexpected(done.error());
-        return std::optional<Charge>(*done);
+        unfinished = c;
+        break;
       }
       if (c.status == "succeeded") {  // paid, yet the date did not move: never charge again
         release();
         return std::optional<Charge>();
       }
+    }
+    if (unfinished) {
+      uow.reset();  // nothing written: end the transaction, keep the lease
+      auto done = Execute(*unfinished);
+      if (!done) return std::unexpected(done.error());
+      return std::optional<Charge>(*done);
     }
     auto card = uow->payment_methods().FindDefaultFor(user_id, gateway_.name());
     const int attempt = static_cast<int>(attempts.size()) + 1;
@@ -322,7 +330,6 @@ Result<std::optional<Charge>> BillingService::AutoRenew(UserId user_id) {
     auto id = InsertOnce([&] { return uow->charges().Insert(charge); });
     if (!id) return std::optional<Charge>();  // another process has this attempt
     charge.id = *id;
-    uow->licenses().ReleaseLease(license->id);
     uow->Audit("charge.create", ChargeSubject(charge.id), nullptr, AuditView(charge));
     uow->Commit();
   }

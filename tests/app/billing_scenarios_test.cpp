@@ -374,6 +374,11 @@ TEST_P(BillingScenario, AutoRenewChargesOnceAtExpiryMinusTheLead) {
   EXPECT_EQ(Mail(), (std::vector<std::string>{kReminder, ReceiptFor(5000)}));
 }
 
+// The dunning scenarios (these two, and BillingGuards.ARenewByHandDuringDunningEndsIt) also pin
+// a storage regression: when ToLicense did not read the dunning columns and email markers back,
+// each pass forgot the failures (auto-renew never turned off), the reminder phase re-sent
+// "renews soon" and wiped the retry time, and the next pass charged the declined card again
+// (tests/storage/billing_contract_test.cpp: TheDunningStateAndEmailMarkersRoundTrip).
 TEST_P(BillingScenario, DeclineThenRetryWithANewCardSucceedsWithoutLosingADay) {
   const auto ada = Customer("ada@example.com", true, kDeclined);
   JobAt(e0_ - 3 * kDay);
@@ -681,6 +686,24 @@ TEST_P(BillingGuards, ADeclinedRenewalChangesNothingAndCanBeRetried) {
   ASSERT_TRUE(r) << r.error().message;
   ExpectCharge(*r, "renewal", 5000, e0_, 2, "succeeded");
   EXPECT_EQ(Rfc(License(ada).expires_at), Rfc(e1_));
+}
+
+TEST_P(BillingGuards, ARenewByHandDuringDunningEndsIt) {
+  const auto ada = Customer("ada@example.com", true, kDeclined);
+  JobAt(e0_ - 3 * kDay);
+  EXPECT_EQ(JobAt(e0_ - kDay).declined, 1);
+  clock_.Set(e0_ - 12h);
+  SaveCard(ada, kSucceeds);
+  auto r = Renew(ada, e0_);
+  ASSERT_TRUE(r) << r.error().message;
+  ExpectCharge(*r, "renewal", 5000, e0_, 2, "succeeded");
+  auto license = License(ada);
+  EXPECT_EQ(Rfc(license.expires_at), Rfc(e1_));
+  EXPECT_TRUE(license.auto_renew);
+  ExpectNoDunning(license);
+  EXPECT_EQ(JobAt(e0_).claimed, 0) << "the retry is not needed any more";
+  EXPECT_EQ(Charges(ada).size(), 2u);
+  EXPECT_EQ(Mail(), (std::vector<std::string>{kReminder, kFailed, ReceiptFor(5000)}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Utc, BillingGuards, ::testing::Values(kCalendars[0]), CalendarName);

@@ -610,12 +610,15 @@ TEST_F(RenewalCrashInProcess, APendingChargeIsRecoveredAfterTwoMinutesWithTheSam
   EXPECT_EQ(billing_.RecoverPending(seconds(120)), 0);
 }
 
-// Regression (found while writing these tests): a charge whose provider call fails (network,
-// 5xx, an API error) stays pending and its license's lease is released, so the same pass
-// claims it again, finds it "seen", and once a whole batch is such licenses the pass stops:
-// the licenses behind them are never charged, in this pass or any later one, while the
-// failing ones sort first. Batch of 2 here; with the default 200, 200 customers the provider
-// will not charge stop every renewal of the installation.
+// Regression (issue 4, open when written): BillingService::AutoRenew releases the claim's lease
+// in the intent transaction, so when the provider call then fails (network, 5xx, 429 after
+// retries) the pending charge's license can be claimed again at once. The same pass claims it
+// again, skips it as already seen, and once a whole claimed batch is such licenses
+// RenewalJob::RunOnce stops (no fresh license in the batch): every due license that sorts
+// after them is left for another pass. A `tenure renew-due` run once (say from cron) never
+// reaches them while a batch's worth (200) of charges keep failing. The same early release
+// lets a second process re-drive a charge the first is still making (a second provider call
+// with the same key). Keeping the lease until RecordOutcome removes both.
 TEST_F(RenewalCrashInProcess, AProviderFailingForSomeCustomersDoesNotStopTheOthers) {
   // The two licenses that expire first (demo customers are spread over 30 days).
   gateway_.unreachable = {LicenseIdOf("customer1@example.com"),

@@ -102,12 +102,11 @@ class BillingContract : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<SqlStore> store_;
 };
 
-// Regression: storage's ToLicense (src/storage/sql_store.cpp) selects dunning_failures,
-// dunning_first_failed_at, next_attempt_at, reminded_period and expired_notice_period but never
-// reads them, so every License comes back with dunning reset and no email markers. The next
-// Update then writes those defaults back: dunning never reaches its last retry (auto-renew
-// never turns off), and a declined license is charged again, and emailed again, on every
-// pass of the renewal job.
+// Regression (issue 4): ToLicense (storage/sql_store.cpp) selected dunning_failures,
+// dunning_first_failed_at, next_attempt_at, reminded_period and expired_notice_period but did
+// not read them, so every License came back with dunning reset and no email markers, and the
+// next Update wrote those defaults back: auto-renew never turned off after the last retry,
+// and a declined card was charged again, with two emails, on every pass of the renewal job.
 TEST_P(BillingContract, TheDunningStateAndEmailMarkersRoundTrip) {
   auto l = NewLicense("dunning@example.com", kNow + days(1));
   l.dunning_failures = 2;
