@@ -206,7 +206,7 @@ Result<Charge> BillingService::RecordOutcome(int64_t charge_id, const ChargeOutc
   auto license = uow->licenses().FindByUser(charge.user_id);  // locked
   if (!user || !license) return Fail(ErrorCode::kNotFound, "No such license.");
   if (charge.status != "pending") return charge;  // recorded already: replays change nothing
-  uow->licenses().ReleaseLease(license->id);  // the job's claim ends with the outcome
+  uow->licenses().ReleaseLease(license->id);      // the job's claim ends with the outcome
 
   const nlohmann::json charge_before = AuditView(charge);
   const nlohmann::json license_before = AuditView(*license);
