@@ -26,6 +26,15 @@ auto InsertOnce(F&& insert) -> std::optional<decltype(insert())> {
 
 }  // namespace
 
+bool BillingService::PlaceIntent(UnitOfWork& uow, Charge& charge) {
+  auto id = InsertOnce([&] { return uow.charges().Insert(charge); });
+  if (!id) return false;  // the caller's unit of work rolls back
+  charge.id = *id;
+  uow.Audit("charge.create", ChargeSubject(charge.id), nullptr, AuditView(charge));
+  uow.Commit();
+  return true;
+}
+
 nlohmann::json AuditView(const Charge& c) {
   return {{"id", c.id},
           {"kind", c.kind},
@@ -110,11 +119,8 @@ Result<Charge> BillingService::Renew(const Actor& actor, const domain::User& use
                     .terms_version = domain::kTermsVersion,
                     .created_at = now,
                     .updated_at = now};
-    auto id = InsertOnce([&] { return uow->charges().Insert(charge); });
-    if (!id) return Fail(ErrorCode::kConflict, "This renewal is already being paid.");
-    charge.id = *id;
-    uow->Audit("charge.create", ChargeSubject(charge.id), nullptr, AuditView(charge));
-    uow->Commit();
+    if (!PlaceIntent(*uow, charge))
+      return Fail(ErrorCode::kConflict, "This renewal is already being paid.");
   }
   return Execute(std::move(charge));
 }
@@ -169,11 +175,8 @@ Result<Charge> BillingService::AddInstances(const Actor& actor, const domain::Us
                .terms_version = domain::kTermsVersion,
                .created_at = now,
                .updated_at = now};
-    auto id = InsertOnce([&] { return uow->charges().Insert(charge); });
-    if (!id) return Fail(ErrorCode::kConflict, "These instances were already bought.");
-    charge.id = *id;
-    uow->Audit("charge.create", ChargeSubject(charge.id), nullptr, AuditView(charge));
-    uow->Commit();
+    if (!PlaceIntent(*uow, charge))
+      return Fail(ErrorCode::kConflict, "These instances were already bought.");
   }
   return Execute(std::move(charge));
 }
@@ -327,11 +330,7 @@ Result<std::optional<Charge>> BillingService::AutoRenew(UserId user_id) {
                     .terms_version = user->terms_version,
                     .created_at = now,
                     .updated_at = now};
-    auto id = InsertOnce([&] { return uow->charges().Insert(charge); });
-    if (!id) return std::optional<Charge>();  // another process has this attempt
-    charge.id = *id;
-    uow->Audit("charge.create", ChargeSubject(charge.id), nullptr, AuditView(charge));
-    uow->Commit();
+    if (!PlaceIntent(*uow, charge)) return std::optional<Charge>();  // another process has it
   }
   if (charge.payment_method_ref.empty())
     return std::optional<Charge>(

@@ -67,6 +67,9 @@ class BillingService {
 
  private:
   TimeZone ZoneOf(const domain::User& user) const;
+  // Step one of every charge: the pending row (unique per key and per period attempt), its
+  // audit row, committed. False when another tab or process placed it first.
+  bool PlaceIntent(UnitOfWork& uow, Charge& charge);
   Result<Charge> Execute(Charge charge);  // the call and the record, after the intent commit
 
   Store& store_;

@@ -1,5 +1,7 @@
 #include "integrations/stripe/stripe_gateway.hpp"
 
+#include "integrations/stripe/json_fields.hpp"
+
 #include <fmt/format.h>
 
 #include <iostream>
@@ -14,18 +16,8 @@ using nlohmann::json;
 constexpr char kUnreachable[] =
     "We couldn't reach the payment provider. Please try again in a few minutes.";
 
-std::string Str(const json& j, std::string_view key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-const json& Member(const json& j, std::string_view key) {
-  static const json kNull;
-  if (!j.is_object()) return kNull;
-  auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
+using stripe_json::Member;
+using stripe_json::Str;
 
 // The operator's log gets what Stripe's dashboard needs to find the request; never the key,
 // never card data (Stripe sends none), never the customer's message.

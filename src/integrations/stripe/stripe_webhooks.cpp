@@ -1,5 +1,7 @@
 #include "integrations/stripe/stripe_webhooks.hpp"
 
+#include "integrations/stripe/json_fields.hpp"
+
 #include <fmt/format.h>
 #include <sodium.h>
 
@@ -23,18 +25,8 @@ constexpr size_t kMaxSignatures = 16;
 constexpr Seconds kFirstRetry{5};
 constexpr Seconds kLongestRetry{3600};
 
-std::string Str(const json& j, std::string_view key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-const json& Member(const json& j, std::string_view key) {
-  static const json kNull;
-  if (!j.is_object()) return kNull;
-  auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
+using stripe_json::Member;
+using stripe_json::Str;
 
 // An expandable field: the id as a string, or the expanded object's id.
 std::string IdOf(const json& field) {
