@@ -26,6 +26,43 @@ auto InsertOnce(F&& insert) -> std::optional<decltype(insert())> {
 
 }  // namespace
 
+Result<std::string> BillingService::CustomerRef(const domain::User& user) {
+  // Stored once linked: the provider is asked only the first time (a Stripe round trip).
+  if (auto known = store_.Read()->payment_customers().Find(user.id, gateway_.name())) return *known;
+  auto customer = gateway_.EnsureCustomer(user.id, user.email);
+  if (!customer) return std::unexpected(customer.error());
+  auto uow = store_.Begin(Actor::User(user.id));
+  uow->payment_customers().Insert(user.id, gateway_.name(), *customer, clock_.Now());
+  uow->Audit("payment_customer.link", fmt::format("user:{}", user.id.value), nullptr,
+             {{"provider", gateway_.name()}});
+  uow->Commit();
+  return *customer;
+}
+
+Result<BillingService::Payable> BillingService::LockPayable(UnitOfWork& uow,
+                                                            const domain::User& user) {
+  auto license = uow.licenses().FindByUser(user.id);  // locked until the unit of work ends
+  if (!license) return Fail(ErrorCode::kNotFound, "This account has no license.");
+  if (license->suspended_at)
+    return Fail(ErrorCode::kConflict,
+                "Your license is suspended while a payment dispute is open. Please contact "
+                "support.");
+  auto card = uow.payment_methods().FindDefaultFor(user.id, gateway_.name());
+  if (!card) return Fail(ErrorCode::kInvalidInput, "Add a payment method first.", "payment_method");
+  return Payable{*license, *card};
+}
+
+Charge BillingService::Intent(const Payable& payable, std::string kind, Instant now) const {
+  return Charge{.user_id = payable.license.user_id,
+                .license_id = payable.license.id,
+                .kind = std::move(kind),
+                .provider = std::string(gateway_.name()),
+                .payment_method_ref = payable.card.provider_ref,
+                .terms_version = domain::kTermsVersion,
+                .created_at = now,
+                .updated_at = now};
+}
+
 bool BillingService::PlaceIntent(UnitOfWork& uow, Charge& charge) {
   auto id = InsertOnce([&] { return uow.charges().Insert(charge); });
   if (!id) return false;  // the caller's unit of work rolls back
@@ -75,27 +112,20 @@ Result<Charge> BillingService::Renew(const Actor& actor, const domain::User& use
   if (!accepted_terms)
     return Fail(ErrorCode::kInvalidInput,
                 "Please accept the Terms & Conditions to continue. Payments are final.", "terms");
-  auto customer = gateway_.EnsureCustomer(user.id, user.email);
-  if (!customer) return std::unexpected(customer.error());
+  if (auto linked = CustomerRef(user); !linked) return std::unexpected(linked.error());
   const Instant now = clock_.Now();
   Charge charge;
   {
     auto uow = store_.Begin(actor);
-    auto license = uow->licenses().FindByUser(user.id);  // locked: one renewal at a time
-    if (!license) return Fail(ErrorCode::kNotFound, "This account has no license.");
-    if (license->suspended_at)
-      return Fail(ErrorCode::kConflict,
-                  "Your license is suspended while a payment dispute is open. Please contact "
-                  "support.");
-    auto card = uow->payment_methods().FindDefaultFor(user.id, gateway_.name());
-    if (!card)
-      return Fail(ErrorCode::kInvalidInput, "Add a payment method first.", "payment_method");
-    const auto plan = domain::PlanRenewal(*license, now, policy_, ZoneOf(user));
+    auto payable = LockPayable(*uow, user);  // locked: one renewal at a time
+    if (!payable) return std::unexpected(payable.error());
+    const auto& license = payable->license;
+    const auto plan = domain::PlanRenewal(license, now, policy_, ZoneOf(user));
     if (plan.period_key != period_key)
       return Fail(ErrorCode::kConflict,
                   "Your license was already renewed; nothing more was charged. Check the new "
                   "date below.");
-    const auto attempts = uow->charges().ForPeriod(license->id, plan.period_key);
+    const auto attempts = uow->charges().ForPeriod(license.id, plan.period_key);
     for (const auto& c : attempts) {
       if (c.status == "succeeded")
         return Fail(ErrorCode::kConflict, "This period is already paid; nothing was charged.");
@@ -104,21 +134,13 @@ Result<Charge> BillingService::Renew(const Actor& actor, const domain::User& use
                     "A payment for this renewal is already in progress. Reload the page in a "
                     "moment.");
     }
-    uow->payment_customers().Insert(user.id, gateway_.name(), *customer, now);
     const int attempt = static_cast<int>(attempts.size()) + 1;
-    charge = Charge{.user_id = user.id,
-                    .license_id = license->id,
-                    .kind = license->expires_at ? "renewal" : "purchase",
-                    .period_key = plan.period_key,
-                    .attempt = attempt,
-                    .idempotency_key = fmt::format("renewal:{}:{}:{}", license->id.value,
-                                                   plan.period_key, attempt),
-                    .amount = plan.amount(),
-                    .provider = std::string(gateway_.name()),
-                    .payment_method_ref = card->provider_ref,
-                    .terms_version = domain::kTermsVersion,
-                    .created_at = now,
-                    .updated_at = now};
+    charge = Intent(*payable, license.expires_at ? "renewal" : "purchase", now);
+    charge.period_key = plan.period_key;
+    charge.attempt = attempt;
+    charge.idempotency_key =
+        fmt::format("renewal:{}:{}:{}", license.id.value, plan.period_key, attempt);
+    charge.amount = plan.amount();
     if (!PlaceIntent(*uow, charge))
       return Fail(ErrorCode::kConflict, "This renewal is already being paid.");
   }
@@ -133,6 +155,7 @@ Result<InstancesQuote> BillingService::QuoteInstances(UserId user) {
     return Fail(ErrorCode::kConflict, "Renew your license first; instances share its date.");
   return InstancesQuote{
       .license = *license,
+      .monthly_each = policy_.instance_price,
       .price_each = domain::ProrateInstances(policy_.instance_price, 1, now, *license->expires_at),
       .days_remaining = domain::DaysRemaining(now, *license->expires_at)};
 }
@@ -146,35 +169,22 @@ Result<Charge> BillingService::AddInstances(const Actor& actor, const domain::Us
                 "Please accept the Terms & Conditions to continue. Payments are final.", "terms");
   if (request_token.size() < 16 || request_token.size() > 64)
     return Fail(ErrorCode::kInvalidInput, "This form has expired; reload the page.");
-  auto customer = gateway_.EnsureCustomer(user.id, user.email);
-  if (!customer) return std::unexpected(customer.error());
+  if (auto linked = CustomerRef(user); !linked) return std::unexpected(linked.error());
   const Instant now = clock_.Now();
   Charge charge;
   {
     auto uow = store_.Begin(actor);
-    auto license = uow->licenses().FindByUser(user.id);
-    if (!license) return Fail(ErrorCode::kNotFound, "This account has no license.");
-    if (!license->expires_at || *license->expires_at <= now)
+    auto payable = LockPayable(*uow, user);
+    if (!payable) return std::unexpected(payable.error());
+    const auto& license = payable->license;
+    if (!license.expires_at || *license.expires_at <= now)
       return Fail(ErrorCode::kConflict, "Renew your license first; instances share its date.");
-    auto card = uow->payment_methods().FindDefaultFor(user.id, gateway_.name());
-    if (!card)
-      return Fail(ErrorCode::kInvalidInput, "Add a payment method first.", "payment_method");
-    uow->payment_customers().Insert(user.id, gateway_.name(), *customer, now);
-    charge =
-        Charge{.user_id = user.id,
-               .license_id = license->id,
-               .kind = "instances",
-               .period_key = domain::PeriodKey(*license),
-               .attempt = 1,
-               .idempotency_key = fmt::format("instances:{}:{}", license->id.value, request_token),
-               .amount = domain::ProrateInstances(policy_.instance_price, count, now,
-                                                  *license->expires_at),
-               .instances_added = count,
-               .provider = std::string(gateway_.name()),
-               .payment_method_ref = card->provider_ref,
-               .terms_version = domain::kTermsVersion,
-               .created_at = now,
-               .updated_at = now};
+    charge = Intent(*payable, "instances", now);
+    charge.period_key = domain::PeriodKey(license);
+    charge.idempotency_key = fmt::format("instances:{}:{}", license.id.value, request_token);
+    charge.amount =
+        domain::ProrateInstances(policy_.instance_price, count, now, *license.expires_at);
+    charge.instances_added = count;
     if (!PlaceIntent(*uow, charge))
       return Fail(ErrorCode::kConflict, "These instances were already bought.");
   }
@@ -385,7 +395,7 @@ bool BillingService::SendExpiryNotice(UserId user_id) {
 
 Result<PaymentMethod> BillingService::SaveTestCard(const Actor& actor, const domain::User& user,
                                                    const TestCardInput& input) {
-  auto customer = gateway_.EnsureCustomer(user.id, user.email);
+  auto customer = CustomerRef(user);
   if (!customer) return std::unexpected(customer.error());
   const Instant now = clock_.Now();
   auto card = gateway_.AttachTestCard(*customer, input, now);
@@ -399,7 +409,6 @@ Result<PaymentMethod> BillingService::SaveTestCard(const Actor& actor, const dom
                        .exp_year = card->exp_year,
                        .created_at = now};
   auto uow = store_.Begin(actor);
-  uow->payment_customers().Insert(user.id, gateway_.name(), *customer, now);
   method.id = uow->payment_methods().Insert(method);
   uow->Audit("payment_method.add", fmt::format("user:{}", user.id.value), nullptr,
              {{"provider", method.provider}, {"brand", method.brand}, {"last4", method.last4}});
@@ -408,15 +417,8 @@ Result<PaymentMethod> BillingService::SaveTestCard(const Actor& actor, const dom
 }
 
 Result<std::string> BillingService::CardSetupUrl(const domain::User& user) {
-  auto customer = gateway_.EnsureCustomer(user.id, user.email);
+  auto customer = CustomerRef(user);
   if (!customer) return std::unexpected(customer.error());
-  {
-    auto uow = store_.Begin(Actor::User(user.id));
-    uow->payment_customers().Insert(user.id, gateway_.name(), *customer, clock_.Now());
-    uow->Audit("payment_customer.link", fmt::format("user:{}", user.id.value), nullptr,
-               {{"provider", gateway_.name()}});
-    uow->Commit();
-  }
   return gateway_.CardSetupUrl(*customer, email_.public_url + "/billing?done=card_saved",
                                email_.public_url + "/billing/card");
 }

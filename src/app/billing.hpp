@@ -25,7 +25,8 @@ struct RenewalQuote {
 
 struct InstancesQuote {
   domain::License license;
-  Money price_each;  // prorated to the shared expiration date
+  Money monthly_each;  // an instance's full monthly price
+  Money price_each;    // prorated to the shared expiration date
   int days_remaining;
 };
 
@@ -67,6 +68,17 @@ class BillingService {
 
  private:
   TimeZone ZoneOf(const domain::User& user) const;
+  // The provider's customer for `user`, created and linked the first time.
+  Result<std::string> CustomerRef(const domain::User& user);
+  // What every manual payment needs: the license (locked), not suspended, and a card this
+  // provider can charge.
+  struct Payable {
+    domain::License license;
+    PaymentMethod card;
+  };
+  Result<Payable> LockPayable(UnitOfWork& uow, const domain::User& user);
+  // A pending charge's common fields; the caller sets kind-specific ones.
+  Charge Intent(const Payable& payable, std::string kind, Instant now) const;
   // Step one of every charge: the pending row (unique per key and per period attempt), its
   // audit row, committed. False when another tab or process placed it first.
   bool PlaceIntent(UnitOfWork& uow, Charge& charge);

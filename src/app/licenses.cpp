@@ -1,4 +1,5 @@
 #include "app/licenses.hpp"
+#include "domain/billing.hpp"
 
 namespace tenure::app {
 
@@ -6,12 +7,11 @@ Result<LicenseOverview> LicenseService::Overview(UserId user) {
   auto read = store_.Read();
   auto license = read->licenses().FindByUser(user);
   if (!license) return Fail(ErrorCode::kNotFound, "This account has no license record.");
-  LicenseOverview out{
-      .license = *license,
-      .status = domain::StatusAt(*license, clock_.Now(), policy_.grace),
-      .next_charge_at = domain::AutoRenewalDueAt(*license, policy_),
-      .renewal_price = policy_.monthly_price + policy_.instance_price * (license->instances - 1),
-      .payment_method = read->payment_methods().FindDefault(user)};
+  LicenseOverview out{.license = *license,
+                      .status = domain::StatusAt(*license, clock_.Now(), policy_.grace),
+                      .next_charge_at = domain::AutoRenewalDueAt(*license, policy_),
+                      .renewal_price = domain::MonthlyPrice(*license, policy_),
+                      .payment_method = read->payment_methods().FindDefault(user)};
   return out;
 }
 

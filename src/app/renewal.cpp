@@ -1,4 +1,5 @@
 #include "app/renewal.hpp"
+#include "domain/billing.hpp"
 
 #include <fmt/format.h>
 
@@ -72,7 +73,7 @@ Result<RenewalChange> RenewalService::Resubscribe(const Actor& actor,
   uow->licenses().Update(*license);
   uow->Audit("license.resubscribe", fmt::format("license:{}", license->id.value), before,
              AuditView(*license));
-  const Money price = policy_.monthly_price + policy_.instance_price * (license->instances - 1);
+  const Money price = domain::MonthlyPrice(*license, policy_);
   auto due = domain::AutoRenewalDueAt(*license, policy_);
   if (due && *due <= now) due.reset();  // lapsed: the next renewal pass charges it
   Queue(*uow, ResubscribeConfirmation(email_, customer.email, due, price));

@@ -6,17 +6,20 @@ int64_t PeriodKey(const License& license) {
   return license.expires_at ? ToUnix(*license.expires_at) : 0;
 }
 
+Money MonthlyPrice(const License& license, const LicensePolicy& policy) {
+  return policy.monthly_price + policy.instance_price * (license.instances - 1);
+}
+
 RenewalPlan PlanRenewal(const License& license, Instant now, const LicensePolicy& policy,
                         const TimeZone& zone) {
   const bool extends_date = license.expires_at && now < *license.expires_at + policy.grace;
   const Instant from = extends_date ? *license.expires_at : now;
   const bool fee = license.expires_at && now > *license.expires_at + policy.reactivation_after;
-  return RenewalPlan{
-      .period_key = PeriodKey(license),
-      .extends_from = from,
-      .new_expires_at = zone.AddMonths(from, 1),
-      .price = policy.monthly_price + policy.instance_price * (license.instances - 1),
-      .reactivation_fee = fee ? policy.reactivation_fee : Money::Cents(0)};
+  return RenewalPlan{.period_key = PeriodKey(license),
+                     .extends_from = from,
+                     .new_expires_at = zone.AddMonths(from, 1),
+                     .price = MonthlyPrice(license, policy),
+                     .reactivation_fee = fee ? policy.reactivation_fee : Money::Cents(0)};
 }
 
 int DaysRemaining(Instant now, Instant expires_at) {

@@ -22,6 +22,9 @@ struct RenewalPlan {
   Money amount() const { return price + reactivation_fee; }
 };
 
+// A month of the license, every instance included (PRODUCT.md: price, instances).
+Money MonthlyPrice(const License& license, const LicensePolicy& policy);
+
 // Renew now: one calendar month on the expiration date while active or in grace, on `now`
 // once lapsed past grace. The fee applies only more than `reactivation_after` past expiry.
 RenewalPlan PlanRenewal(const License& license, Instant now, const LicensePolicy& policy,

@@ -37,6 +37,17 @@ std::string_view StatusName(LicenseStatus status) {
   return "none";
 }
 
+std::string_view StatusLabel(LicenseStatus status) {
+  switch (status) {
+    case LicenseStatus::kNone: return "No license";
+    case LicenseStatus::kActive: return "Active";
+    case LicenseStatus::kGrace: return "Grace period";
+    case LicenseStatus::kExpired: return "Expired";
+    case LicenseStatus::kSuspended: return "Suspended";
+  }
+  return "";
+}
+
 std::string_view AutoRenewOffReasonName(AutoRenewOffReason reason) {
   switch (reason) {
     case AutoRenewOffReason::kNone: return "";

@@ -65,7 +65,8 @@ LicenseStatus StatusAt(const License& license, Instant now, Seconds grace = kDef
 // Whether the program may run (PRODUCT.md table: "the program" column).
 bool ProgramAllowed(LicenseStatus status);
 
-std::string_view StatusName(LicenseStatus status);
+std::string_view StatusName(LicenseStatus status);   // "grace"
+std::string_view StatusLabel(LicenseStatus status);  // "Grace period", for people
 std::string_view AutoRenewOffReasonName(AutoRenewOffReason reason);
 std::optional<AutoRenewOffReason> ParseAutoRenewOffReason(std::string_view name);
 

@@ -28,12 +28,6 @@ constexpr char kWrongPassword[] = "not-the-password-1";
 constexpr char kWrongSignIn[] = "The email or password is not right. Check them and try again.";
 constexpr char kExpiredForm[] = "This form has expired";
 
-int64_t UnixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string Gunzip(const std::string& data) {
   z_stream zs{};
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return {};

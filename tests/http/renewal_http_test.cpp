@@ -22,12 +22,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
-int64_t UnixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // The eight reasons (issue 3) and the plain words the reason page shows for them.
 const std::vector<std::pair<std::string, std::string>>& Reasons() {
   static const std::vector<std::pair<std::string, std::string>> reasons = {

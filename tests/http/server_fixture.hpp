@@ -19,6 +19,13 @@
 
 namespace tenure::http_test {
 
+// Wall-clock unix seconds: the server under test runs on the real clock.
+inline int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // The password `tenure demo` gives demo@, staff@ and admin@example.com.
 inline constexpr char kDemoPassword[] = "demo-password-2026";
 inline constexpr char kDemoCustomer[] = "demo@example.com";

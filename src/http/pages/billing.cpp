@@ -57,7 +57,7 @@ Response InstancesPage(Context& ctx, int status, const Error* error) {
   const Instant expires = *quote->license.expires_at;
   std::string token(ctx.Field("token"));
   if (token.empty()) token = RandomToken(18);
-  mstch::map vars{{"monthly", Money::Cents(5000).Format()},
+  mstch::map vars{{"monthly", quote->monthly_each.Format()},
                   {"days", quote->days_remaining},
                   {"one_day", quote->days_remaining == 1},
                   {"expires_iso", FormatRfc3339(expires)},

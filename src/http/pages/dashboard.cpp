@@ -21,17 +21,6 @@ std::string StatusText(domain::LicenseStatus status) {
   return "";
 }
 
-std::string StatusLabel(domain::LicenseStatus status) {
-  switch (status) {
-    case domain::LicenseStatus::kNone: return "No license";
-    case domain::LicenseStatus::kActive: return "Active";
-    case domain::LicenseStatus::kGrace: return "Grace period";
-    case domain::LicenseStatus::kExpired: return "Expired";
-    case domain::LicenseStatus::kSuspended: return "Suspended";
-  }
-  return "";
-}
-
 // The visitor's operating system, from the User-Agent (Download tab).
 std::string DetectOs(std::string_view ua) {
   if (ua.find("Windows") != std::string_view::npos) return "Windows";
@@ -57,7 +46,7 @@ Response Home(Context& ctx) {
   mstch::map vars{
       {"has_license", true},
       {"status", std::string(domain::StatusName(overview->status))},
-      {"status_label", StatusLabel(overview->status)},
+      {"status_label", std::string(domain::StatusLabel(overview->status))},
       {"status_text", StatusText(overview->status)},
       {"has_date", l.expires_at.has_value()},
       {"is_expired", overview->status == domain::LicenseStatus::kExpired},

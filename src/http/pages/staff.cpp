@@ -24,21 +24,10 @@ mstch::map StaffVars(Context& ctx, std::string_view section) {
   return vars;
 }
 
-std::string StatusLabel(domain::LicenseStatus s) {
-  switch (s) {
-    case domain::LicenseStatus::kNone: return "No license";
-    case domain::LicenseStatus::kActive: return "Active";
-    case domain::LicenseStatus::kGrace: return "Grace period";
-    case domain::LicenseStatus::kExpired: return "Expired";
-    case domain::LicenseStatus::kSuspended: return "Suspended";
-  }
-  return "";
-}
-
 mstch::map LicenseSummary(const app::LicenseOverview& o) {
   const auto& l = o.license;
   return mstch::map{{"status", std::string(domain::StatusName(o.status))},
-                    {"status_label", StatusLabel(o.status)},
+                    {"status_label", std::string(domain::StatusLabel(o.status))},
                     {"expires", l.expires_at ? FormatDateTime(*l.expires_at) : std::string("—")},
                     {"auto_renew", std::string(l.auto_renew ? "on" : "off")},
                     {"instances", l.instances},
