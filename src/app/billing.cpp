@@ -212,14 +212,20 @@ Result<Charge> BillingService::Execute(Charge charge) {
 Result<Charge> BillingService::RecordOutcome(int64_t charge_id, const ChargeOutcome& outcome) {
   const Instant now = clock_.Now();
   auto uow = store_.Begin(Actor::System());
-  auto found = uow->charges().Find(charge_id);
-  if (!found) return Fail(ErrorCode::kNotFound, "No such charge.");
-  Charge charge = *found;
+  // The charge is locked first, and only while pending: of two recorders of one payment (the
+  // renewal job and the webhook worker, or two servers) the second finds it recorded and
+  // changes nothing. Reading it unlocked let both extend the license (issue 8).
+  auto pending = uow->charges().LockPending(charge_id);
+  if (!pending) {
+    auto recorded = uow->charges().Find(charge_id);
+    if (!recorded) return Fail(ErrorCode::kNotFound, "No such charge.");
+    return *recorded;  // recorded already: replays change nothing
+  }
+  Charge charge = *pending;
   auto user = uow->users().Find(charge.user_id);
   auto license = uow->licenses().FindByUser(charge.user_id);  // locked
   if (!user || !license) return Fail(ErrorCode::kNotFound, "No such license.");
-  if (charge.status != "pending") return charge;  // recorded already: replays change nothing
-  uow->licenses().ReleaseLease(license->id);      // the job's claim ends with the outcome
+  uow->licenses().ReleaseLease(license->id);  // the job's claim ends with the outcome
 
   const nlohmann::json charge_before = AuditView(charge);
   const nlohmann::json license_before = AuditView(*license);

@@ -259,6 +259,10 @@ class ChargeRepository {
   // Records the outcome: status, provider id, new date, failure.
   virtual void Update(const Charge& charge) = 0;
   virtual std::optional<Charge> Find(int64_t id) = 0;
+  // The charge, locked until the unit of work ends, if it is still pending; nothing once
+  // another unit of work recorded its outcome (PostgreSQL re-checks the status after waiting
+  // for the lock). Recording an outcome starts here, so one payment has one winner.
+  virtual std::optional<Charge> LockPending(int64_t id) = 0;
   virtual std::optional<Charge> FindByProviderPayment(std::string_view provider,
                                                       std::string_view payment_id) = 0;
   virtual std::vector<Charge> ForUser(UserId user, int limit) = 0;  // newest first

@@ -782,6 +782,16 @@ class SqlCharges final : public app::ChargeRepository, Base {
     if (res.rows.empty()) return std::nullopt;
     return ToCharge(res.rows[0]);
   }
+  std::optional<app::Charge> LockPending(int64_t id) override {
+    // An UPDATE takes the row lock on both engines; a second recorder waits for the first to
+    // commit, then finds the status changed and gets no row.
+    static constexpr Query q{"charges.lock_pending",
+                             "UPDATE charges SET status = status WHERE id = $1 AND "
+                             "status = 'pending' RETURNING " TENURE_CHARGE_COLUMNS};
+    auto res = Run(writer(), q, {id});
+    if (res.rows.empty()) return std::nullopt;
+    return ToCharge(res.rows[0]);
+  }
   std::optional<app::Charge> FindByProviderPayment(std::string_view provider,
                                                    std::string_view payment_id) override {
     static constexpr Query q{"charges.by_provider_payment", "SELECT " TENURE_CHARGE_COLUMNS
