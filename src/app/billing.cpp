@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "app/accounts.hpp"
+#include "domain/lifecycle.hpp"
 #include "domain/terms.hpp"
 
 namespace tenure::app {
@@ -12,6 +13,14 @@ std::string LicenseSubject(LicenseId id) { return fmt::format("license:{}", id.v
 std::string ChargeSubject(int64_t id) { return fmt::format("charge:{}", id); }
 
 bool IsRenewal(const Charge& c) { return c.kind != "instances"; }
+
+// What a succeeded charge is in the license's lifecycle.
+domain::LicenseEvent PaidEvent(const Charge& c) {
+  if (c.kind == "purchase") return domain::LicenseEvent::kPurchase;
+  if (c.kind == "auto_renewal") return domain::LicenseEvent::kAutoRenewCharged;
+  if (c.kind == "instances") return domain::LicenseEvent::kInstancesAdded;
+  return domain::LicenseEvent::kRenew;
+}
 
 // A unique index turned the insert down: another tab or process got there first. The unit
 // of work must then roll back (PostgreSQL aborts it).
@@ -40,13 +49,17 @@ Result<std::string> BillingService::CustomerRef(const domain::User& user) {
 }
 
 Result<BillingService::Payable> BillingService::LockPayable(UnitOfWork& uow,
-                                                            const domain::User& user) {
+                                                            const domain::User& user,
+                                                            domain::LicenseEvent event) {
   auto license = uow.licenses().FindByUser(user.id);  // locked until the unit of work ends
   if (!license) return Fail(ErrorCode::kNotFound, "This account has no license.");
-  if (license->suspended_at)
-    return Fail(ErrorCode::kConflict,
-                "Your license is suspended while a payment dispute is open. Please contact "
-                "support.");
+  // Renewing a license that never had a date is its purchase.
+  if (event == domain::LicenseEvent::kRenew && !license->expires_at)
+    event = domain::LicenseEvent::kPurchase;
+  const auto transition =
+      domain::Decide(domain::StateOf(*license, clock_.Now(), policy_.grace), event);
+  if (transition.refused())
+    return Fail(ErrorCode::kConflict, std::string(domain::RefusalMessage(transition.refusal)));
   auto card = uow.payment_methods().FindDefaultFor(user.id, gateway_.name());
   if (!card) return Fail(ErrorCode::kInvalidInput, "Add a payment method first.", "payment_method");
   return Payable{*license, *card};
@@ -117,7 +130,7 @@ Result<Charge> BillingService::Renew(const Actor& actor, const domain::User& use
   Charge charge;
   {
     auto uow = store_.Begin(actor);
-    auto payable = LockPayable(*uow, user);  // locked: one renewal at a time
+    auto payable = LockPayable(*uow, user, domain::LicenseEvent::kRenew);  // one at a time
     if (!payable) return std::unexpected(payable.error());
     const auto& license = payable->license;
     const auto plan = domain::PlanRenewal(license, now, policy_, ZoneOf(user));
@@ -151,8 +164,10 @@ Result<InstancesQuote> BillingService::QuoteInstances(UserId user) {
   auto license = store_.Read()->licenses().FindByUser(user);
   if (!license) return Fail(ErrorCode::kNotFound, "This account has no license.");
   const Instant now = clock_.Now();
-  if (!license->expires_at || *license->expires_at <= now)
-    return Fail(ErrorCode::kConflict, "Renew your license first; instances share its date.");
+  const auto adding = domain::Decide(domain::StateOf(*license, now, policy_.grace),
+                                     domain::LicenseEvent::kInstancesAdded);
+  if (adding.refused())
+    return Fail(ErrorCode::kConflict, std::string(domain::RefusalMessage(adding.refusal)));
   return InstancesQuote{
       .license = *license,
       .monthly_each = policy_.instance_price,
@@ -174,11 +189,9 @@ Result<Charge> BillingService::AddInstances(const Actor& actor, const domain::Us
   Charge charge;
   {
     auto uow = store_.Begin(actor);
-    auto payable = LockPayable(*uow, user);
+    auto payable = LockPayable(*uow, user, domain::LicenseEvent::kInstancesAdded);
     if (!payable) return std::unexpected(payable.error());
     const auto& license = payable->license;
-    if (!license.expires_at || *license.expires_at <= now)
-      return Fail(ErrorCode::kConflict, "Renew your license first; instances share its date.");
     charge = Intent(*payable, "instances", now);
     charge.period_key = domain::PeriodKey(license);
     charge.idempotency_key = fmt::format("instances:{}:{}", license.id.value, request_token);
@@ -229,26 +242,19 @@ Result<Charge> BillingService::RecordOutcome(int64_t charge_id, const ChargeOutc
 
   const nlohmann::json charge_before = AuditView(charge);
   const nlohmann::json license_before = AuditView(*license);
+  const domain::EventContext context{now, policy_, ZoneOf(*user)};
+  const domain::LicenseState state = domain::StateOf(*license, now, policy_.grace);
   charge.provider_payment_id = outcome.payment_id;
   charge.updated_at = now;
   if (outcome.succeeded) {
     charge.status = "succeeded";
-    if (IsRenewal(charge)) {
-      // Re-planned at success: a payment in grace extends from expires_at, after grace from
-      // now (PRODUCT.md), whatever moved since the intent.
-      const auto plan = domain::PlanRenewal(*license, now, policy_, ZoneOf(*user));
-      license->expires_at = plan.new_expires_at;
-      if (charge.kind == "purchase") {
-        license->auto_renew = true;  // a purchase is a subscription, cancel anytime
-        license->auto_renew_off_reason = domain::AutoRenewOffReason::kNone;
-      }
-      license->dunning_failures = 0;
-      license->dunning_first_failed_at.reset();
-      license->next_attempt_at.reset();
-      charge.new_expires_at = license->expires_at;
-    } else {
-      license->instances += charge.instances_added;
-    }
+    // Re-decided at success: a payment in grace extends from expires_at, after grace from now
+    // (PRODUCT.md), whatever moved since the intent. A paid event is applied even where its
+    // request would now be refused (domain/lifecycle.hpp).
+    const auto paid = domain::Decide(state, PaidEvent(charge));
+    domain::Apply(*license, paid, context);
+    if (paid.action == domain::Action::kAddInstances) license->instances += charge.instances_added;
+    if (IsRenewal(charge)) charge.new_expires_at = license->expires_at;
     license->updated_at = now;
     uow->licenses().Update(*license);
     uow->charges().Update(charge);
@@ -264,27 +270,15 @@ Result<Charge> BillingService::RecordOutcome(int64_t charge_id, const ChargeOutc
     uow->Audit("charge.failed", ChargeSubject(charge.id), charge_before, AuditView(charge));
     if (charge.kind == "auto_renewal") {
       // Dunning (PRODUCT.md): retry on the schedule, then turn auto-renew off.
-      license->dunning_failures += 1;
-      if (!license->dunning_first_failed_at) license->dunning_first_failed_at = now;
-      const auto retry = domain::NextDunningAttempt(*license->dunning_first_failed_at,
-                                                    license->dunning_failures, policy_);
-      if (retry) {
-        license->next_attempt_at = retry;
-      } else {
-        auto outcome_off =
-            domain::DecideRenewal({license->auto_renew, domain::LicenseStatus::kActive, true},
-                                  domain::RenewalEvent::kPaymentsFailed);
-        domain::ApplyRenewal(*license, *outcome_off, domain::RenewalEvent::kPaymentsFailed);
-        license->dunning_failures = 0;
-        license->dunning_first_failed_at.reset();
-        license->next_attempt_at.reset();
-      }
-      license->updated_at = now;
+      const auto event = domain::DeclinedAutoRenewal(*license, now, policy_);
+      domain::Apply(*license, domain::Decide(state, event), context);
       uow->licenses().Update(*license);
+      const bool retry = event == domain::LicenseEvent::kPaymentFailed;
       uow->Audit(retry ? "license.dunning_retry" : "license.auto_renew_off",
                  LicenseSubject(license->id), license_before, AuditView(*license));
-      Queue(*uow,
-            PaymentFailed(email_, user->email, charge, retry, license->expires_at.value_or(now)));
+      Queue(*uow, PaymentFailed(email_, user->email, charge,
+                                retry ? license->next_attempt_at : std::nullopt,
+                                license->expires_at.value_or(now)));
     }
   }
   uow->Commit();
@@ -307,7 +301,9 @@ Result<std::optional<Charge>> BillingService::AutoRenew(UserId user_id) {
       uow->Commit();
     };
     const auto due = domain::AutoRenewalDueAt(*license, policy_);
-    if (!license->auto_renew || license->suspended_at || !due || *due > now ||
+    const auto charge_due =
+        domain::Decide(domain::StateOf(*license, now, policy_.grace), domain::LicenseEvent::kDue);
+    if (charge_due.refused() || !due || *due > now ||
         (license->next_attempt_at && *license->next_attempt_at > now)) {
       release();
       return std::optional<Charge>();
@@ -458,10 +454,12 @@ Result<void> BillingService::SuspendForDispute(std::string_view payment_id,
   if (!charge) return Fail(ErrorCode::kNotFound, "No charge with this payment id.");
   auto license = uow->licenses().FindByUser(charge->user_id);
   if (!license) return Fail(ErrorCode::kNotFound, "No license.");
-  if (license->suspended_at) return {};
+  const Instant now = clock_.Now();
+  const auto opened = domain::Decide(domain::StateOf(*license, now, policy_.grace),
+                                     domain::LicenseEvent::kDisputeOpened);
+  if (!opened.ChangesRecord()) return {};  // suspended already
   const auto before = AuditView(*license);
-  license->suspended_at = clock_.Now();
-  license->updated_at = clock_.Now();
+  domain::Apply(*license, opened, {now, policy_, TimeZone::Utc()});
   uow->licenses().Update(*license);
   uow->Audit("license.suspend", LicenseSubject(license->id), before,
              {{"license", AuditView(*license)}, {"dispute", dispute_id}});

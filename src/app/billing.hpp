@@ -13,6 +13,7 @@
 #include "app/store.hpp"
 #include "core/clock.hpp"
 #include "domain/billing.hpp"
+#include "domain/lifecycle.hpp"
 
 namespace tenure::app {
 
@@ -70,13 +71,14 @@ class BillingService {
   TimeZone ZoneOf(const domain::User& user) const;
   // The provider's customer for `user`, created and linked the first time.
   Result<std::string> CustomerRef(const domain::User& user);
-  // What every manual payment needs: the license (locked), not suspended, and a card this
-  // provider can charge.
+  // What every manual payment needs: the license (locked), a state where the lifecycle lets
+  // `event` start, and a card this provider can charge.
   struct Payable {
     domain::License license;
     PaymentMethod card;
   };
-  Result<Payable> LockPayable(UnitOfWork& uow, const domain::User& user);
+  Result<Payable> LockPayable(UnitOfWork& uow, const domain::User& user,
+                              domain::LicenseEvent event);
   // A pending charge's common fields; the caller sets kind-specific ones.
   Charge Intent(const Payable& payable, std::string kind, Instant now) const;
   // Step one of every charge: the pending row (unique per key and per period attempt), its

@@ -1,9 +1,10 @@
 #include "app/renewal.hpp"
-#include "domain/billing.hpp"
 
 #include <fmt/format.h>
 
 #include "app/accounts.hpp"
+#include "domain/billing.hpp"
+#include "domain/lifecycle.hpp"
 
 namespace tenure::app {
 
@@ -22,17 +23,13 @@ Result<RenewalChange> RenewalService::ConfirmCancel(const Actor& actor,
     if (!ticket || ticket->user_id != customer.id)
       return Fail(ErrorCode::kInvalidInput, "We couldn't find that ticket on your account.");
   }
-  const bool has_card = uow->payment_methods().FindDefault(customer.id).has_value();
-  auto outcome = domain::DecideRenewal(
-      {license->auto_renew, domain::StatusAt(*license, now, policy_.grace), has_card},
-      domain::RenewalEvent::kCancel);
-  if (!outcome) return std::unexpected(outcome.error());
-  if (*outcome == domain::RenewalOutcome::kAlreadyOff)
-    return RenewalChange{*outcome, license->expires_at};  // confirming twice cancels once
+  const auto cancel =
+      domain::Decide(domain::StateOf(*license, now, policy_.grace), domain::LicenseEvent::kCancel);
+  if (!cancel.ChangesRecord())
+    return RenewalChange{false, license->expires_at};  // confirming twice cancels once
 
   const nlohmann::json before = AuditView(*license);
-  domain::ApplyRenewal(*license, *outcome, domain::RenewalEvent::kCancel);
-  license->updated_at = now;
+  domain::Apply(*license, cancel, {now, policy_, TimeZone::Utc()});
   uow->licenses().Update(*license);
   // The license keeps its date: it ends when it expires (PRODUCT.md: never shortened).
   const Instant ends_at = license->expires_at.value_or(now);
@@ -50,7 +47,7 @@ Result<RenewalChange> RenewalService::ConfirmCancel(const Actor& actor,
               {"reason", domain::CancelReasonName(feedback->reason)}});
   Queue(*uow, CancellationConfirmation(email_, customer.email, ends_at));
   uow->Commit();
-  return RenewalChange{*outcome, license->expires_at};
+  return RenewalChange{true, license->expires_at};
 }
 
 Result<RenewalChange> RenewalService::Resubscribe(const Actor& actor,
@@ -59,17 +56,18 @@ Result<RenewalChange> RenewalService::Resubscribe(const Actor& actor,
   auto uow = store_.Begin(actor);
   auto license = uow->licenses().FindByUser(customer.id);
   if (!license) return Fail(ErrorCode::kNotFound, "This account has no license.");
-  const bool has_card = uow->payment_methods().FindDefault(customer.id).has_value();
-  auto outcome = domain::DecideRenewal(
-      {license->auto_renew, domain::StatusAt(*license, now, policy_.grace), has_card},
-      domain::RenewalEvent::kResubscribe);
-  if (!outcome) return std::unexpected(outcome.error());
-  if (*outcome == domain::RenewalOutcome::kAlreadyOn)
-    return RenewalChange{*outcome, license->expires_at};
+  const auto resubscribe = domain::Decide(domain::StateOf(*license, now, policy_.grace),
+                                          domain::LicenseEvent::kResubscribe);
+  if (resubscribe.refused())
+    return Fail(ErrorCode::kConflict, std::string(domain::RefusalMessage(resubscribe.refusal)));
+  if (!resubscribe.ChangesRecord()) return RenewalChange{false, license->expires_at};
+  if (!uow->payment_methods().FindDefault(customer.id))
+    return Fail(ErrorCode::kInvalidInput,
+                "Add a payment method first, so we can renew your license automatically.",
+                "payment_method");
 
   const nlohmann::json before = AuditView(*license);
-  domain::ApplyRenewal(*license, *outcome, domain::RenewalEvent::kResubscribe);
-  license->updated_at = now;
+  domain::Apply(*license, resubscribe, {now, policy_, TimeZone::Utc()});
   uow->licenses().Update(*license);
   uow->Audit("license.resubscribe", fmt::format("license:{}", license->id.value), before,
              AuditView(*license));
@@ -78,7 +76,7 @@ Result<RenewalChange> RenewalService::Resubscribe(const Actor& actor,
   if (due && *due <= now) due.reset();  // lapsed: the next renewal pass charges it
   Queue(*uow, ResubscribeConfirmation(email_, customer.email, due, price));
   uow->Commit();
-  return RenewalChange{*outcome, license->expires_at};
+  return RenewalChange{true, license->expires_at};
 }
 
 }  // namespace tenure::app

@@ -16,7 +16,7 @@ struct CancelRequest {
 };
 
 struct RenewalChange {
-  domain::RenewalOutcome outcome;  // kAlreadyOff / kAlreadyOn: nothing changed, and we say so
+  bool changed = false;  // false: auto-renew was already so; nothing changed, and we say so
   std::optional<Instant> expires_at;
 };
 

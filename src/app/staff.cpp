@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "app/accounts.hpp"
+#include "domain/lifecycle.hpp"
 
 namespace tenure::app {
 
@@ -61,9 +62,12 @@ Result<Instant> StaffService::GrantDays(const Actor& actor, const domain::User& 
   if (!user || !license) return Fail(ErrorCode::kNotFound, "This account has no license.");
   const auto before = AuditView(*license);
   const std::optional<Instant> old_expiry = license->expires_at;
-  const Instant base = old_expiry && *old_expiry > now ? *old_expiry : now;
-  license->expires_at = base + std::chrono::days(days);
-  license->updated_at = now;
+  // From the same base as a payment: in grace no day is lost or gained (domain/lifecycle.hpp).
+  const domain::LicensePolicy& policy = licenses_.policy();
+  domain::Apply(*license,
+                domain::Decide(domain::StateOf(*license, now, policy.grace),
+                               domain::LicenseEvent::kGrantDays),
+                {.now = now, .policy = policy, .zone = TimeZone::Utc(), .days = days});
   uow->licenses().Update(*license);
   uow->license_grants().Insert(LicenseGrant{.license_id = license->id,
                                             .days = days,

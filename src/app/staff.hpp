@@ -32,7 +32,7 @@ class StaffService {
   Result<std::vector<AuditEntry>> RecentAudit(const domain::User& viewer, int limit);
   Result<CustomerFile> Customer(const domain::User& viewer, UserId id);
   // Extra days, never money (PRODUCT.md: Refunds and terms): 1 to 365 days with a reason,
-  // added to the expiration date, or to now when the license has lapsed.
+  // added as a payment's month is: to the expiration date until grace ends, then to now.
   Result<Instant> GrantDays(const Actor& actor, const domain::User& viewer, UserId customer,
                             std::string_view days, std::string_view reason);
 

@@ -15,8 +15,8 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "domain/account.hpp"
+#include "domain/cancellation.hpp"
 #include "domain/license.hpp"
-#include "domain/renewal.hpp"
 #include "domain/ticket.hpp"
 
 namespace tenure::app {

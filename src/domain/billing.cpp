@@ -1,5 +1,7 @@
 #include "domain/billing.hpp"
 
+#include "domain/lifecycle.hpp"
+
 namespace tenure::domain {
 
 int64_t PeriodKey(const License& license) {
@@ -12,8 +14,7 @@ Money MonthlyPrice(const License& license, const LicensePolicy& policy) {
 
 RenewalPlan PlanRenewal(const License& license, Instant now, const LicensePolicy& policy,
                         const TimeZone& zone) {
-  const bool extends_date = license.expires_at && now < *license.expires_at + policy.grace;
-  const Instant from = extends_date ? *license.expires_at : now;
+  const Instant from = RenewalBase(license, now, policy.grace);
   const bool fee = license.expires_at && now > *license.expires_at + policy.reactivation_after;
   return RenewalPlan{.period_key = PeriodKey(license),
                      .extends_from = from,

@@ -7,23 +7,28 @@
 namespace tenure::domain {
 namespace {
 
-constexpr std::array kEvents{
-    LicenseEvent::kPurchase,         LicenseEvent::kRenew,
-    LicenseEvent::kAutoRenewCharged, LicenseEvent::kPaymentFailed,
-    LicenseEvent::kDunningExhausted, LicenseEvent::kCancel,
-    LicenseEvent::kResubscribe,      LicenseEvent::kGrantDays,
-    LicenseEvent::kDisputeOpened,    LicenseEvent::kDisputeClosed,
-    LicenseEvent::kSuspensionLifted, LicenseEvent::kInstancesAdded,
-    LicenseEvent::kInstancesRemoved, LicenseEvent::kDeactivated,
-    LicenseEvent::kDue,              LicenseEvent::kGraceBegan,
-    LicenseEvent::kExpired};
+constexpr std::array kEvents{LicenseEvent::kPurchase,
+                             LicenseEvent::kRenew,
+                             LicenseEvent::kAutoRenewCharged,
+                             LicenseEvent::kPaymentFailed,
+                             LicenseEvent::kDunningExhausted,
+                             LicenseEvent::kCancel,
+                             LicenseEvent::kResubscribe,
+                             LicenseEvent::kGrantDays,
+                             LicenseEvent::kDisputeOpened,
+                             LicenseEvent::kDisputeClosed,
+                             LicenseEvent::kSuspensionLifted,
+                             LicenseEvent::kInstancesAdded,
+                             LicenseEvent::kInstancesRemoved,
+                             LicenseEvent::kDeactivated,
+                             LicenseEvent::kDue,
+                             LicenseEvent::kGraceBegan,
+                             LicenseEvent::kExpired};
 
 constexpr std::array kStates{
-    LicenseState::kNone,           LicenseState::kActiveRenewing,
-    LicenseState::kActiveEnding,   LicenseState::kGraceRenewing,
-    LicenseState::kGraceEnding,    LicenseState::kExpiredRenewing,
-    LicenseState::kExpiredEnding,  LicenseState::kSuspendedRenewing,
-    LicenseState::kSuspendedEnding};
+    LicenseState::kNone,          LicenseState::kActiveRenewing,    LicenseState::kActiveEnding,
+    LicenseState::kGraceRenewing, LicenseState::kGraceEnding,       LicenseState::kExpiredRenewing,
+    LicenseState::kExpiredEnding, LicenseState::kSuspendedRenewing, LicenseState::kSuspendedEnding};
 
 LicenseStatus StatusPart(LicenseState s) {
   switch (s) {
@@ -65,8 +70,10 @@ LicenseState StateOf(const License& license, Instant now, Seconds grace) {
   const bool on = license.auto_renew;
   switch (StatusAt(license, now, grace)) {
     case LicenseStatus::kNone: return LicenseState::kNone;
-    case LicenseStatus::kActive: return on ? LicenseState::kActiveRenewing : LicenseState::kActiveEnding;
-    case LicenseStatus::kGrace: return on ? LicenseState::kGraceRenewing : LicenseState::kGraceEnding;
+    case LicenseStatus::kActive:
+      return on ? LicenseState::kActiveRenewing : LicenseState::kActiveEnding;
+    case LicenseStatus::kGrace:
+      return on ? LicenseState::kGraceRenewing : LicenseState::kGraceEnding;
     case LicenseStatus::kExpired:
       return on ? LicenseState::kExpiredRenewing : LicenseState::kExpiredEnding;
     case LicenseStatus::kSuspended:
@@ -194,8 +201,8 @@ void Apply(License& license, const Transition& t, const EventContext& c) {
     case DunningChange::kRecordFailure:
       license.dunning_failures += 1;
       if (!license.dunning_first_failed_at) license.dunning_first_failed_at = c.now;
-      license.next_attempt_at = NextDunningAttempt(*license.dunning_first_failed_at,
-                                                   license.dunning_failures, policy);
+      license.next_attempt_at =
+          NextDunningAttempt(*license.dunning_first_failed_at, license.dunning_failures, policy);
       break;
     case DunningChange::kReset:
       license.dunning_failures = 0;

@@ -34,8 +34,7 @@ class RecordOutcomeRace : public ::testing::Test {
     base_url_ = pg;
     schema_ = "outcome_race_" + Sha256Hex(RandomToken()).substr(0, 12);
     storage::OpenPostgres(base_url_)->ExecScript("CREATE SCHEMA " + schema_);
-    store_ = storage::OpenStore(base_url_ +
-                                    (base_url_.find('?') == std::string::npos ? "?" : "&") +
+    store_ = storage::OpenStore(base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") +
                                     "options=-csearch_path%3D" + schema_,
                                 clock_);
     store_->Migrate();
@@ -71,18 +70,18 @@ class RecordOutcomeRace : public ::testing::Test {
                             .updated_at = kNow};
     license.id = uow->licenses().Insert(license);
     const int64_t period = ToUnix(*license.expires_at);
-    const int64_t charge_id = uow->charges().Insert(
-        Charge{.user_id = user,
-               .license_id = license.id,
-               .kind = "renewal",
-               .period_key = period,
-               .idempotency_key = "renewal:" + std::to_string(license.id.value) + ":" +
-                                  std::to_string(period) + ":1",
-               .amount = Money::Cents(5000),
-               .provider = "offline",
-               .payment_method_ref = "pm_card_visa",
-               .created_at = kNow,
-               .updated_at = kNow});
+    const int64_t charge_id = uow->charges().Insert(Charge{
+        .user_id = user,
+        .license_id = license.id,
+        .kind = "renewal",
+        .period_key = period,
+        .idempotency_key =
+            "renewal:" + std::to_string(license.id.value) + ":" + std::to_string(period) + ":1",
+        .amount = Money::Cents(5000),
+        .provider = "offline",
+        .payment_method_ref = "pm_card_visa",
+        .created_at = kNow,
+        .updated_at = kNow});
     uow->Audit("test.setup", email, nullptr, nullptr);
     uow->Commit();
     return {user, license.id, charge_id};

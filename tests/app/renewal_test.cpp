@@ -49,7 +49,7 @@ TEST_F(RenewalTest, ConfirmCancelIsOneAuditedUnitWithItsEmail) {
   auto r = renewal_.ConfirmCancel(Actor::User(demo_.id, "req-9"), demo_,
                                   {.reason = "missing_features", .comment = "Needs dark mode"});
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->outcome, domain::RenewalOutcome::kTurnedOff);
+  EXPECT_TRUE(r->changed);
   const auto after = License();
   EXPECT_FALSE(after.auto_renew);
   EXPECT_EQ(after.auto_renew_off_reason, domain::AutoRenewOffReason::kCancellationRequested);
@@ -74,7 +74,7 @@ TEST_F(RenewalTest, ConfirmingTwiceCancelsOnce) {
   ASSERT_TRUE(renewal_.ConfirmCancel(Actor::User(demo_.id), demo_, {.reason = "unused"}));
   auto again = renewal_.ConfirmCancel(Actor::User(demo_.id), demo_, {.reason = "too_expensive"});
   ASSERT_TRUE(again);
-  EXPECT_EQ(again->outcome, domain::RenewalOutcome::kAlreadyOff);
+  EXPECT_FALSE(again->changed);
   EXPECT_EQ(Mail().size(), 1u);
   const app::FeedbackFilter all{.from = Instant{}, .to = clock_.Now() + seconds(1)};
   auto rows = store_->Read()->cancellations().List(all, admin_.id);
@@ -109,14 +109,13 @@ TEST_F(RenewalTest, ResubscribeNeedsACardAndEmailsTheNextCharge) {
   ASSERT_TRUE(renewal_.ConfirmCancel(Actor::User(demo_.id), demo_, {.reason = "unused"}));
   auto on = renewal_.Resubscribe(Actor::User(demo_.id), demo_);
   ASSERT_TRUE(on);
-  EXPECT_EQ(on->outcome, domain::RenewalOutcome::kTurnedOn);
+  EXPECT_TRUE(on->changed);
   EXPECT_TRUE(License().auto_renew);
   EXPECT_EQ(License().auto_renew_off_reason, domain::AutoRenewOffReason::kNone);
   const std::string text = Mail()[0].payload["text"];
   EXPECT_NE(text.find("50.00 USD"), std::string::npos);
   EXPECT_NE(text.find(FormatLongDate(*License().expires_at - hours(24))), std::string::npos);
-  EXPECT_EQ(renewal_.Resubscribe(Actor::User(demo_.id), demo_)->outcome,
-            domain::RenewalOutcome::kAlreadyOn);
+  EXPECT_FALSE(renewal_.Resubscribe(Actor::User(demo_.id), demo_)->changed);
 }
 
 TEST_F(RenewalTest, StaffGrantDaysNeverMoney) {

@@ -33,7 +33,9 @@ std::string Code(const Transition& t) {
     case Refusal::kNotNow: refusal = "!notnow"; break;
   }
   std::string effects;
-  auto add = [&](std::string_view part) { effects += (effects.empty() ? "" : "+") + std::string(part); };
+  auto add = [&](std::string_view part) {
+    effects += (effects.empty() ? "" : "+") + std::string(part);
+  };
   if (t.date == DateChange::kOneMonth) add("month");
   if (t.date == DateChange::kDays) add("days");
   if (t.auto_renew == AutoRenewChange::kOn) add("on");
@@ -105,8 +107,8 @@ TEST(Lifecycle, EveryStateAndEventMatchesTheWrittenTable) {
 const Instant kExpiry = sys_days(2027y / January / 31) + hours(10);
 
 License Licensed(bool auto_renew) {
-  return License{.id = LicenseId{1}, .user_id = UserId{1}, .expires_at = kExpiry,
-                 .auto_renew = auto_renew};
+  return License{
+      .id = LicenseId{1}, .user_id = UserId{1}, .expires_at = kExpiry, .auto_renew = auto_renew};
 }
 
 TEST(Lifecycle, StateOfFollowsTheStatusAndTheFlag) {
@@ -131,9 +133,9 @@ TEST(Lifecycle, AMonthExtendsFromTheDateUntilGraceEndsThenFromNow) {
     return *l.expires_at;
   };
   const Instant feb28 = sys_days(2027y / February / 28) + hours(10);
-  EXPECT_EQ(renewed_at(kExpiry - days(5)), feb28);               // active: Jan 31 -> Feb 28
-  EXPECT_EQ(renewed_at(kExpiry + hours(23)), feb28);             // grace: no day lost or gained
-  const Instant late = kExpiry + hours(24);                      // grace over: from now
+  EXPECT_EQ(renewed_at(kExpiry - days(5)), feb28);    // active: Jan 31 -> Feb 28
+  EXPECT_EQ(renewed_at(kExpiry + hours(23)), feb28);  // grace: no day lost or gained
+  const Instant late = kExpiry + hours(24);           // grace over: from now
   EXPECT_EQ(renewed_at(late), sys_days(2027y / March / 1) + hours(10));
 }
 

@@ -85,7 +85,7 @@ Response CancelConfirm(Context& ctx) {
     if (!overview) return ErrorPage(ctx, 404, "No license", overview.error().message);
     return ReasonPage(ctx, *overview, HttpStatus(result.error().code), &result.error());
   }
-  const bool changed = result->outcome == domain::RenewalOutcome::kTurnedOff;
+  const bool changed = result->changed;
   return Response::Redirect(changed ? "/home?done=canceled" : "/home?done=already_canceled");
 }
 
@@ -98,7 +98,7 @@ Response Subscribe(Context& ctx) {
     return ErrorPage(ctx, HttpStatus(result.error().code), "Couldn't turn renewal on",
                      result.error().message);
   }
-  const bool changed = result->outcome == domain::RenewalOutcome::kTurnedOn;
+  const bool changed = result->changed;
   return Response::Redirect(changed ? "/home?done=subscribed" : "/home?done=already_subscribed");
 }
 

@@ -1,4 +1,4 @@
-#include "domain/renewal.hpp"
+#include "domain/cancellation.hpp"
 
 #include <array>
 
@@ -67,52 +67,6 @@ Result<CancelFeedback> ParseCancelFeedback(std::string_view reason_name,
     return Fail(ErrorCode::kInvalidInput,
                 "Please tell us a little more in the comment, so we can understand.", "comment");
   return CancelFeedback{*reason, std::string(comment)};
-}
-
-Result<RenewalOutcome> DecideRenewal(const RenewalFacts& facts, RenewalEvent event) {
-  switch (event) {
-    case RenewalEvent::kCancel:
-    case RenewalEvent::kPaymentsFailed:
-      // Always allowed, in every status: stopping future charges is never refused.
-      return facts.auto_renew ? RenewalOutcome::kTurnedOff : RenewalOutcome::kAlreadyOff;
-    case RenewalEvent::kResubscribe:
-      if (facts.auto_renew) return RenewalOutcome::kAlreadyOn;
-      switch (facts.status) {
-        case LicenseStatus::kNone:
-          return Fail(ErrorCode::kConflict,
-                      "You don't have a license yet. Buy one first; it renews automatically.");
-        case LicenseStatus::kSuspended:
-          return Fail(ErrorCode::kConflict,
-                      "Your license is suspended while a payment dispute is open. Please "
-                      "contact support.");
-        case LicenseStatus::kActive:
-        case LicenseStatus::kGrace:
-        case LicenseStatus::kExpired: break;
-      }
-      if (!facts.has_payment_method)
-        return Fail(ErrorCode::kInvalidInput,
-                    "Add a payment method first, so we can renew your license automatically.",
-                    "payment_method");
-      return RenewalOutcome::kTurnedOn;
-  }
-  return Fail(ErrorCode::kInvalidInput, "Unknown renewal event.");
-}
-
-void ApplyRenewal(License& license, RenewalOutcome outcome, RenewalEvent event) {
-  switch (outcome) {
-    case RenewalOutcome::kTurnedOff:
-      license.auto_renew = false;
-      license.auto_renew_off_reason = event == RenewalEvent::kPaymentsFailed
-                                          ? AutoRenewOffReason::kPaymentFailed
-                                          : AutoRenewOffReason::kCancellationRequested;
-      break;
-    case RenewalOutcome::kTurnedOn:
-      license.auto_renew = true;
-      license.auto_renew_off_reason = AutoRenewOffReason::kNone;
-      break;
-    case RenewalOutcome::kAlreadyOff:
-    case RenewalOutcome::kAlreadyOn: break;
-  }
 }
 
 }  // namespace tenure::domain
