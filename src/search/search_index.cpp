@@ -1,0 +1,139 @@
+#include "search/search_index.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "search/synonyms.hpp"
+#include "search/text.hpp"
+#include "search/weights.hpp"
+
+namespace tenure::search {
+namespace {
+
+std::vector<uint32_t> SortedUnique(std::vector<uint32_t> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+}  // namespace
+
+void SearchIndex::Build(const std::vector<Page>& pages) {
+  try {
+    IndexPages(pages);
+  } catch (const Xapian::Error& e) {
+    throw std::runtime_error("search index: " + e.get_description());
+  }
+  // After the pages, so each expression knows which of its stems the docs hold.
+  AddSynonyms();
+}
+
+uint32_t SearchIndex::TermId(const std::string& stem) {
+  auto [it, inserted] = term_ids_.emplace(stem, static_cast<uint32_t>(doc_freq_.size()));
+  if (inserted) {
+    doc_freq_.push_back(0);
+    id_to_stem_.push_back(stem);
+  }
+  return it->second;
+}
+
+uint32_t SearchIndex::LookupTerm(const std::string& stem) const {
+  auto it = term_ids_.find(stem);
+  return it == term_ids_.end() ? kUnknownTerm : it->second;
+}
+
+void SearchIndex::IndexPages(const std::vector<Page>& pages) {
+  Xapian::Stem stem("english");
+  std::unordered_map<std::string, std::string> stems;  // word -> stem, to stem each once
+  auto terms_of = [&](std::string_view text) {
+    std::vector<uint32_t> ids;
+    for (const std::string& w : Words(text)) {
+      if (IsStopword(w)) continue;
+      auto it = stems.find(w);
+      if (it == stems.end()) it = stems.emplace(w, stem(w)).first;
+      ids.push_back(TermId(it->second));
+    }
+    return ids;
+  };
+  for (size_t p = 0; p < pages.size(); ++p) {
+    ParsedPage parsed = ParseMarkdown(pages[p].markdown);
+    const std::vector<uint32_t> title_terms = terms_of(pages[p].title);
+    for (DocSection& section : parsed.sections) {
+      IndexedSection data{.page = p,
+                          .heading = section.level == 0 ? pages[p].title : section.heading,
+                          .anchor = section.level <= 1 ? std::string() : section.anchor};
+      std::vector<uint32_t> parent_terms;
+      for (const auto& parent : section.parents)
+        for (uint32_t id : terms_of(parent)) parent_terms.push_back(id);
+      const std::vector<uint32_t> heading_terms = terms_of(section.heading);
+      data.body_sequence = terms_of(section.text);
+      for (const auto& passage : section.passages)
+        data.passage_terms.push_back(terms_of(passage.text));
+      data.passages = std::move(section.passages);
+
+      std::vector<uint32_t> headings = title_terms;
+      headings.insert(headings.end(), heading_terms.begin(), heading_terms.end());
+      headings.insert(headings.end(), parent_terms.begin(), parent_terms.end());
+      data.heading_terms = SortedUnique(headings);
+      data.title_terms = SortedUnique(title_terms);
+      headings.insert(headings.end(), data.body_sequence.begin(), data.body_sequence.end());
+      data.all_terms = SortedUnique(std::move(headings));
+      for (uint32_t id : data.all_terms) ++doc_freq_[id];
+
+      // Xapian gets the same words, with positions for phrases; the title and headings
+      // count more (weights.hpp).
+      Xapian::Document doc;
+      Xapian::termpos pos = 1;
+      auto add = [&](const std::vector<uint32_t>& ids, Xapian::termcount weight) {
+        for (uint32_t id : ids) doc.add_posting(id_to_stem_[id], pos++, weight);
+        pos += kWeights.field_gap;
+      };
+      add(title_terms, kWeights.title_term_weight);
+      add(parent_terms, kWeights.parent_heading_term_weight);
+      add(heading_terms, kWeights.heading_term_weight);
+      add(data.body_sequence, 1);
+      db_.add_document(doc);
+      sections_.push_back(std::move(data));
+    }
+  }
+  db_.commit();
+}
+
+void SearchIndex::AddSynonyms() {
+  Xapian::Stem stem("english");
+  for (const auto& group : SynonymGroups()) {
+    std::vector<Alternative> alternatives;
+    for (std::string_view expression : group) {
+      Alternative alt;
+      std::vector<std::string> spelled;
+      for (const std::string& w : Words(expression)) {
+        spelled.push_back(stem(w));
+        if (IsStopword(w)) continue;
+        alt.stems.push_back(spelled.back());
+        alt.terms.push_back(LookupTerm(spelled.back()));
+      }
+      if (spelled.empty()) continue;
+      synonyms_.expressions.push_back({std::move(spelled), synonyms_.groups.size()});
+      if (!alt.stems.empty()) alternatives.push_back(std::move(alt));
+    }
+    synonyms_.groups.push_back(std::move(alternatives));
+  }
+}
+
+std::vector<std::pair<size_t, double>> SearchIndex::Candidates(const Xapian::Query& query,
+                                                               uint32_t limit) const {
+  std::vector<std::pair<size_t, double>> out;
+  try {
+    std::lock_guard lock(xapian_mutex_);
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(query);
+    const Xapian::MSet mset = enquire.get_mset(0, limit);
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+      out.emplace_back(static_cast<size_t>(*it - 1), it.get_weight());
+  } catch (const Xapian::Error& e) {
+    throw std::runtime_error("search: " + e.get_description());
+  }
+  return out;
+}
+
+}  // namespace tenure::search

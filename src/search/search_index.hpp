@@ -1,0 +1,86 @@
+#pragma once
+// The search index of one Library: every section of every page (the text under one heading),
+// twice over. As term ids, for our own matching (does a section hold this concept? this
+// phrase?) and reranking; and as a Xapian document, whose BM25 picks the candidates. Both see
+// the same words: our tokenizer (text.hpp) and Xapian's English stemmer. Built once, then
+// read-only; the Xapian query itself is serialized (a Xapian database is not thread-safe).
+#include <xapian.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "search/library.hpp"
+#include "search/markdown.hpp"
+
+namespace tenure::search {
+
+// The id of a stem that no section holds: it matches nothing.
+inline constexpr uint32_t kUnknownTerm = UINT32_MAX;
+
+// One way to say something: one word, or a phrase of several.
+struct Alternative {
+  std::vector<uint32_t> terms;  // term ids, stopwords removed (kUnknownTerm when not indexed)
+  std::vector<std::string> stems;
+};
+
+// One section of one page, as the matching and the answer see it.
+struct IndexedSection {
+  size_t page = 0;  // index into Library::Pages()
+  std::string heading;
+  std::string anchor;                   // "" for a page's top section
+  std::vector<uint32_t> all_terms;      // sorted, unique: title, headings and body
+  std::vector<uint32_t> heading_terms;  // sorted, unique: title and headings
+  std::vector<uint32_t> title_terms;    // sorted, unique: the page title
+  std::vector<uint32_t> body_sequence;  // in order, for phrases
+  std::vector<Passage> passages;
+  std::vector<std::vector<uint32_t>> passage_terms;  // per passage, in order
+};
+
+// The product's vocabulary (synonyms.hpp), stemmed once at build.
+struct SynonymTable {
+  // One expression of a group, as the question's words must spell it: every word stemmed,
+  // stopwords kept, so that "sign in" and "sign up" stay apart.
+  struct Expression {
+    std::vector<std::string> stems;
+    size_t group = 0;  // index into `groups`
+  };
+  std::vector<std::vector<Alternative>> groups;  // the ways to say each concept
+  std::vector<Expression> expressions;
+};
+
+class SearchIndex {
+ public:
+  // Indexes the pages' sections, in page order; a Xapian error becomes std::runtime_error.
+  void Build(const std::vector<Page>& pages);
+
+  const std::vector<IndexedSection>& Sections() const { return sections_; }
+  const SynonymTable& Synonyms() const { return synonyms_; }
+  // How many sections hold the term (for idf).
+  uint32_t DocFreq(uint32_t term) const { return doc_freq_[term]; }
+  // The id of a stem, or kUnknownTerm.
+  uint32_t LookupTerm(const std::string& stem) const;
+
+  // Xapian's best `limit` sections for the query, best first: (index into Sections(), BM25).
+  std::vector<std::pair<size_t, double>> Candidates(const Xapian::Query& query,
+                                                    uint32_t limit) const;
+
+ private:
+  uint32_t TermId(const std::string& stem);
+  void IndexPages(const std::vector<Page>& pages);
+  void AddSynonyms();
+
+  std::unordered_map<std::string, uint32_t> term_ids_;  // stem -> id
+  std::vector<uint32_t> doc_freq_;                      // id -> sections holding it
+  std::vector<std::string> id_to_stem_;
+  std::vector<IndexedSection> sections_;  // Xapian docid - 1
+  SynonymTable synonyms_;
+  mutable std::mutex xapian_mutex_;  // a Xapian::Database is not safe to share across threads
+  Xapian::WritableDatabase db_{std::string(), Xapian::DB_BACKEND_INMEMORY};
+};
+
+}  // namespace tenure::search

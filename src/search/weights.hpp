@@ -1,0 +1,75 @@
+#pragma once
+// Every tunable number of the help center's search, in one place: how much titles and headings
+// count in the index, how results are reranked, and how the answer, its excerpts and its
+// sources are picked. Tuned on tests/search/eval_test.cpp (our docs, pino's docs, and questions
+// the docs do not answer): change a value here, run search_test, and compare its figures.
+#include <cstddef>
+#include <cstdint>
+
+namespace tenure::search {
+
+struct Weights {
+  // --- Indexing (search_index.cpp) ----------------------------------------------------------
+  // A word of the page title or of the section's heading counts as this many body words in
+  // BM25's term frequency: a section titled "Refunds" is about refunds even when its text says
+  // "money back" once.
+  uint32_t title_term_weight = 3;
+  uint32_t heading_term_weight = 3;
+  // The headings above the section's own say less about it than its own heading.
+  uint32_t parent_heading_term_weight = 1;
+  // Positions skipped between the title, headings and body, so that a phrase never matches
+  // across two of them ("refund" ending the title, "policy" starting the body).
+  uint32_t field_gap = 100;
+
+  // --- Ranking (ranking.cpp) ----------------------------------------------------------------
+  // Sections Xapian returns by BM25 before we rerank them: enough that a section holding all
+  // of the question, ranked low because it repeats no word often, is still among them.
+  uint32_t candidates = 40;
+  // A candidate's BM25 score is multiplied by
+  //   rerank_base + coverage + rerank_title x title_share,
+  // where coverage is the share of the question's weight (idf) the section holds and
+  // title_share the share its page's title holds. A section that holds more of the question
+  // beats one that repeats one of its words often; a page whose title names the question's
+  // subject is the page about it. rerank_base keeps BM25's order among sections that cover
+  // the same share.
+  double rerank_base = 0.25;
+  double rerank_title = 1.5;
+
+  // --- Answering (ask.cpp) ------------------------------------------------------------------
+  // Below this coverage in the best section we say the docs don't answer, rather than quote
+  // something unrelated (the unanswerable questions of eval_test.cpp score under it).
+  double min_confidence = 0.45;
+  // The answer's passage comes from the best few sections, and from a section other than the
+  // best only when it scored at least this share of the best one.
+  size_t answer_sections = 3;
+  double answer_section_share = 0.8;
+  // A passage scores the idf of the concepts it holds itself, plus these shares of the
+  // concepts its section's headings hold (a passage under "## Refunds" answers a refund
+  // question without repeating the word) and of the question's whole weight scaled by its
+  // section's score relative to the best (a passage of the best section wins a tie).
+  double passage_heading_share = 0.3;
+  double passage_section_share = 0.6;
+  // Passages shorter than this are labels or fragments that rarely answer alone.
+  size_t short_passage_chars = 40;
+  double short_passage_factor = 0.7;
+  // Passages longer than this are walls of text; a focused passage reads better as an answer.
+  size_t long_passage_chars = 700;
+  double long_passage_factor = 0.85;
+  // A code block shows how but does not say; prose that holds as much answers better.
+  double code_passage_factor = 0.8;
+  // Subtracted per passage position, so the earlier of two equal passages wins (pages lead
+  // with the point).
+  double passage_order_penalty = 0.01;
+  // Excerpts: up to this many, from sections that scored at least this share of the best.
+  size_t max_excerpts = 3;
+  double excerpt_section_share = 0.35;
+  // Sources: up to this many pages, those after the answer's own only when they scored at
+  // least this share of the best page.
+  size_t max_sources = 5;
+  double source_page_share = 0.3;
+};
+
+// The weights the help center runs with.
+inline constexpr Weights kWeights{};
+
+}  // namespace tenure::search
