@@ -4,6 +4,9 @@
 // call the gateway with the charge's idempotency key -> record the outcome (habit 4). A crash
 // anywhere leaves a pending row that RecoverPending() drives to its end with the same key, so
 // a period is charged at most once.
+// Defined in three files: billing.cpp (what the customer asks), payments.cpp (the money
+// movement: intent, gateway, outcome) and billing_events.cpp (the renewal job's steps and the
+// provider's disputes).
 #include <optional>
 #include <string>
 #include <vector>
