@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <iostream>
-#include <optional>
 #include <string>
 
 #include "cli/cli.hpp"
@@ -31,7 +30,7 @@ int Run(int argc, char** argv) {
   }
   const std::string& command = pos[0];
   if (command != "serve" && command != "migrate" && command != "demo" && command != "user" &&
-      command != "renew-due" && command != "license") {
+      command != "renew-due" && command != "license" && command != "clock") {
     std::cerr << "tenure: unknown command '" << command << "'\n" << cli::kUsage;
     return 2;
   }
@@ -40,10 +39,13 @@ int Run(int argc, char** argv) {
     std::cerr << "tenure: --now goes with renew-due only\n";
     return 2;
   }
-  SystemClock system_clock;
-  std::optional<FakeClock> fixed_clock;
-  if (args->now) fixed_clock.emplace(*args->now);
-  const Clock& clock = fixed_clock ? static_cast<const Clock&>(*fixed_clock) : system_clock;
+  if (command == "clock") return cli::ClockCommand(*config, pos);
+  auto made_clock = cli::MakeClock(*config, args->now);
+  if (!made_clock) {
+    std::cerr << "tenure: " << made_clock.error().message << "\n";
+    return 2;
+  }
+  const Clock& clock = **made_clock;
   auto store = storage::OpenStore(config->database, clock);
   const auto migrated = store->Migrate();
   if (command == "migrate") {

@@ -14,6 +14,8 @@ commands:
   renew-due [--now T]           run one renewal pass (at instant T, RFC 3339) and print a summary
   license show EMAIL            print one license as JSON
   license list                  print every license, one JSON object per line
+  clock show|set T|advance D    tests only: show or move the test clock (test_clock_file),
+                                e.g. clock advance 25h
 
 Configuration: see README.md (TENURE_LISTEN, TENURE_DATABASE, ...).
 )";

@@ -2,6 +2,7 @@
 // The `tenure` commands (README: The binary). main.cpp parses the command line, loads the
 // config, picks the clock and opens the store; each command builds the rest of what it needs
 // from those three, through services.hpp when it needs the app's services.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,5 +41,11 @@ int UserAdd(const Context& ctx, const std::vector<std::string>& positional,
             const std::string& role);
 int RenewDue(const Context& ctx);
 int License(const Context& ctx, const std::vector<std::string>& positional);
+// Needs no store: it moves the test clock only.
+int ClockCommand(const Config& config, const std::vector<std::string>& positional);
+
+// The clock a command runs on: fixed at `fixed_now` (renew-due --now), else the shared test
+// clock when config.test_clock_file is set (tests only), else the system clock.
+Result<std::unique_ptr<Clock>> MakeClock(const Config& config, std::optional<Instant> fixed_now);
 
 }  // namespace tenure::cli

@@ -21,6 +21,13 @@ int Serve(const Context& ctx) {
   const Config& config = ctx.config;
   storage::SqlStore& store = ctx.store;
   const Clock& clock = ctx.clock;
+  if (!config.test_clock_file.empty())
+    std::cerr << fmt::format(
+                     "tenure: WARNING: the test clock is on: the time is {} as held in {} and "
+                     "moves only with `tenure clock`. For tests only; never set "
+                     "TENURE_TEST_CLOCK_FILE or test_clock_file in production.\n",
+                     FormatRfc3339(clock.Now()), config.test_clock_file)
+              << std::flush;
   AppServices app(config, store, clock);
   const http::Views views;
   // The help center reads config.docs_dir now and whenever it changes (issue 5).
