@@ -127,6 +127,15 @@ Result<void> SetStripeApiBase(Config& c, const std::string& v) {
   return {};
 }
 
+Result<void> SetTestClockFile(Config& c, const std::string& v) {
+  if (!v.starts_with('/') || v.ends_with('/'))
+    return Invalid("test_clock_file",
+                   "expected the absolute path of a file (tests only), the same for `serve` "
+                   "and `tenure clock` whatever their working directory");
+  c.test_clock_file = v;
+  return {};
+}
+
 Setter StripeSecret(std::string StripeConfig::*member) {
   return [=](Config& c, const std::string& v) -> Result<void> {
     c.stripe.*member = v;
@@ -253,6 +262,8 @@ const std::vector<Field>& Fields() {
       {"stripe.webhook_secret_file", "TENURE_STRIPE_WEBHOOK_SECRET_FILE",
        StripeSecretFile("stripe.webhook_secret_file", &StripeConfig::webhook_secret)},
       {"stripe.api_base", "TENURE_STRIPE_API_BASE", SetStripeApiBase},
+      // Issue 8: the shared test clock; never set in production.
+      {"test_clock_file", "TENURE_TEST_CLOCK_FILE", SetTestClockFile},
   };
   return fields;
 }
@@ -314,10 +325,12 @@ Result<Config> LoadConfig(const std::string& toml_text,
     }
   }
   for (const auto& [name, value] : env) {
-    if (!name.starts_with("TENURE_") || IsOtherTenureVariable(name)) continue;
+    if (!name.starts_with("TENURE_")) continue;
     const Field* field = nullptr;
     for (const auto& f : Fields())
       if (name == f.env) field = &f;
+    // A setting first: TENURE_TEST_CLOCK_FILE is one, other TENURE_TEST_* belong to tests.
+    if (!field && IsOtherTenureVariable(name)) continue;
     if (!field)
       return Fail(ErrorCode::kInvalidInput,
                   fmt::format("unknown environment variable {} (see README: Configuration)", name),

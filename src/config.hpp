@@ -49,6 +49,10 @@ struct Config {
   domain::LicensePolicy license;
   std::string billing_provider = "offline";  // offline (test cards, no network) | stripe
   StripeConfig stripe;
+  // Tests only (issue 8): when set, every command runs on the time held in this file (the
+  // SharedFileClock) instead of the system clock, and `tenure clock` moves it. Empty (the
+  // default, and always in production): the system clock.
+  std::string test_clock_file;
 
   bool SecureCookies() const { return public_url.starts_with("https://"); }
 };

@@ -165,5 +165,32 @@ TEST(Config, ValidatesTheProviderAndTheApiBase) {
   EXPECT_TRUE(LoadConfig("", {{"TENURE_STRIPE_API_BASE", "http://localhost:12111"}}));
 }
 
+// Issue 8: the shared test clock is off unless a test turns it on.
+TEST(Config, TheTestClockIsOffByDefaultAndTakesAFileFromTomlOrEnvironment) {
+  auto none = LoadConfig("", {});
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_TRUE(none->test_clock_file.empty());
+  auto toml = LoadConfig("test_clock_file = \"/tmp/run/clock\"\n", {});
+  ASSERT_TRUE(toml) << toml.error().message;
+  EXPECT_EQ(toml->test_clock_file, "/tmp/run/clock");
+  auto env = LoadConfig("test_clock_file = \"/tmp/run/clock\"\n",
+                        {{"TENURE_TEST_CLOCK_FILE", "/tmp/other/clock"}});
+  ASSERT_TRUE(env) << env.error().message;
+  EXPECT_EQ(env->test_clock_file, "/tmp/other/clock");
+}
+
+TEST(Config, TheTestClockSettingIsValidatedAndOtherTestVariablesStayIgnored) {
+  EXPECT_FALSE(LoadConfig("", {{"TENURE_TEST_CLOCK_FILE", ""}}));
+  EXPECT_FALSE(LoadConfig("", {{"TENURE_TEST_CLOCK_FILE", "/tmp/run/"}}));
+  // Relative paths would let `serve` and `tenure clock` in other directories share nothing.
+  EXPECT_FALSE(LoadConfig("", {{"TENURE_TEST_CLOCK_FILE", "clock"}}));
+  EXPECT_FALSE(LoadConfig("test_clock_file = 3\n", {}));
+  EXPECT_FALSE(LoadConfig("[test]\nclock_file = \"/tmp/clock\"\n", {})) << "unknown key";
+  // The test suites' own variables are not settings and never stop the server.
+  auto other = LoadConfig("", {{"TENURE_TEST_POSTGRES_URL", "postgresql://x/y"}});
+  ASSERT_TRUE(other) << other.error().message;
+  EXPECT_TRUE(other->test_clock_file.empty());
+}
+
 }  // namespace
 }  // namespace tenure

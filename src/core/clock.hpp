@@ -1,5 +1,9 @@
 #pragma once
-// Time only through an injected Clock (ENGINEERING.md habit 1).
+// Time only through an injected Clock (ENGINEERING.md habit 1): every business instant (now,
+// expiry, grace, leases, audit and e-mail dates) comes from Now(). std::chrono::steady_clock
+// stays where durations are measured (request latency in the access log, the shutdown
+// deadline, worker intervals, retry back-off): those follow real seconds and must not jump
+// when a test moves the clock.
 #include <atomic>
 
 #include "core/time.hpp"
@@ -19,7 +23,8 @@ class SystemClock final : public Clock {
   }
 };
 
-// The test clock: tests move it, never sleep.
+// The test clock: tests move it, never sleep. SharedFileClock (shared_file_clock.hpp) is the
+// one several processes share, for tests that run the real binary.
 class FakeClock final : public Clock {
  public:
   explicit FakeClock(Instant start) : now_(ToUnix(start)) {}

@@ -50,9 +50,11 @@ function baseEnv(extra) {
  * Starts the server. Options:
  *   customers: extra demo customers (`tenure demo --customers N`), default 0
  *   env:       more TENURE_* settings (documented ones only)
- * Returns { url, port, dir, database, logs(), stop() }.
+ *   testClock: run `demo` and `serve` on the shared test clock (issue 8; a file in the
+ *              server's directory, starting at the real time), moved with server.clock()
+ * Returns { url, port, dir, database, logs(), stop(), clock() }.
  */
-export async function startServer({ customers = 0, env: extraEnv = {} } = {}) {
+export async function startServer({ customers = 0, env: extraEnv = {}, testClock = false } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'tenure-e2e-'));
   const database = `sqlite://${path.join(dir, 'tenure.db')}`;
   const port = await freePort();
@@ -61,6 +63,7 @@ export async function startServer({ customers = 0, env: extraEnv = {} } = {}) {
     TENURE_DATABASE: database,
     TENURE_LISTEN: `127.0.0.1:${port}`,
     TENURE_PUBLIC_URL: url,
+    ...(testClock ? { TENURE_TEST_CLOCK_FILE: path.join(dir, 'test-clock') } : {}),
     ...extraEnv,
   });
 
@@ -129,5 +132,15 @@ export async function startServer({ customers = 0, env: extraEnv = {} } = {}) {
     return stopping;
   }
 
-  return { url, port, dir, database, logs: () => log, stop };
+  /**
+   * Runs `tenure clock ARGS...` with this server's settings and resolves to the clock's time
+   * (RFC 3339): clock('show'), clock('advance', '25h'), clock('set', '2026-12-01T00:00:00Z').
+   * The server sees the new time at once. Needs startServer({ testClock: true }).
+   */
+  async function clock(...args) {
+    const { stdout } = await run(BINARY, ['clock', ...args], { env, cwd: dir });
+    return stdout.trim();
+  }
+
+  return { url, port, dir, database, logs: () => log, stop, clock };
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -143,7 +144,9 @@ uint16_t FreeLoopbackPort() {
     return ::testing::AssertionFailure() << "mkdtemp: " << std::strerror(errno);
   p->dir_ = templ;
 
-  const Fields base_env = {{"TENURE_DATABASE", "sqlite://" + p->DatabasePath().string()}};
+  Fields base_env = {{"TENURE_DATABASE", "sqlite://" + p->DatabasePath().string()}};
+  if (config.test_clock)
+    base_env.emplace_back("TENURE_TEST_CLOCK_FILE", p->ClockFilePath().string());
   if (config.seed_demo) {
     Fields env = base_env;
     env.emplace_back("TENURE_DEMO_PASSWORD", kDemoPassword);
@@ -186,6 +189,7 @@ uint16_t FreeLoopbackPort() {
 }
 
 ::testing::AssertionResult TenureProcess::Launch(const ServerConfig& config) {
+  env_ = config.env;
   std::filesystem::remove(dir_ / "stdout.log");
   std::filesystem::remove(dir_ / "stderr.log");
   pid_ = Spawn({TENURE_BINARY, "serve"}, ChildEnvironment(config.env), dir_ / "stdout.log",
@@ -256,6 +260,41 @@ uint64_t TenureProcess::VirtualMemoryBytes() const {
   uint64_t pages = 0;
   if (!(in >> pages)) return 0;
   return pages * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+::testing::AssertionResult TenureProcess::RunCommand(const std::vector<std::string>& args,
+                                                     std::string* out) const {
+  static std::atomic<int> runs{0};
+  const std::string name = "command-" + std::to_string(++runs);
+  const auto out_path = dir_ / (name + ".out");
+  const auto err_path = dir_ / (name + ".err");
+  std::vector<std::string> argv = {TENURE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::string line = "tenure";
+  for (const auto& a : args) line += " " + a;
+  const pid_t pid = Spawn(argv, ChildEnvironment(env_), out_path, err_path);
+  if (pid < 0) return ::testing::AssertionFailure() << "cannot run " << TENURE_BINARY;
+  const auto status = WaitExit(pid, 60s);
+  if (!status) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    return ::testing::AssertionFailure() << line << " did not finish within 60 s";
+  }
+  const std::string said = ReadFile(out_path);
+  if (out) *out = said;
+  if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0)
+    return ::testing::AssertionFailure() << line << ": " << DescribeStatus(*status) << "\nstdout:\n"
+                                         << said << "\nstderr:\n"
+                                         << ReadFile(err_path);
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult TenureProcess::AdvanceClock(std::string_view step,
+                                                       std::string* now) const {
+  std::string said;
+  auto moved = RunCommand({"clock", "advance", std::string(step)}, &said);
+  if (now) *now = std::string(Trim(said));
+  return moved;
 }
 
 // ---- HTTP -------------------------------------------------------------------------------

@@ -19,7 +19,8 @@
 
 namespace tenure::http_test {
 
-// Wall-clock unix seconds: the server under test runs on the real clock.
+// Wall-clock unix seconds: the server under test runs on the real clock (unless
+// ServerConfig::test_clock, whose time starts here and then moves only when the test says).
 inline int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -41,6 +42,10 @@ struct ServerConfig {
   // `tenure demo --customers N`: customer1..N@example.com, each with an auto-renewing license
   // (expiring spread over the next 30 days), the offline success card, and kDemoPassword.
   int demo_customers = 0;
+  // The shared test clock (issue 8): `demo` and `serve` run with TENURE_TEST_CLOCK_FILE set to
+  // a file in the server's directory, which starts at the real time; the test moves it with
+  // TenureProcess::AdvanceClock or RunCommand({"clock", ...}).
+  bool test_clock = false;
 };
 
 // One `tenure serve` process in its own temporary directory.
@@ -69,11 +74,22 @@ class TenureProcess {
   // The process's virtual memory size in bytes (/proc/PID/statm), 0 if unknown.
   uint64_t VirtualMemoryBytes() const;
 
+  // Runs `tenure ARGS...` with the environment `serve` got (its database, its test clock, the
+  // test's settings) and waits for it; success when it exits 0, with its stdout in `*out`.
+  // A failure names the exit status and carries stderr.
+  ::testing::AssertionResult RunCommand(const std::vector<std::string>& args,
+                                        std::string* out = nullptr) const;
+  // ServerConfig::test_clock only: `tenure clock advance STEP` ("90m", "25h", "3d"), which
+  // moves this server's time at once; the clock's new time (RFC 3339) in `*now`.
+  ::testing::AssertionResult AdvanceClock(std::string_view step, std::string* now = nullptr) const;
+  std::filesystem::path ClockFilePath() const { return dir_ / "test-clock"; }
+
  private:
   TenureProcess() = default;
   ::testing::AssertionResult Launch(const ServerConfig& config);
 
   std::filesystem::path dir_;
+  Fields env_;  // what `serve` was started with, for RunCommand
   pid_t pid_ = -1;
   uint16_t port_ = 0;
   bool keep_dir_ = false;

@@ -1,0 +1,51 @@
+#pragma once
+// The `tenure` commands (README: The binary). main.cpp parses the command line, loads the
+// config, picks the clock and opens the store; each command builds the rest of what it needs
+// from those three, through services.hpp when it needs the app's services.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "storage/sql_store.hpp"
+
+namespace tenure::cli {
+
+extern const char kUsage[];
+
+struct Args {
+  std::string config_path;
+  std::vector<std::string> positional;
+  std::string role;
+  int customers = 0;
+  std::optional<Instant> now;  // renew-due --now
+};
+
+// TENURE_CONFIG, then the options and positional words of `argv`.
+Result<Args> ParseArgs(int argc, char** argv);
+
+// What every command that touches the database runs on.
+struct Context {
+  const Config& config;
+  storage::SqlStore& store;
+  const Clock& clock;
+};
+
+// Each returns the process's exit status.
+int Serve(const Context& ctx);
+int Demo(const Context& ctx, int customers);
+int UserAdd(const Context& ctx, const std::vector<std::string>& positional,
+            const std::string& role);
+int RenewDue(const Context& ctx);
+int License(const Context& ctx, const std::vector<std::string>& positional);
+// Needs no store: it moves the test clock only.
+int ClockCommand(const Config& config, const std::vector<std::string>& positional);
+
+// The clock a command runs on: fixed at `fixed_now` (renew-due --now), else the shared test
+// clock when config.test_clock_file is set (tests only), else the system clock.
+Result<std::unique_ptr<Clock>> MakeClock(const Config& config, std::optional<Instant> fixed_now);
+
+}  // namespace tenure::cli

@@ -1,0 +1,105 @@
+// `tenure serve`: the app's services, then HTTP and the background jobs over them, until
+// SIGINT or SIGTERM.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+
+#include "cli/cli.hpp"
+#include "cli/services.hpp"
+#include "http/server.hpp"
+#include "http/web_app.hpp"
+#include "integrations/email/smtp_mailer.hpp"
+#include "jobs/outbox_dispatcher.hpp"
+#include "jobs/periodic_worker.hpp"
+#include "jobs/renewal_job.hpp"
+#include "search/help_center.hpp"
+
+namespace tenure::cli {
+
+int Serve(const Context& ctx) {
+  const Config& config = ctx.config;
+  storage::SqlStore& store = ctx.store;
+  const Clock& clock = ctx.clock;
+  if (!config.test_clock_file.empty())
+    std::cerr << fmt::format(
+                     "tenure: WARNING: the test clock is on: the time is {} as held in {} and "
+                     "moves only with `tenure clock`. For tests only; never set "
+                     "TENURE_TEST_CLOCK_FILE or test_clock_file in production.\n",
+                     FormatRfc3339(clock.Now()), config.test_clock_file)
+              << std::flush;
+  AppServices app(config, store, clock);
+  const http::Views views;
+  // The help center reads config.docs_dir now and whenever it changes (issue 5).
+  search::HelpCenter help({.docs_dir = config.docs_dir,
+                           .library = {.public_url = config.public_url},
+                           .log = [](const std::string& line) {
+                             std::cout << "tenure: " << line << "\n" << std::flush;
+                           }});
+  http::Services services{.accounts = app.accounts,
+                          .licenses = app.licenses,
+                          .staff = app.staff,
+                          .renewal = app.renewal,
+                          .support = app.support,
+                          .feedback = app.feedback,
+                          .store = store,
+                          .clock = clock,
+                          .views = views,
+                          .secure_cookies = config.SecureCookies(),
+                          .help = help,
+                          .billing = app.billing,
+                          .stripe_webhooks = app.stripe_webhooks.get()};
+  http::WebApp web(services, config.access_log);
+
+  // Mail leaves the outbox only when SMTP is configured; until then it waits there, safe.
+  std::unique_ptr<integrations::SmtpMailer> mailer;
+  std::unique_ptr<jobs::OutboxDispatcher> dispatcher;
+  std::unique_ptr<jobs::PeriodicWorker> outbox_worker;
+  if (!config.smtp.host.empty()) {
+    mailer = std::make_unique<integrations::SmtpMailer>(config.smtp, clock);
+    dispatcher = std::make_unique<jobs::OutboxDispatcher>(store, clock, *mailer);
+    outbox_worker = std::make_unique<jobs::PeriodicWorker>(
+        "outbox", [&] { return dispatcher->RunOnce(); },
+        std::chrono::milliseconds(config.outbox_interval_ms));
+  } else {
+    std::cout << "tenure: no SMTP host configured: emails wait in the outbox\n";
+  }
+  // The renewal job on the Clock: charges due auto-renewals, dunning, reminders, notices.
+  jobs::RenewalJob renewal_job(store, app.billing, clock, config.license);
+  jobs::PeriodicWorker housekeeping(
+      "housekeeping", [&] { return static_cast<int>(app.accounts.PruneExpiredSessions() > 0); },
+      std::chrono::hours(1));
+  jobs::PeriodicWorker renewal_worker(
+      "renewal job", [&] { return renewal_job.RunOnce().claimed; },
+      std::chrono::milliseconds(config.renewal_interval_seconds * 1000));
+  std::unique_ptr<jobs::PeriodicWorker> stripe_worker;
+  if (app.stripe_webhooks)
+    stripe_worker = std::make_unique<jobs::PeriodicWorker>(
+        "stripe events", [&] { return app.stripe_webhooks->ProcessPending(); },
+        std::chrono::milliseconds(2000));
+  http::ServerOptions options{
+      .address = config.listen_address,
+      .port = config.listen_port,
+      .io_threads = config.http_threads,
+      .slow_threads = config.hash_threads,
+      .max_body_bytes = config.max_body_bytes,
+      .max_connections = static_cast<size_t>(config.max_connections),
+      .idle_timeout = std::chrono::seconds(config.idle_timeout_seconds),
+      .request_timeout = std::chrono::seconds(config.request_timeout_seconds)};
+  http::Serve(
+      options, [&web](http::Request& r) { return web.Handle(r); },
+      [&web](const http::Request& r) { return web.IsSlow(r); },
+      [&] {
+        std::cout << fmt::format("tenure: listening on http://{}:{} (public URL {})\n",
+                                 config.listen_address, config.listen_port, config.public_url)
+                  << std::flush;
+      });
+  renewal_worker.Stop();
+  housekeeping.Stop();
+  if (stripe_worker) stripe_worker->Stop();
+  if (outbox_worker) outbox_worker->Stop();
+  std::cout << "tenure: stopped\n";
+  return 0;
+}
+
+}  // namespace tenure::cli
