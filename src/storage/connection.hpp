@@ -4,6 +4,7 @@
 // sqlite/ and postgres/ only implement this interface (ENGINEERING.md habit 6).
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -12,8 +13,8 @@
 #include <string>
 #include <string_view>
 #include <variant>
-
 #include <vector>
+
 #include "core/result.hpp"
 
 namespace tenure::storage {
@@ -62,6 +63,11 @@ class Connection {
   // False once the connection is unusable (e.g. the server went away): it is not pooled again.
   virtual bool Healthy() const = 0;
 };
+
+// Runs `query` with a brace list of parameters: Run(conn, q, {id.value, name}).
+inline QueryResult Run(Connection& c, const Query& q, std::initializer_list<Value> params = {}) {
+  return c.Run(q, std::span<const Value>(params.begin(), params.size()));
+}
 
 // Connections are used by one thread at a time (SQLite: one connection per thread); the pool
 // keeps idle ones for reuse and opens more on demand.

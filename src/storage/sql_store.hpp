@@ -6,13 +6,9 @@
 #include "app/store.hpp"
 #include "core/clock.hpp"
 #include "storage/connection.hpp"
+#include "storage/migrations.hpp"
 
 namespace tenure::storage {
-
-struct MigrationReport {
-  int applied = 0;          // migrations applied by this call
-  int current_version = 0;  // the schema version afterwards
-};
 
 class SqlStore final : public app::Store {
  public:

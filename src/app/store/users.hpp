@@ -1,0 +1,39 @@
+#pragma once
+// Accounts in storage (PRODUCT.md: Accounts): users, and the sign-in attempts that throttle
+// guessing.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/ids.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "domain/account.hpp"
+
+namespace tenure::app {
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  virtual std::optional<domain::User> FindByEmail(std::string_view email) = 0;
+  virtual std::optional<domain::User> Find(UserId id) = 0;
+  // kConflict when the email is taken.
+  virtual Result<UserId> Insert(const domain::User& user) = 0;
+  virtual void UpdatePasswordHash(UserId id, std::string_view hash) = 0;
+  virtual std::vector<domain::User> List(int limit, int offset) = 0;
+  virtual std::vector<domain::User> Staff() = 0;  // support and admin, by email
+  virtual void SetTimeZone(UserId id, std::string_view iana_name) = 0;
+  virtual int64_t Count() = 0;
+};
+
+class SignInAttemptRepository {
+ public:
+  virtual ~SignInAttemptRepository() = default;
+  virtual void Insert(std::string_view email, std::string_view address, bool success,
+                      Instant at) = 0;
+  virtual domain::SignInHistory FailuresSince(std::string_view email, std::string_view address,
+                                              Instant since) = 0;
+};
+
+}  // namespace tenure::app

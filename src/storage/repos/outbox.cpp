@@ -1,0 +1,73 @@
+#include "storage/repos/outbox.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace tenure::storage {
+namespace {
+
+app::OutboxMessage ToOutbox(const Row& r) {
+  return app::OutboxMessage{.id = r.Int(0),
+                            .kind = r.Text(1),
+                            .payload = nlohmann::json::parse(r.Text(2)),
+                            .status = r.Text(3),
+                            .attempts = static_cast<int>(r.Int(4)),
+                            .last_error = r.Text(5),
+                            .created_at = FromUnix(r.Int(6)),
+                            .next_attempt_at = FromUnix(r.Int(7))};
+}
+
+}  // namespace
+
+std::vector<app::OutboxMessage> SqlOutbox::ClaimDue(Instant now, Seconds lease, int limit) {
+  // The outer WHERE repeats the lease test: on PostgreSQL a competing claim blocked on the
+  // same row re-checks it against the row it finally sees, and skips it.
+  static constexpr Query q{
+      "outbox.claim",
+      "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 "
+      "WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 "
+      "AND (locked_until IS NULL OR locked_until <= $1) ORDER BY id LIMIT $3) "
+      "AND status = 'pending' AND (locked_until IS NULL OR locked_until <= $1) "
+      "RETURNING id, kind, payload, status, attempts, last_error, created_at, next_attempt_at"};
+  auto out =
+      ReadAll(Run(writer(), q, {ToUnix(now), ToUnix(now + lease), int64_t{limit}}), ToOutbox);
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.id < b.id; });
+  return out;
+}
+
+void SqlOutbox::MarkSent(int64_t id, Instant at) {
+  static constexpr Query q{"outbox.sent",
+                           "UPDATE outbox SET status = 'sent', sent_at = $2, locked_until = NULL, "
+                           "last_error = '' WHERE id = $1"};
+  Run(writer(), q, {id, ToUnix(at)});
+}
+
+void SqlOutbox::MarkFailed(int64_t id, std::string_view error, std::optional<Instant> retry_at) {
+  static constexpr Query retry{"outbox.retry",
+                               "UPDATE outbox SET last_error = $2, next_attempt_at = $3, "
+                               "locked_until = NULL WHERE id = $1"};
+  static constexpr Query dead{"outbox.dead",
+                              "UPDATE outbox SET status = 'dead', last_error = $2, "
+                              "locked_until = NULL WHERE id = $1"};
+  if (retry_at)
+    Run(writer(), retry, {id, std::string(error), ToUnix(*retry_at)});
+  else
+    Run(writer(), dead, {id, std::string(error)});
+}
+
+std::vector<app::OutboxMessage> SqlOutbox::List(std::string_view status, int limit) {
+  static constexpr Query q{
+      "outbox.list",
+      "SELECT id, kind, payload, status, attempts, last_error, created_at, next_attempt_at "
+      "FROM outbox WHERE ($1 = '' OR status = $1) ORDER BY id DESC LIMIT $2"};
+  return ReadAll(Run(conn(), q, {std::string(status), int64_t{limit}}), ToOutbox);
+}
+
+void SqlOutbox::Add(std::string_view kind, const nlohmann::json& payload, Instant now) {
+  static constexpr Query q{
+      "outbox.insert",
+      "INSERT INTO outbox (kind, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $3)"};
+  Run(writer(), q, {std::string(kind), payload.dump(), ToUnix(now)});
+}
+
+}  // namespace tenure::storage

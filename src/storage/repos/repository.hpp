@@ -1,0 +1,75 @@
+#pragma once
+// What every SQL repository shares: its unit of work's connection with the write guard, and
+// the few helpers that bind optional values and read rows. Internal to storage/.
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <type_traits>
+#include <vector>
+
+#include "core/time.hpp"
+#include "storage/connection.hpp"
+
+namespace tenure::storage {
+
+// One unit of work's connection as its repositories see it. Writes go through writer(),
+// which refuses a read-only unit of work and remembers that something was written, so that
+// Commit() can insist on an audit row (ENGINEERING.md habit 3).
+class Transaction {
+ public:
+  Transaction(Connection& connection, bool write) : connection_(connection), write_(write) {}
+
+  Connection& conn() { return connection_; }
+  Connection& writer() {
+    if (!write_) throw std::logic_error("write through a read-only unit of work");
+    written_ = true;
+    return connection_;
+  }
+  // Rows read here will be written: lock them (PostgreSQL; SQLite's write transaction
+  // already holds the database).
+  bool locking() const { return write_ && connection_.dialect() == Dialect::kPostgres; }
+  bool written() const { return written_; }
+
+ private:
+  Connection& connection_;
+  bool write_;
+  bool written_ = false;
+};
+
+class Repository {
+ public:
+  explicit Repository(Transaction& tx) : tx_(tx) {}
+
+ protected:
+  Connection& conn() { return tx_.conn(); }
+  Connection& writer() { return tx_.writer(); }
+  bool locking() const { return tx_.locking(); }
+
+ private:
+  Transaction& tx_;
+};
+
+inline Value Opt(const std::optional<Instant>& t) { return t ? Value(ToUnix(*t)) : Value(nullptr); }
+inline std::optional<Instant> OptInstant(const Row& r, size_t i) {
+  auto v = r.OptInt(i);
+  return v ? std::optional<Instant>(FromUnix(*v)) : std::nullopt;
+}
+
+// Every list query: one value per row, in the query's order.
+template <typename Read>
+std::vector<std::invoke_result_t<Read&, const Row&>> ReadAll(const QueryResult& result, Read read) {
+  std::vector<std::invoke_result_t<Read&, const Row&>> out;
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) out.push_back(read(row));
+  return out;
+}
+
+// Every lookup: the first row's value, or nothing.
+template <typename Read>
+std::optional<std::invoke_result_t<Read&, const Row&>> ReadFirst(const QueryResult& result,
+                                                                 Read read) {
+  if (result.rows.empty()) return std::nullopt;
+  return read(result.rows.front());
+}
+
+}  // namespace tenure::storage

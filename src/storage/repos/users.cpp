@@ -1,0 +1,114 @@
+#include "storage/repos/users.hpp"
+
+#include <string>
+
+namespace tenure::storage {
+namespace {
+
+using domain::User;
+
+User ToUser(const Row& r) {
+  return User{.id = UserId{r.Int(0)},
+              .email = r.Text(1),
+              .password_hash = r.Text(2),
+              .role = domain::ParseRole(r.Text(3)).value_or(domain::Role::kCustomer),
+              .terms_version = r.Text(4),
+              .terms_accepted_at = FromUnix(r.Int(5)),
+              .created_at = FromUnix(r.Int(6)),
+              .time_zone = r.Text(7)};
+}
+
+}  // namespace
+
+std::optional<User> SqlUsers::FindByEmail(std::string_view email) {
+  static constexpr Query q{"users.by_email",
+                           "SELECT id, email, password_hash, role, terms_version, "
+                           "terms_accepted_at, created_at, time_zone FROM users WHERE email = $1"};
+  return ReadFirst(Run(conn(), q, {std::string(email)}), ToUser);
+}
+
+std::optional<User> SqlUsers::Find(UserId id) {
+  static constexpr Query q{"users.by_id",
+                           "SELECT id, email, password_hash, role, terms_version, "
+                           "terms_accepted_at, created_at, time_zone FROM users WHERE id = $1"};
+  return ReadFirst(Run(conn(), q, {id.value}), ToUser);
+}
+
+Result<UserId> SqlUsers::Insert(const User& u) {
+  static constexpr Query q{
+      "users.insert",
+      "INSERT INTO users (email, password_hash, role, terms_version, terms_accepted_at, "
+      "created_at) VALUES ($1, $2, $3, $4, $5, $6) "
+      "ON CONFLICT (email) DO NOTHING RETURNING id"};
+  auto res = Run(writer(), q,
+                 {u.email, u.password_hash, std::string(domain::RoleName(u.role)), u.terms_version,
+                  ToUnix(u.terms_accepted_at), ToUnix(u.created_at)});
+  if (res.rows.empty())
+    return Fail(ErrorCode::kConflict, "An account with this email already exists. Sign in instead.",
+                "email");
+  return UserId{res.rows[0].Int(0)};
+}
+
+void SqlUsers::UpdatePasswordHash(UserId id, std::string_view hash) {
+  static constexpr Query q{"users.set_password",
+                           "UPDATE users SET password_hash = $2 WHERE id = $1"};
+  Run(writer(), q, {id.value, std::string(hash)});
+}
+
+std::vector<User> SqlUsers::List(int limit, int offset) {
+  static constexpr Query q{"users.list",
+                           "SELECT id, email, password_hash, role, terms_version, "
+                           "terms_accepted_at, created_at, time_zone FROM users ORDER BY id "
+                           "LIMIT $1 OFFSET $2"};
+  return ReadAll(Run(conn(), q, {int64_t{limit}, int64_t{offset}}), ToUser);
+}
+
+std::vector<User> SqlUsers::Staff() {
+  static constexpr Query q{"users.staff",
+                           "SELECT id, email, password_hash, role, terms_version, "
+                           "terms_accepted_at, created_at, time_zone FROM users WHERE role <> $1 "
+                           "ORDER BY email"};
+  return ReadAll(Run(conn(), q, {std::string("customer")}), ToUser);
+}
+
+void SqlUsers::SetTimeZone(UserId id, std::string_view iana_name) {
+  static constexpr Query q{"users.set_time_zone", "UPDATE users SET time_zone = $2 WHERE id = $1"};
+  Run(writer(), q, {id.value, std::string(iana_name)});
+}
+
+int64_t SqlUsers::Count() {
+  static constexpr Query q{"users.count", "SELECT COUNT(*) FROM users"};
+  return Run(conn(), q).rows.at(0).Int(0);
+}
+
+void SqlSignInAttempts::Insert(std::string_view email, std::string_view address, bool success,
+                               Instant at) {
+  static constexpr Query q{
+      "sign_in_attempts.insert",
+      "INSERT INTO sign_in_attempts (email, address, success, at) VALUES ($1, $2, $3, $4)"};
+  Run(writer(), q, {std::string(email), std::string(address), int64_t{success}, ToUnix(at)});
+}
+
+domain::SignInHistory SqlSignInAttempts::FailuresSince(std::string_view email,
+                                                       std::string_view address, Instant since) {
+  // Success resets the account's count: only failures after the last success count.
+  static constexpr Query by_email{
+      "sign_in_attempts.failures_by_email",
+      "SELECT COUNT(*) FROM sign_in_attempts WHERE email = $1 AND at >= $2 AND success = $3 "
+      "AND id > COALESCE((SELECT MAX(id) FROM sign_in_attempts WHERE email = $1 AND "
+      "success = $4), 0)"};
+  static constexpr Query by_address{
+      "sign_in_attempts.failures_by_address",
+      "SELECT COUNT(*) FROM sign_in_attempts WHERE address = $1 AND at >= $2 AND "
+      "success = $3"};
+  domain::SignInHistory h;
+  h.account_failures = static_cast<int>(
+      Run(conn(), by_email, {std::string(email), ToUnix(since), int64_t{0}, int64_t{1}})
+          .rows.at(0)
+          .Int(0));
+  h.address_failures = static_cast<int>(
+      Run(conn(), by_address, {std::string(address), ToUnix(since), int64_t{0}}).rows.at(0).Int(0));
+  return h;
+}
+
+}  // namespace tenure::storage

@@ -1,0 +1,29 @@
+#pragma once
+// Users and sign-in attempts over SQL; the queries are in users.cpp.
+#include "app/store/users.hpp"
+#include "storage/repos/repository.hpp"
+
+namespace tenure::storage {
+
+class SqlUsers final : public app::UserRepository, Repository {
+ public:
+  using Repository::Repository;
+  std::optional<domain::User> FindByEmail(std::string_view email) override;
+  std::optional<domain::User> Find(UserId id) override;
+  Result<UserId> Insert(const domain::User& u) override;
+  void UpdatePasswordHash(UserId id, std::string_view hash) override;
+  std::vector<domain::User> List(int limit, int offset) override;
+  std::vector<domain::User> Staff() override;
+  void SetTimeZone(UserId id, std::string_view iana_name) override;
+  int64_t Count() override;
+};
+
+class SqlSignInAttempts final : public app::SignInAttemptRepository, Repository {
+ public:
+  using Repository::Repository;
+  void Insert(std::string_view email, std::string_view address, bool success, Instant at) override;
+  domain::SignInHistory FailuresSince(std::string_view email, std::string_view address,
+                                      Instant since) override;
+};
+
+}  // namespace tenure::storage
