@@ -37,10 +37,12 @@ class BillingContract : public ::testing::TestWithParam<std::string> {
       url = base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") +
             "options=-csearch_path%3D" + schema_;
     }
+    url_ = url;
     store_ = OpenStore(url, clock_);
     store_->Migrate();
   }
   void TearDown() override {
+    second_.reset();
     store_.reset();
     if (!schema_.empty())
       OpenPostgres(base_url_)->ExecScript("DROP SCHEMA " + schema_ + " CASCADE");
@@ -100,6 +102,8 @@ class BillingContract : public ::testing::TestWithParam<std::string> {
   FakeClock clock_{kNow};
   std::string base_url_, schema_;
   std::unique_ptr<SqlStore> store_;
+  std::unique_ptr<SqlStore> second_;  // another server on the same database
+  std::string url_;
 };
 
 // Regression (issue 4): ToLicense (storage/sql_store.cpp) selected dunning_failures,
@@ -230,6 +234,47 @@ TEST_P(BillingContract, PendingChargesAreFoundForRecovery) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, BillingContract, ::testing::Values("sqlite", "postgres"),
                          [](const auto& param_info) { return param_info.param; });
+
+// Issue 8: Stripe events were applied under an in-process mutex only; two servers could apply
+// one event at once. They are claimed in the database now.
+TEST_P(BillingContract, AStripeEventClaimedByOneServerIsNotGivenToAnother) {
+  second_ = OpenStore(url_, clock_);
+  {
+    auto uow = store_->Begin(Actor::System());
+    for (const char* id : {"evt_1", "evt_2"})
+      ASSERT_TRUE(uow->stripe_events().InsertIfNew(app::StripeEvent{
+          .id = id, .type = "payment_intent.succeeded", .payload = "{}", .received_at = kNow}));
+    uow->Audit("test.events", "stripe_events", nullptr, nullptr);
+    uow->Commit();
+  }
+  auto claim = [&](SqlStore& server, Instant now, int limit = 10) {
+    auto uow = server.Begin(Actor::System());
+    auto events = uow->stripe_events().ClaimDue(now, now + minutes(5), limit);
+    std::vector<std::string> ids;
+    for (const auto& e : events) ids.push_back(e.id);
+    uow->Audit("test.claim", "stripe_events", nullptr, nullptr);
+    uow->Commit();
+    return ids;
+  };
+  auto mark = [&](auto&& change) {
+    auto uow = store_->Begin(Actor::System());
+    change(uow->stripe_events());
+    uow->Audit("test.mark", "stripe_events", nullptr, nullptr);
+    uow->Commit();
+  };
+  EXPECT_EQ(claim(*store_, kNow, 1), std::vector<std::string>{"evt_1"});
+  EXPECT_EQ(claim(*second_, kNow), std::vector<std::string>{"evt_2"}) << "evt_1 is leased";
+  EXPECT_TRUE(claim(*second_, kNow + minutes(4)).empty()) << "both leased";
+  // A server that died mid-event: its lease lapses and another takes the event.
+  EXPECT_EQ(claim(*second_, kNow + minutes(5)), (std::vector<std::string>{"evt_1", "evt_2"}));
+  mark([&](app::StripeEventRepository& events) { events.MarkProcessed("evt_1", kNow); });
+  mark([&](app::StripeEventRepository& events) {
+    events.MarkFailed("evt_2", "stripe unreachable", kNow + minutes(20));
+  });
+  EXPECT_TRUE(claim(*store_, kNow + minutes(19)).empty()) << "processed, and failed until 20 min";
+  EXPECT_EQ(claim(*store_, kNow + minutes(20)), std::vector<std::string>{"evt_2"});
+  EXPECT_EQ(store_->Read()->stripe_events().Unprocessed(10).at(0).attempts, 1);
+}
 
 }  // namespace
 }  // namespace tenure::storage

@@ -22,8 +22,14 @@ class StripeEventRepository {
   // False when the event id was already stored (a replay).
   virtual bool InsertIfNew(const StripeEvent& event) = 0;
   virtual std::vector<StripeEvent> Unprocessed(int limit) = 0;
+  // Leases up to `limit` unprocessed events due for an attempt, oldest first, until
+  // `lease_until`: no other worker, in this process or another server, gets them until they
+  // are marked or the lease lapses (PostgreSQL: FOR UPDATE SKIP LOCKED as well).
+  virtual std::vector<StripeEvent> ClaimDue(Instant now, Instant lease_until, int limit) = 0;
+  // Both end the lease.
   virtual void MarkProcessed(std::string_view id, Instant at) = 0;
-  virtual void MarkFailed(std::string_view id, std::string_view error) = 0;
+  // Counts the attempt; the event is tried again from `retry_at`.
+  virtual void MarkFailed(std::string_view id, std::string_view error, Instant retry_at) = 0;
 };
 
 }  // namespace tenure::app

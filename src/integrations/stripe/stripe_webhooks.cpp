@@ -24,6 +24,7 @@ constexpr size_t kMaxHeader = 8192;
 constexpr size_t kMaxSignatures = 16;
 constexpr Seconds kFirstRetry{5};
 constexpr Seconds kLongestRetry{3600};
+constexpr Seconds kClaimLease{300};  // longer than Stripe's retried reads of one event
 
 using stripe_json::Member;
 using stripe_json::Str;
@@ -136,20 +137,21 @@ Result<void> StripeWebhooks::Receive(std::string_view raw_body, std::string_view
 }
 
 int StripeWebhooks::ProcessPending(int limit) {
-  std::lock_guard lock(mutex_);
   const Instant now = clock_.Now();
-  // Events waiting out a pause are skipped; ask for that many more so they starve nobody.
-  const int wanted = limit + static_cast<int>(std::min<size_t>(not_before_.size(), 10'000));
-  const auto events = store_.Read()->stripe_events().Unprocessed(wanted);
-  if (static_cast<int>(events.size()) < wanted)  // all seen: forget pauses of finished events
-    std::erase_if(not_before_, [&](const auto& entry) {
-      return std::ranges::none_of(events, [&](const auto& e) { return e.id == entry.first; });
-    });
-  int tried = 0;
+  // Claimed in the database, not under a mutex: two servers never apply one event at once
+  // (issue 8). A worker that dies mid-event leaves a lease that lapses after kClaimLease.
+  std::vector<app::StripeEvent> events;
+  {
+    auto uow = store_.Begin(app::Actor::System());
+    events = uow->stripe_events().ClaimDue(now, now + kClaimLease, limit);
+    if (events.empty()) return 0;  // nothing due: roll back rather than audit every idle poll
+    nlohmann::json ids = nlohmann::json::array();
+    for (const auto& event : events) ids.push_back(event.id);
+    uow->Audit("stripe.events_claimed", "stripe_events", nullptr, {{"ids", ids}});
+    uow->Commit();
+  }
   int processed = 0;
   for (const auto& event : events) {
-    if (auto it = not_before_.find(event.id); it != not_before_.end() && it->second > now) continue;
-    if (tried++ == limit) break;
     Result<std::string> result = [&]() -> Result<std::string> {
       try {
         return Apply(event);
@@ -158,14 +160,7 @@ int StripeWebhooks::ProcessPending(int limit) {
       }
     }();
     Finish(event, result);
-    if (result) {
-      ++processed;
-      not_before_.erase(event.id);
-    } else {
-      Seconds pause = kFirstRetry;
-      for (int i = 0; i < event.attempts && pause < kLongestRetry; ++i) pause *= 2;
-      not_before_[event.id] = now + std::min(pause, kLongestRetry);
-    }
+    if (result) ++processed;
   }
   return processed;
 }
@@ -178,7 +173,10 @@ void StripeWebhooks::Finish(const app::StripeEvent& event, const Result<std::str
     uow->Audit("stripe.event_processed", subject, nullptr,
                {{"type", event.type}, {"result", *result}});
   } else {
-    uow->stripe_events().MarkFailed(event.id, result.error().message);
+    Seconds pause = kFirstRetry;  // doubles with every failed attempt, up to an hour
+    for (int i = 0; i < event.attempts && pause < kLongestRetry; ++i) pause *= 2;
+    uow->stripe_events().MarkFailed(event.id, result.error().message,
+                                    clock_.Now() + std::min(pause, kLongestRetry));
     uow->Audit(
         "stripe.event_failed", subject, nullptr,
         {{"type", event.type}, {"attempt", event.attempts + 1}, {"error", result.error().message}});

@@ -3,8 +3,6 @@
 // endpoint verifies the signature over the raw body, stores the event once by its id and
 // answers at once; a worker applies stored events by re-reading the objects' current state
 // from the API, so duplicates, replays and any order of arrival change nothing.
-#include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -35,9 +33,10 @@ class StripeWebhooks {
   // A duplicate is a success. Errors are kInvalidInput with a short message for the answer.
   Result<void> Receive(std::string_view raw_body, std::string_view signature_header, Instant now);
 
-  // The worker: applies up to `limit` stored events, oldest first. Each ends processed
-  // (applied, or ignored as not ours or of no interest) or failed (attempts counted, tried
-  // again after a growing pause). Returns how many ended processed.
+  // The worker: claims up to `limit` due events in the database (no other server applies
+  // them meanwhile) and applies them, oldest first. Each ends processed (applied, or ignored
+  // as not ours or of no interest) or failed (attempts counted, tried again after a growing
+  // pause). Returns how many ended processed.
   int ProcessPending(int limit = 100);
 
  private:
@@ -54,8 +53,6 @@ class StripeWebhooks {
   const Clock& clock_;
   StripeClient client_;
   std::string secret_;
-  std::mutex mutex_;                           // one pass at a time in this process
-  std::map<std::string, Instant> not_before_;  // failed events wait until then
 };
 
 }  // namespace tenure::integrations

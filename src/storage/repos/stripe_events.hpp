@@ -11,7 +11,8 @@ class SqlStripeEvents final : public app::StripeEventRepository, Repository {
   bool InsertIfNew(const app::StripeEvent& e) override;
   std::vector<app::StripeEvent> Unprocessed(int limit) override;
   void MarkProcessed(std::string_view id, Instant at) override;
-  void MarkFailed(std::string_view id, std::string_view error) override;
+  std::vector<app::StripeEvent> ClaimDue(Instant now, Instant lease_until, int limit) override;
+  void MarkFailed(std::string_view id, std::string_view error, Instant retry_at) override;
 };
 
 }  // namespace tenure::storage
