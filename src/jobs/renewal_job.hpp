@@ -7,7 +7,7 @@
 
 #include "app/store/unit_of_work.hpp"
 #include "core/clock.hpp"
-#include "domain/license.hpp"
+#include "domain/license_policy.hpp"
 
 namespace tenure::app {
 class BillingService;
