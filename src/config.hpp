@@ -8,7 +8,7 @@
 #include <string>
 
 #include "core/result.hpp"
-#include "domain/license.hpp"
+#include "domain/license_policy.hpp"
 
 namespace tenure {
 

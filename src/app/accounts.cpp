@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
+#include "app/store/licenses.hpp"
+#include "app/store/sessions.hpp"
+#include "app/store/users.hpp"
 #include "core/secure_random.hpp"
 #include "core/time_zone.hpp"
 #include "domain/terms.hpp"

@@ -1,19 +1,25 @@
 #pragma once
 // Accounts and sessions (PRODUCT.md: Accounts). Each public method is one unit of work.
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
+#include "app/current_user.hpp"
 #include "app/passwords.hpp"
-#include "app/store.hpp"
+#include "app/store/actor.hpp"
+#include "app/store/unit_of_work.hpp"
 #include "core/clock.hpp"
+#include "core/result.hpp"
+#include "domain/account.hpp"
+
+namespace tenure::domain {
+struct License;  // for AuditView only: what a license is stays out of the accounts header
+}  // namespace tenure::domain
 
 namespace tenure::app {
-
-struct ClientInfo {
-  std::string address;
-  std::string user_agent;
-  std::string request_id;
-};
 
 struct SignUpForm {
   std::string email;
@@ -26,12 +32,6 @@ struct NewSession {
   std::string token;
   std::string csrf_token;
   domain::User user;
-};
-
-// The signed-in visitor of one request.
-struct CurrentUser {
-  domain::User user;
-  Session session;
 };
 
 class AccountService {

@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include "app/store.hpp"
+#include "app/store/actor.hpp"
 
 namespace tenure::app {
 

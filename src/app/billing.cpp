@@ -3,8 +3,12 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include "app/accounts.hpp"
 #include "app/billing_detail.hpp"
+#include "app/store/licenses.hpp"
+#include "app/store/users.hpp"
 #include "domain/lifecycle.hpp"
 #include "domain/terms.hpp"
 

@@ -11,10 +11,16 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "app/emails.hpp"
 #include "app/ports.hpp"
-#include "app/store.hpp"
+#include "app/store/actor.hpp"
+#include "app/store/charges.hpp"
+#include "app/store/payments.hpp"
+#include "app/store/unit_of_work.hpp"
 #include "core/clock.hpp"
+#include "domain/account.hpp"
 #include "domain/billing.hpp"
 #include "domain/lifecycle.hpp"
 

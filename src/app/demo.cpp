@@ -2,7 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include "app/accounts.hpp"
+#include "app/store/actor.hpp"
+#include "app/store/licenses.hpp"
+#include "app/store/payments.hpp"
+#include "app/store/users.hpp"
 #include "domain/terms.hpp"
 
 namespace tenure::app {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "app/passwords.hpp"
-#include "app/store.hpp"
+#include "app/store/unit_of_work.hpp"
 #include "core/clock.hpp"
 
 namespace tenure::app {

@@ -1,12 +1,17 @@
 #pragma once
 // The emails Tenure sends, composed here as plain text and queued in the outbox with the
 // state change that causes them (habit 4). Each names the dates and amounts it is about.
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "app/ports.hpp"
-#include "app/store.hpp"
+#include "app/store/charges.hpp"
+#include "app/store/unit_of_work.hpp"
 #include "core/money.hpp"
+#include "domain/ticket.hpp"
 
 namespace tenure::app {
 

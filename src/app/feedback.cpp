@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 namespace tenure::app {
 
 Result<FeedbackInbox> FeedbackService::Inbox(const domain::User& viewer,

@@ -4,8 +4,11 @@
 #include <string>
 #include <vector>
 
-#include "app/store.hpp"
+#include "app/store/actor.hpp"
+#include "app/store/cancellations.hpp"
+#include "app/store/unit_of_work.hpp"
 #include "core/clock.hpp"
+#include "domain/account.hpp"
 
 namespace tenure::app {
 

@@ -1,4 +1,5 @@
 #include "app/licenses.hpp"
+#include "app/store/licenses.hpp"
 #include "domain/billing.hpp"
 
 namespace tenure::app {

@@ -1,9 +1,13 @@
 #pragma once
 // What the customer sees of their license (Home's Account Renewal section).
 #include <optional>
+#include <vector>
 
-#include "app/store.hpp"
+#include "app/store/license_grants.hpp"
+#include "app/store/payments.hpp"
+#include "app/store/unit_of_work.hpp"
 #include "core/clock.hpp"
+#include "core/result.hpp"
 #include "domain/license.hpp"
 
 namespace tenure::app {

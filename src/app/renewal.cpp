@@ -2,7 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include "app/accounts.hpp"
+#include "app/store/cancellations.hpp"
+#include "app/store/licenses.hpp"
+#include "app/store/payments.hpp"
+#include "app/store/tickets.hpp"
 #include "domain/billing.hpp"
 #include "domain/lifecycle.hpp"
 

@@ -6,6 +6,8 @@
 
 #include "app/emails.hpp"
 #include "app/licenses.hpp"
+#include "app/store/actor.hpp"
+#include "domain/account.hpp"
 
 namespace tenure::app {
 

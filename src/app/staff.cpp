@@ -4,7 +4,11 @@
 
 #include <charconv>
 
+#include <nlohmann/json.hpp>
+
 #include "app/accounts.hpp"
+#include "app/store/licenses.hpp"
+#include "app/store/users.hpp"
 #include "domain/lifecycle.hpp"
 
 namespace tenure::app {

@@ -1,9 +1,16 @@
 #pragma once
 // The staff area's reads: customers with their license, and the audit log.
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "app/emails.hpp"
 #include "app/licenses.hpp"
+#include "app/store/actor.hpp"
+#include "app/store/audit_log.hpp"
+#include "app/store/license_grants.hpp"
+#include "app/store/tickets.hpp"
+#include "domain/account.hpp"
 
 namespace tenure::app {
 

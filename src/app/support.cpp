@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
+#include "app/store/users.hpp"
+
 namespace tenure::app {
 namespace {
 

@@ -5,8 +5,14 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "app/emails.hpp"
 #include "app/licenses.hpp"
+#include "app/store/actor.hpp"
+#include "app/store/tickets.hpp"
+#include "domain/account.hpp"
+#include "domain/ticket.hpp"
 
 namespace tenure::app {
 

@@ -9,6 +9,7 @@
 #include "app/passwords.hpp"
 #include "cli/cli.hpp"
 #include "core/secure_random.hpp"
+#include "domain/account.hpp"
 
 namespace tenure::cli {
 

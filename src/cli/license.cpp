@@ -4,7 +4,11 @@
 
 #include <iostream>
 
+#include "app/store/charges.hpp"
+#include "app/store/licenses.hpp"
+#include "app/store/users.hpp"
 #include "cli/cli.hpp"
+#include "domain/account.hpp"
 
 namespace tenure::cli {
 namespace {

@@ -1,23 +1,41 @@
 #pragma once
 // What every handler gets: the request, the services it may call, the signed-in user.
+// The services are only declared here: each page includes the headers of those it calls, so
+// a change to one use case (or a domain header under it) rebuilds only its pages (issue 8).
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
-#include "app/accounts.hpp"
-#include "app/billing.hpp"
-#include "app/feedback.hpp"
-#include "app/licenses.hpp"
-#include "app/renewal.hpp"
-#include "app/staff.hpp"
-#include "app/support.hpp"
+#include "app/current_user.hpp"
+#include "app/store/actor.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
 #include "http/forms.hpp"
 #include "http/server.hpp"
 #include "http/views.hpp"
-#include "search/help_center.hpp"
+
+namespace tenure::app {
+class AccountService;
+class BillingService;
+class FeedbackService;
+class LicenseService;
+class RenewalService;
+class StaffService;
+class Store;
+class SupportService;
+}  // namespace tenure::app
 
 namespace tenure::integrations {
 class StripeWebhooks;
-}
+}  // namespace tenure::integrations
+
+namespace tenure::search {
+class HelpCenter;
+}  // namespace tenure::search
 
 namespace tenure::http {
 

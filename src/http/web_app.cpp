@@ -5,6 +5,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "app/accounts.hpp"
 #include "core/secure_random.hpp"
 
 namespace tenure::http {

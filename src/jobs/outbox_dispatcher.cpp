@@ -1,6 +1,7 @@
 #include "jobs/outbox_dispatcher.hpp"
 
 #include "app/emails.hpp"
+#include "app/store/actor.hpp"
 
 #include <fmt/format.h>
 
@@ -10,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <utility>
+
+#include <nlohmann/json.hpp>
 
 namespace tenure::jobs {
 namespace {

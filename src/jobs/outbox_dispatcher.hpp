@@ -10,7 +10,8 @@
 #include <vector>
 
 #include "app/ports.hpp"
-#include "app/store.hpp"
+#include "app/store/outbox.hpp"
+#include "app/store/unit_of_work.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"

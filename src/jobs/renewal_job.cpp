@@ -5,6 +5,12 @@
 #include <iostream>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
+#include "app/billing.hpp"
+#include "app/store/actor.hpp"
+#include "app/store/licenses.hpp"
+
 namespace tenure::jobs {
 namespace {
 // Long enough for a batch to be charged; a process killed mid-batch frees its licenses

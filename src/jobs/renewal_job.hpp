@@ -5,7 +5,13 @@
 // PostgreSQL skipped while locked), and every charge is unique per license, period and attempt.
 #include <string>
 
-#include "app/billing.hpp"
+#include "app/store/unit_of_work.hpp"
+#include "core/clock.hpp"
+#include "domain/license_policy.hpp"
+
+namespace tenure::app {
+class BillingService;
+}  // namespace tenure::app
 
 namespace tenure::jobs {
 

@@ -3,7 +3,7 @@
 #include <memory>
 #include <string>
 
-#include "app/store.hpp"
+#include "app/store/unit_of_work.hpp"
 #include "core/clock.hpp"
 #include "storage/connection.hpp"
 #include "storage/migrations.hpp"

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "app/store/actor.hpp"
+#include "app/store/audit_log.hpp"
+#include "app/store/licenses.hpp"
+#include "app/store/users.hpp"
 #include "core/secure_random.hpp"
 #include "domain/terms.hpp"
 #include "storage/sql_store.hpp"

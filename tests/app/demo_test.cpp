@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "app/accounts.hpp"
+#include "app/store/licenses.hpp"
+#include "app/store/payments.hpp"
+#include "app/store/users.hpp"
 #include "storage/sql_store.hpp"
 #include "support/temp_dir.hpp"
 

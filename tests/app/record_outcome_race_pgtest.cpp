@@ -13,6 +13,12 @@
 #include <thread>
 
 #include "app/billing.hpp"
+#include "app/store/actor.hpp"
+#include "app/store/audit_log.hpp"
+#include "app/store/charges.hpp"
+#include "app/store/licenses.hpp"
+#include "app/store/outbox.hpp"
+#include "app/store/users.hpp"
 #include "core/secure_random.hpp"
 #include "integrations/offline/offline_gateway.hpp"
 #include "storage/postgres/postgres_connection.hpp"

@@ -6,6 +6,12 @@
 
 #include "app/demo.hpp"
 #include "app/staff.hpp"
+#include "app/store/actor.hpp"
+#include "app/store/audit_log.hpp"
+#include "app/store/cancellations.hpp"
+#include "app/store/licenses.hpp"
+#include "app/store/outbox.hpp"
+#include "app/store/users.hpp"
 #include "storage/sql_store.hpp"
 #include "support/temp_dir.hpp"
 

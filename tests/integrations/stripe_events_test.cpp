@@ -7,6 +7,13 @@
 #include <thread>
 
 #include "app/billing.hpp"
+#include "app/store/actor.hpp"
+#include "app/store/audit_log.hpp"
+#include "app/store/charges.hpp"
+#include "app/store/licenses.hpp"
+#include "app/store/payments.hpp"
+#include "app/store/stripe_events.hpp"
+#include "app/store/users.hpp"
 #include "domain/terms.hpp"
 #include "integrations/stripe/stripe_gateway.hpp"
 #include "integrations/stripe/stripe_webhooks.hpp"

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include "app/billing.hpp"
+#include "app/store/actor.hpp"
+#include "app/store/audit_log.hpp"
+#include "app/store/stripe_events.hpp"
 #include "integrations/stripe/stripe_gateway.hpp"
 #include "integrations/stripe_peers.hpp"
 #include "storage/sql_store.hpp"

@@ -7,6 +7,9 @@
 #include <future>
 #include <memory>
 
+#include "app/store/actor.hpp"
+#include "app/store/audit_log.hpp"
+#include "app/store/outbox.hpp"
 #include "integrations/email/smtp_mailer.hpp"
 #include "integrations/smtp_sink_process.hpp"
 #include "storage/sql_store.hpp"

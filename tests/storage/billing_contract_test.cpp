@@ -7,6 +7,12 @@
 
 #include <cstdlib>
 
+#include <nlohmann/json.hpp>
+
+#include "app/store/actor.hpp"
+#include "app/store/charges.hpp"
+#include "app/store/licenses.hpp"
+#include "app/store/users.hpp"
 #include "core/secure_random.hpp"
 #include "storage/postgres/postgres_connection.hpp"
 #include "storage/sql_store.hpp"

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <thread>
 
+// The contract covers every repository: the umbrella header is the honest include here.
+#include "app/store.hpp"
 #include "storage/postgres/postgres_connection.hpp"
 #include "storage/sql_store.hpp"
 #include "storage/sqlite/sqlite_connection.hpp"

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "app/accounts.hpp"
 #include "domain/terms.hpp"
 #include "http/pages/pages.hpp"
 

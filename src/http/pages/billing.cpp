@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "app/billing.hpp"
 #include "core/secure_random.hpp"
 #include "domain/terms.hpp"
 #include "http/pages/pages.hpp"

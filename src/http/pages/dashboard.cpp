@@ -1,6 +1,8 @@
 // The customer's tabs: Home, Settings, Download, Support.
 #include <fmt/format.h>
 
+#include "app/accounts.hpp"
+#include "app/licenses.hpp"
 #include "http/pages/pages.hpp"
 
 namespace tenure::http::pages {

@@ -1,3 +1,4 @@
+#include "app/store/unit_of_work.hpp"
 #include "domain/terms.hpp"
 #include "http/pages/pages.hpp"
 

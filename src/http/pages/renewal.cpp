@@ -3,6 +3,10 @@
 // only reads, so going back at any step changes nothing.
 #include <fmt/format.h>
 
+#include "app/licenses.hpp"
+#include "app/renewal.hpp"
+#include "app/support.hpp"
+#include "domain/cancellation.hpp"
 #include "http/pages/pages.hpp"
 
 namespace tenure::http::pages {

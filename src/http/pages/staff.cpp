@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <charconv>
 
+#include "app/feedback.hpp"
+#include "app/staff.hpp"
+#include "app/support.hpp"
 #include "http/csv.hpp"
 #include "http/pages/pages.hpp"
 

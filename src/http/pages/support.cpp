@@ -1,6 +1,7 @@
 // The customer's Support tab: their tickets, a thread, replies, close and reopen.
 #include <fmt/format.h>
 
+#include "app/support.hpp"
 #include "http/pages/pages.hpp"
 
 namespace tenure::http::pages {

@@ -12,6 +12,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include "app/billing.hpp"
+#include "app/store/actor.hpp"
+#include "app/store/charges.hpp"
+#include "app/store/payments.hpp"
 #include "core/secure_random.hpp"
 #include "integrations/stripe/stripe_gateway.hpp"
 

@@ -6,10 +6,14 @@
 #include <string>
 #include <string_view>
 
-#include "app/billing.hpp"
-#include "app/store.hpp"
+#include "app/store/stripe_events.hpp"
+#include "app/store/unit_of_work.hpp"
 #include "core/clock.hpp"
 #include "integrations/stripe/stripe_client.hpp"
+
+namespace tenure::app {
+class BillingService;
+}  // namespace tenure::app
 
 namespace tenure::integrations {
 
