@@ -286,17 +286,23 @@ void AppendEscaped(const std::string& s, std::string& out) {
     out += mstch::config::escape(s);
     return;
   }
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '\'': out += "&#39;"; break;
-      case '"': out += "&quot;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '/': out += "&#x2F;"; break;
-      default: out += c; break;
+  size_t done = 0;  // s[0, done) is in `out`; runs of plain characters are copied at once
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char* entity = nullptr;
+    switch (s[i]) {
+      case '&': entity = "&amp;"; break;
+      case '\'': entity = "&#39;"; break;
+      case '"': entity = "&quot;"; break;
+      case '<': entity = "&lt;"; break;
+      case '>': entity = "&gt;"; break;
+      case '/': entity = "&#x2F;"; break;
+      default: continue;
     }
+    out.append(s, done, i - done);
+    out += entity;
+    done = i + 1;
   }
+  out.append(s, done, std::string::npos);
 }
 
 // mstch's notion of an empty section value.
