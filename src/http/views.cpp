@@ -18,26 +18,46 @@ std::string MimeType(std::string_view name) {
 }  // namespace
 
 Views::Views() {
+  for (const auto& f : embedded::Static())
+    assets_.emplace(std::string(f.path), Asset{std::string(f.bytes), MimeType(f.path),
+                                               Sha256Hex(f.bytes).substr(0, 16)});
+  css_url_ = AssetUrl("app.css");
+  icon_url_ = AssetUrl("icon.svg");
+
+  auto partials = std::make_shared<MustacheTemplate::Partials>();
+  std::map<std::string, std::string_view> sources;
   for (const auto& f : embedded::Templates()) {
     std::string name(f.path);
     if (name.ends_with(".html")) name.resize(name.size() - 5);
     if (name.starts_with("partials/"))
-      partials_.emplace(name.substr(9), std::string(f.bytes));
+      partials->emplace(name.substr(9), std::string(f.bytes));
     else
-      templates_.emplace(std::move(name), std::string(f.bytes));
+      sources.emplace(std::move(name), f.bytes);
   }
-  for (const auto& f : embedded::Static())
-    assets_.emplace(std::string(f.path), Asset{std::string(f.bytes), MimeType(f.path),
-                                               Sha256Hex(f.bytes).substr(0, 16)});
+  for (const auto& [name, source] : sources) {
+    templates_.emplace(name, MustacheTemplate(source, partials));
+    if (name == "layout") layout_ = std::make_unique<MustacheTemplate>(source, nullptr);
+  }
+  if (!layout_) throw std::logic_error("no template layout");
 }
 
 std::string Views::Page(std::string_view name, mstch::map vars) const {
   auto it = templates_.find(name);
   if (it == templates_.end()) throw std::logic_error("no template " + std::string(name));
-  vars["content"] = mstch::render(it->second, vars, partials_);
-  vars["css_url"] = AssetUrl("app.css");
-  vars["icon_url"] = AssetUrl("icon.svg");
-  return mstch::render(templates_.at("layout"), vars);
+  // The page's data moves into a node (no copy) that both renders read; the content is
+  // rendered before css_url and icon_url are set, as mstch did.
+  mstch::node root(std::move(vars));
+  auto& map = boost::get<mstch::map>(root);
+  std::string content;
+  content.reserve(4096);
+  it->second.RenderTo(root, content);
+  map["content"] = std::move(content);
+  map["css_url"] = css_url_;
+  map["icon_url"] = icon_url_;
+  std::string page;
+  page.reserve(8192);
+  layout_->RenderTo(root, page);
+  return page;
 }
 
 const Asset* Views::FindAsset(std::string_view name) const {

@@ -1,9 +1,12 @@
 #pragma once
 // Server-rendered HTML: mustache templates compiled into the binary; {{x}} escapes (habit 11).
 #include <map>
+#include <memory>
 #include <mstch/mstch.hpp>
 #include <string>
 #include <string_view>
+
+#include "http/mustache.hpp"
 
 namespace tenure::http {
 
@@ -15,6 +18,7 @@ struct Asset {
 
 class Views {
  public:
+  // Parses every template once (issue 8); throws std::logic_error on a malformed one.
   Views();
   // Renders templates/<name>.html inside layout.html.
   std::string Page(std::string_view name, mstch::map vars) const;
@@ -23,9 +27,10 @@ class Views {
   std::string AssetUrl(std::string_view name) const;
 
  private:
-  std::map<std::string, std::string, std::less<>> templates_;
-  std::map<std::string, std::string> partials_;  // templates/partials/NAME.html as {{> NAME}}
   std::map<std::string, Asset, std::less<>> assets_;
+  std::map<std::string, MustacheTemplate, std::less<>> templates_;  // with partials/ as {{> NAME}}
+  std::unique_ptr<MustacheTemplate> layout_;  // rendered without partials, as before
+  std::string css_url_, icon_url_;
 };
 
 }  // namespace tenure::http
