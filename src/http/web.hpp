@@ -11,6 +11,7 @@
 #include "app/staff.hpp"
 #include "app/support.hpp"
 #include "http/forms.hpp"
+#include "http/problem.hpp"
 #include "http/server.hpp"
 #include "http/views.hpp"
 #include "search/help_center.hpp"
@@ -78,8 +79,7 @@ std::string FormatDateTime(Instant t);
 // A full page in the layout; `tab` marks the current navigation entry ("home", ...).
 Response RenderPage(Context& ctx, std::string_view template_name, std::string title,
                     std::string_view tab, mstch::map vars, int status = 200);
-// The one table from error codes to HTTP status (habit 8), rendered as a page.
-int HttpStatus(ErrorCode code);
+// An error rendered as a page; its status comes from the one table (http/problem.hpp).
 Response ErrorPage(Context& ctx, int status, std::string heading, std::string message);
 
 inline constexpr char kSessionCookie[] = "tenure_session";
