@@ -39,6 +39,8 @@ struct Services {
   app::BillingService& billing;
   // Stripe's webhook endpoint (issue 4); null unless billing.provider is stripe (then 404).
   integrations::StripeWebhooks* stripe_webhooks = nullptr;
+  // The bearer token Metrics routes require (issue 8); empty: they answer 404.
+  std::string metrics_token;
 };
 
 struct Context {
@@ -47,7 +49,8 @@ struct Context {
   Params params;                         // from the route's {name} segments
   std::optional<app::CurrentUser> user;  // set by the middleware when signed in
   std::string csrf;                      // the token this visitor's forms must carry
-  Form form;                             // the POST body, parsed
+  Form form;                             // a Page's POST body, parsed
+  nlohmann::json json;                   // an Api request's body, parsed
   Headers extra_headers;                 // cookies the middleware sets
 
   app::ClientInfo Client() const {
