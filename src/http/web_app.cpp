@@ -146,7 +146,7 @@ Response WebApp::Run(Context& ctx, const Route& route) {
 Response WebApp::PageChain(Context& ctx, const Route& route) {
   const Request& req = ctx.req;
   if (auto token = Cookie(req, kSessionCookie); !token.empty())
-    ctx.user = svc_.accounts.Authenticate(token);
+    ctx.user = svc_.accounts.Authenticate(token, app::SessionKind::kDashboard);
 
   switch (route.access) {
     case Access::kPublic: break;
@@ -197,7 +197,7 @@ Response WebApp::PageChain(Context& ctx, const Route& route) {
 Response WebApp::ApiChain(Context& ctx, const Route& route) {
   const Request& req = ctx.req;
   const std::string_view token = BearerToken(req);
-  if (!token.empty()) ctx.user = svc_.accounts.Authenticate(token);
+  if (!token.empty()) ctx.user = svc_.accounts.Authenticate(token, app::SessionKind::kProgram);
 
   if (route.access != Access::kPublic) {
     if (!ctx.user) {

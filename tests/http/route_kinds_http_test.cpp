@@ -3,9 +3,11 @@
 // application/problem+json (RFC 9457) with a stable `code`; Stripe's webhook needs neither
 // cookie nor CSRF token; static files and the health probe read no session.
 #include <gmock/gmock.h>
+#include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
 
+#include "core/secure_random.hpp"
 #include "integrations/stripe_peers.hpp"
 #include "server_fixture.hpp"
 
@@ -37,6 +39,36 @@ template <class Setup>
 class RouteKindsBase : public ServerSuite<Setup> {
  protected:
   using ServerSuite<Setup>::NewBrowser;
+  using ServerSuite<Setup>::server;
+
+  // A program session's bearer token for `email`, written into the database directly:
+  // programs sign in by the next issue's flow, which does not exist yet.
+  static std::string ProgramToken(std::string_view email) {
+    const std::string token = RandomToken();
+    sqlite3* db = nullptr;
+    const std::string path = server().DatabasePath().string();
+    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt* insert = nullptr;
+    EXPECT_EQ(
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO sessions (token_hash, user_id, kind, strength, "
+                           "csrf_token, created_at, last_seen_at, expires_at) "
+                           "SELECT ?1, id, 'program', 'password', 'unused', ?2, ?2, ?2 + 3600 "
+                           "FROM users WHERE email = ?3",
+                           -1, &insert, nullptr),
+        SQLITE_OK)
+        << sqlite3_errmsg(db);
+    const std::string hash = Sha256Hex(token);
+    sqlite3_bind_text(insert, 1, hash.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(insert, 2, UnixNow());
+    sqlite3_bind_text(insert, 3, email.data(), static_cast<int>(email.size()), SQLITE_TRANSIENT);
+    EXPECT_EQ(sqlite3_step(insert), SQLITE_DONE) << sqlite3_errmsg(db);
+    EXPECT_EQ(sqlite3_changes(db), 1) << "no account " << email;
+    sqlite3_finalize(insert);
+    sqlite3_close(db);
+    return token;
+  }
 
   // A browser signed in to the dashboard as `email`.
   static Browser SignedIn(std::string_view email) {
@@ -50,7 +82,10 @@ class RouteKindsBase : public ServerSuite<Setup> {
   }
 };
 
-class RouteKindsHttpTest : public RouteKindsBase<DefaultServer> {};
+class RouteKindsHttpTest : public RouteKindsBase<DefaultServer> {
+ protected:
+  using ServerSuite<DefaultServer>::Db;
+};
 
 // ---- Api --------------------------------------------------------------------------------
 
@@ -74,6 +109,51 @@ TEST_F(RouteKindsHttpTest, ApiSessionWithABadTokenIs401InvalidToken) {
   EXPECT_EQ(b.Get("/api/v1/session", {{"Authorization", "Bearer not-a-session-token"}})
                 .Header("www-authenticate"),
             "Bearer error=\"invalid_token\"");
+}
+
+TEST_F(RouteKindsHttpTest, ApiSessionWithAProgramTokenSaysWhoItIs) {
+  const std::string token = ProgramToken(kDemoCustomer);
+  Browser b = NewBrowser();
+  const HttpResponse r = b.Get("/api/v1/session", {{"Authorization", "Bearer " + token}});
+  ASSERT_EQ(r.status, 200) << ::testing::PrintToString(r);
+  EXPECT_EQ(r.Header("content-type"), "application/json");
+  EXPECT_EQ(r.Header("cache-control"), "no-store");
+  const auto body = nlohmann::json::parse(r.body);
+  EXPECT_EQ(body["kind"], "program");
+  EXPECT_EQ(body["strength"], "password");
+  EXPECT_EQ(body["user"]["email"], kDemoCustomer);
+  EXPECT_EQ(body["user"]["id"],
+            Db().Int("SELECT id FROM users WHERE email = ?", {std::string(kDemoCustomer)}));
+  const std::string session_id = body["session_id"];
+  EXPECT_EQ(session_id, Sha256Hex(token).substr(0, 12)) << "the id audit rows use";
+  EXPECT_EQ(r.body.find(token), std::string::npos) << "the token is never echoed";
+}
+
+TEST_F(RouteKindsHttpTest, ADashboardCookieIsRefusedAsABearerToken) {
+  Browser signed_in = SignedIn(kDemoCustomer);
+  const std::string cookie = *signed_in.Cookie(kSession);
+  Browser b = NewBrowser();
+  const HttpResponse r = b.Get("/api/v1/session", {{"Authorization", "Bearer " + cookie}});
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(ProblemOf(r)["code"], "unauthenticated");
+  EXPECT_EQ(signed_in.Get("/home").status, 200) << "and the dashboard session itself still works";
+}
+
+TEST_F(RouteKindsHttpTest, AProgramTokenIsRefusedAsASessionCookie) {
+  const std::string token = ProgramToken(kDemoCustomer);
+  Browser b = NewBrowser();
+  b.SetCookie(kSession, token);
+  const HttpResponse home = b.Get("/home");
+  EXPECT_EQ(home.status, 303);
+  EXPECT_THAT(home.Header("location"), StartsWith("/sign-in"));
+  // The program's session survives a browser sign-in that carried it as its cookie.
+  const std::string csrf = CsrfField(b.Get("/sign-in").body);
+  ASSERT_EQ(
+      b.Post("/sign-in", {{"csrf", csrf}, {"email", kDemoCustomer}, {"password", kDemoPassword}})
+          .status,
+      303);
+  EXPECT_EQ(NewBrowser().Get("/api/v1/session", {{"Authorization", "Bearer " + token}}).status,
+            200);
 }
 
 TEST_F(RouteKindsHttpTest, UnknownApiPathsAre404Problems) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/secure_random.hpp"
 #include "integrations/offline/offline_gateway.hpp"
 #include "storage/sql_store.hpp"
 #include "support/temp_dir.hpp"
@@ -28,6 +29,7 @@ const Route kTestRoutes[] = {
     {"GET", "/api/v1/staff", Kind::kApi, Access::kStaff, Cost::kFast, Echo},
     {"GET", "/api/v1/boom", Kind::kApi, Access::kPublic, Cost::kFast, Throw},
     {"POST", "/form", Kind::kPage, Access::kPublic, Cost::kFast, Echo},
+    {"GET", "/page", Kind::kPage, Access::kPublic, Cost::kFast, Echo},
     {"GET", "/boom", Kind::kPage, Access::kPublic, Cost::kFast, Throw},
     {"POST", "/hook", Kind::kWebhook, Access::kPublic, Cost::kFast, Echo},
     {"GET", "/metrics", Kind::kMetrics, Access::kPublic, Cost::kFast, Echo},
@@ -63,13 +65,32 @@ class WebAppTest : public ::testing::Test {
     store_->Migrate();
   }
 
-  // A signed-up customer's session token.
+  // The customer's dashboard session token (its cookie), signing the customer up first.
   std::string CustomerToken() {
     auto s = accounts_.SignUp(
         {.email = "customer@example.com", .password = "long enough pw", .accepted_terms = true},
         {.address = "192.0.2.10"});
     EXPECT_TRUE(s) << (s ? "" : s.error().message);
+    if (s) customer_ = s->user.id;
     return s ? s->token : "";
+  }
+
+  // A program session's token for the customer, stored directly: programs sign in by the
+  // next issue's flow, which does not exist yet.
+  std::string ProgramToken() {
+    if (customer_.value == 0) CustomerToken();
+    const std::string token = RandomToken();
+    auto uow = store_->Begin(app::Actor::System());
+    uow->sessions().Insert(app::Session{.token_hash = Sha256Hex(token),
+                                        .user_id = customer_,
+                                        .kind = app::SessionKind::kProgram,
+                                        .csrf_token = RandomToken(),
+                                        .created_at = clock_.Now(),
+                                        .last_seen_at = clock_.Now(),
+                                        .expires_at = clock_.Now() + hours(1)});
+    uow->Audit("session.create", "user", nullptr, nullptr);
+    uow->Commit();
+    return token;
   }
 
   Response Send(std::string method, std::string path, Headers headers = {}, std::string body = {}) {
@@ -117,6 +138,7 @@ class WebAppTest : public ::testing::Test {
   search::HelpCenter help_;
   Services services_;
   WebApp web_;
+  UserId customer_;
 };
 
 const Headers kJson = {{"content-type", "application/json"}};
@@ -137,7 +159,7 @@ TEST_F(WebAppTest, ApiWithAnUnknownTokenIs401InvalidToken) {
 }
 
 TEST_F(WebAppTest, ApiPostThatIsNotJsonIs415Problem) {
-  const std::string token = CustomerToken();
+  const std::string token = ProgramToken();
   for (const std::string type : {"text/plain", "application/x-www-form-urlencoded", ""}) {
     const Response res =
         Send("POST", "/api/v1/echo", {{"authorization", "Bearer " + token}, {"content-type", type}},
@@ -148,7 +170,7 @@ TEST_F(WebAppTest, ApiPostThatIsNotJsonIs415Problem) {
 }
 
 TEST_F(WebAppTest, ApiPostWithBrokenJsonIs400Problem) {
-  const std::string token = CustomerToken();
+  const std::string token = ProgramToken();
   const Response res =
       Send("POST", "/api/v1/echo",
            {{"authorization", "Bearer " + token}, {"content-type", "application/json"}}, "{\"a\":");
@@ -157,7 +179,7 @@ TEST_F(WebAppTest, ApiPostWithBrokenJsonIs400Problem) {
 }
 
 TEST_F(WebAppTest, ApiPostWithJsonReachesTheHandlerParsedAndNeedsNoCsrf) {
-  const std::string token = CustomerToken();
+  const std::string token = ProgramToken();
   const Response res = Send(
       "POST", "/api/v1/echo",
       {{"authorization", "bearer  " + token}, {"content-type", "Application/JSON; charset=utf-8"}},
@@ -177,7 +199,7 @@ TEST_F(WebAppTest, PublicApiRoutesStillTakeOnlyJson) {
 
 TEST_F(WebAppTest, StaffApiRoutesAre403ProblemForACustomer) {
   const Response res =
-      Send("GET", "/api/v1/staff", {{"authorization", "Bearer " + CustomerToken()}});
+      Send("GET", "/api/v1/staff", {{"authorization", "Bearer " + ProgramToken()}});
   EXPECT_EQ(res.status, 403);
   EXPECT_EQ(ProblemOf(res)["code"], "forbidden");
 }
@@ -187,8 +209,27 @@ TEST_F(WebAppTest, ApiSessionCookieIsNotACredential) {
   // reads only the Authorization header, which is why it needs no CSRF token.
   const Response res =
       Send("POST", "/api/v1/echo",
-           {{"cookie", std::string(kSessionCookie) + "=" + CustomerToken()}, kJson[0]}, "{}");
+           {{"cookie", std::string(kSessionCookie) + "=" + ProgramToken()}, kJson[0]}, "{}");
   EXPECT_EQ(res.status, 401);
+}
+
+TEST_F(WebAppTest, ADashboardTokenIsNoBearerTokenAndAProgramTokenNoCookie) {
+  const std::string dashboard = CustomerToken();
+  const std::string program = ProgramToken();
+  const Response as_bearer =
+      Send("POST", "/api/v1/echo", {{"authorization", "Bearer " + dashboard}, kJson[0]}, "{}");
+  EXPECT_EQ(as_bearer.status, 401);
+  EXPECT_EQ(ProblemOf(as_bearer)["code"], "unauthenticated");
+  EXPECT_EQ(
+      Send("POST", "/api/v1/echo", {{"authorization", "Bearer " + program}, kJson[0]}, "{}").status,
+      200);
+
+  const auto cookie = [](const std::string& token) {
+    return Headers{{"cookie", std::string(kSessionCookie) + "=" + token}};
+  };
+  EXPECT_EQ(HeaderOf(Send("GET", "/page", cookie(program)), "X-User"), "")
+      << "a program's token does not sign a browser in";
+  EXPECT_EQ(HeaderOf(Send("GET", "/page", cookie(dashboard)), "X-User"), "customer@example.com");
 }
 
 TEST_F(WebAppTest, UnmatchedApiPathsAnswerProblems) {
