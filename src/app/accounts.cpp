@@ -44,8 +44,11 @@ NewSession AccountService::StartSession(UnitOfWork& uow, const User& user,
                                         const ClientInfo& client) {
   const Instant now = clock_.Now();
   NewSession out{.token = RandomToken(), .csrf_token = RandomToken(), .user = user};
+  // The dashboard signs in with a password alone so far (no second factor yet).
   const Session session{.token_hash = Sha256Hex(out.token),
                         .user_id = user.id,
+                        .kind = SessionKind::kDashboard,
+                        .strength = SessionStrength::kPassword,
                         .csrf_token = out.csrf_token,
                         .created_at = now,
                         .last_seen_at = now,
@@ -143,14 +146,20 @@ Result<NewSession> AccountService::SignIn(std::string_view raw_email, std::strin
     uow->Audit("user.password_rehash", subject, nullptr, nullptr);
   }
   // Rotation: the pre-sign-in session (if any) never survives sign-in (session fixation).
-  if (!previous_token.empty()) uow->sessions().Delete(Sha256Hex(previous_token));
+  // Only a dashboard session: a program's token planted in the cookie is not this browser's.
+  if (!previous_token.empty()) {
+    const std::string previous = Sha256Hex(previous_token);
+    if (auto planted = uow->sessions().Find(previous);
+        planted && planted->kind == SessionKind::kDashboard)
+      uow->sessions().Delete(previous);
+  }
   NewSession session = StartSession(*uow, *user, client);
   uow->Commit();
   return session;
 }
 
 void AccountService::SignOut(std::string_view token, const ClientInfo& client) {
-  auto current = Authenticate(token);
+  auto current = Authenticate(token, SessionKind::kDashboard);
   if (!current) return;
   auto uow = store_.Begin(Actor::User(current->user.id, client.request_id, client.address));
   uow->sessions().Delete(current->session.token_hash);
@@ -159,11 +168,12 @@ void AccountService::SignOut(std::string_view token, const ClientInfo& client) {
   uow->Commit();
 }
 
-std::optional<CurrentUser> AccountService::Authenticate(std::string_view token) {
+std::optional<CurrentUser> AccountService::Authenticate(std::string_view token,
+                                                        SessionKind kind) {
   if (token.empty() || token.size() > 128) return std::nullopt;
   auto read = store_.Read();
   auto session = read->sessions().Find(Sha256Hex(token));
-  if (!session || session->expires_at <= clock_.Now()) return std::nullopt;
+  if (!session || session->kind != kind || session->expires_at <= clock_.Now()) return std::nullopt;
   auto user = read->users().Find(session->user_id);
   if (!user) return std::nullopt;
   return CurrentUser{std::move(*user), std::move(*session)};

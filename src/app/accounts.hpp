@@ -27,7 +27,8 @@ struct SignUpForm {
   bool accepted_terms = false;
 };
 
-// A new session: `token` goes into the cookie and is never stored; the database keeps its hash.
+// A new dashboard session: `token` goes into the cookie and is never stored; the database
+// keeps its hash.
 struct NewSession {
   std::string token;
   std::string csrf_token;
@@ -45,7 +46,10 @@ class AccountService {
   Result<NewSession> SignIn(std::string_view email, std::string_view password,
                             const ClientInfo& client, std::string_view previous_token = {});
   void SignOut(std::string_view token, const ClientInfo& client);
-  std::optional<CurrentUser> Authenticate(std::string_view token);
+  // The live session of `token` and its user, when it is a session of `kind`: the dashboard
+  // asks for kDashboard (cookies), the API for kProgram (bearer tokens), so neither
+  // credential opens the other door (issue 8).
+  std::optional<CurrentUser> Authenticate(std::string_view token, SessionKind kind);
 
   // `tenure user add`: a staff account with a generated password, shown once.
   struct StaffAccount {

@@ -1,9 +1,24 @@
 #include "http/forms.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace tenure::http {
 namespace {
+
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -79,6 +94,19 @@ std::string_view Cookie(const Request& req, std::string_view name) {
     }
   }
   return {};
+}
+
+std::string_view BearerToken(const Request& req) {
+  const std::string_view value = TrimSpaces(req.Header("authorization"));
+  const auto space = value.find(' ');
+  if (space == std::string_view::npos || !EqualsIgnoringCase(value.substr(0, space), "bearer"))
+    return {};
+  return TrimSpaces(value.substr(space + 1));
+}
+
+bool HasMediaType(const Request& req, std::string_view type) {
+  const std::string_view value = req.Header("content-type");
+  return EqualsIgnoringCase(TrimSpaces(value.substr(0, value.find(';'))), type);
 }
 
 }  // namespace tenure::http

@@ -1,5 +1,6 @@
 #pragma once
-// Parsing what browsers send: URL-encoded forms and query strings, cookies.
+// Parsing what clients send: URL-encoded forms and query strings, cookies, bearer tokens,
+// media types.
 #include <map>
 #include <string>
 #include <string_view>
@@ -16,5 +17,9 @@ std::string UrlEncode(std::string_view text);
 // "a=1&b=two" -> {a: 1, b: two}; the first of repeated names wins; CRLF becomes LF.
 Form ParseForm(std::string_view body);
 std::string_view Cookie(const Request& req, std::string_view name);
+// The token of "Authorization: Bearer <token>" (RFC 6750), "" when there is none.
+std::string_view BearerToken(const Request& req);
+// Whether the Content-Type's media type is `type` (lowercase), whatever its parameters.
+bool HasMediaType(const Request& req, std::string_view type);
 
 }  // namespace tenure::http

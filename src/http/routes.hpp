@@ -6,9 +6,18 @@
 
 namespace tenure::http {
 
+// What a route is for; the kind picks its middleware chain and its error format (issue 8).
+enum class Kind {
+  kPage,     // the dashboard: session cookie, CSRF on form POSTs, HTML error pages
+  kApi,      // programs: a program session's bearer token, JSON bodies, problem+json errors
+  kWebhook,  // a peer's callback: authenticated by its signature over the raw body
+  kMetrics,  // monitoring: a bearer token equal to the configured secret, else 404
+  kStatic,   // assets and probes: no session, no CSRF
+};
+
 enum class Access {
-  kPublic,    // anyone
-  kSignedIn,  // any account; visitors are sent to sign in
+  kPublic,    // anyone (Webhook, Metrics and Static rows authenticate by their kind, if at all)
+  kSignedIn,  // any account; visitors are sent to sign in (Page) or told 401 (Api)
   kStaff,     // support and admin
 };
 
@@ -18,11 +27,16 @@ enum class Cost { kFast, kSlow };
 struct Route {
   std::string_view method;
   std::string_view path;  // exact, or a prefix when it ends with '*'
+  Kind kind;
   Access access;
   Cost cost;
   Response (*handle)(Context&);
 };
 
 const std::vector<Route>& Routes();
+
+// The kind whose error format an address no row matches answers in (404, 405): the API's
+// own prefix answers problem+json, everything else an HTML page.
+Kind UnmatchedKind(std::string_view path);
 
 }  // namespace tenure::http

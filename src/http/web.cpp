@@ -47,20 +47,6 @@ std::string Context::Query(std::string_view name) const {
   return it == query.end() ? std::string() : it->second;
 }
 
-int HttpStatus(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidInput: return 422;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kConflict: return 409;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kForbidden: return 403;
-    case ErrorCode::kCsrf: return 403;
-    case ErrorCode::kRateLimited: return 429;
-    case ErrorCode::kUnavailable: return 503;
-  }
-  return 500;
-}
-
 Response ErrorPage(Context& ctx, int status, std::string heading, std::string message) {
   const bool signed_in = ctx.user.has_value();
   return RenderPage(

@@ -15,6 +15,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "http/forms.hpp"
+#include "http/problem.hpp"
 #include "http/server.hpp"
 #include "http/views.hpp"
 
@@ -56,6 +57,8 @@ struct Services {
   app::BillingService& billing;
   // Stripe's webhook endpoint (issue 4); null unless billing.provider is stripe (then 404).
   integrations::StripeWebhooks* stripe_webhooks = nullptr;
+  // The bearer token Metrics routes require (issue 8); empty: they answer 404.
+  std::string metrics_token;
 };
 
 struct Context {
@@ -64,7 +67,8 @@ struct Context {
   Params params;                         // from the route's {name} segments
   std::optional<app::CurrentUser> user;  // set by the middleware when signed in
   std::string csrf;                      // the token this visitor's forms must carry
-  Form form;                             // the POST body, parsed
+  Form form;                             // a Page's POST body, parsed
+  nlohmann::json json;                   // an Api request's body, parsed
   Headers extra_headers;                 // cookies the middleware sets
 
   app::ClientInfo Client() const {
@@ -96,8 +100,7 @@ std::string FormatDateTime(Instant t);
 // A full page in the layout; `tab` marks the current navigation entry ("home", ...).
 Response RenderPage(Context& ctx, std::string_view template_name, std::string title,
                     std::string_view tab, mstch::map vars, int status = 200);
-// The one table from error codes to HTTP status (habit 8), rendered as a page.
-int HttpStatus(ErrorCode code);
+// An error rendered as a page; its status comes from the one table (http/problem.hpp).
 Response ErrorPage(Context& ctx, int status, std::string heading, std::string message);
 
 inline constexpr char kSessionCookie[] = "tenure_session";

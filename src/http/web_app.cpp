@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <stdexcept>
 
 #include "app/accounts.hpp"
 #include "core/secure_random.hpp"
@@ -34,23 +35,26 @@ bool PathMatches(std::string_view pattern, std::string_view path, Params* params
   return pattern.empty() && path.empty();
 }
 
-// The route for (method, path); `allowed` collects the methods the path accepts (for 405).
-const Route* Match(std::string_view method, std::string_view path, std::string* allowed,
-                   Params* params) {
-  const Route* found = nullptr;
-  for (const Route& r : Routes()) {
+struct Matched {
+  const Route* route = nullptr;
+  std::string allowed;  // the methods the path accepts (for 405)
+  Params params;
+};
+
+// The route for (method, path), or the methods the path would accept.
+Matched Match(std::span<const Route> routes, std::string_view method, std::string_view path) {
+  Matched m;
+  for (const Route& r : routes) {
     Params captured;
     if (!PathMatches(r.path, path, &captured)) continue;
-    if (allowed) {
-      if (!allowed->empty()) *allowed += ", ";
-      *allowed += r.method == "GET" ? "GET, HEAD" : std::string(r.method);
-    }
-    if (!found && (r.method == method || (method == "HEAD" && r.method == "GET"))) {
-      found = &r;
-      if (params) *params = std::move(captured);
+    if (!m.allowed.empty()) m.allowed += ", ";
+    m.allowed += r.method == "GET" ? "GET, HEAD" : std::string(r.method);
+    if (!m.route && (r.method == method || (method == "HEAD" && r.method == "GET"))) {
+      m.route = &r;
+      m.params = std::move(captured);
     }
   }
-  return found;
+  return m;
 }
 
 bool ValidRequestId(std::string_view id) {
@@ -69,10 +73,33 @@ void SecurityHeaders(Response& res) {
   res.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 }
 
+// A refusal in the kind's format: problem+json for programs, an HTML page for people.
+Response Refusal(Context& ctx, Kind kind, const HttpError& error, std::string heading,
+                 std::string message) {
+  if (kind == Kind::kApi) return Problem(error, message, ctx.req.request_id);
+  return ErrorPage(ctx, error.status, std::move(heading), std::move(message));
+}
+
+// An address no row matches: 405 when the path exists under another method, else 404.
+Response Unmatched(Context& ctx, Kind kind, const std::string& allowed) {
+  if (allowed.empty())
+    return Refusal(ctx, kind, HttpErrorFor(ErrorCode::kNotFound), "Page not found",
+                   "There is nothing at this address.");
+  Response res = Refusal(ctx, kind, kMethodNotAllowed, "Not allowed",
+                         "This address doesn't accept that request.");
+  res.Set("Allow", allowed);
+  return res;
+}
+
+// Whether the request carries a body its handler reads (RFC 9110: GET, HEAD, DELETE don't).
+bool HasBody(std::string_view method) {
+  return method == "POST" || method == "PUT" || method == "PATCH";
+}
+
 }  // namespace
 
 bool WebApp::IsSlow(const Request& req) const {
-  const Route* r = Match(req.method, req.path, nullptr, nullptr);
+  const Route* r = Match(routes_, req.method, req.path).route;
   return r && r->cost == Cost::kSlow;
 }
 
@@ -80,15 +107,20 @@ Response WebApp::Handle(Request& req) {
   const auto start = std::chrono::steady_clock::now();
   const std::string_view incoming = req.Header("x-request-id");
   req.request_id = ValidRequestId(incoming) ? std::string(incoming) : RandomToken(9);
+  Matched matched = Match(routes_, req.method, req.path);
+  const Kind kind = matched.route ? matched.route->kind : UnmatchedKind(req.path);
   Response res;
   try {
-    res = Dispatch(req);
+    Context ctx{.req = req, .svc = svc_, .params = std::move(matched.params)};
+    res = matched.route ? Run(ctx, *matched.route) : Unmatched(ctx, kind, matched.allowed);
   } catch (const std::exception& e) {
     // The client never sees what(): it may hold SQL or paths. The log has it, with the id.
     std::cerr << fmt::format("error request_id={} {} {}: {}\n", req.request_id, req.method,
                              req.path, e.what());
-    res = Response::Text(
-        500, fmt::format("Something went wrong on our side. Reference: {}\n", req.request_id));
+    res = kind == Kind::kApi
+              ? Problem(kInternal, "Something went wrong on our side.", req.request_id)
+              : Response::Text(500, fmt::format("Something went wrong on our side. Reference: {}\n",
+                                                req.request_id));
   }
   res.Set("X-Request-Id", req.request_id);
   SecurityHeaders(res);
@@ -99,28 +131,25 @@ Response WebApp::Handle(Request& req) {
   return res;
 }
 
-Response WebApp::Dispatch(Request& req) {
-  std::string allowed;
-  Params params;
-  const Route* route = Match(req.method, req.path, &allowed, &params);
-  Context ctx{.req = req, .svc = svc_, .params = std::move(params)};
-  if (!route) {
-    if (!allowed.empty()) {
-      Response r = ErrorPage(ctx, 405, "Not allowed", "This address doesn't accept that request.");
-      r.Set("Allow", allowed);
-      return r;
-    }
-    return ErrorPage(ctx, 404, "Page not found", "There is nothing at this address.");
+Response WebApp::Run(Context& ctx, const Route& route) {
+  switch (route.kind) {
+    case Kind::kStatic: return route.handle(ctx);
+    // A webhook carries no cookie and no CSRF token: it is authenticated by its signature
+    // over the raw body instead (STRIPE.md), which the handler checks first.
+    case Kind::kWebhook: return route.handle(ctx);
+    case Kind::kMetrics: return MetricsChain(ctx, route);
+    case Kind::kApi: return ApiChain(ctx, route);
+    case Kind::kPage: return PageChain(ctx, route);
   }
-  if (route->path == "/static/*" || route->path == "/healthz") return route->handle(ctx);
-  // Stripe posts JSON with no cookie and no CSRF token: a webhook is authenticated by its
-  // signature over the raw body instead (STRIPE.md), which the handler checks first.
-  if (route->path == "/stripe/webhook") return route->handle(ctx);
+  throw std::logic_error("route without a kind");
+}
 
+Response WebApp::PageChain(Context& ctx, const Route& route) {
+  const Request& req = ctx.req;
   if (auto token = Cookie(req, kSessionCookie); !token.empty())
-    ctx.user = svc_.accounts.Authenticate(token);
+    ctx.user = svc_.accounts.Authenticate(token, app::SessionKind::kDashboard);
 
-  switch (route->access) {
+  switch (route.access) {
     case Access::kPublic: break;
     case Access::kSignedIn:
     case Access::kStaff:
@@ -129,7 +158,7 @@ Response WebApp::Dispatch(Request& req) {
         return ErrorPage(ctx, 401, "Please sign in",
                          "Your session has ended. Sign in and try again.");
       }
-      if (route->access == Access::kStaff && !domain::IsStaff(ctx.User().role))
+      if (route.access == Access::kStaff && !domain::IsStaff(ctx.User().role))
         return ErrorPage(ctx, 403, "Staff only", "This part of the dashboard is for staff.");
       break;
   }
@@ -150,8 +179,7 @@ Response WebApp::Dispatch(Request& req) {
     }
   }
   if (req.method == "POST") {
-    const auto type = req.Header("content-type");
-    if (!type.starts_with("application/x-www-form-urlencoded"))
+    if (!req.Header("content-type").starts_with("application/x-www-form-urlencoded"))
       return ErrorPage(ctx, 415, "Unsupported form", "Send the form from the page itself.");
     ctx.form = ParseForm(req.body);
     if (!SecretEquals(ctx.Field("csrf"), ctx.csrf) || ctx.csrf.empty())
@@ -160,9 +188,53 @@ Response WebApp::Dispatch(Request& req) {
                        "and send it again.");
   }
 
-  Response res = route->handle(ctx);
+  Response res = route.handle(ctx);
   for (auto& h : set_cookies) res.headers.push_back(std::move(h));
   return res;
+}
+
+// No CSRF here: a bearer token is not an ambient credential, a browser never adds it to a
+// request another site makes.
+Response WebApp::ApiChain(Context& ctx, const Route& route) {
+  const Request& req = ctx.req;
+  const std::string_view token = BearerToken(req);
+  if (!token.empty()) ctx.user = svc_.accounts.Authenticate(token, app::SessionKind::kProgram);
+
+  if (route.access != Access::kPublic) {
+    if (!ctx.user) {
+      Response res = Problem(HttpErrorFor(ErrorCode::kUnauthenticated),
+                             token.empty() ? "Send a program session's token as "
+                                             "\"Authorization: Bearer <token>\"."
+                                           : "This token is not a valid program session.",
+                             req.request_id);
+      // RFC 6750 section 3: how to authenticate, and whether the token sent was the problem.
+      res.Set("WWW-Authenticate", token.empty() ? "Bearer" : "Bearer error=\"invalid_token\"");
+      return res;
+    }
+    if (route.access == Access::kStaff && !domain::IsStaff(ctx.User().role))
+      return Problem(HttpErrorFor(ErrorCode::kForbidden), "This is for staff accounts.",
+                     req.request_id);
+  }
+
+  if (HasBody(req.method)) {
+    if (!HasMediaType(req, "application/json"))
+      return Problem(kUnsupportedMediaType, "Send the body as application/json.", req.request_id);
+    ctx.json = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    if (ctx.json.is_discarded())
+      return Problem(kMalformedJson, "The body is not valid JSON.", req.request_id);
+  }
+  return route.handle(ctx);
+}
+
+Response WebApp::MetricsChain(Context& ctx, const Route& route) {
+  // Without a configured token the metrics don't exist, so their address says nothing.
+  if (svc_.metrics_token.empty()) return Response::Text(404, "not found\n");
+  if (!SecretEquals(BearerToken(ctx.req), svc_.metrics_token)) {
+    Response res = Response::Text(401, "unauthorized\n");
+    res.Set("WWW-Authenticate", "Bearer");
+    return res;
+  }
+  return route.handle(ctx);
 }
 
 void WebApp::Log(const Request& req, const Response& res, double ms) {

@@ -1,8 +1,10 @@
 #pragma once
-// The middleware chain: request id -> route -> session -> access policy -> CSRF -> handler,
-// then security headers and the access log. Exceptions stop here (habit 8).
+// The middleware chains: request id -> route -> the chain its kind picks (session, access
+// policy, CSRF or bearer token, body) -> handler, then security headers and the access log.
+// Exceptions stop here (habit 8).
 #include <cstdio>
 #include <mutex>
+#include <span>
 
 #include "http/routes.hpp"
 
@@ -10,17 +12,23 @@ namespace tenure::http {
 
 class WebApp {
  public:
-  WebApp(Services& services, bool access_log) : svc_(services), access_log_(access_log) {}
+  // `routes` is the URL map; tests pass their own to reach chains no product route uses yet.
+  WebApp(Services& services, bool access_log, std::span<const Route> routes = Routes())
+      : svc_(services), access_log_(access_log), routes_(routes) {}
 
   Response Handle(Request& req);
   bool IsSlow(const Request& req) const;
 
  private:
-  Response Dispatch(Request& req);
+  Response Run(Context& ctx, const Route& route);
+  Response PageChain(Context& ctx, const Route& route);
+  Response ApiChain(Context& ctx, const Route& route);
+  Response MetricsChain(Context& ctx, const Route& route);
   void Log(const Request& req, const Response& res, double ms);
 
   Services& svc_;
   bool access_log_;
+  std::span<const Route> routes_;
   std::mutex log_mutex_;
 };
 

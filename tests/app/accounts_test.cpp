@@ -33,6 +33,23 @@ class AccountsTest : public ::testing::Test {
     return *s;
   }
 
+  // A program session's token for `user`, stored directly: programs sign in by the next
+  // issue's flow, which does not exist yet.
+  std::string InsertProgramSession(UserId user) {
+    const std::string token = RandomToken();
+    auto uow = store_->Begin(Actor::System());
+    uow->sessions().Insert(Session{.token_hash = Sha256Hex(token),
+                                   .user_id = user,
+                                   .kind = SessionKind::kProgram,
+                                   .csrf_token = RandomToken(),
+                                   .created_at = clock_.Now(),
+                                   .last_seen_at = clock_.Now(),
+                                   .expires_at = clock_.Now() + hours(1)});
+    uow->Audit("session.create", "user", nullptr, nullptr);
+    uow->Commit();
+    return token;
+  }
+
   testing::TempDir dir_;
   FakeClock clock_;
   std::unique_ptr<storage::SqlStore> store_;
@@ -67,11 +84,13 @@ TEST_F(AccountsTest, SignUpCreatesAccountLicenseSessionAndAuditRows) {
   EXPECT_EQ(audit.back().before, "null");
   EXPECT_EQ(audit.back().after.find("argon2"), std::string::npos) << "no hash in the audit log";
 
-  auto current = accounts_.Authenticate(s.token);
+  auto current = accounts_.Authenticate(s.token, SessionKind::kDashboard);
   ASSERT_TRUE(current);
   EXPECT_EQ(current->user.id, user->id);
   EXPECT_EQ(current->session.csrf_token, s.csrf_token);
   EXPECT_NE(current->session.token_hash, s.token) << "tokens are stored hashed";
+  EXPECT_EQ(current->session.kind, SessionKind::kDashboard);
+  EXPECT_EQ(current->session.strength, SessionStrength::kPassword);
 }
 
 TEST_F(AccountsTest, SignUpRefusesBadInputWithTheFieldAtFault) {
@@ -102,8 +121,9 @@ TEST_F(AccountsTest, SignInRotatesTheSession) {
   ASSERT_TRUE(second) << second.error().message;
   EXPECT_NE(second->token, first.token);
   EXPECT_NE(second->csrf_token, first.csrf_token);
-  EXPECT_FALSE(accounts_.Authenticate(first.token)) << "the old session must die at sign-in";
-  EXPECT_TRUE(accounts_.Authenticate(second->token));
+  EXPECT_FALSE(accounts_.Authenticate(first.token, SessionKind::kDashboard))
+      << "the old session must die at sign-in";
+  EXPECT_TRUE(accounts_.Authenticate(second->token, SessionKind::kDashboard));
 }
 
 TEST_F(AccountsTest, WrongPasswordAndUnknownAccountLookTheSame) {
@@ -163,9 +183,9 @@ TEST_F(AccountsTest, SuccessResetsTheAccountCount) {
 TEST_F(AccountsTest, SessionsExpire) {
   NewSession s = MustSignUp("expiry@example.com");
   clock_.Advance(AccountService::kSessionLifetime - seconds(1));
-  EXPECT_TRUE(accounts_.Authenticate(s.token));
+  EXPECT_TRUE(accounts_.Authenticate(s.token, SessionKind::kDashboard));
   clock_.Advance(seconds(1));
-  EXPECT_FALSE(accounts_.Authenticate(s.token));
+  EXPECT_FALSE(accounts_.Authenticate(s.token, SessionKind::kDashboard));
 }
 
 TEST_F(AccountsTest, ExpiredSessionsArePruned) {
@@ -174,7 +194,7 @@ TEST_F(AccountsTest, ExpiredSessionsArePruned) {
   NewSession fresh = MustSignUp("fresh@example.com");
   EXPECT_EQ(accounts_.PruneExpiredSessions(), 1);
   EXPECT_EQ(accounts_.PruneExpiredSessions(), 0);
-  EXPECT_TRUE(accounts_.Authenticate(fresh.token));
+  EXPECT_TRUE(accounts_.Authenticate(fresh.token, SessionKind::kDashboard));
   EXPECT_EQ(store_->Read()->audit_log().Recent(1)[0].action, "session.prune");
 }
 
@@ -183,10 +203,43 @@ TEST_F(AccountsTest, SignOutEndsOnlyThatSession) {
   auto b = accounts_.SignIn("two-devices@example.com", "long enough pw", client_);
   ASSERT_TRUE(b);
   accounts_.SignOut(a.token, client_);
-  EXPECT_FALSE(accounts_.Authenticate(a.token));
-  EXPECT_TRUE(accounts_.Authenticate(b->token));
-  EXPECT_FALSE(accounts_.Authenticate("")) << "an empty cookie is nobody";
-  EXPECT_FALSE(accounts_.Authenticate(RandomToken()));
+  EXPECT_FALSE(accounts_.Authenticate(a.token, SessionKind::kDashboard));
+  EXPECT_TRUE(accounts_.Authenticate(b->token, SessionKind::kDashboard));
+  EXPECT_FALSE(accounts_.Authenticate("", SessionKind::kDashboard)) << "an empty cookie is nobody";
+  EXPECT_FALSE(accounts_.Authenticate(RandomToken(), SessionKind::kDashboard));
+}
+
+TEST_F(AccountsTest, SignInStartsADashboardSessionProvenByPassword) {
+  MustSignUp("kinds@example.com");
+  auto s = accounts_.SignIn("kinds@example.com", "long enough pw", client_);
+  ASSERT_TRUE(s) << s.error().message;
+  auto session = store_->Read()->sessions().Find(Sha256Hex(s->token));
+  ASSERT_TRUE(session);
+  EXPECT_EQ(session->kind, SessionKind::kDashboard);
+  EXPECT_EQ(session->strength, SessionStrength::kPassword);
+}
+
+TEST_F(AccountsTest, EachKindOfSessionOpensOnlyItsOwnDoor) {
+  const NewSession dashboard = MustSignUp("doors@example.com");
+  const std::string program = InsertProgramSession(dashboard.user.id);
+  EXPECT_TRUE(accounts_.Authenticate(dashboard.token, SessionKind::kDashboard));
+  EXPECT_FALSE(accounts_.Authenticate(dashboard.token, SessionKind::kProgram))
+      << "a dashboard cookie is not an API token";
+  auto as_program = accounts_.Authenticate(program, SessionKind::kProgram);
+  ASSERT_TRUE(as_program);
+  EXPECT_EQ(as_program->user.id, dashboard.user.id);
+  EXPECT_EQ(as_program->session.kind, SessionKind::kProgram);
+  EXPECT_FALSE(accounts_.Authenticate(program, SessionKind::kDashboard))
+      << "a program's token does not open the dashboard";
+}
+
+TEST_F(AccountsTest, SignInAndOutLeaveAProgramSessionInTheCookieAlone) {
+  const NewSession first = MustSignUp("planted@example.com");
+  const std::string program = InsertProgramSession(first.user.id);
+  accounts_.SignOut(program, client_);
+  ASSERT_TRUE(accounts_.SignIn("planted@example.com", "long enough pw", client_, program));
+  EXPECT_TRUE(accounts_.Authenticate(program, SessionKind::kProgram))
+      << "only the browser's own dashboard session is rotated or ended";
 }
 
 TEST_F(AccountsTest, AddStaffPrintsAUsablePassword) {

@@ -309,6 +309,9 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryV3RowAndValue) {
   const auto session = read->sessions().Find(session_row.Text(sessions.Column("token_hash")));
   ASSERT_TRUE(session);
   EXPECT_EQ(session->user_id.value, session_row.Int(sessions.Column("user_id")));
+  // Migration 0005: sessions from before kinds existed are dashboard sessions by password.
+  EXPECT_EQ(session->kind, app::SessionKind::kDashboard);
+  EXPECT_EQ(session->strength, app::SessionStrength::kPassword);
   read.reset();
 
   // New rows take fresh ids: sequences (PostgreSQL's setval in the fixture) continue.

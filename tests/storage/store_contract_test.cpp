@@ -171,6 +171,8 @@ TEST_P(StoreContract, SessionsFindDeleteAndExpire) {
   EXPECT_EQ(s->expires_at, kNow + hours(2));
   EXPECT_EQ(s->user_agent, "UA");
   EXPECT_EQ(s->address, "192.0.2.1");
+  EXPECT_EQ(s->kind, app::SessionKind::kDashboard) << "the default kind";
+  EXPECT_EQ(s->strength, app::SessionStrength::kPassword) << "the default strength";
 
   auto del = store_->Begin(Actor::User(id));
   del->sessions().Delete("hash2");
@@ -181,6 +183,40 @@ TEST_P(StoreContract, SessionsFindDeleteAndExpire) {
   EXPECT_FALSE(read->sessions().Find("hash0"));
   EXPECT_TRUE(read->sessions().Find("hash1"));
   EXPECT_FALSE(read->sessions().Find("hash2"));
+}
+
+// Issue 8: every kind and strength is stored and read back as itself.
+TEST_P(StoreContract, SessionKindAndStrengthRoundTrip) {
+  const UserId id = InsertUser("kinds@example.com");
+  struct Case {
+    std::string hash;
+    app::SessionKind kind;
+    app::SessionStrength strength;
+  };
+  const std::vector<Case> cases = {
+      {"d-pw", app::SessionKind::kDashboard, app::SessionStrength::kPassword},
+      {"d-2f", app::SessionKind::kDashboard, app::SessionStrength::kTwoFactor},
+      {"p-pw", app::SessionKind::kProgram, app::SessionStrength::kPassword},
+      {"p-2f", app::SessionKind::kProgram, app::SessionStrength::kTwoFactor}};
+  auto uow = store_->Begin(Actor::User(id));
+  for (const Case& c : cases)
+    uow->sessions().Insert(app::Session{.token_hash = c.hash,
+                                        .user_id = id,
+                                        .kind = c.kind,
+                                        .strength = c.strength,
+                                        .csrf_token = "csrf",
+                                        .created_at = kNow,
+                                        .last_seen_at = kNow,
+                                        .expires_at = kNow + hours(1)});
+  uow->Audit("session.create", "user", nullptr, nullptr);
+  uow->Commit();
+  auto read = store_->Read();
+  for (const Case& c : cases) {
+    auto s = read->sessions().Find(c.hash);
+    ASSERT_TRUE(s) << c.hash;
+    EXPECT_EQ(s->kind, c.kind) << c.hash;
+    EXPECT_EQ(s->strength, c.strength) << c.hash;
+  }
 }
 
 TEST_P(StoreContract, SignInFailuresCountPerAccountAndAddressWithinTheWindow) {

@@ -1,5 +1,5 @@
 #pragma once
-// Signed-in sessions in storage: the cookie's token is never stored, only its hash.
+// Signed-in sessions in storage: the token (cookie or bearer) is never stored, only its hash.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,9 +10,19 @@
 
 namespace tenure::app {
 
+// Who holds a session (issue 8): a person in the dashboard, whose browser sends it as a
+// cookie, or a program, which sends it as a bearer token. Each chain accepts only its own.
+enum class SessionKind { kDashboard, kProgram };
+
+// What proved the session: a password alone, or a password and a second factor. Steps that
+// need more assurance can ask for two_factor; every session so far is password.
+enum class SessionStrength { kPassword, kTwoFactor };
+
 struct Session {
-  std::string token_hash;  // SHA-256 of the cookie value: a leaked table grants nothing
+  std::string token_hash;  // SHA-256 of the token: a leaked table grants nothing
   UserId user_id;
+  SessionKind kind = SessionKind::kDashboard;
+  SessionStrength strength = SessionStrength::kPassword;
   std::string csrf_token;
   Instant created_at;
   Instant last_seen_at;
