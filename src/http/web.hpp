@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "app/current_user.hpp"
 #include "app/store/actor.hpp"
 #include "core/clock.hpp"
