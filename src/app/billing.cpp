@@ -57,15 +57,17 @@ Result<Charge> BillingService::Renew(const Actor& actor, const domain::User& use
                   "date below.");
     const auto attempts = uow->charges().ForPeriod(license.id, plan.period_key);
     for (const auto& c : attempts) {
-      if (c.status == "succeeded")
+      if (c.status == domain::ChargeStatus::kSucceeded)
         return Fail(ErrorCode::kConflict, "This period is already paid; nothing was charged.");
-      if (c.status == "pending")
+      if (c.status == domain::ChargeStatus::kPending)
         return Fail(ErrorCode::kConflict,
                     "A payment for this renewal is already in progress. Reload the page in a "
                     "moment.");
     }
     const int attempt = static_cast<int>(attempts.size()) + 1;
-    charge = Intent(*payable, license.expires_at ? "renewal" : "purchase", now);
+    charge = Intent(
+        *payable, license.expires_at ? domain::ChargeKind::kRenewal : domain::ChargeKind::kPurchase,
+        now);
     charge.period_key = plan.period_key;
     charge.attempt = attempt;
     charge.idempotency_key =
@@ -109,7 +111,7 @@ Result<Charge> BillingService::AddInstances(const Actor& actor, const domain::Us
     auto payable = LockPayable(*uow, user, domain::LicenseEvent::kInstancesAdded);
     if (!payable) return std::unexpected(payable.error());
     const auto& license = payable->license;
-    charge = Intent(*payable, "instances", now);
+    charge = Intent(*payable, domain::ChargeKind::kInstances, now);
     charge.period_key = domain::PeriodKey(license);
     charge.idempotency_key = fmt::format("instances:{}:{}", license.id.value, request_token);
     charge.amount =

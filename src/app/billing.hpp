@@ -95,7 +95,7 @@ class BillingService {
   Result<Payable> LockPayable(UnitOfWork& uow, const domain::User& user,
                               domain::LicenseEvent event);
   // A pending charge's common fields; the caller sets kind-specific ones.
-  Charge Intent(const Payable& payable, std::string kind, Instant now) const;
+  Charge Intent(const Payable& payable, domain::ChargeKind kind, Instant now) const;
   // Step one of every charge: the pending row (unique per key and per period attempt), its
   // audit row, committed. False when another tab or process placed it first.
   bool PlaceIntent(UnitOfWork& uow, Charge& charge);

@@ -43,11 +43,13 @@ Result<std::optional<Charge>> BillingService::AutoRenew(UserId user_id) {
     const auto attempts = uow->charges().ForPeriod(license->id, plan.period_key);
     std::optional<Charge> unfinished;
     for (const auto& c : attempts) {
-      if (c.status == "pending") {  // a crash between intent and record: finish that one
+      if (c.status ==
+          domain::ChargeStatus::kPending) {  // a crash between intent and record: finish that one
         unfinished = c;
         break;
       }
-      if (c.status == "succeeded") {  // paid, yet the date did not move: never charge again
+      if (c.status == domain::ChargeStatus::kSucceeded) {  // paid, yet the date did not move: never
+                                                           // charge again
         release();
         return std::optional<Charge>();
       }
@@ -62,7 +64,7 @@ Result<std::optional<Charge>> BillingService::AutoRenew(UserId user_id) {
     const int attempt = static_cast<int>(attempts.size()) + 1;
     charge = Charge{.user_id = user_id,
                     .license_id = license->id,
-                    .kind = "auto_renewal",
+                    .kind = domain::ChargeKind::kAutoRenewal,
                     .period_key = plan.period_key,
                     .attempt = attempt,
                     .idempotency_key = fmt::format("renewal:{}:{}:{}", license->id.value,

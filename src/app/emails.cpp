@@ -78,7 +78,7 @@ Email DaysGranted(const EmailContext& ctx, const std::string& to, int days, Inst
 }
 
 Email Receipt(const EmailContext& ctx, const std::string& to, const Charge& charge) {
-  const std::string what = charge.kind == "instances"
+  const std::string what = charge.kind == domain::ChargeKind::kInstances
                                ? fmt::format("{} extra instance{}", charge.instances_added,
                                              charge.instances_added == 1 ? "" : "s")
                                : std::string("one month of your license");

@@ -46,10 +46,10 @@ Result<BillingService::Payable> BillingService::LockPayable(UnitOfWork& uow,
   return Payable{*license, *card};
 }
 
-Charge BillingService::Intent(const Payable& payable, std::string kind, Instant now) const {
+Charge BillingService::Intent(const Payable& payable, domain::ChargeKind kind, Instant now) const {
   return Charge{.user_id = payable.license.user_id,
                 .license_id = payable.license.id,
-                .kind = std::move(kind),
+                .kind = kind,
                 .provider = std::string(gateway_.name()),
                 .payment_method_ref = payable.card.provider_ref,
                 .terms_version = domain::kTermsVersion,
@@ -73,7 +73,7 @@ Result<Charge> BillingService::Execute(Charge charge) {
                     .customer_ref = customer.value_or(""),
                     .payment_method_ref = charge.payment_method_ref,
                     .amount = charge.amount,
-                    .off_session = charge.kind == "auto_renewal",
+                    .off_session = charge.kind == domain::ChargeKind::kAutoRenewal,
                     .metadata = {{"license_id", std::to_string(charge.license_id.value)},
                                  {"period", std::to_string(charge.period_key)},
                                  {"charge_id", std::to_string(charge.id)}}});
@@ -109,11 +109,11 @@ Result<Charge> BillingService::RecordOutcome(int64_t charge_id, const ChargeOutc
   charge.provider_payment_id = outcome.payment_id;
   charge.updated_at = now;
   if (outcome.succeeded) {
-    charge.status = "succeeded";
+    charge.status = domain::ChargeStatus::kSucceeded;
     // Re-decided at success: a payment in grace extends from expires_at, after grace from now
     // (PRODUCT.md), whatever moved since the intent. A paid event is applied even where its
     // request would now be refused (domain/lifecycle.hpp).
-    const auto paid = domain::Decide(state, PaidEvent(charge));
+    const auto paid = domain::Decide(state, domain::PaidEvent(charge.kind));
     domain::Apply(*license, paid, context);
     if (paid.action == domain::Action::kAddInstances) license->instances += charge.instances_added;
     if (IsRenewal(charge)) charge.new_expires_at = license->expires_at;
@@ -125,12 +125,12 @@ Result<Charge> BillingService::RecordOutcome(int64_t charge_id, const ChargeOutc
                LicenseSubject(license->id), license_before, AuditView(*license));
     Queue(*uow, Receipt(email_, user->email, charge));
   } else {
-    charge.status = "failed";
+    charge.status = domain::ChargeStatus::kFailed;
     charge.failure_code = outcome.decline_code;
     charge.failure_message = outcome.message;
     uow->charges().Update(charge);
     uow->Audit("charge.failed", ChargeSubject(charge.id), charge_before, AuditView(charge));
-    if (charge.kind == "auto_renewal") {
+    if (charge.kind == domain::ChargeKind::kAutoRenewal) {
       // Dunning (PRODUCT.md): retry on the schedule, then turn auto-renew off.
       const auto event = domain::DeclinedAutoRenewal(*license, now, policy_);
       domain::Apply(*license, domain::Decide(state, event), context);
@@ -156,11 +156,11 @@ int BillingService::RecoverPending(Seconds age) {
 
 nlohmann::json AuditView(const Charge& c) {
   return {{"id", c.id},
-          {"kind", c.kind},
+          {"kind", domain::ChargeKindName(c.kind)},
           {"period_key", c.period_key},
           {"attempt", c.attempt},
           {"amount_cents", c.amount.cents()},
-          {"status", c.status},
+          {"status", domain::ChargeStatusName(c.status)},
           {"provider", c.provider},
           {"provider_payment_id", c.provider_payment_id},
           {"terms_version", c.terms_version},

@@ -22,8 +22,8 @@ nlohmann::json LicenseJson(const domain::User& user, const domain::License& lice
         {{"amount_cents", it->amount.cents()},
          {"period_start", it->period_key ? nlohmann::json(FormatRfc3339(FromUnix(it->period_key)))
                                          : nlohmann::json(nullptr)},
-         {"status", it->status},
-         {"kind", it->kind},
+         {"status", domain::ChargeStatusName(it->status)},
+         {"kind", domain::ChargeKindName(it->kind)},
          {"attempt", it->attempt},
          {"created_at", FormatRfc3339(it->created_at)}});
   return {{"email", user.email},

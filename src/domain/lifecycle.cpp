@@ -221,6 +221,9 @@ LicenseEvent DeclinedAutoRenewal(const License& license, Instant now, const Lice
 }
 
 Instant DueBefore(Instant now, const LicensePolicy& policy) { return now + policy.renewal_lead; }
+Instant ReminderBefore(Instant now, const LicensePolicy& policy) {
+  return now + policy.reminder_before;
+}
 Instant ExpiredBefore(Instant now, const LicensePolicy& policy) { return now - policy.grace; }
 
 std::string_view LicenseEventName(LicenseEvent event) {
@@ -274,6 +277,16 @@ std::string_view RefusalMessage(Refusal refusal) {
     case Refusal::kNotNow: return "Nothing to do for this license now.";
   }
   return "";
+}
+
+LicenseEvent PaidEvent(ChargeKind kind) {
+  switch (kind) {
+    case ChargeKind::kPurchase: return LicenseEvent::kPurchase;
+    case ChargeKind::kRenewal: return LicenseEvent::kRenew;
+    case ChargeKind::kAutoRenewal: return LicenseEvent::kAutoRenewCharged;
+    case ChargeKind::kInstances: return LicenseEvent::kInstancesAdded;
+  }
+  return LicenseEvent::kRenew;
 }
 
 }  // namespace tenure::domain

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "core/time_zone.hpp"
+#include "domain/charge.hpp"
 #include "domain/license.hpp"
 
 namespace tenure::domain {
@@ -119,10 +120,15 @@ void Apply(License& license, const Transition& transition, const EventContext& c
 // kDunningExhausted once it has none (PRODUCT.md: dunning).
 LicenseEvent DeclinedAutoRenewal(const License& license, Instant now, const LicensePolicy& policy);
 
+// What a succeeded charge of `kind` is: kPurchase, kRenew, kAutoRenewCharged, kInstancesAdded.
+LicenseEvent PaidEvent(ChargeKind kind);
+
 // The instants the time events are selected by in SQL, so the queries and the table agree:
-// an auto-renewal is due once expires_at <= DueBefore(now); the grace period is over once
+// an auto-renewal is due once expires_at <= DueBefore(now); its reminder goes out once
+// expires_at <= ReminderBefore(now); the grace period is over once
 // expires_at <= ExpiredBefore(now).
 Instant DueBefore(Instant now, const LicensePolicy& policy);
+Instant ReminderBefore(Instant now, const LicensePolicy& policy);
 Instant ExpiredBefore(Instant now, const LicensePolicy& policy);
 
 }  // namespace tenure::domain

@@ -10,6 +10,7 @@
 #include "app/billing.hpp"
 #include "app/store/actor.hpp"
 #include "app/store/licenses.hpp"
+#include "domain/lifecycle.hpp"
 
 namespace tenure::jobs {
 namespace {
@@ -38,7 +39,8 @@ RenewalSummary RenewalJob::RunOnce() {
     {
       const Instant now = clock_.Now();
       auto uow = store_.Begin(app::Actor::System());
-      claimed = uow->licenses().ClaimDueRenewals(now, policy_.renewal_lead, now + kLease, batch_);
+      claimed = uow->licenses().ClaimDueRenewals(now, domain::DueBefore(now, policy_), now + kLease,
+                                                 batch_);
       if (claimed.empty()) break;  // rolls back: nothing written
       uow->Audit("renewal.claim", "renewal_job", nullptr, {{"licenses", claimed.size()}});
       uow->Commit();
@@ -54,9 +56,9 @@ RenewalSummary RenewalJob::RunOnce() {
           ++summary.errors;
         else if (!*result)
           ++summary.skipped;
-        else if ((*result)->status == "succeeded")
+        else if ((*result)->status == domain::ChargeStatus::kSucceeded)
           ++summary.succeeded;
-        else if ((*result)->status == "failed")
+        else if ((*result)->status == domain::ChargeStatus::kFailed)
           ++summary.declined;
         else
           ++summary.errors;
@@ -71,8 +73,9 @@ RenewalSummary RenewalJob::RunOnce() {
   std::set<int64_t> reminded, notified;
   for (bool progress = true; progress;) {
     progress = false;
+    const Instant now = clock_.Now();
     for (UserId user :
-         store_.Read()->licenses().NeedingReminder(clock_.Now(), policy_.reminder_before, 500))
+         store_.Read()->licenses().NeedingReminder(now, domain::ReminderBefore(now, policy_), 500))
       if (reminded.insert(user.value).second) {
         progress = true;
         summary.reminders += billing_.SendReminder(user);
@@ -80,8 +83,8 @@ RenewalSummary RenewalJob::RunOnce() {
   }
   for (bool progress = true; progress;) {
     progress = false;
-    for (UserId user :
-         store_.Read()->licenses().NeedingExpiryNotice(clock_.Now(), policy_.grace, 500))
+    for (UserId user : store_.Read()->licenses().NeedingExpiryNotice(
+             domain::ExpiredBefore(clock_.Now(), policy_), 500))
       if (notified.insert(user.value).second) {
         progress = true;
         summary.expiry_notices += billing_.SendExpiryNotice(user);

@@ -79,7 +79,7 @@ class RecordOutcomeRace : public ::testing::Test {
     const int64_t charge_id = uow->charges().Insert(Charge{
         .user_id = user,
         .license_id = license.id,
-        .kind = "renewal",
+        .kind = domain::ChargeKind::kRenewal,
         .period_key = period,
         .idempotency_key =
             "renewal:" + std::to_string(license.id.value) + ":" + std::to_string(period) + ":1",
@@ -110,7 +110,7 @@ TEST_F(RecordOutcomeRace, TwoRecordersOfOnePaymentExtendTheLicenseOnce) {
       start.arrive_and_wait();
       auto recorded = billing_->RecordOutcome(p.charge_id, paid);
       ASSERT_TRUE(recorded) << recorded.error().message;
-      EXPECT_EQ(recorded->status, "succeeded");
+      EXPECT_EQ(recorded->status, domain::ChargeStatus::kSucceeded);
     };
     std::thread a(record), b(record);
     a.join();

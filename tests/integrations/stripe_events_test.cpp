@@ -145,7 +145,7 @@ class StripeEventsTest : public ::testing::Test {
   std::string PayAndGetDisputed(const std::string& test_card) {
     SaveCard(test_card);
     auto paid = billing_.Renew(app::Actor::User(user_.id), user_, PeriodKey(), true);
-    EXPECT_TRUE(paid && paid->status == "succeeded");
+    EXPECT_TRUE(paid && paid->status == domain::ChargeStatus::kSucceeded);
     if (!paid) return "";
     payment_id_ = paid->provider_payment_id;
     for (int i = 0; i < 100; ++i) {
@@ -201,7 +201,7 @@ class StripeEventsTest : public ::testing::Test {
     EXPECT_FALSE(r);
     const auto charges = Charges();
     EXPECT_FALSE(charges.empty());
-    EXPECT_EQ(charges.at(0).status, "pending");
+    EXPECT_EQ(charges.at(0).status, domain::ChargeStatus::kPending);
     EXPECT_TRUE(lost_.payment_id.starts_with("pi_")) << lost_.payment_id;
     return charges.at(0);
   }
@@ -265,7 +265,7 @@ TEST_F(StripeEventsTest, PaymentSucceededFinishesAPendingChargeExactlyOnce) {
   EXPECT_EQ(webhooks_.ProcessPending(), 1);
   const auto charge = Charges().at(0);
   EXPECT_EQ(charge.id, pending.id);
-  EXPECT_EQ(charge.status, "succeeded");
+  EXPECT_EQ(charge.status, domain::ChargeStatus::kSucceeded);
   EXPECT_EQ(charge.provider_payment_id, lost_.payment_id);
   const auto after = License();
   ASSERT_TRUE(after.expires_at && before.expires_at);
@@ -296,7 +296,7 @@ TEST_F(StripeEventsTest, AFailureEventAfterTheSuccessChangesNothing) {
   Deliver(failed);
   EXPECT_EQ(webhooks_.ProcessPending(), 1);
   EXPECT_EQ(ResultOf(failed["id"]), "charge " + std::to_string(pending.id) + " already succeeded");
-  EXPECT_EQ(Charges().at(0).status, "succeeded");
+  EXPECT_EQ(Charges().at(0).status, domain::ChargeStatus::kSucceeded);
   EXPECT_EQ(License().expires_at, paid.expires_at);
   EXPECT_EQ(License().dunning_failures, 0);
 }
@@ -311,7 +311,7 @@ TEST_F(StripeEventsTest, AStaleFailureEventArrivingFirstRecordsWhatStripeHasNow)
   stale["status"] = "requires_payment_method";
   Deliver(Event("payment_intent.payment_failed", stale));
   EXPECT_EQ(webhooks_.ProcessPending(), 1);
-  EXPECT_EQ(Charges().at(0).status, "succeeded");
+  EXPECT_EQ(Charges().at(0).status, domain::ChargeStatus::kSucceeded);
   EXPECT_GT(*License().expires_at, *before.expires_at);
 
   const auto paid = License();
@@ -328,7 +328,7 @@ TEST_F(StripeEventsTest, APaymentFailedEventRecordsTheDeclineCode) {
   EXPECT_EQ(webhooks_.ProcessPending(), 1);
   const auto charge = Charges().at(0);
   EXPECT_EQ(charge.id, pending.id);
-  EXPECT_EQ(charge.status, "failed");
+  EXPECT_EQ(charge.status, domain::ChargeStatus::kFailed);
   EXPECT_EQ(charge.failure_code, "insufficient_funds");
   EXPECT_EQ(charge.failure_message, "Your card has insufficient funds.");
   EXPECT_EQ(License().expires_at, before.expires_at) << "a decline changes nothing";

@@ -567,7 +567,8 @@ TEST_F(RenewalCrashInProcess, DiedDuringTheProviderCallThenTheNextPassFinishesWi
   EXPECT_TRUE(ChargesOf("customer6@example.com").empty()) << "never reached";
   auto charges = ChargesOf(victim);
   ASSERT_EQ(charges.size(), 1u);
-  EXPECT_EQ(charges[0].status, "pending") << "the intent was committed before the call";
+  EXPECT_EQ(charges[0].status, domain::ChargeStatus::kPending)
+      << "the intent was committed before the call";
   EXPECT_EQ(LicenseOf(victim).expires_at, before.expires_at);
 
   // Run again at once: nothing is charged twice. Then, once the dead pass's leases have
@@ -576,12 +577,12 @@ TEST_F(RenewalCrashInProcess, DiedDuringTheProviderCallThenTheNextPassFinishesWi
   Pass();
   charges = ChargesOf(victim);
   ASSERT_EQ(charges.size(), 1u);
-  EXPECT_NE(charges[0].status, "failed");
+  EXPECT_NE(charges[0].status, domain::ChargeStatus::kFailed);
   clock_.Advance(kLeaseLapsed);
   Pass();
   charges = ChargesOf(victim);
   ASSERT_EQ(charges.size(), 1u);
-  EXPECT_EQ(charges[0].status, "succeeded");
+  EXPECT_EQ(charges[0].status, domain::ChargeStatus::kSucceeded);
   EXPECT_EQ(charges[0].idempotency_key, Key(before));
   EXPECT_EQ(std::count(gateway_.keys.begin(), gateway_.keys.end(), Key(before)), 2)
       << "asked twice, with the same key: the provider charges once";
@@ -591,7 +592,7 @@ TEST_F(RenewalCrashInProcess, DiedDuringTheProviderCallThenTheNextPassFinishesWi
     const std::string email = "customer" + std::to_string(k) + "@example.com";
     charges = ChargesOf(email);
     ASSERT_EQ(charges.size(), 1u) << email;
-    EXPECT_EQ(charges[0].status, "succeeded") << email;
+    EXPECT_EQ(charges[0].status, domain::ChargeStatus::kSucceeded) << email;
   }
   EXPECT_EQ(Pass().claimed, 0);
 }
@@ -608,7 +609,7 @@ TEST_F(RenewalCrashInProcess, APendingChargeIsRecoveredAfterTwoMinutesWithTheSam
   EXPECT_EQ(billing_.RecoverPending(seconds(120)), 1);
   const auto charges = ChargesOf(victim);
   ASSERT_EQ(charges.size(), 1u);
-  EXPECT_EQ(charges[0].status, "succeeded");
+  EXPECT_EQ(charges[0].status, domain::ChargeStatus::kSucceeded);
   EXPECT_EQ(std::count(gateway_.keys.begin(), gateway_.keys.end(), Key(before)), 2);
   EXPECT_EQ(LicenseOf(victim).expires_at, Renewed(before, clock_.Now()));
   EXPECT_EQ(billing_.RecoverPending(seconds(120)), 0);
@@ -634,7 +635,8 @@ TEST_F(RenewalCrashInProcess, AProviderFailingForSomeCustomersDoesNotStopTheOthe
   for (int k = 3; k <= kCustomers; ++k) {
     const std::string email = "customer" + std::to_string(k) + "@example.com";
     const auto charges = ChargesOf(email);
-    EXPECT_TRUE(charges.size() == 1 && charges[0].status == "succeeded") << email;
+    EXPECT_TRUE(charges.size() == 1 && charges[0].status == domain::ChargeStatus::kSucceeded)
+        << email;
   }
   // Once the provider answers again, the pending ones finish with their keys, once.
   gateway_.unreachable.clear();
@@ -644,7 +646,7 @@ TEST_F(RenewalCrashInProcess, AProviderFailingForSomeCustomersDoesNotStopTheOthe
     const std::string email = "customer" + std::to_string(k) + "@example.com";
     const auto charges = ChargesOf(email);
     ASSERT_EQ(charges.size(), 1u) << email;
-    EXPECT_EQ(charges[0].status, "succeeded") << email;
+    EXPECT_EQ(charges[0].status, domain::ChargeStatus::kSucceeded) << email;
   }
 }
 

@@ -84,15 +84,16 @@ class BillingContract : public ::testing::TestWithParam<std::string> {
   }
   std::vector<UserId> Claim(Instant now, Seconds lease = minutes(5), int limit = 100) {
     auto uow = store_->Begin(Actor::System());
-    auto claimed = uow->licenses().ClaimDueRenewals(now, kLead, now + lease, limit);
+    auto claimed = uow->licenses().ClaimDueRenewals(now, now + kLead, now + lease, limit);
     uow->Audit("test.claim", "renewal_job", nullptr, nullptr);
     uow->Commit();
     return claimed;
   }
-  app::Charge NewCharge(const domain::License& l, int attempt, std::string kind = "auto_renewal") {
+  app::Charge NewCharge(const domain::License& l, int attempt,
+                        domain::ChargeKind kind = domain::ChargeKind::kAutoRenewal) {
     return app::Charge{.user_id = l.user_id,
                        .license_id = l.id,
-                       .kind = std::move(kind),
+                       .kind = kind,
                        .period_key = ToUnix(*l.expires_at),
                        .attempt = attempt,
                        .idempotency_key = "renewal:" + std::to_string(l.id.value) + ":" +
@@ -184,6 +185,27 @@ TEST_P(BillingContract, TheClaimTakesOnlyDueLicensesAndHonoursLeases) {
   EXPECT_EQ(Claim(kNow + hours(2), minutes(5), 1).size(), 1u) << "the limit holds";
 }
 
+// Issue 8: PostgreSQL's `id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)` may hand one
+// claim more than n rows; the claim is a materialized CTE now. Twelve due, batches of five.
+TEST_P(BillingContract, TheClaimTakesAtMostItsLimitInExpiryOrder) {
+  std::vector<UserId> due;
+  for (int i = 0; i < 12; ++i)
+    due.push_back(
+        NewLicense("batch" + std::to_string(i) + "@example.com", kNow - hours(12 - i)).user_id);
+  std::vector<UserId> taken;
+  for (size_t expected : {5u, 5u, 2u, 0u}) {
+    const auto batch = Claim(kNow, minutes(5), 5);
+    EXPECT_EQ(batch.size(), expected);
+    taken.insert(taken.end(), batch.begin(), batch.end());
+  }
+  std::vector<UserId> sorted = taken;
+  std::sort(sorted.begin(), sorted.end(), [](UserId a, UserId b) { return a.value < b.value; });
+  EXPECT_EQ(sorted, due) << "each license once";
+  EXPECT_EQ(std::vector<UserId>(taken.begin(), taken.begin() + 5),
+            std::vector<UserId>(due.begin(), due.begin() + 5))
+      << "the longest overdue first";
+}
+
 TEST_P(BillingContract, APeriodIsPaidAtMostOnce) {
   const auto l = NewLicense("paid@example.com", kNow + days(1));
   auto uow = store_->Begin(Actor::System());
@@ -205,13 +227,13 @@ TEST_P(BillingContract, APeriodIsPaidAtMostOnce) {
   first.id = uow->charges().Insert(first);
   second.id = uow->charges().Insert(second);
   for (int n = 0; n < 3; ++n) {  // instances share the period, any number of them
-    auto extra = NewCharge(l, 1, "instances");
-    extra.status = "succeeded";
+    auto extra = NewCharge(l, 1, domain::ChargeKind::kInstances);
+    extra.status = domain::ChargeStatus::kSucceeded;
     uow->charges().Insert(extra);
   }
-  first.status = "succeeded";
+  first.status = domain::ChargeStatus::kSucceeded;
   uow->charges().Update(first);
-  second.status = "succeeded";
+  second.status = domain::ChargeStatus::kSucceeded;
   EXPECT_THROW(uow->charges().Update(second), UniqueViolation) << "two paid charges, one period";
   uow.reset();
 
@@ -221,7 +243,7 @@ TEST_P(BillingContract, APeriodIsPaidAtMostOnce) {
   uow->Commit();
   const auto period = store_->Read()->charges().ForPeriod(l.id, ToUnix(*l.expires_at));
   ASSERT_EQ(period.size(), 1u);
-  EXPECT_EQ(period[0].status, "succeeded");
+  EXPECT_EQ(period[0].status, domain::ChargeStatus::kSucceeded);
   EXPECT_EQ(period[0].idempotency_key, first.idempotency_key);
 }
 
@@ -246,7 +268,7 @@ TEST_P(BillingContract, DisputesRoundTripAndCountOpenPerLicense) {
   const auto l = NewLicense("disputed@example.com", kNow + days(10));
   const auto other = NewLicense("other@example.com", kNow + days(10));
   auto uow = store_->Begin(Actor::System());
-  auto charge = NewCharge(l, 1, "renewal");
+  auto charge = NewCharge(l, 1, domain::ChargeKind::kRenewal);
   charge.id = uow->charges().Insert(charge);
   app::Dispute first{.provider = "stripe",
                      .provider_dispute_id = "dp_first",

@@ -298,7 +298,7 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryV3RowAndValue) {
   const auto alice_charges = read->charges().ForUser(alice->id, 100);
   EXPECT_EQ(alice_charges.size(), charges.Where("user_id", alice->id.value).size());
   EXPECT_TRUE(std::ranges::any_of(alice_charges, [](const app::Charge& c) {
-    return c.status == "failed" && c.failure_code == "generic_decline";
+    return c.status == domain::ChargeStatus::kFailed && c.failure_code == "generic_decline";
   }));
   const auto dunning = read->users().FindByEmail("dunning@example.com");
   ASSERT_TRUE(dunning);

@@ -2,6 +2,8 @@
 // on SQLite and on PostgreSQL (TENURE_TEST_POSTGRES_URL, made by scripts/pg-test-db).
 #include <gtest/gtest.h>
 
+#include <numeric>
+
 #include <atomic>
 #include <cstdlib>
 #include <thread>
@@ -395,6 +397,26 @@ TEST_P(StoreContract, OutboxClaimsLeaseRetryAndDeadLetter) {
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].id, first[0].id);
   EXPECT_EQ(read->outbox().List("", 10).size(), 3u);
+}
+
+// Issue 8: the claim is a materialized CTE on PostgreSQL, so a LIMIT stays a limit.
+TEST_P(StoreContract, OutboxClaimsTakeAtMostTheirLimitInOrder) {
+  auto uow = store_->Begin(Actor::System());
+  for (int i = 0; i < 12; ++i) uow->Enqueue("email", {{"n", i}});
+  uow->Audit("test", "outbox", nullptr, nullptr);
+  uow->Commit();
+  std::vector<int> seen;
+  for (size_t expected : {5u, 5u, 2u, 0u}) {
+    auto w = store_->Begin(Actor::System());
+    const auto got = w->outbox().ClaimDue(kNow, minutes(1), 5);
+    w->Audit("outbox.claim", "outbox", nullptr, nullptr);
+    w->Commit();
+    EXPECT_EQ(got.size(), expected);
+    for (const auto& row : got) seen.push_back(row.payload["n"]);
+  }
+  std::vector<int> all(12);
+  std::iota(all.begin(), all.end(), 0);
+  EXPECT_EQ(seen, all) << "each once, oldest first";
 }
 
 TEST_P(StoreContract, AnExpiredLeaseIsClaimedAgain) {

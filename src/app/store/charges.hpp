@@ -9,6 +9,7 @@
 #include "core/ids.hpp"
 #include "core/money.hpp"
 #include "core/time.hpp"
+#include "domain/charge.hpp"
 
 namespace tenure::app {
 
@@ -18,14 +19,14 @@ struct Charge {
   int64_t id = 0;
   UserId user_id;
   LicenseId license_id;
-  std::string kind;  // purchase | renewal | auto_renewal | instances
+  domain::ChargeKind kind = domain::ChargeKind::kRenewal;
   int64_t period_key = 0;
   int attempt = 1;
   std::string idempotency_key;
   Money amount;
   std::string currency = "usd";
   int instances_added = 0;
-  std::string status = "pending";  // pending | succeeded | failed
+  domain::ChargeStatus status = domain::ChargeStatus::kPending;
   std::string provider;
   std::string payment_method_ref;
   std::string provider_payment_id;

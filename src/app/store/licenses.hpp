@@ -19,16 +19,20 @@ class LicenseRepository {
   virtual void Update(const domain::License& license) = 0;
   virtual std::optional<domain::License> Find(LicenseId id) = 0;
 
+  // The time events are selected by the instants domain/lifecycle.hpp defines (DueBefore,
+  // ReminderBefore, ExpiredBefore), so the SQL and the lifecycle table agree.
   // The renewal job's work list: auto-renewing, unsuspended licenses whose charge is due
-  // (expires_at <= now + lead, and any dunning retry due), leased until `lease_until` so that
-  // no other process takes them (PostgreSQL: FOR UPDATE SKIP LOCKED as well).
-  virtual std::vector<UserId> ClaimDueRenewals(Instant now, Seconds lead, Instant lease_until,
+  // (expires_at <= due_before, and any dunning retry due by `now`), leased until
+  // `lease_until` so that no other process takes them (PostgreSQL: SKIP LOCKED as well).
+  virtual std::vector<UserId> ClaimDueRenewals(Instant now, Instant due_before, Instant lease_until,
                                                int limit) = 0;
   virtual void ReleaseLease(LicenseId id) = 0;
-  // Auto-renewing licenses due within `before` whose reminder for this period is not sent.
-  virtual std::vector<UserId> NeedingReminder(Instant now, Seconds before, int limit) = 0;
-  // Licenses past expires_at + grace whose expiry notice for this period is not sent.
-  virtual std::vector<UserId> NeedingExpiryNotice(Instant now, Seconds grace, int limit) = 0;
+  // Auto-renewing licenses expiring after `now` and by `remind_before` whose reminder for
+  // this period is not sent.
+  virtual std::vector<UserId> NeedingReminder(Instant now, Instant remind_before, int limit) = 0;
+  // Licenses with expires_at <= expired_before (grace over) whose expiry notice for this
+  // period is not sent.
+  virtual std::vector<UserId> NeedingExpiryNotice(Instant expired_before, int limit) = 0;
   virtual std::vector<domain::License> All(int limit, int offset) = 0;  // by id
 };
 

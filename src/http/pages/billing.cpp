@@ -95,11 +95,14 @@ Response Billing(Context& ctx) {
   auto quote = ctx.svc.billing.QuoteRenewal(ctx.User().id);
   mstch::array charges;
   for (const auto& c : ctx.svc.billing.History(ctx.User().id)) {
-    const std::string what = c.kind == "instances" ? fmt::format("{} instance{}", c.instances_added,
-                                                                 c.instances_added == 1 ? "" : "s")
-                             : c.kind == "purchase"     ? std::string("First month")
-                             : c.kind == "auto_renewal" ? std::string("Automatic renewal")
-                                                        : std::string("Renewal");
+    using Kind = domain::ChargeKind;
+    using Status = domain::ChargeStatus;
+    const std::string what =
+        c.kind == Kind::kInstances
+            ? fmt::format("{} instance{}", c.instances_added, c.instances_added == 1 ? "" : "s")
+        : c.kind == Kind::kPurchase    ? std::string("First month")
+        : c.kind == Kind::kAutoRenewal ? std::string("Automatic renewal")
+                                       : std::string("Renewal");
     charges.push_back(mstch::map{
         {"at", FormatDateTime(c.created_at)},
         {"at_iso", FormatRfc3339(c.created_at)},
@@ -107,10 +110,10 @@ Response Billing(Context& ctx) {
         {"amount", c.amount.Format()},
         {"period", c.period_key ? FormatLongDate(FromUnix(c.period_key)) : std::string("—")},
         {"terms", c.terms_version},
-        {"status", c.status},
-        {"status_label", std::string(c.status == "succeeded" ? "Paid"
-                                     : c.status == "failed"  ? "Declined"
-                                                             : "Processing")},
+        {"status", std::string(domain::ChargeStatusName(c.status))},
+        {"status_label", std::string(c.status == Status::kSucceeded ? "Paid"
+                                     : c.status == Status::kFailed  ? "Declined"
+                                                                    : "Processing")},
         {"failure", c.failure_message}});
   }
   mstch::map vars{{"charges", charges},
@@ -134,7 +137,7 @@ Response RenewSubmit(Context& ctx) {
     return ErrorPage(ctx, 422, "That didn't work", "Reload the Renew page and try again.");
   auto charge = ctx.svc.billing.Renew(ctx.Actor(), ctx.User(), key, ctx.Field("terms") == "yes");
   if (!charge) return RenewPage(ctx, HttpStatus(charge.error().code), &charge.error());
-  if (charge->status != "succeeded") {
+  if (charge->status != domain::ChargeStatus::kSucceeded) {
     // A decline changes nothing; the customer sees why, in the provider's words.
     const Error declined{ErrorCode::kInvalidInput,
                          (charge->failure_message.empty() ? std::string("Your card was declined.")
@@ -168,7 +171,7 @@ Response InstancesSubmit(Context& ctx) {
   auto charge = ctx.svc.billing.AddInstances(ctx.Actor(), ctx.User(), ParseInt(ctx.Field("count")),
                                              ctx.Field("token"), ctx.Field("terms") == "yes");
   if (!charge) return InstancesPage(ctx, HttpStatus(charge.error().code), &charge.error());
-  if (charge->status != "succeeded") {
+  if (charge->status != domain::ChargeStatus::kSucceeded) {
     const Error declined{ErrorCode::kInvalidInput,
                          charge->failure_message + " Nothing was charged.", ""};
     return InstancesPage(ctx, 402, &declined);

@@ -120,8 +120,9 @@ StripeWebhooks::StripeWebhooks(app::Store& store, app::BillingService& billing, 
 }
 
 Result<void> StripeWebhooks::Receive(std::string_view raw_body, std::string_view signature_header,
-                                     Instant now) {
-  if (auto verified = VerifyStripeSignature(raw_body, signature_header, secret_, now); !verified)
+                                     Instant wall_now) {
+  if (auto verified = VerifyStripeSignature(raw_body, signature_header, secret_, wall_now);
+      !verified)
     return verified;
   // Only the id and the type are read here; the raw bytes are what is stored.
   const json event = json::parse(raw_body, nullptr, false);
@@ -133,7 +134,7 @@ Result<void> StripeWebhooks::Receive(std::string_view raw_body, std::string_view
   auto uow = store_.Begin(app::Actor{.label = "stripe"});
   // STRIPE.md: Delivery is at least once: a stored id is a replay, accepted and not stored again.
   if (!uow->stripe_events().InsertIfNew(app::StripeEvent{
-          .id = id, .type = type, .payload = std::string(raw_body), .received_at = now}))
+          .id = id, .type = type, .payload = std::string(raw_body), .received_at = clock_.Now()}))
     return {};
   uow->Audit("stripe.event_received", "stripe_event:" + id, nullptr, {{"type", type}});
   uow->Commit();
@@ -246,20 +247,21 @@ Result<std::string> StripeWebhooks::ApplyPaymentIntent(const std::string& intent
 
   auto outcome = OutcomeOfPaymentIntent(*intent);
   if (!outcome) return fmt::format("ignored: payment {} is {}", intent_id, Str(*intent, "status"));
-  if (charge->status != "pending") {
+  const std::string_view status = domain::ChargeStatusName(charge->status);
+  if (charge->status != domain::ChargeStatus::kPending) {
     // Recorded already (by the charging call, or an earlier event): replays change nothing.
-    if ((charge->status == "succeeded") != outcome->succeeded) {
+    if ((charge->status == domain::ChargeStatus::kSucceeded) != outcome->succeeded) {
       std::cerr << fmt::format(
           "stripe: charge {} is {} here but payment {} is {} at Stripe: needs a person\n",
-          charge->id, charge->status, intent_id, Str(*intent, "status"));
-      return fmt::format("charge {} stays {}; Stripe says {}", charge->id, charge->status,
+          charge->id, status, intent_id, Str(*intent, "status"));
+      return fmt::format("charge {} stays {}; Stripe says {}", charge->id, status,
                          Str(*intent, "status"));
     }
-    return fmt::format("charge {} already {}", charge->id, charge->status);
+    return fmt::format("charge {} already {}", charge->id, status);
   }
   auto recorded = billing_.RecordOutcome(charge->id, *outcome);
   if (!recorded) return std::unexpected(recorded.error());
-  return fmt::format("charge {} {}", recorded->id, recorded->status);
+  return fmt::format("charge {} {}", recorded->id, domain::ChargeStatusName(recorded->status));
 }
 
 Result<std::string> StripeWebhooks::ApplyCheckoutSession(const std::string& session_id) {

@@ -50,10 +50,11 @@ std::optional<License> SqlLicenses::Find(LicenseId id) {
   return ReadFirst(Run(conn(), q, {id.value}), ToLicense);
 }
 
-std::vector<UserId> SqlLicenses::ClaimDueRenewals(Instant now, Seconds lead, Instant lease_until,
-                                                  int limit) {
-  // The outer WHERE repeats the lease test for PostgreSQL's re-check after a row lock
-  // (as in outbox.claim); SKIP LOCKED lets parallel jobs take different rows at once.
+std::vector<UserId> SqlLicenses::ClaimDueRenewals(Instant now, Instant due_before,
+                                                  Instant lease_until, int limit) {
+  // SQLite's write transaction holds the database, so the subquery's rows stay as read.
+  // PostgreSQL: a materialized CTE keeps the LIMIT a limit (as stripe_events.claim_pg), and
+  // SKIP LOCKED lets parallel jobs take different rows at once.
   static constexpr Query sqlite{
       "licenses.claim_due",
       "UPDATE licenses SET job_lease_until = $3 WHERE id IN (SELECT id FROM licenses WHERE "
@@ -63,16 +64,17 @@ std::vector<UserId> SqlLicenses::ClaimDueRenewals(Instant now, Seconds lead, Ins
       "AND (job_lease_until IS NULL OR job_lease_until <= $1) RETURNING user_id"};
   static constexpr Query postgres{
       "licenses.claim_due_pg",
-      "UPDATE licenses SET job_lease_until = $3 WHERE id IN (SELECT id FROM licenses WHERE "
+      "WITH due AS MATERIALIZED (SELECT id FROM licenses WHERE "
       "auto_renew = $5 AND suspended_at IS NULL AND expires_at IS NOT NULL AND "
       "expires_at <= $2 AND (next_attempt_at IS NULL OR next_attempt_at <= $1) AND "
       "(job_lease_until IS NULL OR job_lease_until <= $1) ORDER BY expires_at, id LIMIT $4 "
-      "FOR UPDATE SKIP LOCKED) AND (job_lease_until IS NULL OR job_lease_until <= $1) "
+      "FOR UPDATE SKIP LOCKED) "
+      "UPDATE licenses SET job_lease_until = $3 FROM due WHERE licenses.id = due.id "
       "RETURNING user_id"};
   const Query& q = conn().dialect() == Dialect::kPostgres ? postgres : sqlite;
   return ReadAll(
       Run(writer(), q,
-          {ToUnix(now), ToUnix(now + lead), ToUnix(lease_until), int64_t{limit}, int64_t{1}}),
+          {ToUnix(now), ToUnix(due_before), ToUnix(lease_until), int64_t{limit}, int64_t{1}}),
       ToUserId);
 }
 
@@ -82,24 +84,24 @@ void SqlLicenses::ReleaseLease(LicenseId id) {
   Run(writer(), q, {id.value});
 }
 
-std::vector<UserId> SqlLicenses::NeedingReminder(Instant now, Seconds before, int limit) {
+std::vector<UserId> SqlLicenses::NeedingReminder(Instant now, Instant remind_before, int limit) {
   static constexpr Query q{
       "licenses.needing_reminder",
       "SELECT user_id FROM licenses WHERE auto_renew = $4 AND suspended_at IS NULL AND "
       "expires_at IS NOT NULL AND expires_at > $1 AND expires_at <= $2 AND "
       "(reminded_period IS NULL OR reminded_period <> expires_at) ORDER BY expires_at "
       "LIMIT $3"};
-  return ReadAll(Run(conn(), q, {ToUnix(now), ToUnix(now + before), int64_t{limit}, int64_t{1}}),
+  return ReadAll(Run(conn(), q, {ToUnix(now), ToUnix(remind_before), int64_t{limit}, int64_t{1}}),
                  ToUserId);
 }
 
-std::vector<UserId> SqlLicenses::NeedingExpiryNotice(Instant now, Seconds grace, int limit) {
+std::vector<UserId> SqlLicenses::NeedingExpiryNotice(Instant expired_before, int limit) {
   static constexpr Query q{
       "licenses.needing_expiry_notice",
       "SELECT user_id FROM licenses WHERE expires_at IS NOT NULL AND expires_at <= $1 "
       "AND (expired_notice_period IS NULL OR expired_notice_period <> expires_at) "
       "ORDER BY expires_at LIMIT $2"};
-  return ReadAll(Run(conn(), q, {ToUnix(now - grace), int64_t{limit}}), ToUserId);
+  return ReadAll(Run(conn(), q, {ToUnix(expired_before), int64_t{limit}}), ToUserId);
 }
 
 std::vector<License> SqlLicenses::All(int limit, int offset) {

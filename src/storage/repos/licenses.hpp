@@ -12,11 +12,11 @@ class SqlLicenses final : public app::LicenseRepository, Repository {
   LicenseId Insert(const domain::License& l) override;
   void Update(const domain::License& l) override;
   std::optional<domain::License> Find(LicenseId id) override;
-  std::vector<UserId> ClaimDueRenewals(Instant now, Seconds lead, Instant lease_until,
+  std::vector<UserId> ClaimDueRenewals(Instant now, Instant due_before, Instant lease_until,
                                        int limit) override;
   void ReleaseLease(LicenseId id) override;
-  std::vector<UserId> NeedingReminder(Instant now, Seconds before, int limit) override;
-  std::vector<UserId> NeedingExpiryNotice(Instant now, Seconds grace, int limit) override;
+  std::vector<UserId> NeedingReminder(Instant now, Instant remind_before, int limit) override;
+  std::vector<UserId> NeedingExpiryNotice(Instant expired_before, int limit) override;
   std::vector<domain::License> All(int limit, int offset) override;
 };
 
