@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/secure_random.hpp"
+#include "core/time.hpp"
 #include "integrations/stripe_peers.hpp"
 #include "server_fixture.hpp"
 
@@ -265,6 +266,46 @@ TEST_F(WebhookKindHttpTest, StripeWebhookIgnoresASessionCookieAndStillNeedsItsSi
              {{"Content-Type", "application/json"}, {"Stripe-Signature", "t=1,v1=00"}});
   EXPECT_EQ(r.status, 400);
   EXPECT_THAT(r.Header("content-type"), StartsWith("text/plain"));
+}
+
+// A server whose test clock was moved still takes Stripe's webhooks: Stripe signs with real
+// time, and the signature's age is judged by the wall clock (issue 8).
+struct StripeServerOnATestClock {
+  static ServerConfig Config() {
+    ServerConfig config = StripeServer::Config();
+    config.test_clock = true;
+    return config;
+  }
+};
+
+class WebhookOnATestClockHttpTest : public RouteKindsBase<StripeServerOnATestClock> {
+ protected:
+  using ServerSuite<StripeServerOnATestClock>::Db;
+};
+
+TEST_F(WebhookOnATestClockHttpTest, AWebhookSignedNowIsTakenAfterTheClockMovedAMonth) {
+  std::string moved;
+  ASSERT_TRUE(server().AdvanceClock("40d", &moved));
+  const std::string event =
+      R"({"id":"evt_route_kinds_clock","object":"event","type":"customer.created",)"
+      R"("created":1795770000,"livemode":false,"data":{"object":{"id":"cus_2"}}})";
+  Browser b = NewBrowser();
+  const HttpResponse r = b.Send("POST", "/stripe/webhook", event,
+                                {{"Content-Type", "application/json"},
+                                 {"Stripe-Signature", tenure::testing::SignWithStripeSdk(
+                                                          event, {kWebhookSecret}, UnixNow())}});
+  EXPECT_EQ(r.status, 200) << ::testing::PrintToString(r);
+  // Stored at the service's time, so its worker (on the same clock) sees it as due.
+  EXPECT_EQ(Db().Int("SELECT received_at FROM stripe_events WHERE id = ?",
+                     {std::string("evt_route_kinds_clock")}),
+            ToUnix(*ParseRfc3339(moved)));
+  // And a signature from 40 days ahead, the test clock's "now", is a stale one to Stripe.
+  const HttpResponse ahead = b.Send(
+      "POST", "/stripe/webhook", event,
+      {{"Content-Type", "application/json"},
+       {"Stripe-Signature",
+        tenure::testing::SignWithStripeSdk(event, {kWebhookSecret}, UnixNow() + 40 * 86400)}});
+  EXPECT_EQ(ahead.status, 400);
 }
 
 }  // namespace

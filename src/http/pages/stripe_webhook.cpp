@@ -9,8 +9,12 @@ namespace tenure::http::pages {
 Response StripeWebhook(Context& ctx) {
   if (!ctx.svc.stripe_webhooks)  // Stripe is not the configured provider
     return Response::Text(404, "not found\n");
+  // The signature's age is judged by the wall clock, not the service clock: Stripe signs
+  // with real time, and a server whose test clock was moved (tenure clock advance) must still
+  // accept its webhooks. The age check is against replays, which happen in real time too.
+  static const SystemClock wall;
   auto stored = ctx.svc.stripe_webhooks->Receive(ctx.req.body, ctx.req.Header("stripe-signature"),
-                                                 ctx.svc.clock.Now());
+                                                 wall.Now());
   // A bad signature, a stale timestamp or a malformed event: 400 with the short message only
   // ("invalid signature", ...). A database failure throws: 500, and Stripe tries again.
   Response res =

@@ -35,7 +35,10 @@ class StripeWebhooks {
 
   // The endpoint: verify, then store the raw event (audited) unless its id is stored already.
   // A duplicate is a success. Errors are kInvalidInput with a short message for the answer.
-  Result<void> Receive(std::string_view raw_body, std::string_view signature_header, Instant now);
+  // The signature's age is judged against `wall_now`, the real time Stripe signed in; the
+  // event is stored as received at the service clock's now, when the worker will see it.
+  Result<void> Receive(std::string_view raw_body, std::string_view signature_header,
+                       Instant wall_now);
 
   // The worker: claims up to `limit` due events in the database (no other server applies
   // them meanwhile) and applies them, oldest first. Each ends processed (applied, or ignored
