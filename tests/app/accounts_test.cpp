@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "app/store/actor.hpp"
 #include "app/store/audit_log.hpp"
 #include "app/store/licenses.hpp"

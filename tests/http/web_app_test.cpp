@@ -6,8 +6,19 @@
 
 #include <gtest/gtest.h>
 
+#include "app/accounts.hpp"
+#include "app/billing.hpp"
+#include "app/emails.hpp"
+#include "app/feedback.hpp"
+#include "app/licenses.hpp"
+#include "app/passwords.hpp"
+#include "app/renewal.hpp"
+#include "app/staff.hpp"
+#include "app/support.hpp"
 #include "core/secure_random.hpp"
+#include "domain/license_policy.hpp"
 #include "integrations/offline/offline_gateway.hpp"
+#include "search/help_center.hpp"
 #include "storage/sql_store.hpp"
 #include "support/temp_dir.hpp"
 

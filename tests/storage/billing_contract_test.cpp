@@ -12,6 +12,7 @@
 #include "app/store/actor.hpp"
 #include "app/store/charges.hpp"
 #include "app/store/licenses.hpp"
+#include "app/store/stripe_events.hpp"
 #include "app/store/users.hpp"
 #include "core/secure_random.hpp"
 #include "storage/postgres/postgres_connection.hpp"
