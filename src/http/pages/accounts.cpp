@@ -35,10 +35,7 @@ Response SignUpPage(Context& ctx, int status, const Error* error) {
                   {"terms_checked", ctx.Field("terms") == "yes"},
                   {"terms_version", std::string(domain::kTermsVersion)},
                   {"min_password", static_cast<int>(domain::kMinPasswordLength)}};
-  if (error) {
-    vars["error"] = error->message;
-    if (!error->field.empty()) vars["error_" + error->field] = true;
-  }
+  AddError(vars, error);
   return RenderPage(ctx, "sign_up", "Create your account", "sign_up", std::move(vars), status);
 }
 
@@ -49,10 +46,7 @@ Response SignInPage(Context& ctx, int status, const Error* error) {
     if (auto it = query.find("next"); it != query.end()) next = it->second;
   }
   mstch::map vars{{"email", std::string(ctx.Field("email"))}, {"next", SafeNext(next)}};
-  if (error) {
-    vars["error"] = error->message;
-    if (!error->field.empty()) vars["error_" + error->field] = true;
-  }
+  AddError(vars, error);
   return RenderPage(ctx, "sign_in", "Sign in", "sign_in", std::move(vars), status);
 }
 

@@ -12,12 +12,6 @@
 namespace tenure::http::pages {
 namespace {
 
-void AddError(mstch::map& vars, const Error* error) {
-  if (!error) return;
-  vars["error"] = error->message;
-  if (!error->field.empty()) vars["error_" + error->field] = true;
-}
-
 std::string CardText(const app::PaymentMethod& card) {
   return fmt::format("{} ending in {} (expires {:02}/{})", card.brand, card.last4, card.exp_month,
                      card.exp_year);

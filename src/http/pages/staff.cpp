@@ -13,12 +13,6 @@
 namespace tenure::http::pages {
 namespace {
 
-void AddError(mstch::map& vars, const Error* error) {
-  if (!error) return;
-  vars["error"] = error->message;
-  if (!error->field.empty()) vars["error_" + error->field] = true;
-}
-
 // The sub-navigation, with the unread feedback count.
 mstch::map StaffVars(Context& ctx, std::string_view section) {
   mstch::map vars{{"sub_" + std::string(section), true}};
