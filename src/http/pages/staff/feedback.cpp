@@ -2,11 +2,10 @@
 // chart by reason) and its CSV export, both under the same reason and period filters.
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "app/feedback.hpp"
 #include "http/csv.hpp"
 #include "http/pages/pages.hpp"
+#include "http/pages/staff/feedback_chart.hpp"
 #include "http/pages/staff/staff_common.hpp"
 
 namespace tenure::http::pages {
@@ -53,21 +52,14 @@ Response StaffFeedback(Context& ctx) {
   auto inbox = ctx.svc.feedback.Inbox(ctx.User(), q.filter);
   if (!inbox) return ErrorPage(ctx, 403, "Staff only", inbox.error().message);
 
-  int64_t max = 1;
-  for (const auto& [reason, n] : inbox->counts) max = std::max(max, n);
+  FeedbackChart chart = LayOutFeedbackChart(inbox->counts);
   mstch::array bars;
-  std::string title = "Cancellations by reason:";
-  int y = 0;
-  for (const auto& [reason, n] : inbox->counts) {
-    const int width = static_cast<int>(330 * n / max);
-    bars.push_back(mstch::map{{"y", y},
-                              {"label", std::string(domain::CancelReasonLabel(reason))},
-                              {"width", width},
-                              {"count", std::to_string(n)},
-                              {"count_x", 266 + width}});
-    title += fmt::format(" {} {};", domain::CancelReasonLabel(reason), n);
-    y += 28;
-  }
+  for (auto& bar : chart.bars)
+    bars.push_back(mstch::map{{"y", bar.y},
+                              {"label", std::move(bar.label)},
+                              {"width", bar.width},
+                              {"count", std::to_string(bar.count)},
+                              {"count_x", bar.count_x}});
   mstch::array rows;
   for (const auto& row : inbox->rows) {
     const auto& c = row.cancellation;
@@ -97,8 +89,8 @@ Response StaffFeedback(Context& ctx) {
                                  {"selected", q.period == &p}});
   mstch::map vars = StaffVars(ctx, "feedback");
   vars["bars"] = bars;
-  vars["chart_height"] = y;
-  vars["chart_title"] = title;
+  vars["chart_height"] = chart.height;
+  vars["chart_title"] = std::move(chart.title);
   vars["rows"] = rows;
   vars["shown"] = std::to_string(inbox->rows.size());
   vars["unread_total"] = std::to_string(inbox->unread);
