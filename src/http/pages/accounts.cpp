@@ -2,29 +2,18 @@
 // what was typed (but never the password, which is not echoed into HTML).
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "app/accounts.hpp"
 #include "domain/terms.hpp"
 #include "http/pages/pages.hpp"
+#include "http/redirects.hpp"
 
 namespace tenure::http::pages {
 namespace {
 
-// Only local paths: an open redirect would let a link send a fresh session elsewhere.
-// Control characters would split the Location header.
-std::string SafeNext(std::string_view next) {
-  const bool plain = std::none_of(
-      next.begin(), next.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f || c == '\\'; });
-  if (plain && next.starts_with('/') && !next.starts_with("//")) return std::string(next);
-  return "";
-}
-
 // Where a fresh session goes: the page asked for, else staff to their queue, else Home.
 Response SignedIn(Context& ctx, const app::NewSession& session, std::string_view next) {
-  std::string target = SafeNext(next);
-  if (target.empty()) target = domain::IsStaff(session.user.role) ? "/staff" : "/home";
-  Response res = Response::Redirect(std::move(target));
+  Response res = Response::Redirect(
+      LocalPathOr(next, domain::IsStaff(session.user.role) ? "/staff" : "/home"));
   res.Set("Set-Cookie", SessionCookie(session.token, ctx.svc.secure_cookies,
                                       app::AccountService::kSessionLifetime));
   return res;
@@ -45,7 +34,7 @@ Response SignInPage(Context& ctx, int status, const Error* error) {
     const auto query = ParseForm(ctx.req.query);
     if (auto it = query.find("next"); it != query.end()) next = it->second;
   }
-  mstch::map vars{{"email", std::string(ctx.Field("email"))}, {"next", SafeNext(next)}};
+  mstch::map vars{{"email", std::string(ctx.Field("email"))}, {"next", LocalPathOr(next, "")}};
   AddError(vars, error);
   return RenderPage(ctx, "sign_in", "Sign in", "sign_in", std::move(vars), status);
 }
