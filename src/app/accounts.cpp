@@ -168,8 +168,7 @@ void AccountService::SignOut(std::string_view token, const ClientInfo& client) {
   uow->Commit();
 }
 
-std::optional<CurrentUser> AccountService::Authenticate(std::string_view token,
-                                                        SessionKind kind) {
+std::optional<CurrentUser> AccountService::Authenticate(std::string_view token, SessionKind kind) {
   if (token.empty() || token.size() > 128) return std::nullopt;
   auto read = store_.Read();
   auto session = read->sessions().Find(Sha256Hex(token));

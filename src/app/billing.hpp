@@ -17,6 +17,7 @@
 #include "app/ports.hpp"
 #include "app/store/actor.hpp"
 #include "app/store/charges.hpp"
+#include "app/store/disputes.hpp"
 #include "app/store/payments.hpp"
 #include "app/store/unit_of_work.hpp"
 #include "core/clock.hpp"
@@ -73,8 +74,13 @@ class BillingService {
   bool SendExpiryNotice(UserId user);
   // A provider's late answer (webhook) for a charge; idempotent.
   Result<Charge> RecordOutcome(int64_t charge_id, const ChargeOutcome& outcome);
-  // A dispute opened at the provider suspends the license (PRODUCT.md: Refunds and terms).
-  Result<void> SuspendForDispute(std::string_view payment_id, std::string_view dispute_id);
+  // The provider's dispute of a payment, as the provider reads now (PRODUCT.md: Refunds and
+  // terms). The first sight of it open suspends the license; its close with the payment kept
+  // lifts the suspension once no other dispute of the license is open; a reversed payment
+  // leaves it suspended. Idempotent: what changed is returned, for the event's log.
+  enum class DisputeChange { kNone, kSuspended, kLifted, kRecorded };
+  Result<DisputeChange> RecordDispute(std::string_view payment_id, std::string_view dispute_id,
+                                      std::string_view status, DisputeOutcome outcome);
 
  private:
   TimeZone ZoneOf(const domain::User& user) const;

@@ -119,24 +119,78 @@ bool BillingService::SendExpiryNotice(UserId user_id) {
   return true;
 }
 
-Result<void> BillingService::SuspendForDispute(std::string_view payment_id,
-                                               std::string_view dispute_id) {
+namespace {
+
+nlohmann::json DisputeView(const Dispute& d) {
+  return {{"id", d.provider_dispute_id},
+          {"status", d.status},
+          {"outcome", DisputeOutcomeName(d.outcome)}};
+}
+
+}  // namespace
+
+Result<BillingService::DisputeChange> BillingService::RecordDispute(std::string_view payment_id,
+                                                                    std::string_view dispute_id,
+                                                                    std::string_view status,
+                                                                    DisputeOutcome outcome) {
   auto uow = store_.Begin(Actor::System());
   auto charge = uow->charges().FindByProviderPayment(gateway_.name(), payment_id);
   if (!charge) return Fail(ErrorCode::kNotFound, "No charge with this payment id.");
+  // The license is locked first: one dispute's deliveries, and two disputes of one license,
+  // decide one after the other.
   auto license = uow->licenses().FindByUser(charge->user_id);
   if (!license) return Fail(ErrorCode::kNotFound, "No license.");
   const Instant now = clock_.Now();
-  const auto opened = domain::Decide(domain::StateOf(*license, now, policy_.grace),
-                                     domain::LicenseEvent::kDisputeOpened);
-  if (!opened.ChangesRecord()) return {};  // suspended already
-  const auto before = AuditView(*license);
-  domain::Apply(*license, opened, {now, policy_, TimeZone::Utc()});
-  uow->licenses().Update(*license);
-  uow->Audit("license.suspend", LicenseSubject(license->id), before,
-             {{"license", AuditView(*license)}, {"dispute", dispute_id}});
+  const std::string subject = LicenseSubject(license->id);
+  const bool closed = outcome != DisputeOutcome::kOpen;
+
+  auto known = uow->disputes().Find(gateway_.name(), dispute_id);
+  if (known && (known->outcome != DisputeOutcome::kOpen || (known->status == status && !closed)))
+    return DisputeChange::kNone;  // closed is final; an open one with the same status is news to no
+                                  // one
+  Dispute dispute = known ? *known
+                          : Dispute{.provider = std::string(gateway_.name()),
+                                    .provider_dispute_id = std::string(dispute_id),
+                                    .charge_id = charge->id,
+                                    .license_id = license->id,
+                                    .opened_at = now};
+  const auto dispute_before = known ? DisputeView(*known) : nlohmann::json(nullptr);
+  dispute.status = std::string(status);
+  dispute.outcome = outcome;
+  dispute.updated_at = now;
+  if (closed) dispute.closed_at = now;
+  if (known) {
+    uow->disputes().Update(dispute);
+  } else {
+    dispute.id = uow->disputes().Insert(dispute);
+  }
+  uow->Audit(known ? "dispute.update" : "dispute.record", subject, dispute_before,
+             DisputeView(dispute));
+
+  // Only the first sight of a dispute suspends: staff may have lifted the suspension since,
+  // and a later status change of the same dispute must not undo that. Events come in any
+  // order (STRIPE.md: Delivery), so a dispute first seen closed ends where the events in
+  // order would have: a reversed payment suspended, a kept one not.
+  DisputeChange change = DisputeChange::kRecorded;
+  std::optional<domain::LicenseEvent> event;
+  if (!known && outcome != DisputeOutcome::kPaymentKept)
+    event = domain::LicenseEvent::kDisputeOpened;
+  if (outcome == DisputeOutcome::kPaymentKept && uow->disputes().CountOpen(license->id) == 0)
+    event = domain::LicenseEvent::kDisputeClosed;
+  if (event) {
+    const auto t = domain::Decide(domain::StateOf(*license, now, policy_.grace), *event);
+    if (t.ChangesRecord()) {
+      const auto before = AuditView(*license);
+      domain::Apply(*license, t, {now, policy_, TimeZone::Utc()});
+      uow->licenses().Update(*license);
+      const bool suspend = *event == domain::LicenseEvent::kDisputeOpened;
+      uow->Audit(suspend ? "license.suspend" : "license.unsuspend", subject, before,
+                 {{"license", AuditView(*license)}, {"dispute", dispute_id}});
+      change = suspend ? DisputeChange::kSuspended : DisputeChange::kLifted;
+    }
+  }
   uow->Commit();
-  return {};
+  return change;
 }
 
 }  // namespace tenure::app

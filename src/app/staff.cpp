@@ -87,4 +87,28 @@ Result<Instant> StaffService::GrantDays(const Actor& actor, const domain::User& 
   return *license->expires_at;
 }
 
+Result<void> StaffService::LiftSuspension(const Actor& actor, const domain::User& viewer,
+                                          UserId customer, std::string_view raw_reason) {
+  if (!domain::IsStaff(viewer.role)) return Fail(ErrorCode::kForbidden, "Staff only.");
+  auto reason = domain::CheckSubject(raw_reason);
+  if (!reason) return Fail(ErrorCode::kInvalidInput, "Say why, in one line.", "reason");
+
+  const Instant now = clock_.Now();
+  auto uow = store_.Begin(actor);
+  auto license = uow->licenses().FindByUser(customer);
+  if (!license) return Fail(ErrorCode::kNotFound, "This account has no license.");
+  const domain::LicensePolicy& policy = licenses_.policy();
+  const auto lifted = domain::Decide(domain::StateOf(*license, now, policy.grace),
+                                     domain::LicenseEvent::kSuspensionLifted);
+  if (lifted.refused())
+    return Fail(ErrorCode::kConflict, std::string(domain::RefusalMessage(lifted.refusal)));
+  const auto before = AuditView(*license);
+  domain::Apply(*license, lifted, {.now = now, .policy = policy, .zone = TimeZone::Utc()});
+  uow->licenses().Update(*license);
+  uow->Audit("license.unsuspend", fmt::format("license:{}", license->id.value), before,
+             {{"license", AuditView(*license)}, {"reason", *reason}});
+  uow->Commit();
+  return {};
+}
+
 }  // namespace tenure::app

@@ -42,6 +42,10 @@ class StaffService {
   // added as a payment's month is: to the expiration date until grace ends, then to now.
   Result<Instant> GrantDays(const Actor& actor, const domain::User& viewer, UserId customer,
                             std::string_view days, std::string_view reason);
+  // Lifts a dispute's suspension by hand (issue 8), with a reason for the audit log; the
+  // disputes themselves stay as the provider reports them.
+  Result<void> LiftSuspension(const Actor& actor, const domain::User& viewer, UserId customer,
+                              std::string_view reason);
 
  private:
   Store& store_;

@@ -5,6 +5,7 @@
 #include "storage/repos/audit_log.hpp"
 #include "storage/repos/cancellations.hpp"
 #include "storage/repos/charges.hpp"
+#include "storage/repos/disputes.hpp"
 #include "storage/repos/license_grants.hpp"
 #include "storage/repos/licenses.hpp"
 #include "storage/repos/outbox.hpp"
@@ -46,6 +47,7 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   app::ChargeRepository& charges() override { return charges_; }
   app::PaymentCustomerRepository& payment_customers() override { return payment_customers_; }
   app::StripeEventRepository& stripe_events() override { return stripe_events_; }
+  app::DisputeRepository& disputes() override { return disputes_; }
 
   void Audit(std::string_view action, std::string_view subject, const nlohmann::json& before,
              const nlohmann::json& after) override {
@@ -87,6 +89,7 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   SqlCharges charges_{tx_};
   SqlPaymentCustomers payment_customers_{tx_};
   SqlStripeEvents stripe_events_{tx_};
+  SqlDisputes disputes_{tx_};
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "app/store/actor.hpp"
 #include "app/store/audit_log.hpp"
 #include "app/store/licenses.hpp"
+#include "app/store/sessions.hpp"
 #include "app/store/users.hpp"
 #include "core/secure_random.hpp"
 #include "domain/terms.hpp"

@@ -8,7 +8,6 @@
 
 #include "app/accounts.hpp"
 #include "app/billing.hpp"
-#include "app/emails.hpp"
 #include "app/feedback.hpp"
 #include "app/licenses.hpp"
 #include "app/passwords.hpp"
@@ -16,7 +15,6 @@
 #include "app/staff.hpp"
 #include "app/support.hpp"
 #include "core/secure_random.hpp"
-#include "domain/license_policy.hpp"
 #include "integrations/offline/offline_gateway.hpp"
 #include "search/help_center.hpp"
 #include "storage/sql_store.hpp"

@@ -1,15 +1,19 @@
 // Stripe's webhooks end to end on SQLite with the test clock (STRIPE.md: Delivery): events
 // signed by the official SDK, received, stored once, and applied by re-reading Stripe's
 // current state from the API on loopback (stripe-stateful-mock, tests/support/stripe_mock.mjs).
-// Replays and out-of-order events change nothing; a dispute suspends the license.
+// Replays and out-of-order events change nothing; a dispute suspends the license until it
+// closes with the payment kept.
 #include <gtest/gtest.h>
 
 #include <thread>
 
 #include "app/billing.hpp"
+#include "app/licenses.hpp"
+#include "app/staff.hpp"
 #include "app/store/actor.hpp"
 #include "app/store/audit_log.hpp"
 #include "app/store/charges.hpp"
+#include "app/store/disputes.hpp"
 #include "app/store/licenses.hpp"
 #include "app/store/payments.hpp"
 #include "app/store/stripe_events.hpp"
@@ -136,6 +140,44 @@ class StripeEventsTest : public ::testing::Test {
     return {{"id", id}, {"object", "payment_intent"}};
   }
 
+  // Pays a month with `test_card` (pm_card_createDispute...) and returns the dispute Stripe
+  // opens on its own a moment later (the mock: on its next tick).
+  std::string PayAndGetDisputed(const std::string& test_card) {
+    SaveCard(test_card);
+    auto paid = billing_.Renew(app::Actor::User(user_.id), user_, PeriodKey(), true);
+    EXPECT_TRUE(paid && paid->status == "succeeded");
+    if (!paid) return "";
+    payment_id_ = paid->provider_payment_id;
+    for (int i = 0; i < 100; ++i) {
+      auto list = gateway_.client().Get("/v1/disputes", {{"payment_intent", payment_id_}});
+      EXPECT_TRUE(list && list->ok());
+      if (!list || !list->ok()) return "";
+      if (!list->body.at("data").empty()) return list->body.at("data")[0].at("id");
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    ADD_FAILURE() << "the mock opened no dispute";
+    return "";
+  }
+
+  // What the seller does in Stripe's dashboard: evidence that wins or loses (test mode).
+  void SubmitEvidence(const std::string& dispute, const std::string& evidence) {
+    auto r = gateway_.client().Post("/v1/disputes/" + dispute,
+                                    {{"evidence[uncategorized_text]", evidence}},
+                                    "evidence:" + dispute + evidence);
+    ASSERT_TRUE(r && r->ok());
+  }
+
+  void DeliverDispute(const std::string& type, const std::string& dispute) {
+    Deliver(Event(type, {{"id", dispute}, {"object", "dispute"}}));
+    clock_.Advance(seconds(1));
+    webhooks_.ProcessPending();
+  }
+
+  int Count(const std::string& action) {
+    const auto actions = Actions("license:" + std::to_string(License().id.value));
+    return static_cast<int>(std::count(actions.begin(), actions.end(), action));
+  }
+
   int64_t PeriodKey() { return billing_.QuoteRenewal(user_.id)->plan.period_key; }
   domain::License License() { return *store_->Read()->licenses().FindByUser(user_.id); }
   std::vector<app::Charge> Charges() { return store_->Read()->charges().ForUser(user_.id, 10); }
@@ -175,6 +217,7 @@ class StripeEventsTest : public ::testing::Test {
   LostAnswerGateway lost_;
   app::BillingService lossy_billing_;
   domain::User user_;
+  std::string payment_id_;
   int events_ = 0;
 };
 
@@ -292,22 +335,8 @@ TEST_F(StripeEventsTest, APaymentFailedEventRecordsTheDeclineCode) {
 }
 
 TEST_F(StripeEventsTest, ADisputeSuspendsTheLicenseOnce) {
-  SaveCard("pm_card_createDispute");
-  auto paid = billing_.Renew(app::Actor::User(user_.id), user_, PeriodKey(), true);
-  ASSERT_TRUE(paid) << paid.error().message;
-  ASSERT_EQ(paid->status, "succeeded");
-  // Stripe opens the dispute on its own a moment later (the mock: on its next tick).
-  std::string dispute;
-  for (int i = 0; i < 100 && dispute.empty(); ++i) {
-    auto list =
-        gateway_.client().Get("/v1/disputes", {{"payment_intent", paid->provider_payment_id}});
-    ASSERT_TRUE(list && list->ok());
-    if (!list->body.at("data").empty())
-      dispute = list->body.at("data")[0].at("id");
-    else
-      std::this_thread::sleep_for(milliseconds(10));
-  }
-  ASSERT_TRUE(dispute.starts_with("dp_")) << "the mock opened no dispute";
+  const std::string dispute = PayAndGetDisputed("pm_card_createDispute");
+  ASSERT_TRUE(dispute.starts_with("dp_"));
 
   clock_.Advance(hours(30));
   const json event = Event("charge.dispute.created", {{"id", dispute}, {"object", "dispute"}});
@@ -385,6 +414,127 @@ TEST_F(StripeEventsTest, AFailingEventIsRetriedAfterAGrowingPause) {
   Deliver(other);
   EXPECT_EQ(webhooks_.ProcessPending(1), 1);
   EXPECT_EQ(ResultOf(other["id"]), "ignored: not an event Tenure acts on");
+}
+
+}  // namespace
+}  // namespace tenure::integrations
+
+namespace tenure::integrations {
+namespace {
+
+TEST_F(StripeEventsTest, ADisputeWonLiftsTheSuspension) {
+  const std::string dispute = PayAndGetDisputed("pm_card_createDispute");
+  DeliverDispute("charge.dispute.created", dispute);
+  ASSERT_TRUE(License().suspended_at);
+  EXPECT_FALSE(billing_.Renew(app::Actor::User(user_.id), user_, PeriodKey(), true));
+
+  // Evidence submitted: Stripe says under_review; still open, still suspended.
+  SubmitEvidence(dispute, "more to come");
+  DeliverDispute("charge.dispute.updated", dispute);
+  EXPECT_TRUE(License().suspended_at);
+  EXPECT_EQ(store_->Read()->disputes().Find("stripe", dispute)->status, "under_review");
+
+  SubmitEvidence(dispute, "winning_evidence");
+  const json closed = Event("charge.dispute.closed", {{"id", dispute}, {"object", "dispute"}});
+  Deliver(closed);
+  EXPECT_EQ(webhooks_.ProcessPending(), 1);
+  EXPECT_FALSE(License().suspended_at) << "won: the seller kept the payment";
+  const auto row = store_->Read()->disputes().Find("stripe", dispute);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->status, "won");
+  EXPECT_EQ(row->outcome, app::DisputeOutcome::kPaymentKept);
+  EXPECT_EQ(row->closed_at, clock_.Now());
+  EXPECT_EQ(Count("license.unsuspend"), 1);
+  EXPECT_EQ(Count("license.suspend"), 1);
+  EXPECT_TRUE(billing_.Renew(app::Actor::User(user_.id), user_, PeriodKey(), true))
+      << "payable again";
+
+  // Replayed and re-sent: nothing more happens.
+  Deliver(closed);
+  DeliverDispute("charge.dispute.closed", dispute);
+  EXPECT_EQ(Count("license.unsuspend"), 1);
+  EXPECT_EQ(Count("license.suspend"), 1);
+}
+
+TEST_F(StripeEventsTest, ALostDisputeLeavesTheLicenseSuspended) {
+  const std::string dispute = PayAndGetDisputed("pm_card_createDispute");
+  DeliverDispute("charge.dispute.created", dispute);
+  SubmitEvidence(dispute, "losing_evidence");
+  DeliverDispute("charge.dispute.closed", dispute);
+  EXPECT_TRUE(License().suspended_at) << "the payment went back to the customer";
+  const auto row = store_->Read()->disputes().Find("stripe", dispute);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->status, "lost");
+  EXPECT_EQ(row->outcome, app::DisputeOutcome::kPaymentReversed);
+  EXPECT_EQ(Count("license.unsuspend"), 0);
+}
+
+TEST_F(StripeEventsTest, AnInquiryClosedWithoutAChargebackLiftsTheSuspension) {
+  const std::string dispute = PayAndGetDisputed("pm_card_createDisputeInquiry");
+  DeliverDispute("charge.dispute.created", dispute);
+  ASSERT_TRUE(License().suspended_at);
+  EXPECT_EQ(store_->Read()->disputes().Find("stripe", dispute)->status, "warning_needs_response");
+  ASSERT_TRUE(gateway_.client().Post("/v1/disputes/" + dispute + "/close", {}, "close:" + dispute));
+  DeliverDispute("charge.dispute.closed", dispute);
+  EXPECT_FALSE(License().suspended_at);
+  EXPECT_EQ(store_->Read()->disputes().Find("stripe", dispute)->status, "warning_closed");
+}
+
+// Events come in any order (STRIPE.md: Delivery): a dispute first seen closed ends where the
+// events in order would have left the license.
+TEST_F(StripeEventsTest, ADisputeFirstSeenWonNeverSuspends) {
+  const std::string dispute = PayAndGetDisputed("pm_card_createDispute");
+  SubmitEvidence(dispute, "winning_evidence");
+  DeliverDispute("charge.dispute.closed", dispute);
+  DeliverDispute("charge.dispute.created", dispute);
+  EXPECT_FALSE(License().suspended_at);
+  EXPECT_EQ(Count("license.suspend"), 0);
+  EXPECT_EQ(store_->Read()->disputes().Find("stripe", dispute)->outcome,
+            app::DisputeOutcome::kPaymentKept);
+}
+
+TEST_F(StripeEventsTest, ADisputeFirstSeenLostSuspends) {
+  const std::string dispute = PayAndGetDisputed("pm_card_createDispute");
+  SubmitEvidence(dispute, "losing_evidence");
+  DeliverDispute("charge.dispute.closed", dispute);
+  DeliverDispute("charge.dispute.created", dispute);
+  EXPECT_TRUE(License().suspended_at);
+  EXPECT_EQ(Count("license.suspend"), 1);
+}
+
+TEST_F(StripeEventsTest, ALiftByStaffIsNotUndoneByALaterUpdateOfTheSameDispute) {
+  const std::string dispute = PayAndGetDisputed("pm_card_createDispute");
+  DeliverDispute("charge.dispute.created", dispute);
+  ASSERT_TRUE(License().suspended_at);
+
+  domain::User admin = MakeCustomer("admin@example.com");
+  admin.role = domain::Role::kAdmin;
+  app::LicenseService licenses(*store_, clock_, policy_);
+  app::StaffService staff(*store_, clock_, licenses, app::EmailContext{kPublicUrl});
+  EXPECT_EQ(staff.LiftSuspension(app::Actor::User(admin.id), user_, user_.id, "Talked to them")
+                .error()
+                .code,
+            ErrorCode::kForbidden)
+      << "customers cannot lift their own suspension";
+  ASSERT_TRUE(staff.LiftSuspension(app::Actor::User(admin.id), admin, user_.id,
+                                   "Bank confirmed the charge"));
+  EXPECT_FALSE(License().suspended_at);
+  EXPECT_EQ(staff.LiftSuspension(app::Actor::User(admin.id), admin, user_.id, "again").error().code,
+            ErrorCode::kConflict)
+      << "not suspended any more";
+
+  SubmitEvidence(dispute, "more to come");
+  DeliverDispute("charge.dispute.updated", dispute);
+  EXPECT_FALSE(License().suspended_at) << "the same dispute does not suspend twice";
+  EXPECT_EQ(store_->Read()->disputes().Find("stripe", dispute)->status, "under_review");
+  const auto rows =
+      store_->Read()->audit_log().ForSubject("license:" + std::to_string(License().id.value), 20);
+  const auto lift = std::find_if(rows.begin(), rows.end(), [](const app::AuditEntry& e) {
+    return e.action == "license.unsuspend";
+  });
+  ASSERT_NE(lift, rows.end());
+  EXPECT_NE(lift->after.find("Bank confirmed the charge"), std::string::npos);
+  EXPECT_EQ(lift->actor, "user:" + std::to_string(admin.id.value));
 }
 
 }  // namespace

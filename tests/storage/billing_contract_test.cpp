@@ -11,6 +11,7 @@
 
 #include "app/store/actor.hpp"
 #include "app/store/charges.hpp"
+#include "app/store/disputes.hpp"
 #include "app/store/licenses.hpp"
 #include "app/store/stripe_events.hpp"
 #include "app/store/users.hpp"
@@ -237,6 +238,68 @@ TEST_P(BillingContract, PendingChargesAreFoundForRecovery) {
   EXPECT_EQ(pending[0].id, charge.id);
   EXPECT_EQ(pending[0].idempotency_key, charge.idempotency_key);
   EXPECT_EQ(pending[0].amount.cents(), 5000);
+}
+
+// Issue 8: disputes, one row each, so a suspension lifts only when none of the license's is
+// open.
+TEST_P(BillingContract, DisputesRoundTripAndCountOpenPerLicense) {
+  const auto l = NewLicense("disputed@example.com", kNow + days(10));
+  const auto other = NewLicense("other@example.com", kNow + days(10));
+  auto uow = store_->Begin(Actor::System());
+  auto charge = NewCharge(l, 1, "renewal");
+  charge.id = uow->charges().Insert(charge);
+  app::Dispute first{.provider = "stripe",
+                     .provider_dispute_id = "dp_first",
+                     .charge_id = charge.id,
+                     .license_id = l.id,
+                     .status = "needs_response",
+                     .opened_at = kNow,
+                     .updated_at = kNow};
+  first.id = uow->disputes().Insert(first);
+  app::Dispute second = first;
+  second.provider_dispute_id = "dp_second";
+  second.id = uow->disputes().Insert(second);
+  EXPECT_THROW(uow->disputes().Insert(first), UniqueViolation) << "one row per dispute";
+  uow.reset();  // PostgreSQL aborted that transaction
+
+  uow = store_->Begin(Actor::System());
+  charge.id = uow->charges().Insert(charge);
+  first.charge_id = second.charge_id = charge.id;
+  first.id = uow->disputes().Insert(first);
+  second.id = uow->disputes().Insert(second);
+  uow->Audit("test.dispute", "dispute", nullptr, nullptr);
+  uow->Commit();
+  EXPECT_EQ(store_->Read()->disputes().CountOpen(l.id), 2);
+  EXPECT_EQ(store_->Read()->disputes().CountOpen(other.id), 0);
+  EXPECT_FALSE(store_->Read()->disputes().Find("stripe", "dp_none"));
+  EXPECT_FALSE(store_->Read()->disputes().Find("offline", "dp_first")) << "per provider";
+
+  first.status = "won";
+  first.outcome = app::DisputeOutcome::kPaymentKept;
+  first.closed_at = kNow + hours(5);
+  first.updated_at = kNow + hours(5);
+  second.status = "lost";
+  second.outcome = app::DisputeOutcome::kPaymentReversed;
+  second.closed_at = kNow + hours(6);
+  uow = store_->Begin(Actor::System());
+  uow->disputes().Update(first);
+  EXPECT_EQ(uow->disputes().CountOpen(l.id), 1) << "read inside the writing transaction";
+  uow->disputes().Update(second);
+  uow->Audit("test.dispute", "dispute", nullptr, nullptr);
+  uow->Commit();
+  EXPECT_EQ(store_->Read()->disputes().CountOpen(l.id), 0);
+  const auto got = store_->Read()->disputes().Find("stripe", "dp_first");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->id, first.id);
+  EXPECT_EQ(got->charge_id, charge.id);
+  EXPECT_EQ(got->license_id, l.id);
+  EXPECT_EQ(got->status, "won");
+  EXPECT_EQ(got->outcome, app::DisputeOutcome::kPaymentKept);
+  EXPECT_EQ(got->opened_at, kNow);
+  EXPECT_EQ(got->closed_at, kNow + hours(5));
+  EXPECT_EQ(got->updated_at, kNow + hours(5));
+  EXPECT_EQ(store_->Read()->disputes().Find("stripe", "dp_second")->outcome,
+            app::DisputeOutcome::kPaymentReversed);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BillingContract, ::testing::Values("sqlite", "postgres"),

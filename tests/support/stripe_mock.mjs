@@ -14,6 +14,10 @@
 // The first stdout line is "PORT <n>". Test-only route, as a customer on Stripe's page would:
 //   POST /__test/checkout/sessions/:id/complete  payment_method=pm_card_visa
 //        saves the card (a new pm_...) for the session's customer and completes the session.
+// Disputes close as in Stripe's test mode ("Testing disputes"), which the mock lacks:
+//   POST /v1/disputes/:id  evidence[uncategorized_text]=winning_evidence | losing_evidence
+//        won | lost (an inquiry: warning_closed either way)
+//   POST /v1/disputes/:id/close   lost (an inquiry: warning_closed)
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -275,6 +279,31 @@ shim.get('/v1/disputes', (req, res) => {
 
 shim.get('/v1/disputes/:id', (req, res) => {
   const dispute = disputes.retrieve(getRequestAccountId(req), req.params.id, 'id');
+  res.status(200).json(withIntent(req, dispute));
+});
+
+// The dispute object is the mock's own, so every later read sees the new status.
+function closeDispute(dispute, won) {
+  const inquiry = dispute.status.startsWith('warning_');
+  dispute.status = inquiry ? 'warning_closed' : won ? 'won' : 'lost';
+  if (!inquiry) dispute.is_charge_refundable = false;
+}
+
+shim.post('/v1/disputes/:id', (req, res) => {
+  const dispute = disputes.retrieve(getRequestAccountId(req), req.params.id, 'id');
+  const body = req.body || {};
+  const text = (body.evidence && body.evidence.uncategorized_text) ||
+               body['evidence[uncategorized_text]'] || '';
+  if (text === 'winning_evidence') closeDispute(dispute, true);
+  else if (text === 'losing_evidence') closeDispute(dispute, false);
+  else if (dispute.status === 'needs_response') dispute.status = 'under_review';
+  else if (dispute.status === 'warning_needs_response') dispute.status = 'warning_under_review';
+  res.status(200).json(withIntent(req, dispute));
+});
+
+shim.post('/v1/disputes/:id/close', (req, res) => {
+  const dispute = disputes.retrieve(getRequestAccountId(req), req.params.id, 'id');
+  closeDispute(dispute, false);
   res.status(200).json(withIntent(req, dispute));
 });
 

@@ -15,6 +15,7 @@ struct Actor;
 class AuditLog;
 class CancellationRepository;
 class ChargeRepository;
+class DisputeRepository;
 class LicenseGrantRepository;
 class LicenseRepository;
 class OutboxRepository;
@@ -42,6 +43,7 @@ class UnitOfWork {
   virtual ChargeRepository& charges() = 0;
   virtual PaymentCustomerRepository& payment_customers() = 0;
   virtual StripeEventRepository& stripe_events() = 0;
+  virtual DisputeRepository& disputes() = 0;
 
   // Records who changed what in this transaction (habit 3).
   virtual void Audit(std::string_view action, std::string_view subject,

@@ -209,7 +209,8 @@ Result<std::string> StripeWebhooks::Apply(const app::StripeEvent& event) {
   const bool payment = type == "payment_intent.succeeded" ||
                        type == "payment_intent.payment_failed" || type == "payment_intent.canceled";
   const bool checkout = type == "checkout.session.completed";
-  const bool dispute = type == "charge.dispute.created";
+  const bool dispute = type == "charge.dispute.created" || type == "charge.dispute.updated" ||
+                       type == "charge.dispute.closed";
   if (!payment && !checkout && !dispute) return std::string("ignored: not an event Tenure acts on");
   if (!IsStripeId(object_id)) return std::string("ignored: the event names no object");
   // STRIPE.md: Delivery: events come in any order, so none is trusted for state: each names an
@@ -305,6 +306,24 @@ Result<std::string> StripeWebhooks::ApplyCheckoutSession(const std::string& sess
   return fmt::format("card {} saved for {}", method_id, customer);
 }
 
+namespace {
+
+// Stripe's dispute statuses (API reference: The Dispute object, `status`) as what they mean
+// for the license; nothing for a word this code does not know, rather than a guess.
+std::optional<app::DisputeOutcome> DisputeOutcomeOf(std::string_view status) {
+  for (std::string_view open :
+       {"warning_needs_response", "warning_under_review", "needs_response", "under_review"})
+    if (status == open) return app::DisputeOutcome::kOpen;
+  // `won`: the seller kept the payment; `warning_closed`: an inquiry closed without becoming
+  // a chargeback; `prevented`: stopped before it became one.
+  for (std::string_view kept : {"won", "warning_closed", "prevented"})
+    if (status == kept) return app::DisputeOutcome::kPaymentKept;
+  if (status == "lost") return app::DisputeOutcome::kPaymentReversed;
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<std::string> StripeWebhooks::ApplyDispute(const std::string& dispute_id) {
   auto dispute = Fetch("/v1/disputes/" + dispute_id);
   if (!dispute) return std::unexpected(dispute.error());
@@ -317,14 +336,25 @@ Result<std::string> StripeWebhooks::ApplyDispute(const std::string& dispute_id) 
     intent_id = IdOf(Member(*charge, "payment_intent"));
   }
   if (!IsStripeId(intent_id)) return std::string("ignored: the dispute names no payment");
+  const std::string status = Str(*dispute, "status");
+  const auto outcome = DisputeOutcomeOf(status);
+  if (!outcome) return fmt::format("ignored: dispute {} has status '{}'", dispute_id, status);
   // PRODUCT.md: Refunds and terms: a dispute suspends the license while it is open.
-  auto suspended = billing_.SuspendForDispute(intent_id, dispute_id);
-  if (!suspended) {
-    if (suspended.error().code == ErrorCode::kNotFound)
+  auto change = billing_.RecordDispute(intent_id, dispute_id, status, *outcome);
+  if (!change) {
+    if (change.error().code == ErrorCode::kNotFound)
       return fmt::format("ignored: payment {} is not a charge of this Tenure", intent_id);
-    return std::unexpected(suspended.error());
+    return std::unexpected(change.error());
   }
-  return fmt::format("license suspended for payment {}", intent_id);
+  using Change = app::BillingService::DisputeChange;
+  switch (*change) {
+    case Change::kSuspended: return fmt::format("license suspended for payment {}", intent_id);
+    case Change::kLifted:
+      return fmt::format("suspension lifted: dispute {} is {}", dispute_id, status);
+    case Change::kRecorded: return fmt::format("dispute {} is {}", dispute_id, status);
+    case Change::kNone: break;
+  }
+  return fmt::format("dispute {} unchanged ({})", dispute_id, status);
 }
 
 }  // namespace tenure::integrations
