@@ -416,10 +416,11 @@ TEST_F(AccountsHttpTest, SignInNeverRedirectsOffSite) {
   }
 }
 
-// BUG (header injection / response splitting): SafeNext in src/http/pages/accounts.cpp
-// accepts any value starting with '/', control characters included, and the server adapter
-// writes header values unchecked, so next="/home\r\nX-Injected: yes" adds a header to the
-// sign-in response. A link to /sign-in?next=... carries it into the hidden field.
+// BUG (header injection / response splitting): the sign-in `next` guard (now
+// LocalPathOr, src/http/redirects.cpp) accepted any value starting with '/', control characters
+// included, and the server adapter writes header values unchecked, so next="/home\r\nX-Injected:
+// yes" adds a header to the sign-in response. A link to /sign-in?next=... carries it into the
+// hidden field.
 TEST_F(AccountsHttpTest, SignInNextWithLineBreakCannotInjectHeaders) {
   Browser b = NewBrowser();
   const HttpResponse r = SignIn(b, kDemoCustomer, kDemoPassword, "/home\r\nX-Injected: yes");
@@ -624,7 +625,7 @@ TEST_F(AccountsHttpTest, SupportSeesAccountsButNotTheAuditLog) {
 // (src/http/pages/dashboard.cpp, Home) turns LicenseService::Overview's kNotFound into a
 // 404 "No license" page, so support and admin land on a 404 after every sign-in (the
 // default next is /home). Fix: Home renders the no-license state when there is no license
-// record (or staff without one are sent to /staff, e.g. by SafeNext's default).
+// record (or staff without one are sent to /staff, e.g. by the sign-in redirect's default).
 TEST_F(AccountsHttpTest, StaffSignInLandsOnAWorkingPage) {
   for (const char* email : {kDemoSupport, kDemoAdmin}) {
     Browser b = NewBrowser();

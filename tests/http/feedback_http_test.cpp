@@ -377,7 +377,7 @@ TEST_F(FeedbackHttpTest, EmptyInboxSaysSoAndCountsNothing) {
 }
 
 // Bug: with nothing unread, the staff menu on /staff/feedback itself says "Feedback 0 unread"
-// while every other staff page shows no count: StaffFeedback (src/http/pages/staff.cpp)
+// while every other staff page shows no count: StaffFeedback (src/http/pages/staff/feedback.cpp)
 // overwrites the menu's `unread_feedback` with "0", which mustache treats as present.
 TEST_F(FeedbackHttpTest, StaffMenuShowsNoZeroUnreadCountOnTheFeedbackPage) {
   Browser staff = As(kDemoSupport);

@@ -107,14 +107,6 @@ std::string DescribeStatus(int status) {
   return "wait status " + std::to_string(status);
 }
 
-void EnsureCurl() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-      throw std::runtime_error("curl_global_init failed");
-  });
-}
-
 }  // namespace
 
 // ---- Process ----------------------------------------------------------------------------
@@ -402,27 +394,8 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
 }
 }  // namespace
 
-Browser::Browser(std::string base_url) : base_url_(std::move(base_url)) {
-  EnsureCurl();
-  curl_ = curl_easy_init();
-  if (!curl_) throw std::runtime_error("curl_easy_init failed");
-}
-Browser::~Browser() {
-  if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
-}
-Browser::Browser(Browser&& o) noexcept
-    : base_url_(std::move(o.base_url_)),
-      curl_(std::exchange(o.curl_, nullptr)),
-      jar_(std::move(o.jar_)) {}
-Browser& Browser::operator=(Browser&& o) noexcept {
-  if (this != &o) {
-    if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
-    base_url_ = std::move(o.base_url_);
-    curl_ = std::exchange(o.curl_, nullptr);
-    jar_ = std::move(o.jar_);
-  }
-  return *this;
-}
+Browser::Browser(std::string base_url)
+    : base_url_(std::move(base_url)), curl_(integrations::NewCurlEasy()) {}
 
 HttpResponse Browser::Get(std::string_view path, const Fields& headers) {
   return Send("GET", path, {}, headers);
@@ -438,7 +411,7 @@ HttpResponse Browser::Post(std::string_view path, const Fields& form, const Fiel
 
 HttpResponse Browser::Send(std::string_view method, std::string_view path, std::string_view body,
                            const Fields& headers) {
-  CURL* curl = static_cast<CURL*>(curl_);
+  CURL* curl = curl_.get();
   curl_easy_reset(curl);  // keeps the live connection
   HttpResponse res;
   const std::string url = base_url_ + std::string(path);
@@ -465,12 +438,12 @@ HttpResponse Browser::Send(std::string_view method, std::string_view path, std::
       curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     }
   }
-  curl_slist* list = nullptr;
-  list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
+  integrations::CurlList list;
+  list.Append("Expect:");  // no 100-continue round trip
   bool has_cookie_header = false;
   for (const auto& [k, v] : headers) {
     if (Lower(k) == "cookie") has_cookie_header = true;
-    list = curl_slist_append(list, (k + ": " + v).c_str());
+    list.Append(k + ": " + v);
   }
   if (!has_cookie_header && !jar_.empty()) {
     std::string cookie = "Cookie: ";
@@ -480,13 +453,12 @@ HttpResponse Browser::Send(std::string_view method, std::string_view path, std::
       cookie += k + "=" + v;
       first = false;
     }
-    list = curl_slist_append(list, cookie.c_str());
+    list.Append(cookie);
   }
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list.get());
   char error[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
   const CURLcode rc = curl_easy_perform(curl);
-  curl_slist_free_all(list);
   if (rc != CURLE_OK) {
     res.transport_error = rc;
     res.transport_message = *error ? error : curl_easy_strerror(rc);

@@ -17,6 +17,8 @@
 #include <variant>
 #include <vector>
 
+#include "integrations/curl_handle.hpp"
+
 namespace tenure::http_test {
 
 // Wall-clock unix seconds: the server under test runs on the real clock (unless
@@ -133,9 +135,6 @@ void PrintTo(const HttpResponse& r, std::ostream* os);
 class Browser {
  public:
   explicit Browser(std::string base_url);
-  ~Browser();
-  Browser(Browser&&) noexcept;
-  Browser& operator=(Browser&&) noexcept;
 
   HttpResponse Get(std::string_view path, const Fields& headers = {});
   HttpResponse Head(std::string_view path, const Fields& headers = {});
@@ -151,7 +150,7 @@ class Browser {
 
  private:
   std::string base_url_;
-  void* curl_ = nullptr;  // CURL*
+  integrations::CurlEasy curl_;
   std::map<std::string, std::string, std::less<>> jar_;
 };
 

@@ -2,29 +2,18 @@
 // what was typed (but never the password, which is not echoed into HTML).
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "app/accounts.hpp"
 #include "domain/terms.hpp"
 #include "http/pages/pages.hpp"
+#include "http/redirects.hpp"
 
 namespace tenure::http::pages {
 namespace {
 
-// Only local paths: an open redirect would let a link send a fresh session elsewhere.
-// Control characters would split the Location header.
-std::string SafeNext(std::string_view next) {
-  const bool plain = std::none_of(
-      next.begin(), next.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f || c == '\\'; });
-  if (plain && next.starts_with('/') && !next.starts_with("//")) return std::string(next);
-  return "";
-}
-
 // Where a fresh session goes: the page asked for, else staff to their queue, else Home.
 Response SignedIn(Context& ctx, const app::NewSession& session, std::string_view next) {
-  std::string target = SafeNext(next);
-  if (target.empty()) target = domain::IsStaff(session.user.role) ? "/staff" : "/home";
-  Response res = Response::Redirect(std::move(target));
+  Response res = Response::Redirect(
+      LocalPathOr(next, domain::IsStaff(session.user.role) ? "/staff" : "/home"));
   res.Set("Set-Cookie", SessionCookie(session.token, ctx.svc.secure_cookies,
                                       app::AccountService::kSessionLifetime));
   return res;
@@ -35,10 +24,7 @@ Response SignUpPage(Context& ctx, int status, const Error* error) {
                   {"terms_checked", ctx.Field("terms") == "yes"},
                   {"terms_version", std::string(domain::kTermsVersion)},
                   {"min_password", static_cast<int>(domain::kMinPasswordLength)}};
-  if (error) {
-    vars["error"] = error->message;
-    if (!error->field.empty()) vars["error_" + error->field] = true;
-  }
+  AddError(vars, error);
   return RenderPage(ctx, "sign_up", "Create your account", "sign_up", std::move(vars), status);
 }
 
@@ -48,11 +34,8 @@ Response SignInPage(Context& ctx, int status, const Error* error) {
     const auto query = ParseForm(ctx.req.query);
     if (auto it = query.find("next"); it != query.end()) next = it->second;
   }
-  mstch::map vars{{"email", std::string(ctx.Field("email"))}, {"next", SafeNext(next)}};
-  if (error) {
-    vars["error"] = error->message;
-    if (!error->field.empty()) vars["error_" + error->field] = true;
-  }
+  mstch::map vars{{"email", std::string(ctx.Field("email"))}, {"next", LocalPathOr(next, "")}};
+  AddError(vars, error);
   return RenderPage(ctx, "sign_in", "Sign in", "sign_in", std::move(vars), status);
 }
 

@@ -8,27 +8,14 @@
 #include "core/secure_random.hpp"
 #include "domain/terms.hpp"
 #include "http/pages/pages.hpp"
+#include "http/redirects.hpp"
 
 namespace tenure::http::pages {
 namespace {
 
-void AddError(mstch::map& vars, const Error* error) {
-  if (!error) return;
-  vars["error"] = error->message;
-  if (!error->field.empty()) vars["error_" + error->field] = true;
-}
-
 std::string CardText(const app::PaymentMethod& card) {
   return fmt::format("{} ending in {} (expires {:02}/{})", card.brand, card.last4, card.exp_month,
                      card.exp_year);
-}
-
-// Only our own pages: `next` comes from a query string.
-std::string LocalNext(std::string_view next, std::string_view fallback) {
-  if (next.starts_with('/') && !next.starts_with("//") &&
-      next.find_first_of("\r\n\\") == std::string_view::npos)
-    return std::string(next);
-  return std::string(fallback);
 }
 
 Response RenewPage(Context& ctx, int status, const Error* error) {
@@ -74,9 +61,9 @@ Response InstancesPage(Context& ctx, int status, const Error* error) {
 
 Response CardPage(Context& ctx, int status, const Error* error) {
   mstch::map vars{{"offline", ctx.svc.billing.provider() == "offline"},
-                  {"next", LocalNext(ctx.Field("next").empty() ? ctx.Query("next")
-                                                               : std::string(ctx.Field("next")),
-                                     "/billing")},
+                  {"next", LocalPathOr(ctx.Field("next").empty() ? ctx.Query("next")
+                                                                 : std::string(ctx.Field("next")),
+                                       "/billing")},
                   {"number", std::string()},  // never echoed back
                   {"exp_month", std::string(ctx.Field("exp_month"))},
                   {"exp_year", std::string(ctx.Field("exp_year"))}};
@@ -161,7 +148,7 @@ Response CardSubmit(Context& ctx) {
                                             .exp_month = ParseInt(ctx.Field("exp_month")),
                                             .exp_year = ParseInt(ctx.Field("exp_year"))});
   if (!card) return CardPage(ctx, HttpStatus(card.error().code), &card.error());
-  const std::string next = LocalNext(ctx.Field("next"), "/billing");
+  const std::string next = LocalPathOr(ctx.Field("next"), "/billing");
   return Response::Redirect(next == "/billing" ? "/billing?done=card_saved" : next);
 }
 

@@ -4,6 +4,14 @@
 
 namespace tenure::http::pages {
 
+// A form that comes back with an error: `error` holds the message and `error_<field>` flags
+// the field (the templates set aria-invalid on it). Nothing when `error` is null.
+inline void AddError(mstch::map& vars, const Error* error) {
+  if (!error) return;
+  vars["error"] = error->message;
+  if (!error->field.empty()) vars["error_" + error->field] = true;
+}
+
 Response Root(Context& ctx);
 Response Healthz(Context& ctx);
 Response Static(Context& ctx);

@@ -41,10 +41,7 @@ Response ReasonPage(Context& ctx, const app::LicenseOverview& overview, int stat
     vars["expires_iso"] = FormatRfc3339(*overview.license.expires_at);
     vars["expires_long"] = FormatLongDate(*overview.license.expires_at);
   }
-  if (error) {
-    vars["error"] = error->message;
-    if (!error->field.empty()) vars["error_" + error->field] = true;
-  }
+  AddError(vars, error);
   return RenderPage(ctx, "cancel_reason", "Why are you canceling?", "home", std::move(vars),
                     status);
 }

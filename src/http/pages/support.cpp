@@ -16,12 +16,6 @@ mstch::array Categories(std::string_view selected) {
   return out;
 }
 
-void AddError(mstch::map& vars, const Error* error) {
-  if (!error) return;
-  vars["error"] = error->message;
-  if (!error->field.empty()) vars["error_" + error->field] = true;
-}
-
 Response SupportPage(Context& ctx, int status, const Error* error) {
   mstch::array tickets;
   for (const auto& row : ctx.svc.support.MyTickets(ctx.User())) {

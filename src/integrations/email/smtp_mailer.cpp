@@ -1,18 +1,16 @@
 #include "integrations/email/smtp_mailer.hpp"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstring>
-#include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <utility>
 
 #include "core/secure_random.hpp"
+#include "integrations/curl_handle.hpp"
 
 namespace tenure::integrations {
 namespace {
@@ -169,13 +167,6 @@ std::vector<std::string> PhraseAtoms(std::string_view name, size_t first_word_by
   return {quoted};
 }
 
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-
 struct Upload {
   std::string_view data;
   size_t offset = 0;
@@ -328,12 +319,7 @@ std::string Render(const Message& message) {
 
 SmtpMailer::SmtpMailer(SmtpConfig config, const Clock& clock)
     : config_(std::move(config)), clock_(clock) {
-  // Once per process, before any handle: curl_easy_init would otherwise do it unguarded.
-  static std::once_flag curl_initialized;
-  std::call_once(curl_initialized, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-      throw std::runtime_error("curl_global_init failed");
-  });
+  InitCurlOnce();  // here, so that a failure shows at start-up
   if (config_.host.empty() || HasLineBreak(config_.host) ||
       config_.host.find_first_of(" /?#@") != std::string::npos)
     throw std::invalid_argument("smtp.host: expected a host name");
@@ -375,20 +361,14 @@ Result<void> SmtpMailer::Send(const app::Email& email) {
           fmt::format("{}@{}", RandomToken(18), from_.address.substr(from_.address.find('@') + 1))};
   const std::string raw = mime::Render(message);
 
-  std::unique_ptr<curl_slist, SlistDeleter> recipients;
-  for (const Mailbox& box : to) {
-    curl_slist* next =
-        curl_slist_append(recipients.get(), fmt::format("<{}>", box.address).c_str());
-    if (!next) throw std::bad_alloc();
-    if (!recipients) recipients.reset(next);  // later appends return the same head
-  }
+  CurlList recipients;
+  for (const Mailbox& box : to) recipients.Append(fmt::format("<{}>", box.address));
   const std::string mail_from = fmt::format("<{}>", from_.address);
   Upload upload{raw};
   std::array<char, CURL_ERROR_SIZE> error_buffer{};
 
   // Declared last, so cleaned up first: the handle may still use the buffers above.
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-  if (!curl) throw std::runtime_error("curl_easy_init failed");
+  const CurlEasy curl = NewCurlEasy();
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, url_.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");

@@ -1,29 +1,21 @@
 #include "integrations/stripe/stripe_client.hpp"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <stdexcept>
 #include <thread>
 
+#include "integrations/curl_handle.hpp"
+
 namespace tenure::integrations {
 namespace {
 
 constexpr char kUserAgent[] = "Tenure (libcurl)";
-
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
 
 // What one request brought back; the header fields we act on.
 struct Exchange {
@@ -145,12 +137,7 @@ StripeApiError ParseStripeError(const StripeResponse& response) {
 }
 
 StripeClient::StripeClient(StripeClientOptions options) : options_(std::move(options)) {
-  // Once per process, before any handle (as in smtp_mailer.cpp).
-  static std::once_flag curl_initialized;
-  std::call_once(curl_initialized, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-      throw std::runtime_error("curl_global_init failed");
-  });
+  InitCurlOnce();  // here, so that a failure shows at start-up
   if (options_.secret_key.empty()) throw std::invalid_argument("stripe: a secret key is required");
   if (!options_.api_base.starts_with("https://") && !options_.api_base.starts_with("http://"))
     throw std::invalid_argument("stripe: the API base must be an http(s) URL");
@@ -195,26 +182,20 @@ Result<StripeResponse> StripeClient::Send(std::string_view method, std::string_v
                                           const std::string& body,
                                           std::string_view idempotency_key) {
   const std::string url = options_.api_base + std::string(path);
-  std::unique_ptr<curl_slist, SlistDeleter> headers;
-  auto add_header = [&](const std::string& h) {
-    curl_slist* next = curl_slist_append(headers.get(), h.c_str());
-    if (!next) throw std::bad_alloc();
-    if (!headers) headers.reset(next);
-  };
-  add_header("Authorization: Bearer " + options_.secret_key);
-  add_header("Stripe-Version: " + options_.api_version);
-  add_header("Accept: application/json");
-  add_header("Expect:");  // no 100-continue round trip
+  CurlList headers;
+  headers.Append("Authorization: Bearer " + options_.secret_key);
+  headers.Append("Stripe-Version: " + options_.api_version);
+  headers.Append("Accept: application/json");
+  headers.Append("Expect:");  // no 100-continue round trip
   if (method == "POST") {
-    add_header("Content-Type: application/x-www-form-urlencoded");
-    add_header(fmt::format("Idempotency-Key: {}", idempotency_key));
+    headers.Append("Content-Type: application/x-www-form-urlencoded");
+    headers.Append(fmt::format("Idempotency-Key: {}", idempotency_key));
   }
 
   Exchange ex;
   std::array<char, CURL_ERROR_SIZE> error_buffer{};
   // Declared last, so cleaned up first: the handle may still use the buffers above.
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-  if (!curl) throw std::runtime_error("curl_easy_init failed");
+  const CurlEasy curl = NewCurlEasy();
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");

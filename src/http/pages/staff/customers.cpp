@@ -1,0 +1,105 @@
+// Staff: every account (with the audit log, for admins) and one customer's file, where staff
+// grant days.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "app/staff.hpp"
+#include "http/pages/pages.hpp"
+#include "http/pages/staff/staff_common.hpp"
+
+namespace tenure::http::pages {
+namespace {
+
+Response CustomerPage(Context& ctx, UserId id, int status, const Error* error) {
+  auto file = ctx.svc.staff.Customer(ctx.User(), id);
+  if (!file)
+    return ErrorPage(ctx, HttpStatus(file.error().code), "Not found", file.error().message);
+  mstch::map vars = StaffVars(ctx, "accounts");
+  vars["email"] = file->user.email;
+  vars["user_id"] = std::to_string(id.value);
+  if (file->license) vars["license"] = LicenseSummary(*file->license);
+  mstch::array grants;
+  for (const auto& g : file->grants)
+    grants.push_back(mstch::map{
+        {"at", FormatDateTime(g.created_at)},
+        {"at_iso", FormatRfc3339(g.created_at)},
+        {"staff", g.staff_email},
+        {"days", g.days},
+        {"reason", g.reason},
+        {"before", g.expires_before ? FormatDateTime(*g.expires_before) : std::string("none")},
+        {"after", FormatDateTime(g.expires_after)}});
+  vars["grants"] = grants;
+  mstch::array tickets;
+  for (const auto& row : file->tickets)
+    tickets.push_back(
+        mstch::map{{"id", std::to_string(row.ticket.id.value)},
+                   {"subject", row.ticket.subject},
+                   {"status_label", std::string(domain::TicketStatusLabel(row.ticket.status))}});
+  vars["tickets"] = tickets;
+  vars["days"] = std::string(ctx.Field("days"));
+  vars["reason"] = std::string(ctx.Field("reason"));
+  if (ctx.Query("done") == "granted")
+    vars["notice"] = std::string("Days granted; the customer was emailed.");
+  AddError(vars, error);
+  return RenderPage(ctx, "staff_customer", file->user.email, "staff", std::move(vars), status);
+}
+
+}  // namespace
+
+Response Staff(Context& ctx) {
+  constexpr int kPageSize = 50;
+  int page =
+      std::clamp<int>(static_cast<int>(ParseId(ctx.Query("page")).value_or(1)), 1, 1'000'000);
+  auto accounts = ctx.svc.staff.Accounts(ctx.User(), kPageSize + 1, (page - 1) * kPageSize);
+  if (!accounts) return ErrorPage(ctx, 403, "Staff only", accounts.error().message);
+  mstch::array rows;
+  const bool more = static_cast<int>(accounts->size()) > kPageSize;
+  if (more) accounts->pop_back();
+  for (const auto& row : *accounts) {
+    rows.push_back(mstch::map{
+        {"id", std::to_string(row.user.id.value)},
+        {"email", row.user.email},
+        {"role", std::string(domain::RoleName(row.user.role))},
+        {"status", std::string(domain::StatusName(row.status))},
+        {"expires", row.license && row.license->expires_at ? FormatRfc3339(*row.license->expires_at)
+                                                           : std::string("—")},
+        {"auto_renew", std::string(row.license && row.license->auto_renew ? "on" : "off")}});
+  }
+  mstch::map vars = StaffVars(ctx, "accounts");
+  vars["accounts"] = rows;
+  vars["page"] = page;
+  vars["is_admin"] = ctx.User().role == domain::Role::kAdmin;
+  if (more) vars["next_page"] = page + 1;
+  if (auto audit = ctx.svc.staff.RecentAudit(ctx.User(), 50)) {
+    mstch::array entries;
+    for (const auto& e : *audit)
+      entries.push_back(mstch::map{{"at", FormatRfc3339(e.at)},
+                                   {"actor", e.actor},
+                                   {"action", e.action},
+                                   {"subject", e.subject},
+                                   {"before", e.before},
+                                   {"after", e.after},
+                                   {"request_id", e.request_id}});
+    vars["audit"] = entries;
+  }
+  return RenderPage(ctx, "staff", "Staff", "staff", std::move(vars));
+}
+
+Response StaffCustomer(Context& ctx) {
+  auto id = ctx.IdParam();
+  if (!id) return ErrorPage(ctx, 404, "Not found", "There is no such account.");
+  return CustomerPage(ctx, UserId{*id}, 200, nullptr);
+}
+
+Response StaffGrant(Context& ctx) {
+  auto id = ctx.IdParam();
+  if (!id) return ErrorPage(ctx, 404, "Not found", "There is no such account.");
+  auto granted = ctx.svc.staff.GrantDays(ctx.Actor(), ctx.User(), UserId{*id}, ctx.Field("days"),
+                                         ctx.Field("reason"));
+  if (!granted)
+    return CustomerPage(ctx, UserId{*id}, HttpStatus(granted.error().code), &granted.error());
+  return Response::Redirect(fmt::format("/staff/customers/{}?done=granted", *id));
+}
+
+}  // namespace tenure::http::pages
