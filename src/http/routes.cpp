@@ -53,6 +53,8 @@ const std::vector<Route>& Routes() {
       {"GET", "/staff", kPage, kStaff, kFast, pages::Staff},
       {"GET", "/staff/customers/{id}", kPage, kStaff, kFast, pages::StaffCustomer},
       {"POST", "/staff/customers/{id}/grant", kPage, kStaff, kFast, pages::StaffGrant},
+      {"POST", "/staff/customers/{id}/lift-suspension", kPage, kStaff, kFast,
+       pages::StaffLiftSuspension},
       {"GET", "/staff/tickets", kPage, kStaff, kFast, pages::StaffQueue},
       {"GET", "/staff/tickets/{id}", kPage, kStaff, kFast, pages::StaffTicket},
       {"POST", "/staff/tickets/{id}/reply", kPage, kStaff, kFast, pages::StaffTicketReply},

@@ -51,6 +51,7 @@ Response InstancesSubmit(Context& ctx);
 Response Staff(Context& ctx);
 Response StaffCustomer(Context& ctx);
 Response StaffGrant(Context& ctx);
+Response StaffLiftSuspension(Context& ctx);
 Response StaffQueue(Context& ctx);
 Response StaffTicket(Context& ctx);
 Response StaffTicketReply(Context& ctx);

@@ -1,5 +1,5 @@
 // Staff: every account (with the audit log, for admins) and one customer's file, where staff
-// grant days.
+// grant days and lift a dispute's suspension.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,14 +11,21 @@
 namespace tenure::http::pages {
 namespace {
 
-Response CustomerPage(Context& ctx, UserId id, int status, const Error* error) {
+// The customer's file has two forms; a failed one shows its error and keeps its input.
+enum class CustomerForm { kNone, kGrant, kLift };
+
+Response CustomerPage(Context& ctx, UserId id, int status = 200, const Error* error = nullptr,
+                      CustomerForm form = CustomerForm::kNone) {
   auto file = ctx.svc.staff.Customer(ctx.User(), id);
   if (!file)
     return ErrorPage(ctx, HttpStatus(file.error().code), "Not found", file.error().message);
   mstch::map vars = StaffVars(ctx, "accounts");
   vars["email"] = file->user.email;
   vars["user_id"] = std::to_string(id.value);
-  if (file->license) vars["license"] = LicenseSummary(*file->license);
+  if (file->license) {
+    vars["license"] = LicenseSummary(*file->license);
+    vars["suspended"] = file->license->status == domain::LicenseStatus::kSuspended;
+  }
   mstch::array grants;
   for (const auto& g : file->grants)
     grants.push_back(mstch::map{
@@ -37,11 +44,18 @@ Response CustomerPage(Context& ctx, UserId id, int status, const Error* error) {
                    {"subject", row.ticket.subject},
                    {"status_label", std::string(domain::TicketStatusLabel(row.ticket.status))}});
   vars["tickets"] = tickets;
-  vars["days"] = std::string(ctx.Field("days"));
-  vars["reason"] = std::string(ctx.Field("reason"));
+  if (form == CustomerForm::kGrant) {
+    vars["days"] = std::string(ctx.Field("days"));
+    vars["reason"] = std::string(ctx.Field("reason"));
+    AddError(vars, error);
+  } else if (form == CustomerForm::kLift) {
+    vars["lift_reason"] = std::string(ctx.Field("reason"));
+    if (error) vars["lift_error"] = error->message;
+  }
   if (ctx.Query("done") == "granted")
     vars["notice"] = std::string("Days granted; the customer was emailed.");
-  AddError(vars, error);
+  if (ctx.Query("done") == "lifted")
+    vars["notice"] = std::string("Suspension lifted; the license works again.");
   return RenderPage(ctx, "staff_customer", file->user.email, "staff", std::move(vars), status);
 }
 
@@ -89,7 +103,7 @@ Response Staff(Context& ctx) {
 Response StaffCustomer(Context& ctx) {
   auto id = ctx.IdParam();
   if (!id) return ErrorPage(ctx, 404, "Not found", "There is no such account.");
-  return CustomerPage(ctx, UserId{*id}, 200, nullptr);
+  return CustomerPage(ctx, UserId{*id});
 }
 
 Response StaffGrant(Context& ctx) {
@@ -98,8 +112,20 @@ Response StaffGrant(Context& ctx) {
   auto granted = ctx.svc.staff.GrantDays(ctx.Actor(), ctx.User(), UserId{*id}, ctx.Field("days"),
                                          ctx.Field("reason"));
   if (!granted)
-    return CustomerPage(ctx, UserId{*id}, HttpStatus(granted.error().code), &granted.error());
+    return CustomerPage(ctx, UserId{*id}, HttpStatus(granted.error().code), &granted.error(),
+                        CustomerForm::kGrant);
   return Response::Redirect(fmt::format("/staff/customers/{}?done=granted", *id));
+}
+
+Response StaffLiftSuspension(Context& ctx) {
+  auto id = ctx.IdParam();
+  if (!id) return ErrorPage(ctx, 404, "Not found", "There is no such account.");
+  auto lifted =
+      ctx.svc.staff.LiftSuspension(ctx.Actor(), ctx.User(), UserId{*id}, ctx.Field("reason"));
+  if (!lifted)
+    return CustomerPage(ctx, UserId{*id}, HttpStatus(lifted.error().code), &lifted.error(),
+                        CustomerForm::kLift);
+  return Response::Redirect(fmt::format("/staff/customers/{}?done=lifted", *id));
 }
 
 }  // namespace tenure::http::pages
