@@ -5,7 +5,9 @@
 # stopped (SIGTERM) however this script ends.
 #
 # Usage: bench/http.sh            (env: TENURE_BINARY, BENCH_DURATION=10s, BENCH_CONNECTIONS=64,
-#                                  BENCH_THREADS=1, BENCH_HTTP_THREADS=<server default>)
+#                                  BENCH_THREADS=1, BENCH_HTTP_THREADS=<server default>,
+#                                  BENCH_ALLOCATOR=<a malloc .so preloaded into the server only,
+#                                  e.g. /usr/lib/x86_64-linux-gnu/libjemalloc.so.2>)
 # Results are recorded in BENCHMARKS.md ("HTTP (issue 2)").
 set -euo pipefail
 
@@ -15,6 +17,8 @@ duration="${BENCH_DURATION:-10s}"
 connections="${BENCH_CONNECTIONS:-64}"
 threads="${BENCH_THREADS:-1}"
 http_threads="${BENCH_HTTP_THREADS:-}"
+allocator="${BENCH_ALLOCATOR:-}"
+[[ -z "$allocator" || -f "$allocator" ]] || { echo "bench/http.sh: no allocator at $allocator" >&2; exit 2; }
 demo_password='bench-demo-password'
 
 # The server rejects unknown TENURE_* variables (TENURE_BINARY included): start it with only
@@ -72,7 +76,7 @@ export TENURE_ACCESS_LOG=off
 TENURE_DEMO_PASSWORD="$demo_password" "$binary" demo >"$work/demo.log" 2>&1 \
   || { cat "$work/demo.log" >&2; echo "bench/http.sh: tenure demo failed" >&2; exit 1; }
 
-"$binary" serve >"$work/server.log" 2>&1 &
+LD_PRELOAD="$allocator" "$binary" serve >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 150); do
   grep -q 'tenure: listening on ' "$work/server.log" && break
@@ -162,7 +166,7 @@ run_wrk() {  # name path [wrk args...]
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(free -h | awk '/^Mem:/ { print $2 }') RAM"
-echo "server:  $binary (SQLite, demo data, access log off${http_threads:+, $http_threads HTTP threads}); wrk and the server share the machine's cores"
+echo "server:  $binary (SQLite, demo data, access log off${http_threads:+, $http_threads HTTP threads}${allocator:+, allocator $allocator}); wrk and the server share the machine's cores"
 echo
 
 run_wrk healthz /healthz
