@@ -67,6 +67,20 @@ std::optional<int64_t> ParseDigits(std::string_view s) {
   return n;
 }
 
+// Stripe's dispute statuses (API reference: The Dispute object, `status`) as what they mean
+// for the license; nothing for a word this code does not know, rather than a guess.
+std::optional<app::DisputeOutcome> DisputeOutcomeOf(std::string_view status) {
+  for (std::string_view open :
+       {"warning_needs_response", "warning_under_review", "needs_response", "under_review"})
+    if (status == open) return app::DisputeOutcome::kOpen;
+  // `won`: the seller kept the payment; `warning_closed`: an inquiry closed without becoming
+  // a chargeback; `prevented`: stopped before it became one.
+  for (std::string_view kept : {"won", "warning_closed", "prevented"})
+    if (status == kept) return app::DisputeOutcome::kPaymentKept;
+  if (status == "lost") return app::DisputeOutcome::kPaymentReversed;
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<void> VerifyStripeSignature(std::string_view payload, std::string_view header,
@@ -307,24 +321,6 @@ Result<std::string> StripeWebhooks::ApplyCheckoutSession(const std::string& sess
   }
   return fmt::format("card {} saved for {}", method_id, customer);
 }
-
-namespace {
-
-// Stripe's dispute statuses (API reference: The Dispute object, `status`) as what they mean
-// for the license; nothing for a word this code does not know, rather than a guess.
-std::optional<app::DisputeOutcome> DisputeOutcomeOf(std::string_view status) {
-  for (std::string_view open :
-       {"warning_needs_response", "warning_under_review", "needs_response", "under_review"})
-    if (status == open) return app::DisputeOutcome::kOpen;
-  // `won`: the seller kept the payment; `warning_closed`: an inquiry closed without becoming
-  // a chargeback; `prevented`: stopped before it became one.
-  for (std::string_view kept : {"won", "warning_closed", "prevented"})
-    if (status == kept) return app::DisputeOutcome::kPaymentKept;
-  if (status == "lost") return app::DisputeOutcome::kPaymentReversed;
-  return std::nullopt;
-}
-
-}  // namespace
 
 Result<std::string> StripeWebhooks::ApplyDispute(const std::string& dispute_id) {
   auto dispute = Fetch("/v1/disputes/" + dispute_id);
