@@ -91,13 +91,16 @@ class SlowPool {
   SlowPool(int threads, size_t limit) : limit_(limit) {
     for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
   }
-  ~SlowPool() {
+  ~SlowPool() { Stop(); }
+  // Runs the queued jobs to the end and joins the threads; idempotent.
+  void Stop() {
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
     }
     cv_.notify_all();
-    for (auto& t : threads_) t.join();
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
   }
   bool TryPost(std::function<void()> job) {
     {
@@ -131,11 +134,17 @@ class SlowPool {
   std::vector<std::thread> threads_;
 };
 
+// asio keeps shutdown(), which destroys every pending handler, for derived classes.
+class IoContext : public asio::io_context {
+ public:
+  using asio::io_context::shutdown;
+};
+
 }  // namespace
 
 void Serve(const ServerOptions& options, Handler handler, SlowPredicate is_slow,
            std::function<void()> on_listening) {
-  asio::io_context io;
+  IoContext io;
   std::atomic<int> in_flight{0};
 
   auto respond = [&options, &in_flight](const restinio::request_handle_t& req,
@@ -240,6 +249,12 @@ void Serve(const ServerOptions& options, Handler handler, SlowPredicate is_slow,
   for (int i = 1; i < options.io_threads; ++i) threads.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : threads) t.join();
+  // The handlers still pending (a keep-alive connection's read, a write a late slow job
+  // posted) own connections, and a connection's destructor counts itself out of the
+  // acceptor's connection limit. Destroy them here, while `server` and its acceptor live:
+  // io's own destructor runs after server's, a use after free ASan caught at shutdown.
+  slow_pool.Stop();
+  io.shutdown();
 }
 
 }  // namespace tenure::http
