@@ -8,7 +8,10 @@
 namespace tenure {
 namespace {
 
+// Digits only: from_chars alone takes a leading '-', so "T-1:-5:00Z" passed as a time of day
+// (found by -Wsign-conversion on the month and day below).
 bool ParseInt(std::string_view s, int& out) {
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string_view::npos) return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
 }

@@ -25,7 +25,10 @@ TEST(Time, ParsesOffsetsToUtc) {
 TEST(Time, RejectsMalformedInstants) {
   for (const char* bad : {"", "2026-12-01", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
                           "2026-12-01T24:00:00Z", "2026-12-01T00:00:00", "2026-12-01 00:00:00Z",
-                          "2026-12-01T00:00:00+1400", "x026-12-01T00:00:00Z"})
+                          "2026-12-01T00:00:00+1400", "x026-12-01T00:00:00Z",
+                          // Regression: signed fields passed (from_chars takes a '-').
+                          "2026-12-01T-1:00:00Z", "2026-12-01T00:-5:00Z", "2026-12-01T00:00:-9Z",
+                          "2026-12-01T00:00:00+-1:00", "-026-12-01T00:00:00Z"})
     EXPECT_FALSE(ParseRfc3339(bad).has_value()) << bad;
 }
 
