@@ -25,7 +25,7 @@ RenewalPlan PlanRenewal(const License& license, Instant now, const LicensePolicy
 
 int DaysRemaining(Instant now, Instant expires_at) {
   if (expires_at <= now) return 0;
-  constexpr int64_t kDay = 24 * 3600;
+  constexpr int64_t kDay = int64_t{24} * 3600;
   return static_cast<int>(((expires_at - now).count() + kDay - 1) / kDay);
 }
 
