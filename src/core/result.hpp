@@ -32,8 +32,13 @@ class UniqueViolation : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// [[nodiscard]]: an ignored Result is an ignored error; `(void)` marks a discard on purpose.
+// A class rather than an alias because an attribute cannot ride on an alias template.
 template <class T>
-using Result = std::expected<T, Error>;
+class [[nodiscard]] Result : public std::expected<T, Error> {
+ public:
+  using std::expected<T, Error>::expected;
+};
 
 inline std::unexpected<Error> Fail(ErrorCode code, std::string message, std::string field = {}) {
   return std::unexpected(Error{code, std::move(message), std::move(field)});

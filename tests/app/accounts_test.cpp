@@ -166,7 +166,8 @@ TEST_F(AccountsTest, RateLimitsPerAccountThenForgetsAfterTheWindow) {
 TEST_F(AccountsTest, RateLimitsPerAddressAcrossAccounts) {
   MustSignUp("someone@example.com");
   for (int i = 0; i < 20; ++i)
-    accounts_.SignIn("spray" + std::to_string(i) + "@example.com", "wrong password!", client_);
+    (void)accounts_.SignIn("spray" + std::to_string(i) + "@example.com", "wrong password!",
+                           client_);
   auto r = accounts_.SignIn("someone@example.com", "long enough pw", client_);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kRateLimited);
@@ -177,9 +178,11 @@ TEST_F(AccountsTest, RateLimitsPerAddressAcrossAccounts) {
 
 TEST_F(AccountsTest, SuccessResetsTheAccountCount) {
   MustSignUp("forgetful@example.com");
-  for (int i = 0; i < 4; ++i) accounts_.SignIn("forgetful@example.com", "wrong password!", client_);
+  for (int i = 0; i < 4; ++i)
+    (void)accounts_.SignIn("forgetful@example.com", "wrong password!", client_);
   ASSERT_TRUE(accounts_.SignIn("forgetful@example.com", "long enough pw", client_));
-  for (int i = 0; i < 4; ++i) accounts_.SignIn("forgetful@example.com", "wrong password!", client_);
+  for (int i = 0; i < 4; ++i)
+    (void)accounts_.SignIn("forgetful@example.com", "wrong password!", client_);
   EXPECT_TRUE(accounts_.SignIn("forgetful@example.com", "long enough pw", client_));
 }
 
