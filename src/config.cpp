@@ -27,7 +27,7 @@ std::unexpected<Error> Invalid(std::string_view key, std::string_view why) {
 }
 
 Setter IntSetter(const char* key, int64_t min, int64_t max,
-                 std::function<void(Config&, int64_t)> store) {
+                 const std::function<void(Config&, int64_t)>& store) {
   return [=](Config& c, const std::string& v) -> Result<void> {
     int64_t n = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
@@ -178,7 +178,7 @@ Setter Cents(const char* key, tenure::Money domain::LicensePolicy::*member) {
 }
 
 Setter Hours(const char* key, Seconds domain::LicensePolicy::*member) {
-  return IntSetter(key, 0, 24 * 365,
+  return IntSetter(key, 0, int64_t{24} * 365,
                    [=](Config& c, int64_t n) { c.license.*member = Seconds(n * 3600); });
 }
 

@@ -13,7 +13,7 @@
 #include "domain/terms.hpp"
 
 namespace tenure::app {
-using namespace billing_detail;
+using billing_detail::InsertOnce;
 
 BillingService::BillingService(Store& store, const Clock& clock,
                                const domain::LicensePolicy& policy, PaymentGateway& gateway,
@@ -76,7 +76,7 @@ Result<Charge> BillingService::Renew(const Actor& actor, const domain::User& use
     if (!PlaceIntent(*uow, charge))
       return Fail(ErrorCode::kConflict, "This renewal is already being paid.");
   }
-  return Execute(std::move(charge));
+  return Execute(charge);
 }
 
 Result<InstancesQuote> BillingService::QuoteInstances(UserId user) {
@@ -120,7 +120,7 @@ Result<Charge> BillingService::AddInstances(const Actor& actor, const domain::Us
     if (!PlaceIntent(*uow, charge))
       return Fail(ErrorCode::kConflict, "These instances were already bought.");
   }
-  return Execute(std::move(charge));
+  return Execute(charge);
 }
 
 Result<PaymentMethod> BillingService::SaveTestCard(const Actor& actor, const domain::User& user,

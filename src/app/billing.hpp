@@ -57,7 +57,7 @@ class BillingService {
                               std::string_view request_token, bool accepted_terms);
 
   Result<PaymentMethod> SaveTestCard(const Actor& actor, const domain::User& user,
-                                     const TestCardInput& card);
+                                     const TestCardInput& input);
   // Where to send the customer to save a card: empty means our offline test-card form.
   Result<std::string> CardSetupUrl(const domain::User& user);
   // A card saved on the provider's side (Stripe: checkout.session.completed), by customer.
@@ -99,7 +99,7 @@ class BillingService {
   // Step one of every charge: the pending row (unique per key and per period attempt), its
   // audit row, committed. False when another tab or process placed it first.
   bool PlaceIntent(UnitOfWork& uow, Charge& charge);
-  Result<Charge> Execute(Charge charge);  // the call and the record, after the intent commit
+  Result<Charge> Execute(const Charge& charge);  // the call and the record, after the intent commit
 
   Store& store_;
   const Clock& clock_;

@@ -14,7 +14,7 @@
 #include "domain/terms.hpp"
 
 namespace tenure::app {
-using namespace billing_detail;
+using billing_detail::LicenseSubject;
 
 Result<std::optional<Charge>> BillingService::AutoRenew(UserId user_id) {
   const Instant now = clock_.Now();
@@ -82,7 +82,7 @@ Result<std::optional<Charge>> BillingService::AutoRenew(UserId user_id) {
         *RecordOutcome(charge.id, ChargeOutcome{.succeeded = false,
                                                 .decline_code = "no_payment_method",
                                                 .message = "No payment method is saved."}));
-  auto done = Execute(std::move(charge));
+  auto done = Execute(charge);
   if (!done) return std::unexpected(done.error());
   return std::optional<Charge>(*done);
 }

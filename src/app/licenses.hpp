@@ -1,6 +1,7 @@
 #pragma once
 // What the customer sees of their license (Home's Account Renewal section).
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "app/store/license_grants.hpp"
@@ -23,7 +24,7 @@ struct LicenseOverview {
 class LicenseService {
  public:
   LicenseService(Store& store, const Clock& clock, domain::LicensePolicy policy)
-      : store_(store), clock_(clock), policy_(policy) {}
+      : store_(store), clock_(clock), policy_(std::move(policy)) {}
 
   Result<LicenseOverview> Overview(UserId user);
   // Days staff granted, newest first (the customer's history).

@@ -14,7 +14,10 @@
 #include "domain/terms.hpp"
 
 namespace tenure::app {
-using namespace billing_detail;
+using billing_detail::ChargeSubject;
+using billing_detail::InsertOnce;
+using billing_detail::IsRenewal;
+using billing_detail::LicenseSubject;
 
 Result<std::string> BillingService::CustomerRef(const domain::User& user) {
   // Stored once linked: the provider is asked only the first time (a Stripe round trip).
@@ -66,7 +69,7 @@ bool BillingService::PlaceIntent(UnitOfWork& uow, Charge& charge) {
   return true;
 }
 
-Result<Charge> BillingService::Execute(Charge charge) {
+Result<Charge> BillingService::Execute(const Charge& charge) {
   const auto customer = store_.Read()->payment_customers().Find(charge.user_id, charge.provider);
   auto outcome = gateway_.Charge(
       ChargeRequest{.idempotency_key = charge.idempotency_key,

@@ -23,7 +23,7 @@ Result<std::vector<CustomerRow>> StaffService::Accounts(const domain::User& view
     auto license = read->licenses().FindByUser(user.id);
     const auto status = license ? domain::StatusAt(*license, now, licenses_.policy().grace)
                                 : domain::LicenseStatus::kNone;
-    out.push_back(CustomerRow{std::move(user), std::move(license), status});
+    out.push_back(CustomerRow{std::move(user), license, status});
   }
   return out;
 }

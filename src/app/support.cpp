@@ -55,6 +55,7 @@ Result<TicketId> SupportService::Open(const Actor& actor, const domain::User& cu
                         .opened_in_cancel_flow = input.from_cancel_flow,
                         .created_at = now,
                         .updated_at = now};
+  // A message is never refused (only reopening and closing are): the Result is always ok.
   (void)domain::ApplyTicketEvent(ticket, TicketEvent::kCustomerWrote, now);
   auto uow = store_.Begin(actor);
   ticket.id = uow->tickets().Insert(ticket);
@@ -90,15 +91,15 @@ Result<TicketThread> SupportService::MyTicket(const domain::User& customer, Tick
 }
 
 Result<void> SupportService::CustomerReply(const Actor& actor, const domain::User& customer,
-                                           TicketId id, std::string_view raw) {
-  auto message = domain::CheckMessage(raw);
+                                           TicketId id, std::string_view raw_message) {
+  auto message = domain::CheckMessage(raw_message);
   if (!message) return std::unexpected(message.error());
   const Instant now = clock_.Now();
   auto uow = store_.Begin(actor);
   auto ticket = OwnTicket(*uow, customer, id);
   if (!ticket) return std::unexpected(ticket.error());
   const auto before = AuditView(*ticket);
-  (void)domain::ApplyTicketEvent(*ticket, TicketEvent::kCustomerWrote, now);
+  (void)domain::ApplyTicketEvent(*ticket, TicketEvent::kCustomerWrote, now);  // never refused
   uow->tickets().Update(*ticket);
   uow->tickets().AddMessage({.ticket_id = id,
                              .author = customer.id,
@@ -152,15 +153,16 @@ Result<StaffTicketView> SupportService::StaffTicket(const domain::User& viewer, 
 }
 
 Result<void> SupportService::StaffReply(const Actor& actor, const domain::User& staff, TicketId id,
-                                        std::string_view raw) {
+                                        std::string_view raw_message) {
   if (auto ok = RequireStaff(staff); !ok) return ok;
-  auto message = domain::CheckMessage(raw);
+  auto message = domain::CheckMessage(raw_message);
   if (!message) return std::unexpected(message.error());
   const Instant now = clock_.Now();
   auto uow = store_.Begin(actor);
   auto ticket = uow->tickets().Find(id);
   if (!ticket) return Fail(ErrorCode::kNotFound, "There is no such ticket.");
   const auto before = AuditView(*ticket);
+  // A message is never refused (only reopening and closing are): the Result is always ok.
   (void)domain::ApplyTicketEvent(*ticket, TicketEvent::kStaffWrote, now);
   if (!ticket->assignee) ticket->assignee = staff.id;  // who answers, owns it
   uow->tickets().Update(*ticket);

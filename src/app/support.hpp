@@ -46,7 +46,7 @@ class SupportService {
   std::vector<TicketRow> MyTickets(const domain::User& customer);
   Result<TicketThread> MyTicket(const domain::User& customer, TicketId id);
   Result<void> CustomerReply(const Actor& actor, const domain::User& customer, TicketId id,
-                             std::string_view message);
+                             std::string_view raw_message);
   Result<void> Close(const Actor& actor, const domain::User& customer, TicketId id);
   Result<void> Reopen(const Actor& actor, const domain::User& customer, TicketId id);
 
@@ -54,7 +54,7 @@ class SupportService {
   Result<std::vector<TicketRow>> Queue(const domain::User& viewer, const TicketQueueFilter& f);
   Result<StaffTicketView> StaffTicket(const domain::User& viewer, TicketId id);
   Result<void> StaffReply(const Actor& actor, const domain::User& staff, TicketId id,
-                          std::string_view message);
+                          std::string_view raw_message);
   // `assignee` empty: unassign.
   Result<void> Assign(const Actor& actor, const domain::User& staff, TicketId id,
                       std::optional<UserId> assignee);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <ranges>
 
 #include "app/store/charges.hpp"
 #include "app/store/licenses.hpp"
@@ -17,15 +18,15 @@ nlohmann::json LicenseJson(const domain::User& user, const domain::License& lice
                            const std::vector<app::Charge>& charges, Instant now,
                            const domain::LicensePolicy& policy) {
   nlohmann::json list = nlohmann::json::array();
-  for (auto it = charges.rbegin(); it != charges.rend(); ++it)
-    list.push_back(
-        {{"amount_cents", it->amount.cents()},
-         {"period_start", it->period_key ? nlohmann::json(FormatRfc3339(FromUnix(it->period_key)))
-                                         : nlohmann::json(nullptr)},
-         {"status", domain::ChargeStatusName(it->status)},
-         {"kind", domain::ChargeKindName(it->kind)},
-         {"attempt", it->attempt},
-         {"created_at", FormatRfc3339(it->created_at)}});
+  for (const app::Charge& charge : std::views::reverse(charges))
+    list.push_back({{"amount_cents", charge.amount.cents()},
+                    {"period_start",
+                     charge.period_key ? nlohmann::json(FormatRfc3339(FromUnix(charge.period_key)))
+                                       : nlohmann::json(nullptr)},
+                    {"status", domain::ChargeStatusName(charge.status)},
+                    {"kind", domain::ChargeKindName(charge.kind)},
+                    {"attempt", charge.attempt},
+                    {"created_at", FormatRfc3339(charge.created_at)}});
   return {{"email", user.email},
           {"expires_at", license.expires_at ? nlohmann::json(FormatRfc3339(*license.expires_at))
                                             : nlohmann::json(nullptr)},

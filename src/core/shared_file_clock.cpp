@@ -109,7 +109,7 @@ std::optional<Seconds> ParseClockStep(std::string_view text) {
       case 's': unit = 1; break;
       case 'm': unit = 60; break;
       case 'h': unit = 3600; break;
-      case 'd': unit = 24 * 3600; break;
+      case 'd': unit = int64_t{24} * 3600; break;
       default: return std::nullopt;
     }
     if (n > (std::numeric_limits<int64_t>::max() - total) / unit) return std::nullopt;

@@ -17,7 +17,7 @@ inline Instant FromUnix(int64_t s) { return Instant(Seconds(s)); }
 
 // RFC 3339 in UTC: 2026-12-01T00:00:00Z
 std::string FormatRfc3339(Instant t);
-std::optional<Instant> ParseRfc3339(std::string_view text);
+std::optional<Instant> ParseRfc3339(std::string_view s);
 // "December 1, 2026" for people.
 std::string FormatLongDate(Instant t);
 

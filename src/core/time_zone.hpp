@@ -8,7 +8,7 @@
 #include "core/time.hpp"
 
 namespace date {
-class time_zone;
+class time_zone;  // NOLINT(readability-identifier-naming): the date library's name
 }
 
 namespace tenure {

@@ -67,8 +67,8 @@ std::optional<TicketStatus> ParseTicketStatus(std::string_view name) {
   return std::nullopt;
 }
 
-Result<std::string> CheckSubject(std::string_view raw) {
-  const auto s = Trim(raw);
+Result<std::string> CheckSubject(std::string_view subject) {
+  const auto s = Trim(subject);
   if (s.empty()) return Fail(ErrorCode::kInvalidInput, "Please add a subject.", "subject");
   if (Utf8Length(s) > kMaxSubjectLength)
     return Fail(ErrorCode::kInvalidInput, "Please keep the subject under 200 characters.",
@@ -78,8 +78,8 @@ Result<std::string> CheckSubject(std::string_view raw) {
   return std::string(s);
 }
 
-Result<std::string> CheckMessage(std::string_view raw) {
-  const auto s = Trim(raw);
+Result<std::string> CheckMessage(std::string_view body) {
+  const auto s = Trim(body);
   if (s.empty()) return Fail(ErrorCode::kInvalidInput, "Please write a message.", "message");
   if (Utf8Length(s) > kMaxMessageLength)
     return Fail(ErrorCode::kInvalidInput, "Please keep the message under 20,000 characters.",

@@ -60,6 +60,6 @@ using SlowPredicate = std::function<bool(const Request&)>;
 // Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight requests finish
 // (up to shutdown_timeout) and returns. Calls `on_listening` once the socket is bound.
 void Serve(const ServerOptions& options, Handler handler, SlowPredicate is_slow,
-           std::function<void()> on_listening = {});
+           const std::function<void()>& on_listening = {});
 
 }  // namespace tenure::http

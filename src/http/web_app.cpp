@@ -133,9 +133,9 @@ Response WebApp::Handle(Request& req) {
 
 Response WebApp::Run(Context& ctx, const Route& route) {
   switch (route.kind) {
-    case Kind::kStatic: return route.handle(ctx);
     // A webhook carries no cookie and no CSRF token: it is authenticated by its signature
     // over the raw body instead (STRIPE.md), which the handler checks first.
+    case Kind::kStatic:
     case Kind::kWebhook: return route.handle(ctx);
     case Kind::kMetrics: return MetricsChain(ctx, route);
     case Kind::kApi: return ApiChain(ctx, route);
@@ -226,7 +226,7 @@ Response WebApp::ApiChain(Context& ctx, const Route& route) {
   return route.handle(ctx);
 }
 
-Response WebApp::MetricsChain(Context& ctx, const Route& route) {
+Response WebApp::MetricsChain(Context& ctx, const Route& route) const {
   // Without a configured token the metrics don't exist, so their address says nothing.
   if (svc_.metrics_token.empty()) return Response::Text(404, "not found\n");
   if (!SecretEquals(BearerToken(ctx.req), svc_.metrics_token)) {

@@ -23,7 +23,7 @@ class WebApp {
   Response Run(Context& ctx, const Route& route);
   Response PageChain(Context& ctx, const Route& route);
   Response ApiChain(Context& ctx, const Route& route);
-  Response MetricsChain(Context& ctx, const Route& route);
+  Response MetricsChain(Context& ctx, const Route& route) const;
   void Log(const Request& req, const Response& res, double ms);
 
   Services& svc_;

@@ -52,16 +52,14 @@ RenewalSummary RenewalJob::RunOnce() {
       ++summary.claimed;
       try {
         auto result = billing_.AutoRenew(user);
-        if (!result)
-          ++summary.errors;
-        else if (!*result)
+        if (result && !*result)
           ++summary.skipped;
-        else if ((*result)->status == domain::ChargeStatus::kSucceeded)
+        else if (result && (*result)->status == domain::ChargeStatus::kSucceeded)
           ++summary.succeeded;
-        else if ((*result)->status == domain::ChargeStatus::kFailed)
+        else if (result && (*result)->status == domain::ChargeStatus::kFailed)
           ++summary.declined;
         else
-          ++summary.errors;
+          ++summary.errors;  // an error, or a payment whose outcome is not known yet
       } catch (const std::exception& e) {
         ++summary.errors;
         std::cerr << "renewal job: user " << user.value << ": " << e.what() << "\n";

@@ -56,7 +56,8 @@ std::vector<std::string> Words(std::string_view text) {
       Xapian::Utf8Iterator next = it;
       ++next;
       if (next == end || !Xapian::Unicode::is_wordchar(*next)) flush();
-    } else if ((ch == '.' || ch == ',') && !word.empty() && prev < 128 && std::isdigit(prev)) {
+    } else if ((ch == '.' || ch == ',') && !word.empty() && prev < 128 &&
+               std::isdigit(static_cast<int>(prev))) {
       Xapian::Utf8Iterator next = it;
       ++next;
       if (next != end && *next < 128 && std::isdigit(static_cast<int>(*next)))
@@ -114,7 +115,7 @@ size_t Utf8Length(std::string_view text) {
 }
 
 std::string FirstSentence(std::string_view text) {
-  const std::string flat = CollapseSpaces(text);
+  std::string flat = CollapseSpaces(text);
   for (size_t i = 0; i + 1 < flat.size(); ++i) {
     const char c = flat[i];
     if ((c == '.' || c == '!' || c == '?' || c == ':') && flat[i + 1] == ' ' && i > 10) {

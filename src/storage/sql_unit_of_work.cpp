@@ -29,7 +29,7 @@ class SqlUnitOfWork final : public app::UnitOfWork {
     if (actor_ && !committed_) {
       try {
         lease_->Rollback();
-      } catch (...) {  // the connection is dropped by the pool if it stays unusable
+      } catch (...) {  // NOLINT(bugprone-empty-catch): the pool drops a connection left unusable
       }
     }
   }

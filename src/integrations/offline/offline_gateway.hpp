@@ -14,7 +14,7 @@ class OfflineGateway final : public app::PaymentGateway {
   Result<std::string> CardSetupUrl(std::string_view customer_ref, std::string_view success_url,
                                    std::string_view cancel_url) override;
   Result<app::SavedCard> AttachTestCard(std::string_view customer_ref,
-                                        const app::TestCardInput& card, Instant now) override;
+                                        const app::TestCardInput& input, Instant now) override;
 };
 
 }  // namespace tenure::integrations
