@@ -1,0 +1,150 @@
+// VerifyLease against leases signed here with libsodium (issue 9): a genuine lease passes,
+// and each thing a program must check refuses one that is wrong in just that way.
+#include "lease.hpp"
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <array>
+
+namespace tenure::agent {
+namespace {
+
+constexpr int64_t kNow = 1'800'000'000;
+constexpr char kFingerprint[] = "machine-1";
+
+struct KeyPair {
+  std::array<unsigned char, crypto_sign_PUBLICKEYBYTES> public_key{};
+  std::array<unsigned char, crypto_sign_SECRETKEYBYTES> secret_key{};
+  KeyPair() { crypto_sign_keypair(public_key.data(), secret_key.data()); }
+
+  nlohmann::json Jwk(const std::string& kid) const {
+    return {{"kty", "OKP"},
+            {"crv", "Ed25519"},
+            {"kid", kid},
+            {"alg", "EdDSA"},
+            {"use", "sig"},
+            {"x", Base64UrlEncode(
+                      {reinterpret_cast<const char*>(public_key.data()), public_key.size()})}};
+  }
+};
+
+nlohmann::json Claims() {
+  return {{"iss", "https://licenses.example.com"},
+          {"sub", "42"},
+          {"aud", "tenure-program"},
+          {"sid", "abc123"},
+          {"fingerprint", kFingerprint},
+          {"status", "active"},
+          {"expires_at", "2027-01-02T10:00:00Z"},
+          {"grace_ends_at", "2027-01-03T10:00:00Z"},
+          {"instances", 3},
+          {"iat", kNow - 60},
+          {"exp", kNow + 86400},
+          {"jti", "j1"}};
+}
+
+std::string Sign(const KeyPair& key, const nlohmann::json& header, const nlohmann::json& claims) {
+  const std::string input = Base64UrlEncode(header.dump()) + "." + Base64UrlEncode(claims.dump());
+  std::array<unsigned char, crypto_sign_BYTES> signature{};
+  crypto_sign_detached(signature.data(), nullptr,
+                       reinterpret_cast<const unsigned char*>(input.data()), input.size(),
+                       key.secret_key.data());
+  return input + "." +
+         Base64UrlEncode({reinterpret_cast<const char*>(signature.data()), signature.size()});
+}
+
+nlohmann::json Header(const std::string& kid = "k1") {
+  return {{"alg", "EdDSA"}, {"typ", "JWT"}, {"kid", kid}};
+}
+
+class LeaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_GE(sodium_init(), 0); }
+  nlohmann::json Jwks() const { return {{"keys", {other_.Jwk("k0"), key_.Jwk("k1")}}}; }
+  LeaseProblem Refusal(const std::string& lease, std::string_view fingerprint = kFingerprint,
+                       int64_t now = kNow) const {
+    auto verdict = VerifyLease(lease, Jwks(), fingerprint, now);
+    EXPECT_FALSE(verdict.has_value()) << "accepted a lease it should refuse";
+    return verdict ? LeaseProblem::kMalformed : verdict.error().problem;
+  }
+
+  KeyPair key_;
+  KeyPair other_;
+};
+
+TEST_F(LeaseTest, AGenuineLeasePassesAndItsClaimsAreRead) {
+  auto claims = VerifyLease(Sign(key_, Header(), Claims()), Jwks(), kFingerprint, kNow);
+  ASSERT_TRUE(claims.has_value()) << claims.error().message;
+  EXPECT_EQ(claims->sub, "42");
+  EXPECT_EQ(claims->status, "active");
+  EXPECT_EQ(claims->exp, kNow + 86400);
+  EXPECT_EQ(claims->instances, 3);
+}
+
+TEST_F(LeaseTest, ATamperedClaimFailsTheSignature) {
+  const std::string lease = Sign(key_, Header(), Claims());
+  nlohmann::json changed = Claims();
+  changed["exp"] = kNow + int64_t{365} * 86400;
+  const std::string forged = lease.substr(0, lease.find('.')) + "." +
+                             Base64UrlEncode(changed.dump()) + lease.substr(lease.rfind('.'));
+  EXPECT_EQ(Refusal(forged), LeaseProblem::kBadSignature);
+}
+
+TEST_F(LeaseTest, ALeaseSignedByAnotherKeyUnderAKnownKidFails) {
+  EXPECT_EQ(Refusal(Sign(other_, Header("k1"), Claims())), LeaseProblem::kBadSignature);
+}
+
+TEST_F(LeaseTest, AnUnknownKidIsRefused) {
+  EXPECT_EQ(Refusal(Sign(key_, Header("k9"), Claims())), LeaseProblem::kUnknownKey);
+}
+
+TEST_F(LeaseTest, OnlyEdDsaIsAccepted) {
+  nlohmann::json none = Header();
+  none["alg"] = "none";
+  EXPECT_EQ(Refusal(Sign(key_, none, Claims())), LeaseProblem::kBadAlgorithm);
+  nlohmann::json hs = Header();
+  hs["alg"] = "HS256";
+  EXPECT_EQ(Refusal(Sign(key_, hs, Claims())), LeaseProblem::kBadAlgorithm);
+}
+
+TEST_F(LeaseTest, TheAudienceMustBeTenurePrograms) {
+  nlohmann::json claims = Claims();
+  claims["aud"] = "someone-else";
+  EXPECT_EQ(Refusal(Sign(key_, Header(), claims)), LeaseProblem::kWrongAudience);
+  claims["aud"] = nlohmann::json::array({"someone-else", "tenure-program"});
+  EXPECT_TRUE(VerifyLease(Sign(key_, Header(), claims), Jwks(), kFingerprint, kNow));
+}
+
+TEST_F(LeaseTest, ALeaseOfAnotherMachineIsRefused) {
+  EXPECT_EQ(Refusal(Sign(key_, Header(), Claims()), "machine-2"), LeaseProblem::kWrongMachine);
+}
+
+TEST_F(LeaseTest, ALeaseEndsAtExp) {
+  const std::string lease = Sign(key_, Header(), Claims());
+  EXPECT_TRUE(VerifyLease(lease, Jwks(), kFingerprint, kNow + 86399));
+  auto ended = VerifyLease(lease, Jwks(), kFingerprint, kNow + 86400);
+  ASSERT_FALSE(ended);
+  EXPECT_EQ(ended.error().problem, LeaseProblem::kExpired);
+  EXPECT_EQ(ended.error().exp, kNow + 86400);
+}
+
+TEST_F(LeaseTest, MalformedLeasesAreRefused) {
+  const std::string lease = Sign(key_, Header(), Claims());
+  EXPECT_EQ(Refusal(""), LeaseProblem::kMalformed);
+  EXPECT_EQ(Refusal("a.b"), LeaseProblem::kMalformed);
+  EXPECT_EQ(Refusal(lease + ".x"), LeaseProblem::kMalformed);
+  // Padding is not base64url as RFC 7515 writes it.
+  EXPECT_EQ(Refusal("=" + lease), LeaseProblem::kMalformed);
+}
+
+TEST(Base64UrlTest, RoundTripsWithoutPadding) {
+  ASSERT_GE(sodium_init(), 0);
+  EXPECT_EQ(Base64UrlEncode("\xfb\xff"), "-_8");
+  EXPECT_EQ(Base64UrlDecode("-_8"), std::optional<std::string>("\xfb\xff"));
+  EXPECT_EQ(Base64UrlDecode("-_8="), std::nullopt);
+  EXPECT_EQ(Base64UrlDecode("a+b/"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace tenure::agent
