@@ -182,6 +182,12 @@ Setter Hours(const char* key, Seconds domain::LicensePolicy::*member) {
                    [=](Config& c, int64_t n) { c.license.*member = Seconds(n * 3600); });
 }
 
+Setter ProgramSeconds(const char* key, Seconds domain::ProgramPolicy::*member, int64_t min,
+                      int64_t max, int64_t unit) {
+  return IntSetter(key, min, max,
+                   [=](Config& c, int64_t n) { c.program.*member = Seconds(n * unit); });
+}
+
 const std::vector<Field>& Fields() {
   static const std::vector<Field> fields = {
       {"listen", "TENURE_LISTEN", SetListen},
@@ -253,6 +259,16 @@ const std::vector<Field>& Fields() {
        Hours("license.grace_hours", &domain::LicensePolicy::grace)},
       {"license.renewal_lead_hours", "TENURE_RENEWAL_LEAD_HOURS",
        Hours("license.renewal_lead_hours", &domain::LicensePolicy::renewal_lead)},
+      // Issue 9: the program's machines and leases.
+      {"program.heartbeat_timeout_seconds", "TENURE_HEARTBEAT_TIMEOUT_SECONDS",
+       ProgramSeconds("program.heartbeat_timeout_seconds",
+                      &domain::ProgramPolicy::heartbeat_timeout, 60, 86400, 1)},
+      {"program.lease_hours", "TENURE_LEASE_HOURS",
+       ProgramSeconds("program.lease_hours", &domain::ProgramPolicy::lease_duration, 1, 24 * 30,
+                      3600)},
+      {"program.deactivate_cooldown_hours", "TENURE_DEACTIVATE_COOLDOWN_HOURS",
+       ProgramSeconds("program.deactivate_cooldown_hours",
+                      &domain::ProgramPolicy::deactivate_cooldown, 0, 24 * 90, 3600)},
       // Issue 4: the payment provider; Stripe's secrets from the environment or files only.
       {"billing.provider", "TENURE_BILLING_PROVIDER", SetProvider},
       {"", "TENURE_STRIPE_SECRET_KEY", StripeSecret(&StripeConfig::secret_key)},

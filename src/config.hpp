@@ -9,6 +9,7 @@
 
 #include "core/result.hpp"
 #include "domain/license_policy.hpp"
+#include "domain/program_policy.hpp"
 
 namespace tenure {
 
@@ -47,6 +48,7 @@ struct Config {
   int outbox_interval_ms = 2000;      // how often the outbox worker looks for due mail
   int renewal_interval_seconds = 60;  // how often `serve` runs the renewal job
   domain::LicensePolicy license;
+  domain::ProgramPolicy program;             // machines, heartbeats, leases (issue 9)
   std::string billing_provider = "offline";  // offline (test cards, no network) | stripe
   StripeConfig stripe;
   // Tests only (issue 8): when set, every command runs on the time held in this file (the

@@ -33,6 +33,8 @@ nlohmann::json AuditView(const License& l) {
       {"auto_renew", l.auto_renew},
       {"auto_renew_off_reason", domain::AutoRenewOffReasonName(l.auto_renew_off_reason)},
       {"instances", l.instances},
+      {"instances_at_renewal",
+       l.instances_at_renewal ? nlohmann::json(*l.instances_at_renewal) : nullptr},
       {"suspended_at", l.suspended_at ? nlohmann::json(FormatRfc3339(*l.suspended_at)) : nullptr}};
 }
 
@@ -99,9 +101,9 @@ Result<NewSession> AccountService::SignUp(const SignUpForm& form, const ClientIn
   return session;
 }
 
-Result<NewSession> AccountService::SignIn(std::string_view raw_email, std::string_view password,
-                                          const ClientInfo& client,
-                                          std::string_view previous_token) {
+Result<AccountService::VerifiedPassword> AccountService::VerifyPassword(std::string_view raw_email,
+                                                                        std::string_view password,
+                                                                        const ClientInfo& client) {
   static constexpr char kWrong[] = "The email or password is not right. Check them and try again.";
   auto email = domain::NormalizeEmail(raw_email);
   if (!email) return std::unexpected(email.error());
@@ -145,16 +147,25 @@ Result<NewSession> AccountService::SignIn(std::string_view raw_email, std::strin
     uow->users().UpdatePasswordHash(user->id, hasher_.Hash(password));
     uow->Audit("user.password_rehash", subject, nullptr, nullptr);
   }
+  return VerifiedPassword{std::move(*user), std::move(uow)};
+}
+
+Result<NewSession> AccountService::SignIn(std::string_view email, std::string_view password,
+                                          const ClientInfo& client,
+                                          std::string_view previous_token) {
+  auto verified = VerifyPassword(email, password, client);
+  if (!verified) return std::unexpected(verified.error());
+  UnitOfWork& uow = *verified->uow;
   // Rotation: the pre-sign-in session (if any) never survives sign-in (session fixation).
   // Only a dashboard session: a program's token planted in the cookie is not this browser's.
   if (!previous_token.empty()) {
     const std::string previous = Sha256Hex(previous_token);
-    if (auto planted = uow->sessions().Find(previous);
+    if (auto planted = uow.sessions().Find(previous);
         planted && planted->kind == SessionKind::kDashboard)
-      uow->sessions().Delete(previous);
+      uow.sessions().Delete(previous);
   }
-  NewSession session = StartSession(*uow, *user, client);
-  uow->Commit();
+  NewSession session = StartSession(uow, verified->user, client);
+  uow.Commit();
   return session;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Accounts and sessions (PRODUCT.md: Accounts). Each public method is one unit of work.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,17 @@ class AccountService {
   Result<NewSession> SignIn(std::string_view email, std::string_view password,
                             const ClientInfo& client, std::string_view previous_token = {});
   void SignOut(std::string_view token, const ClientInfo& client);
+
+  // The password step of every sign-in, the dashboard's and the program's (issue 9: one
+  // throttle, shared counters). On success the unit of work that recorded the attempt comes
+  // back open, acting as the user, so the caller's session commits with it; the caller must
+  // audit what it adds, or commit an audit row of its own.
+  struct VerifiedPassword {
+    domain::User user;
+    std::unique_ptr<UnitOfWork> uow;
+  };
+  Result<VerifiedPassword> VerifyPassword(std::string_view email, std::string_view password,
+                                          const ClientInfo& client);
   // The live session of `token` and its user, when it is a session of `kind`: the dashboard
   // asks for kDashboard (cookies), the API for kProgram (bearer tokens), so neither
   // credential opens the other door (issue 8).

@@ -123,6 +123,31 @@ Result<Charge> BillingService::AddInstances(const Actor& actor, const domain::Us
   return Execute(charge);
 }
 
+Result<void> BillingService::ScheduleInstances(const Actor& actor, const domain::User& user,
+                                               int count) {
+  auto uow = store_.Begin(actor);
+  auto license = uow->licenses().FindByUser(user.id);  // locked
+  if (!license) return Fail(ErrorCode::kNotFound, "This account has no license.");
+  const auto removing = domain::Decide(domain::StateOf(*license, clock_.Now(), policy_.grace),
+                                       domain::LicenseEvent::kInstancesRemoved);
+  if (removing.refused())
+    return Fail(ErrorCode::kConflict, std::string(domain::RefusalMessage(removing.refusal)));
+  if (count < 1 || count > license->instances)
+    return Fail(ErrorCode::kInvalidInput,
+                fmt::format("Choose from 1 to {} instances. To have more, add instances.",
+                            license->instances),
+                "instances");
+  const nlohmann::json before = AuditView(*license);
+  license->instances_at_renewal =
+      count == license->instances ? std::nullopt : std::optional<int>(count);
+  license->updated_at = clock_.Now();
+  uow->licenses().Update(*license);
+  uow->Audit("license.instances_at_renewal", billing_detail::LicenseSubject(license->id), before,
+             AuditView(*license));
+  uow->Commit();
+  return {};
+}
+
 Result<PaymentMethod> BillingService::SaveTestCard(const Actor& actor, const domain::User& user,
                                                    const TestCardInput& input) {
   auto customer = CustomerRef(user);

@@ -56,6 +56,11 @@ class BillingService {
   Result<Charge> AddInstances(const Actor& actor, const domain::User& user, int count,
                               std::string_view request_token, bool accepted_terms);
 
+  // Edit Instances -> fewer instances: `count` (at least 1, at most today's) from the next
+  // renewal, which then charges for them; today's count again clears the change. Nothing is
+  // refunded: the instances stay until that renewal (issue 9).
+  Result<void> ScheduleInstances(const Actor& actor, const domain::User& user, int count);
+
   Result<PaymentMethod> SaveTestCard(const Actor& actor, const domain::User& user,
                                      const TestCardInput& input);
   // Where to send the customer to save a card: empty means our offline test-card form.

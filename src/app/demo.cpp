@@ -6,9 +6,13 @@
 
 #include "app/accounts.hpp"
 #include "app/store/actor.hpp"
+#include "app/store/checkouts.hpp"
 #include "app/store/licenses.hpp"
+#include "app/store/machines.hpp"
 #include "app/store/payments.hpp"
+#include "app/store/sessions.hpp"
 #include "app/store/users.hpp"
+#include "core/secure_random.hpp"
 #include "domain/terms.hpp"
 
 namespace tenure::app {
@@ -65,6 +69,85 @@ bool Ensure(UnitOfWork& uow, const std::string& email, Role role, const std::str
   return true;
 }
 
+// The demo customer's program side (issue 9): three instances, two of them held by machines
+// seen a minute ago, and a few hundred checkouts over the last 60 days, so that Machines and
+// the chart are real on first start and one slot is free. Same numbers on every run (a fixed
+// seed); the machines' sessions have tokens nobody knows: they hold their slots until their
+// heartbeat lapses, like programs that were closed.
+void SeedProgramSide(UnitOfWork& uow, UserId user, Instant now) {
+  auto license = uow.licenses().FindByUser(user);
+  if (!license) return;
+  const nlohmann::json before = AuditView(*license);
+  license->instances = 3;
+  uow.licenses().Update(*license);
+  uow.Audit("license.add_instances", fmt::format("license:{}", license->id.value), before,
+            AuditView(*license));
+  struct DemoMachine {
+    const char* fingerprint;
+    const char* name;
+    const char* os;
+    Seconds seen_ago;
+  };
+  for (const DemoMachine& m :
+       {DemoMachine{"demo-desktop-7f3a", "Office desktop", "Windows 11", Seconds(60)},
+        DemoMachine{"demo-laptop-19c2", "MacBook Air", "macOS 15.1", Seconds(90)}}) {
+    const std::string hash = Sha256Hex(RandomToken());
+    const Instant signed_in = now - 3 * kDay;
+    uow.sessions().Insert(Session{.token_hash = hash,
+                                  .user_id = user,
+                                  .kind = SessionKind::kProgram,
+                                  .created_at = signed_in,
+                                  .last_seen_at = now - m.seen_ago,
+                                  .expires_at = signed_in + 365 * kDay});
+    const auto id = uow.machines().Insert(domain::Machine{
+        .user_id = user,
+        .session_hash = hash,
+        .info = {.fingerprint = m.fingerprint, .name = m.name, .os = m.os, .app_version = "2.4.1"},
+        .address = "192.0.2.44",
+        .signed_in_at = signed_in,
+        .last_seen_at = now - m.seen_ago});
+    uow.Audit("machine.sign_in", fmt::format("machine:{}", id.value), nullptr,
+              {{"fingerprint", m.fingerprint}, {"name", m.name}, {"by", "tenure demo"}});
+  }
+  struct Product {
+    const char* store;
+    const char* name;
+    int64_t price_cents;
+    const char* currency;
+  };
+  constexpr Product kProducts[] = {
+      {"Nike", "Air Max 1 '86", 15000, "USD"},
+      {"Nike", "Dunk Low Retro", 11500, "USD"},
+      {"Adidas", "Samba OG", 10000, "USD"},
+      {"Foot Locker", "New Balance 550", 11000, "USD"},
+      {"Zalando", "Salomon XT-6", 18000, "EUR"},
+      {"Supreme", "Box Logo Hooded Sweatshirt", 16800, "USD"},
+  };
+  uint64_t state = 0x9E3779B97F4A7C15u;  // a fixed seed: the same demo every time
+  const auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  int stored = 0;
+  for (int i = 0; i < 320; ++i) {
+    const Product& p = kProducts[next() % std::size(kProducts)];
+    const auto ago =
+        Seconds(static_cast<int64_t>(next() % static_cast<uint64_t>((60 * kDay).count())));
+    const domain::Checkout checkout{.client_id = fmt::format("demo-{}", i),
+                                    .store = p.store,
+                                    .product = p.name,
+                                    .price_cents = p.price_cents,
+                                    .currency = p.currency,
+                                    .quantity = next() % 5 == 0 ? 2 : 1,
+                                    .at = now - ago};
+    stored += uow.checkouts().InsertIfNew(user, checkout, now, std::nullopt) ? 1 : 0;
+  }
+  uow.Audit("checkouts.report", fmt::format("user:{}", user.value), nullptr,
+            {{"accepted", stored}, {"by", "tenure demo"}});
+}
+
 }  // namespace
 
 DemoReport DemoSeeder::Seed(const std::string& password, bool reset_passwords,
@@ -83,8 +166,11 @@ DemoReport DemoSeeder::Seed(const std::string& password, bool reset_passwords,
     for (const Seed& s : {Seed{"demo@example.com", Role::kCustomer, now + 20 * kDay},
                           Seed{"staff@example.com", Role::kSupport, std::nullopt},
                           Seed{"admin@example.com", Role::kAdmin, std::nullopt}}) {
-      if (Ensure(*uow, s.email, s.role, hash, s.expires_at, now, reset_passwords, report))
+      if (Ensure(*uow, s.email, s.role, hash, s.expires_at, now, reset_passwords, report)) {
         report.created.push_back(s.email);
+        if (s.role == Role::kCustomer)
+          SeedProgramSide(*uow, uow->users().FindByEmail(s.email)->id, now);
+      }
     }
     uow->Commit();
   }

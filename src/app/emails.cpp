@@ -164,6 +164,22 @@ Result<Email> FromPayload(const nlohmann::json& payload) {
   return email;
 }
 
+Email LicenseDeactivated(const EmailContext& ctx, const std::string& to, int machines,
+                         Instant available_again_at) {
+  return Email{
+      .to = {to},
+      .subject = "Your license was deactivated on every machine",
+      .text = fmt::format(
+          "Hello,\n\n"
+          "Deactivate license was used on your account. The program was signed out on {} "
+          "machine{}, and every instance slot is free. Your license keeps its dates.\n\n"
+          "Sign in again in the program on the machines you use. Deactivate license can be used "
+          "again from {} ({} UTC).\n\n"
+          "If this was not you, contact support:\n{}/support\n",
+          machines, machines == 1 ? "" : "s", FormatLongDate(available_again_at),
+          FormatRfc3339(available_again_at), ctx.public_url)};
+}
+
 void Queue(UnitOfWork& uow, const Email& email) {
   if (email.to.empty()) return;  // e.g. no staff to tell yet
   uow.Enqueue("email", ToPayload(email));

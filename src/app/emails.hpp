@@ -34,6 +34,9 @@ Email RenewalReminder(const EmailContext& ctx, const std::string& to, Instant ch
 Email PaymentFailed(const EmailContext& ctx, const std::string& to, const Charge& charge,
                     std::optional<Instant> retry_at, Instant expires_at);
 Email LicenseExpired(const EmailContext& ctx, const std::string& to, Instant expired_at);
+// Deactivate license (issue 9): every machine signed out; when it can be used again.
+Email LicenseDeactivated(const EmailContext& ctx, const std::string& to, int machines,
+                         Instant available_again_at);
 Email DaysGranted(const EmailContext& ctx, const std::string& to, int days, Instant new_expiry);
 
 // Queues `email` in the unit of work's outbox (kind "email").

@@ -8,7 +8,9 @@
 
 #include "app/accounts.hpp"
 #include "app/billing_detail.hpp"
+#include "app/machines.hpp"
 #include "app/store/licenses.hpp"
+#include "app/store/machines.hpp"
 #include "app/store/users.hpp"
 #include "domain/lifecycle.hpp"
 #include "domain/terms.hpp"
@@ -107,6 +109,7 @@ Result<Charge> BillingService::RecordOutcome(int64_t charge_id, const ChargeOutc
 
   const nlohmann::json charge_before = AuditView(charge);
   const nlohmann::json license_before = AuditView(*license);
+  const int instances_before = license->instances;
   const domain::EventContext context{now, policy_, ZoneOf(*user)};
   const domain::LicenseState state = domain::StateOf(*license, now, policy_.grace);
   charge.provider_payment_id = outcome.payment_id;
@@ -118,7 +121,11 @@ Result<Charge> BillingService::RecordOutcome(int64_t charge_id, const ChargeOutc
     // request would now be refused (domain/lifecycle.hpp).
     const auto paid = domain::Decide(state, domain::PaidEvent(charge.kind));
     domain::Apply(*license, paid, context);
-    if (paid.action == domain::Action::kAddInstances) license->instances += charge.instances_added;
+    if (paid.action == domain::Action::kAddInstances) {
+      license->instances += charge.instances_added;
+      // Bought instances continue past a removal chosen for the next renewal.
+      if (license->instances_at_renewal) *license->instances_at_renewal += charge.instances_added;
+    }
     if (IsRenewal(charge)) charge.new_expires_at = license->expires_at;
     license->updated_at = now;
     uow->licenses().Update(*license);
@@ -126,6 +133,14 @@ Result<Charge> BillingService::RecordOutcome(int64_t charge_id, const ChargeOutc
     uow->Audit("charge.succeeded", ChargeSubject(charge.id), charge_before, AuditView(charge));
     uow->Audit(IsRenewal(charge) ? "license.renew" : "license.add_instances",
                LicenseSubject(license->id), license_before, AuditView(*license));
+    // A renewal that starts with fewer instances (Edit Instances) signs out the machines
+    // beyond the new count, the most recently seen keeping their slots (issue 9).
+    if (license->instances < instances_before) {
+      for (domain::MachineId id :
+           domain::MachinesOverLimit(uow->machines().Live(license->user_id), license->instances))
+        if (auto machine = uow->machines().Find(id))
+          EndMachine(*uow, *machine, domain::MachineEnd::kInstancesRemoved, now);
+    }
     Queue(*uow, Receipt(email_, user->email, charge));
   } else {
     charge.status = domain::ChargeStatus::kFailed;

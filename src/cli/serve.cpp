@@ -48,7 +48,14 @@ int Serve(const Context& ctx) {
                           .secure_cookies = config.SecureCookies(),
                           .help = help,
                           .billing = app.billing,
-                          .stripe_webhooks = app.stripe_webhooks.get()};
+                          .stripe_webhooks = app.stripe_webhooks.get(),
+                          .program = app.program,
+                          .machines = app.machines,
+                          .checkouts = app.checkouts,
+                          .leases = app.leases,
+                          .public_url = config.public_url};
+  // The lease signing key exists before the first program signs in (issue 9).
+  app.leases.EnsureKey();
   http::WebApp web(services, config.access_log);
 
   // Mail leaves the outbox only when SMTP is configured; until then it waits there, safe.
@@ -72,6 +79,10 @@ int Serve(const Context& ctx) {
   jobs::PeriodicWorker renewal_worker(
       "renewal job", [&] { return renewal_job.RunOnce().claimed; },
       std::chrono::milliseconds(config.renewal_interval_seconds * 1000));
+  // Machines whose heartbeat lapsed lose their slot and session (issue 9); the API already
+  // refuses them in between, this records it and frees the rows.
+  jobs::PeriodicWorker machine_sweeper(
+      "machine sweeper", [&] { return app.machines.EndLapsed(); }, std::chrono::seconds(30));
   std::unique_ptr<jobs::PeriodicWorker> stripe_worker;
   if (app.stripe_webhooks)
     stripe_worker = std::make_unique<jobs::PeriodicWorker>(
@@ -96,6 +107,7 @@ int Serve(const Context& ctx) {
       });
   renewal_worker.Stop();
   housekeeping.Stop();
+  machine_sweeper.Stop();
   if (stripe_worker) stripe_worker->Stop();
   if (outbox_worker) outbox_worker->Stop();
   std::cout << "tenure: stopped\n";

@@ -38,6 +38,10 @@ AppServices::AppServices(const Config& config, storage::SqlStore& store, const C
       feedback(store, clock),
       gateway(MakeGateway(config)),
       billing(store, clock, config.license, *gateway, email),
-      stripe_webhooks(MakeStripeWebhooks(config, store, billing, clock)) {}
+      stripe_webhooks(MakeStripeWebhooks(config, store, billing, clock)),
+      leases(store, clock, config.public_url, config.program.lease_duration),
+      program(store, clock, accounts, leases, config.license, config.program),
+      machines(store, clock, config.program, email),
+      checkouts(store, clock) {}
 
 }  // namespace tenure::cli

@@ -6,8 +6,12 @@
 
 #include "app/accounts.hpp"
 #include "app/billing.hpp"
+#include "app/checkouts.hpp"
 #include "app/feedback.hpp"
+#include "app/leases.hpp"
 #include "app/licenses.hpp"
+#include "app/machines.hpp"
+#include "app/program.hpp"
 #include "app/renewal.hpp"
 #include "app/staff.hpp"
 #include "app/support.hpp"
@@ -38,6 +42,11 @@ struct AppServices {
   // Stripe's webhooks (issue 4), only with the Stripe provider: the endpoint verifies and
   // stores events; a worker in `serve` applies them by re-reading Stripe's state.
   const std::unique_ptr<integrations::StripeWebhooks> stripe_webhooks;
+  // The program's API (issue 9).
+  app::LeaseSigner leases;
+  app::ProgramService program;
+  app::MachineService machines;
+  app::CheckoutService checkouts;
 };
 
 }  // namespace tenure::cli

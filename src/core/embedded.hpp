@@ -13,5 +13,6 @@ struct File {
 std::span<const File> Migrations();
 std::span<const File> Templates();
 std::span<const File> Static();
+std::span<const File> Api();  // api/: the OpenAPI document (issue 9)
 
 }  // namespace tenure::embedded

@@ -31,6 +31,12 @@ Instant TimeZone::AddMonths(Instant t, int months) const {
   return date::floor<Seconds>(zone_->to_sys(result, date::choose::earliest));
 }
 
+Instant TimeZone::StartOfDay(Instant t) const {
+  const auto local_day = date::floor<date::days>(zone_->to_local(t));
+  return date::floor<Seconds>(
+      zone_->to_sys(date::local_seconds(local_day), date::choose::earliest));
+}
+
 CivilDate TimeZone::LocalDate(Instant t) const {
   const auto local_day = date::floor<date::days>(zone_->to_local(t));
   const date::year_month_day ymd{local_day};

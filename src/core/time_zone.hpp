@@ -25,6 +25,8 @@ class TimeZone {
   // falls in a DST gap moves forward; an ambiguous one takes the earlier instant.
   Instant AddMonths(Instant t, int months) const;
   CivilDate LocalDate(Instant t) const;
+  // The instant the local day of `t` began (midnight, or the first instant after a DST gap).
+  Instant StartOfDay(Instant t) const;
 
  private:
   explicit TimeZone(const date::time_zone* zone) : zone_(zone) {}

@@ -9,7 +9,7 @@ int64_t PeriodKey(const License& license) {
 }
 
 Money MonthlyPrice(const License& license, const LicensePolicy& policy) {
-  return policy.monthly_price + policy.instance_price * (license.instances - 1);
+  return policy.monthly_price + policy.instance_price * (InstancesAtRenewal(license) - 1);
 }
 
 RenewalPlan PlanRenewal(const License& license, Instant now, const LicensePolicy& policy,

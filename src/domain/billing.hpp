@@ -22,7 +22,8 @@ struct RenewalPlan {
   Money amount() const { return price + reactivation_fee; }
 };
 
-// A month of the license, every instance included (PRODUCT.md: price, instances).
+// The next month of the license, every instance it will have included (PRODUCT.md: price,
+// instances; a removal chosen in Edit Instances counts from here).
 Money MonthlyPrice(const License& license, const LicensePolicy& policy);
 
 // Renew now: one calendar month on the expiration date while active or in grace, on `now`

@@ -10,6 +10,11 @@ LicenseStatus StatusAt(const License& license, Instant now, Seconds grace) {
   return LicenseStatus::kExpired;
 }
 
+std::optional<Instant> GraceEndsAt(const License& license, Seconds grace) {
+  if (!license.expires_at) return std::nullopt;
+  return *license.expires_at + grace;
+}
+
 std::optional<Instant> AutoRenewalDueAt(const License& license, const LicensePolicy& policy) {
   if (!license.auto_renew || !license.expires_at) return std::nullopt;
   return *license.expires_at - policy.renewal_lead;

@@ -28,6 +28,11 @@ struct License {
   bool auto_renew = false;
   AutoRenewOffReason auto_renew_off_reason = AutoRenewOffReason::kNone;
   int instances = 1;  // 1 included
+  // Edit Instances -> fewer from the next renewal: the count that renewal charges and starts
+  // with (issue 9). Unset: the same as now.
+  std::optional<int> instances_at_renewal;
+  // The last use of Deactivate license, for its cooldown.
+  std::optional<Instant> deactivated_at;
   std::optional<Instant> suspended_at;
   // Dunning for the current period (PRODUCT.md: a failed charge retries on a schedule).
   int dunning_failures = 0;
@@ -44,6 +49,12 @@ struct License {
 std::optional<Instant> AutoRenewalDueAt(const License& license, const LicensePolicy& policy);
 
 LicenseStatus StatusAt(const License& license, Instant now, Seconds grace = kDefaultGrace);
+// The end of the grace period: the program may run until then (nullopt: never bought).
+std::optional<Instant> GraceEndsAt(const License& license, Seconds grace = kDefaultGrace);
+// The instances the next renewal charges and starts with.
+inline int InstancesAtRenewal(const License& license) {
+  return license.instances_at_renewal.value_or(license.instances);
+}
 // Whether the program may run (PRODUCT.md table: "the program" column).
 bool ProgramAllowed(LicenseStatus status);
 

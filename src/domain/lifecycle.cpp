@@ -171,6 +171,9 @@ void Apply(License& license, const Transition& t, const EventContext& c) {
     case DateChange::kKeep: break;
     case DateChange::kOneMonth:
       license.expires_at = c.zone.AddMonths(RenewalBase(license, c.now, policy.grace), 1);
+      // A paid month starts with the instances chosen for it (Edit Instances, issue 9).
+      license.instances = InstancesAtRenewal(license);
+      license.instances_at_renewal.reset();
       break;
     case DateChange::kDays:
       license.expires_at = RenewalBase(license, c.now, policy.grace) + std::chrono::days(c.days);

@@ -74,8 +74,16 @@ const std::vector<Route>& Routes() {
       {"GET", "/llms-full.txt", kPage, kPublic, kFast, pages::LlmsFull},
       {"GET", "/llms-full.txt/{part}", kPage, kPublic, kFast, pages::LlmsFullPart},
 
-      // The API for programs (issue 8): bearer tokens of program sessions, JSON both ways.
+      // The API for programs (issues 8 and 9): bearer tokens of program sessions, JSON both
+      // ways, api/openapi.json says all of it.
+      {"POST", "/api/v1/sessions", kApi, kPublic, kSlow, api::SignIn},
+      {"DELETE", "/api/v1/sessions/current", kApi, kSignedIn, kFast, api::SignOut},
       {"GET", "/api/v1/session", kApi, kSignedIn, kFast, api::Session},
+      {"GET", "/api/v1/license", kApi, kSignedIn, kFast, api::License},
+      {"POST", "/api/v1/heartbeat", kApi, kSignedIn, kFast, api::Heartbeat},
+      {"POST", "/api/v1/checkouts", kApi, kSignedIn, kFast, api::ReportCheckouts},
+      {"GET", "/api/v1/keys", kApi, kPublic, kFast, api::Keys},
+      {"GET", "/api/v1/openapi.json", kApi, kPublic, kFast, api::OpenApi},
   };
   return routes;
 }

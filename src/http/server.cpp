@@ -157,7 +157,9 @@ void Serve(const ServerOptions& options, Handler handler, SlowPredicate is_slow,
     const restinio::http_status_line_t status{
         restinio::http_status_code_t{static_cast<std::uint16_t>(res.status)}, Reason(res.status)};
     auto headers = [&](auto& builder) {
-      builder.append_header(restinio::http_field::content_type, res.content_type);
+      // A 204 has no body, so no type (an empty one is what a handler gives it).
+      if (!res.content_type.empty())
+        builder.append_header(restinio::http_field::content_type, res.content_type);
       for (auto& [name, value] : res.headers) {
         // A CR or LF in a value would split the response (header injection): never sent.
         if (!HasLineBreak(name) && !HasLineBreak(value)) builder.append_header(name, value);

@@ -16,6 +16,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
+#include "domain/machine.hpp"
 #include "http/forms.hpp"
 #include "http/problem.hpp"
 #include "http/server.hpp"
@@ -25,7 +26,11 @@ namespace tenure::app {
 class AccountService;
 class BillingService;
 class FeedbackService;
+class CheckoutService;
+class LeaseSigner;
 class LicenseService;
+class MachineService;
+class ProgramService;
 class RenewalService;
 class StaffService;
 class Store;
@@ -59,6 +64,12 @@ struct Services {
   app::BillingService& billing;
   // Stripe's webhook endpoint (issue 4); null unless billing.provider is stripe (then 404).
   integrations::StripeWebhooks* stripe_webhooks = nullptr;
+  // The program's API and the machines it holds (issue 9).
+  app::ProgramService& program;
+  app::MachineService& machines;
+  app::CheckoutService& checkouts;
+  app::LeaseSigner& leases;
+  std::string public_url;  // for the links programs are given (renew_url)
   // The bearer token Metrics routes require (issue 8); empty: they answer 404.
   std::string metrics_token;
 };
@@ -68,10 +79,12 @@ struct Context {
   Services& svc;
   Params params;                         // from the route's {name} segments
   std::optional<app::CurrentUser> user;  // set by the middleware when signed in
-  std::string csrf;                      // the token this visitor's forms must carry
-  Form form;                             // a Page's POST body, parsed
-  nlohmann::json json;                   // an Api request's body, parsed
-  Headers extra_headers;                 // cookies the middleware sets
+  // An Api request's program machine, with `user` (issue 9); the caller's own slot.
+  std::optional<domain::Machine> machine;
+  std::string csrf;       // the token this visitor's forms must carry
+  Form form;              // a Page's POST body, parsed
+  nlohmann::json json;    // an Api request's body, parsed
+  Headers extra_headers;  // cookies the middleware sets
 
   app::ClientInfo Client() const {
     return {req.remote_address, std::string(req.Header("user-agent")), req.request_id};

@@ -7,7 +7,9 @@
 #include <stdexcept>
 
 #include "app/accounts.hpp"
+#include "app/program.hpp"
 #include "core/secure_random.hpp"
+#include "http/api/api.hpp"
 
 namespace tenure::http {
 namespace {
@@ -194,21 +196,29 @@ Response WebApp::PageChain(Context& ctx, const Route& route) {
 }
 
 // No CSRF here: a bearer token is not an ambient credential, a browser never adds it to a
-// request another site makes.
+// request another site makes. A token is a program session's (issue 9): it opens the API only
+// while its machine holds its slot, and a refused one is told why (session_revoked).
 Response WebApp::ApiChain(Context& ctx, const Route& route) {
   const Request& req = ctx.req;
   const std::string_view token = BearerToken(req);
-  if (!token.empty()) ctx.user = svc_.accounts.Authenticate(token, app::SessionKind::kProgram);
+  std::optional<app::ProgramError> refused;
+  if (!token.empty()) {
+    auto caller = svc_.program.Authenticate(token);
+    if (caller) {
+      ctx.user = std::move(caller->current);
+      ctx.machine = std::move(caller->machine);
+    } else {
+      refused = std::move(caller.error());
+    }
+  }
 
   if (route.access != Access::kPublic) {
+    if (refused) return api::Refusal(ctx, *refused);
     if (!ctx.user) {
       Response res = Problem(HttpErrorFor(ErrorCode::kUnauthenticated),
-                             token.empty() ? "Send a program session's token as "
-                                             "\"Authorization: Bearer <token>\"."
-                                           : "This token is not a valid program session.",
+                             "Send a program session's token as \"Authorization: Bearer <token>\".",
                              req.request_id);
-      // RFC 6750 section 3: how to authenticate, and whether the token sent was the problem.
-      res.Set("WWW-Authenticate", token.empty() ? "Bearer" : "Bearer error=\"invalid_token\"");
+      res.Set("WWW-Authenticate", "Bearer");  // RFC 6750 section 3: how to authenticate
       return res;
     }
     if (route.access == Access::kStaff && !domain::IsStaff(ctx.User().role))
@@ -216,7 +226,8 @@ Response WebApp::ApiChain(Context& ctx, const Route& route) {
                      req.request_id);
   }
 
-  if (HasBody(req.method)) {
+  // A POST without a body (a heartbeat) needs no media type; a body must be JSON.
+  if (HasBody(req.method) && !req.body.empty()) {
     if (!HasMediaType(req, "application/json"))
       return Problem(kUnsupportedMediaType, "Send the body as application/json.", req.request_id);
     ctx.json = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);

@@ -5,12 +5,15 @@
 #include "storage/repos/audit_log.hpp"
 #include "storage/repos/cancellations.hpp"
 #include "storage/repos/charges.hpp"
+#include "storage/repos/checkouts.hpp"
 #include "storage/repos/disputes.hpp"
 #include "storage/repos/license_grants.hpp"
 #include "storage/repos/licenses.hpp"
+#include "storage/repos/machines.hpp"
 #include "storage/repos/outbox.hpp"
 #include "storage/repos/payments.hpp"
 #include "storage/repos/sessions.hpp"
+#include "storage/repos/signing_keys.hpp"
 #include "storage/repos/stripe_events.hpp"
 #include "storage/repos/tickets.hpp"
 #include "storage/repos/users.hpp"
@@ -48,6 +51,9 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   app::PaymentCustomerRepository& payment_customers() override { return payment_customers_; }
   app::StripeEventRepository& stripe_events() override { return stripe_events_; }
   app::DisputeRepository& disputes() override { return disputes_; }
+  app::MachineRepository& machines() override { return machines_; }
+  app::CheckoutRepository& checkouts() override { return checkouts_; }
+  app::SigningKeyRepository& signing_keys() override { return signing_keys_; }
 
   void Audit(std::string_view action, std::string_view subject, const nlohmann::json& before,
              const nlohmann::json& after) override {
@@ -90,6 +96,9 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   SqlPaymentCustomers payment_customers_{tx_};
   SqlStripeEvents stripe_events_{tx_};
   SqlDisputes disputes_{tx_};
+  SqlMachines machines_{tx_};
+  SqlCheckouts checkouts_{tx_};
+  SqlSigningKeys signing_keys_{tx_};
 };
 
 }  // namespace

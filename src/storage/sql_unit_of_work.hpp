@@ -1,5 +1,5 @@
 #pragma once
-// The UnitOfWork over SQL: one pooled connection, one transaction, the thirteen repositories
+// The UnitOfWork over SQL: one pooled connection, one transaction, the repositories
 // (storage/repos/) sharing it.
 #include <memory>
 #include <optional>

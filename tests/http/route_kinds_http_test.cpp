@@ -42,33 +42,22 @@ class RouteKindsBase : public ServerSuite<Setup> {
   using ServerSuite<Setup>::NewBrowser;
   using ServerSuite<Setup>::server;
 
-  // A program session's bearer token for `email`, written into the database directly:
-  // programs sign in by the next issue's flow, which does not exist yet.
+  // A program session's bearer token for `email`, signed in as the program does (issue 9),
+  // from one machine of its own (the demo license has one free slot; signing in again from
+  // the same machine takes it over).
   static std::string ProgramToken(std::string_view email) {
-    const std::string token = RandomToken();
-    sqlite3* db = nullptr;
-    const std::string path = server().DatabasePath().string();
-    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt* insert = nullptr;
-    EXPECT_EQ(
-        sqlite3_prepare_v2(db,
-                           "INSERT INTO sessions (token_hash, user_id, kind, strength, "
-                           "csrf_token, created_at, last_seen_at, expires_at) "
-                           "SELECT ?1, id, 'program', 'password', 'unused', ?2, ?2, ?2 + 3600 "
-                           "FROM users WHERE email = ?3",
-                           -1, &insert, nullptr),
-        SQLITE_OK)
-        << sqlite3_errmsg(db);
-    const std::string hash = Sha256Hex(token);
-    sqlite3_bind_text(insert, 1, hash.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(insert, 2, UnixNow());
-    sqlite3_bind_text(insert, 3, email.data(), static_cast<int>(email.size()), SQLITE_TRANSIENT);
-    EXPECT_EQ(sqlite3_step(insert), SQLITE_DONE) << sqlite3_errmsg(db);
-    EXPECT_EQ(sqlite3_changes(db), 1) << "no account " << email;
-    sqlite3_finalize(insert);
-    sqlite3_close(db);
-    return token;
+    const nlohmann::json body = {{"email", email},
+                                 {"password", kDemoPassword},
+                                 {"machine",
+                                  {{"fingerprint", "route-kinds-test"},
+                                   {"name", "Route kinds test"},
+                                   {"os", "linux"},
+                                   {"app_version", "1.0.0"}}}};
+    const HttpResponse r = NewBrowser().Send("POST", "/api/v1/sessions", body.dump(),
+                                             {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 201) << ::testing::PrintToString(r);
+    const auto answer = nlohmann::json::parse(r.body, nullptr, false);
+    return answer.is_object() ? answer.value("token", "") : "";
   }
 
   // A browser signed in to the dashboard as `email`.
@@ -100,13 +89,21 @@ TEST_F(RouteKindsHttpTest, ApiSessionWithoutATokenIs401Problem) {
   EXPECT_FALSE(r.HasHeader("set-cookie")) << "the API sets no CSRF cookie";
 }
 
-TEST_F(RouteKindsHttpTest, ApiSessionWithABadTokenIs401InvalidToken) {
+TEST_F(RouteKindsHttpTest, ApiSessionWithABadTokenIs401SessionRevoked) {
   Browser b = NewBrowser();
-  for (const char* auth : {"Bearer not-a-session-token", "Bearer ", "Basic dXNlcjpwYXNz"}) {
+  // No bearer token at all: unauthenticated; a token that is no live program session:
+  // session_revoked, reason unknown (issue 9's contract).
+  for (const char* auth : {"Bearer ", "Basic dXNlcjpwYXNz"}) {
     const HttpResponse r = b.Get("/api/v1/session", {{"Authorization", auth}});
     EXPECT_EQ(r.status, 401) << auth;
     EXPECT_EQ(ProblemOf(r)["code"], "unauthenticated") << auth;
   }
+  const HttpResponse unknown =
+      b.Get("/api/v1/session", {{"Authorization", "Bearer not-a-session-token"}});
+  EXPECT_EQ(unknown.status, 401);
+  const auto problem = ProblemOf(unknown);
+  EXPECT_EQ(problem["code"], "session_revoked");
+  EXPECT_EQ(problem["reason"], "unknown");
   EXPECT_EQ(b.Get("/api/v1/session", {{"Authorization", "Bearer not-a-session-token"}})
                 .Header("www-authenticate"),
             "Bearer error=\"invalid_token\"");
@@ -136,7 +133,7 @@ TEST_F(RouteKindsHttpTest, ADashboardCookieIsRefusedAsABearerToken) {
   Browser b = NewBrowser();
   const HttpResponse r = b.Get("/api/v1/session", {{"Authorization", "Bearer " + cookie}});
   EXPECT_EQ(r.status, 401);
-  EXPECT_EQ(ProblemOf(r)["code"], "unauthenticated");
+  EXPECT_EQ(ProblemOf(r)["code"], "session_revoked");
   EXPECT_EQ(signed_in.Get("/home").status, 200) << "and the dashboard session itself still works";
 }
 

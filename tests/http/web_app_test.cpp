@@ -8,11 +8,16 @@
 
 #include "app/accounts.hpp"
 #include "app/billing.hpp"
+#include "app/checkouts.hpp"
 #include "app/feedback.hpp"
+#include "app/leases.hpp"
 #include "app/licenses.hpp"
+#include "app/machines.hpp"
 #include "app/passwords.hpp"
+#include "app/program.hpp"
 #include "app/renewal.hpp"
 #include "app/staff.hpp"
+#include "app/store/machines.hpp"
 #include "app/support.hpp"
 #include "core/secure_random.hpp"
 #include "integrations/offline/offline_gateway.hpp"
@@ -59,6 +64,10 @@ class WebAppTest : public ::testing::Test {
         feedback_(*store_, clock_),
         billing_(*store_, clock_, policy_, gateway_, email_),
         help_({.docs_dir = dir_.File("docs"), .poll_interval = milliseconds(0)}),
+        leases_(*store_, clock_, "https://tenure.test", program_policy_.lease_duration),
+        program_(*store_, clock_, accounts_, leases_, policy_, program_policy_),
+        machines_(*store_, clock_, program_policy_, email_),
+        checkouts_(*store_, clock_),
         services_{.accounts = accounts_,
                   .licenses = licenses_,
                   .staff = staff_,
@@ -69,7 +78,11 @@ class WebAppTest : public ::testing::Test {
                   .clock = clock_,
                   .views = views_,
                   .help = help_,
-                  .billing = billing_},
+                  .billing = billing_,
+                  .program = program_,
+                  .machines = machines_,
+                  .checkouts = checkouts_,
+                  .leases = leases_},
         web_(services_, /*access_log=*/false, kTestRoutes) {
     store_->Migrate();
   }
@@ -84,8 +97,8 @@ class WebAppTest : public ::testing::Test {
     return s ? s->token : "";
   }
 
-  // A program session's token for the customer, stored directly: programs sign in by the
-  // next issue's flow, which does not exist yet.
+  // A program session's token for the customer with its machine, stored directly: the routes
+  // here are test handlers, the sign-in flow has its own tests (tests/api/).
   std::string ProgramToken() {
     if (customer_.value == 0) CustomerToken();
     const std::string token = RandomToken();
@@ -97,6 +110,14 @@ class WebAppTest : public ::testing::Test {
                                         .created_at = clock_.Now(),
                                         .last_seen_at = clock_.Now(),
                                         .expires_at = clock_.Now() + hours(1)});
+    uow->machines().Insert(domain::Machine{.user_id = customer_,
+                                           .session_hash = Sha256Hex(token),
+                                           .info = {.fingerprint = RandomToken(8),
+                                                    .name = "test machine",
+                                                    .os = "linux",
+                                                    .app_version = "1.0"},
+                                           .signed_in_at = clock_.Now(),
+                                           .last_seen_at = clock_.Now()});
     uow->Audit("session.create", "user", nullptr, nullptr);
     uow->Commit();
     return token;
@@ -145,6 +166,11 @@ class WebAppTest : public ::testing::Test {
   app::BillingService billing_;
   Views views_;
   search::HelpCenter help_;
+  domain::ProgramPolicy program_policy_;
+  app::LeaseSigner leases_;
+  app::ProgramService program_;
+  app::MachineService machines_;
+  app::CheckoutService checkouts_;
   Services services_;
   WebApp web_;
   UserId customer_;
@@ -159,11 +185,13 @@ TEST_F(WebAppTest, ApiWithoutATokenIs401ProblemBeforeTheBodyIsLookedAt) {
   EXPECT_EQ(HeaderOf(res, "WWW-Authenticate"), "Bearer");
 }
 
-TEST_F(WebAppTest, ApiWithAnUnknownTokenIs401InvalidToken) {
+TEST_F(WebAppTest, ApiWithAnUnknownTokenIs401SessionRevoked) {
   const Response res =
       Send("POST", "/api/v1/echo", {{"authorization", "Bearer not-a-session"}, kJson[0]}, "{}");
   EXPECT_EQ(res.status, 401);
-  EXPECT_EQ(ProblemOf(res)["code"], "unauthenticated");
+  const auto problem = ProblemOf(res);
+  EXPECT_EQ(problem["code"], "session_revoked");
+  EXPECT_EQ(problem["reason"], "unknown");
   EXPECT_EQ(HeaderOf(res, "WWW-Authenticate"), "Bearer error=\"invalid_token\"");
 }
 
@@ -228,7 +256,7 @@ TEST_F(WebAppTest, ADashboardTokenIsNoBearerTokenAndAProgramTokenNoCookie) {
   const Response as_bearer =
       Send("POST", "/api/v1/echo", {{"authorization", "Bearer " + dashboard}, kJson[0]}, "{}");
   EXPECT_EQ(as_bearer.status, 401);
-  EXPECT_EQ(ProblemOf(as_bearer)["code"], "unauthenticated");
+  EXPECT_EQ(ProblemOf(as_bearer)["code"], "session_revoked");
   EXPECT_EQ(
       Send("POST", "/api/v1/echo", {{"authorization", "Bearer " + program}, kJson[0]}, "{}").status,
       200);

@@ -153,7 +153,7 @@ constexpr Query kLeasedUnpaid{
     "SELECT COUNT(*) FROM licenses l WHERE job_lease_until > $1 AND NOT EXISTS (SELECT 1 FROM "
     "charges c WHERE c.license_id = l.id AND c.status = 'succeeded')"};
 constexpr Query kLicenses{"crash.licenses",
-                          "SELECT l.id, l.expires_at, u.email FROM licenses l "
+                          "SELECT l.id, l.expires_at, u.email, l.instances FROM licenses l "
                           "JOIN users u ON u.id = l.user_id ORDER BY l.id"};
 constexpr Query kCharges{"crash.charges",
                          "SELECT license_id, kind, period_key, attempt, status, amount_cents, "
@@ -174,12 +174,14 @@ struct LicenseRow {
   std::string email;
   int64_t expires_at;
   std::vector<ChargeRow> charges;
+  int64_t instances = 1;  // the demo customer has three (issue 9); every instance is a price
 };
 
 std::map<int64_t, LicenseRow> ReadLicenses(Connection& conn) {
   std::map<int64_t, LicenseRow> out;
   for (const auto& r : conn.Run(kLicenses, {}).rows)
-    out[r.Int(0)] = LicenseRow{.email = r.Text(2), .expires_at = r.Int(1), .charges = {}};
+    out[r.Int(0)] = LicenseRow{
+        .email = r.Text(2), .expires_at = r.Int(1), .charges = {}, .instances = r.Int(3)};
   for (const auto& r : conn.Run(kCharges, {}).rows)
     out[r.Int(0)].charges.push_back(ChargeRow{.kind = r.Text(1),
                                               .period_key = r.Int(2),
@@ -254,7 +256,8 @@ void ExpectEachRenewedOnce(const std::map<int64_t, LicenseRow>& after,
     const Instant recorded = FromUnix(c.updated_at);
     const Instant from = recorded < FromUnix(before) + kDay ? FromUnix(before) : recorded;
     const int64_t expected = ToUnix(utc.AddMonths(from, 1));
-    if (c.kind != "auto_renewal" || c.period_key != before || c.amount_cents != 5000 ||
+    const int64_t price = 5000 * l.instances;  // the default price, for each instance
+    if (c.kind != "auto_renewal" || c.period_key != before || c.amount_cents != price ||
         c.attempt != 1 || l.expires_at != expected || c.new_expires_at != expected)
       fail(l.email + ": charge " + c.kind + " period " + std::to_string(c.period_key) + " amount " +
            std::to_string(c.amount_cents) + ", expires " + FormatRfc3339(FromUnix(l.expires_at)) +
@@ -269,8 +272,8 @@ void ExpectEachRenewedOnce(const std::map<int64_t, LicenseRow>& after,
     const auto& j = it->second;
     const auto& charges = j["charges"];
     if (j["expires_at"] != FormatRfc3339(FromUnix(l.expires_at)) || j["auto_renew"] != true ||
-        j["status"] != "active" || j["instances"] != 1 || charges.size() != 1 ||
-        charges[0]["amount_cents"] != 5000 || charges[0]["status"] != "succeeded" ||
+        j["status"] != "active" || j["instances"] != l.instances || charges.size() != 1 ||
+        charges[0]["amount_cents"] != price || charges[0]["status"] != "succeeded" ||
         charges[0]["period_start"] != FormatRfc3339(FromUnix(before)))
       fail("license list: " + j.dump());
   }

@@ -15,14 +15,17 @@ struct Actor;
 class AuditLog;
 class CancellationRepository;
 class ChargeRepository;
+class CheckoutRepository;
 class DisputeRepository;
 class LicenseGrantRepository;
 class LicenseRepository;
+class MachineRepository;
 class OutboxRepository;
 class PaymentCustomerRepository;
 class PaymentMethodRepository;
 class SessionRepository;
 class SignInAttemptRepository;
+class SigningKeyRepository;
 class StripeEventRepository;
 class TicketRepository;
 class UserRepository;
@@ -44,6 +47,9 @@ class UnitOfWork {
   virtual PaymentCustomerRepository& payment_customers() = 0;
   virtual StripeEventRepository& stripe_events() = 0;
   virtual DisputeRepository& disputes() = 0;
+  virtual MachineRepository& machines() = 0;
+  virtual CheckoutRepository& checkouts() = 0;
+  virtual SigningKeyRepository& signing_keys() = 0;
 
   // Records who changed what in this transaction (habit 3).
   virtual void Audit(std::string_view action, std::string_view subject,

@@ -1,3 +1,4 @@
+#include "app/program.hpp"
 #include "http/api/api.hpp"
 
 namespace tenure::http::api {
@@ -13,20 +14,11 @@ std::string_view StrengthName(app::SessionStrength strength) {
 
 }  // namespace
 
-Response Json(const nlohmann::json& body, int status) {
-  Response res;
-  res.status = status;
-  res.content_type = "application/json";
-  res.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  res.Set("Cache-Control", "no-store");
-  return res;
-}
-
 Response Session(Context& ctx) {
   const app::Session& session = ctx.user->session;
-  // The session's id is the prefix of its token's hash that audit rows name it by
-  // (app/accounts.cpp): it identifies the session without being able to act as it.
-  return Json({{"session_id", session.token_hash.substr(0, 12)},
+  // The session's id is the prefix of its token's hash that audit rows name it by: it
+  // identifies the session without being able to act as it.
+  return Json({{"session_id", app::ProgramService::SessionId(session.token_hash)},
                {"kind", KindName(session.kind)},
                {"strength", StrengthName(session.strength)},
                {"user", {{"id", ctx.User().id.value}, {"email", ctx.User().email}}}});

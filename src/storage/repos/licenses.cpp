@@ -6,7 +6,7 @@
 #define TENURE_LICENSE_COLUMNS                                                            \
   "id, user_id, expires_at, auto_renew, auto_renew_off_reason, instances, suspended_at, " \
   "created_at, updated_at, dunning_failures, dunning_first_failed_at, next_attempt_at, "  \
-  "reminded_period, expired_notice_period"
+  "reminded_period, expired_notice_period, instances_at_renewal, deactivated_at"
 
 namespace tenure::storage {
 namespace {
@@ -21,6 +21,9 @@ License ToLicense(const Row& r) {
                  .auto_renew_off_reason = domain::ParseAutoRenewOffReason(r.Text(4)).value_or(
                      domain::AutoRenewOffReason::kNone),
                  .instances = static_cast<int>(r.Int(5)),
+                 .instances_at_renewal =
+                     r.IsNull(14) ? std::nullopt : std::optional(static_cast<int>(r.Int(14))),
+                 .deactivated_at = OptInstant(r, 15),
                  .suspended_at = OptInstant(r, 6),
                  .dunning_failures = static_cast<int>(r.Int(9)),
                  .dunning_first_failed_at = OptInstant(r, 10),
@@ -130,14 +133,17 @@ void SqlLicenses::Update(const License& l) {
       "UPDATE licenses SET expires_at = $2, auto_renew = $3, auto_renew_off_reason = $4, "
       "instances = $5, suspended_at = $6, updated_at = $7, dunning_failures = $8, "
       "dunning_first_failed_at = $9, next_attempt_at = $10, reminded_period = $11, "
-      "expired_notice_period = $12 WHERE id = $1"};
+      "expired_notice_period = $12, instances_at_renewal = $13, deactivated_at = $14 "
+      "WHERE id = $1"};
   Run(writer(), q,
       {l.id.value, Opt(l.expires_at), int64_t{l.auto_renew},
        std::string(domain::AutoRenewOffReasonName(l.auto_renew_off_reason)), int64_t{l.instances},
        Opt(l.suspended_at), ToUnix(l.updated_at), int64_t{l.dunning_failures},
        Opt(l.dunning_first_failed_at), Opt(l.next_attempt_at),
        l.reminded_period ? Value(*l.reminded_period) : Value(nullptr),
-       l.expired_notice_period ? Value(*l.expired_notice_period) : Value(nullptr)});
+       l.expired_notice_period ? Value(*l.expired_notice_period) : Value(nullptr),
+       l.instances_at_renewal ? Value(int64_t{*l.instances_at_renewal}) : Value(nullptr),
+       Opt(l.deactivated_at)});
 }
 
 }  // namespace tenure::storage

@@ -29,6 +29,12 @@ class Transaction {
   // already holds the database).
   bool locking() const { return write_ && connection_.dialect() == Dialect::kPostgres; }
   bool written() const { return written_; }
+  // A write that is not a change of state (a heartbeat's last_seen_at) and so needs no audit
+  // row; still refused in a read-only unit of work.
+  Connection& unaudited_writer() {
+    if (!write_) throw std::logic_error("write through a read-only unit of work");
+    return connection_;
+  }
 
  private:
   Connection& connection_;
@@ -43,6 +49,7 @@ class Repository {
  protected:
   Connection& conn() { return tx_.conn(); }
   Connection& writer() { return tx_.writer(); }
+  Connection& unaudited_writer() { return tx_.unaudited_writer(); }
   bool locking() const { return tx_.locking(); }
 
  private:

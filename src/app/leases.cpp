@@ -1,0 +1,143 @@
+#include "app/leases.hpp"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "app/store/signing_keys.hpp"
+#include "core/secure_random.hpp"
+
+namespace tenure::app {
+namespace {
+
+// Long enough that a server never signs with a key for more than a minute after another
+// process rotated it; short enough that reading it costs nothing per request.
+constexpr std::chrono::seconds kKeyRefresh{60};
+
+}  // namespace
+
+std::string Base64Url(std::string_view bytes) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(out.find('\0'));
+  return out;
+}
+
+std::string FromBase64Url(std::string_view text) {
+  std::string out(text.size(), '\0');
+  size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &length, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+    return {};
+  out.resize(length);
+  return out;
+}
+
+LeaseSigner::LeaseSigner(Store& store, const Clock& clock, std::string issuer,
+                         Seconds lease_duration)
+    : store_(store), clock_(clock), issuer_(std::move(issuer)), lease_duration_(lease_duration) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+}
+
+std::string LeaseSigner::CreateKey(UnitOfWork& uow) {
+  unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+  unsigned char sk[crypto_sign_SECRETKEYBYTES];
+  crypto_sign_keypair(pk, sk);
+  const std::string kid = RandomToken(12);
+  const Instant now = clock_.Now();
+  uow.signing_keys().Insert(
+      SigningKey{.kid = kid,
+                 .public_key = Base64Url({reinterpret_cast<const char*>(pk), sizeof pk}),
+                 .secret_key = Base64Url({reinterpret_cast<const char*>(sk), sizeof sk}),
+                 .created_at = now});
+  sodium_memzero(sk, sizeof sk);
+  // The audit row names the key, never its secret.
+  uow.Audit("signing_key.create", fmt::format("signing_key:{}", kid), nullptr,
+            {{"kid", kid}, {"algorithm", "EdDSA"}, {"curve", "Ed25519"}});
+  return kid;
+}
+
+std::string LeaseSigner::EnsureKey() {
+  auto uow = store_.Begin(Actor::System());
+  if (auto current = uow->signing_keys().Current()) return current->kid;
+  std::string kid = CreateKey(*uow);
+  uow->Commit();
+  return kid;
+}
+
+std::string LeaseSigner::Rotate(const Actor& actor) {
+  auto uow = store_.Begin(actor);
+  std::string kid = CreateKey(*uow);
+  uow->signing_keys().RetireAllBut(kid, clock_.Now());
+  uow->Audit("signing_key.rotate", fmt::format("signing_key:{}", kid), nullptr, {{"kid", kid}});
+  uow->Commit();
+  std::lock_guard lock(mutex_);
+  current_.reset();
+  return kid;
+}
+
+std::shared_ptr<const LeaseSigner::LoadedKey> LeaseSigner::CurrentKey() {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    if (current_ && now - current_->loaded_at < kKeyRefresh) return current_;
+  }
+  auto key = store_.Read()->signing_keys().Current();
+  if (!key) {
+    EnsureKey();
+    key = store_.Read()->signing_keys().Current();
+    if (!key) throw std::runtime_error("no lease signing key");
+  }
+  auto loaded = std::make_shared<LoadedKey>(
+      LoadedKey{.kid = key->kid, .secret = FromBase64Url(key->secret_key), .loaded_at = now});
+  if (loaded->secret.size() != crypto_sign_SECRETKEYBYTES)
+    throw std::runtime_error("signing key " + key->kid + " is damaged");
+  std::lock_guard lock(mutex_);
+  current_ = loaded;
+  return loaded;
+}
+
+std::string LeaseSigner::Sign(const LeaseClaims& c) {
+  const auto key = CurrentKey();
+  const nlohmann::json header = {{"alg", "EdDSA"}, {"typ", "JWT"}, {"kid", key->kid}};
+  const nlohmann::json claims = {{"iss", issuer_},
+                                 {"sub", std::to_string(c.user.value)},
+                                 {"aud", kAudience},
+                                 {"sid", c.session_id},
+                                 {"fingerprint", c.fingerprint},
+                                 {"status", domain::StatusName(c.status)},
+                                 {"expires_at", FormatRfc3339(c.expires_at)},
+                                 {"grace_ends_at", FormatRfc3339(c.grace_ends_at)},
+                                 {"instances", c.instances},
+                                 {"iat", ToUnix(c.issued_at)},
+                                 {"exp", ToUnix(c.ends_at)},
+                                 {"jti", RandomToken(12)}};
+  std::string input =
+      Base64Url(header.dump()) + "." +
+      Base64Url(claims.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  unsigned char signature[crypto_sign_BYTES];
+  crypto_sign_detached(signature, nullptr, reinterpret_cast<const unsigned char*>(input.data()),
+                       input.size(), reinterpret_cast<const unsigned char*>(key->secret.data()));
+  input += '.';
+  input += Base64Url({reinterpret_cast<const char*>(signature), sizeof signature});
+  return input;
+}
+
+nlohmann::json LeaseSigner::Jwks() {
+  nlohmann::json keys = nlohmann::json::array();
+  for (const auto& k : store_.Read()->signing_keys().Published(clock_.Now() - lease_duration_))
+    keys.push_back({{"kty", "OKP"},
+                    {"crv", "Ed25519"},
+                    {"kid", k.kid},
+                    {"x", k.public_key},
+                    {"alg", "EdDSA"},
+                    {"use", "sig"}});
+  return {{"keys", std::move(keys)}};
+}
+
+}  // namespace tenure::app

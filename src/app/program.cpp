@@ -1,0 +1,271 @@
+#include "app/program.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "app/accounts.hpp"
+#include "app/leases.hpp"
+#include "app/machines.hpp"
+#include "app/store/licenses.hpp"
+#include "app/store/machines.hpp"
+#include "app/store/sessions.hpp"
+#include "app/store/users.hpp"
+#include "core/secure_random.hpp"
+
+namespace tenure::app {
+namespace {
+
+using domain::LicenseStatus;
+using domain::Machine;
+using domain::MachineEnd;
+
+// A program session lives while its machine sends heartbeats; the date only bounds a token
+// that was never used again (a year: sign in again after that).
+constexpr Seconds kProgramSessionLifetime{365 * 24 * 3600};
+
+ProgramError Problem(ProgramProblem problem, std::string message, std::string field = {}) {
+  return ProgramError{.problem = problem, .message = std::move(message), .field = std::move(field)};
+}
+
+ProgramError Revoked(std::optional<MachineEnd> end) {
+  std::string message;
+  switch (end.value_or(MachineEnd::kSignedOut)) {
+    case MachineEnd::kSignedOut: message = "This machine signed out."; break;
+    case MachineEnd::kSignedOutFromDashboard:
+      message = "This machine was signed out from the dashboard (Settings, Machines).";
+      break;
+    case MachineEnd::kDeactivated:
+      message = "The license was deactivated: every machine was signed out.";
+      break;
+    case MachineEnd::kReplaced: message = "This machine signed in again with a new session."; break;
+    case MachineEnd::kHeartbeatTimeout:
+      message = "This machine sent no heartbeat for too long and lost its instance slot.";
+      break;
+    case MachineEnd::kInstancesRemoved:
+      message = "The license has fewer instances since its renewal; this machine lost its slot.";
+      break;
+  }
+  if (!end) message = "This token is not a live program session.";
+  ProgramError e = Problem(ProgramProblem::kSessionRevoked, message + " Sign in again.");
+  e.end = end;
+  return e;
+}
+
+// Why a license the program asks about may not be used, or nothing.
+std::optional<ProgramError> Unusable(const domain::License& license, LicenseStatus status) {
+  std::optional<ProgramError> e;
+  switch (status) {
+    case LicenseStatus::kActive:
+    case LicenseStatus::kGrace: return std::nullopt;
+    case LicenseStatus::kNone:
+      e = Problem(ProgramProblem::kNoLicense,
+                  "This account has no license yet. Buy one on the dashboard.");
+      break;
+    case LicenseStatus::kExpired:
+      e = Problem(ProgramProblem::kLicenseExpired,
+                  fmt::format("Your license expired on {}. Renew it on the dashboard to use the "
+                              "program again.",
+                              FormatLongDate(*license.expires_at)));
+      break;
+    case LicenseStatus::kSuspended:
+      e = Problem(ProgramProblem::kLicenseSuspended,
+                  "Your license is suspended while a payment dispute is open. Please contact "
+                  "support.");
+      break;
+  }
+  e->license = license;
+  return e;
+}
+
+nlohmann::json MachineAudit(const Machine& m) {
+  return {{"fingerprint", m.info.fingerprint},
+          {"name", m.info.name},
+          {"os", m.info.os},
+          {"app_version", m.info.app_version},
+          {"address", m.address},
+          {"session", ProgramService::SessionId(m.session_hash)}};
+}
+
+}  // namespace
+
+ProgramService::ProgramService(Store& store, const Clock& clock, AccountService& accounts,
+                               LeaseSigner& leases, const domain::LicensePolicy& license_policy,
+                               const domain::ProgramPolicy& policy)
+    : store_(store),
+      clock_(clock),
+      accounts_(accounts),
+      leases_(leases),
+      license_policy_(license_policy),
+      policy_(policy) {}
+
+ProgramResult<ProgramSignIn> ProgramService::SignIn(std::string_view email,
+                                                    std::string_view password,
+                                                    domain::MachineInfo info,
+                                                    const ClientInfo& client) {
+  auto machine_info = domain::ValidateMachine(std::move(info));
+  if (!machine_info)
+    return std::unexpected(Problem(ProgramProblem::kInvalidInput, machine_info.error().message,
+                                   machine_info.error().field));
+  auto verified = accounts_.VerifyPassword(email, password, client);
+  if (!verified) {
+    const Error& e = verified.error();
+    switch (e.code) {
+      case ErrorCode::kInvalidInput:
+        return std::unexpected(Problem(ProgramProblem::kInvalidInput, e.message, e.field));
+      case ErrorCode::kRateLimited:
+        return std::unexpected(Problem(ProgramProblem::kRateLimited, e.message));
+      default: return std::unexpected(Problem(ProgramProblem::kInvalidCredentials, e.message));
+    }
+  }
+  UnitOfWork& uow = *verified->uow;
+  const domain::User& user = verified->user;
+  const std::string subject = fmt::format("user:{}", user.id.value);
+  const Instant now = clock_.Now();
+
+  // The license row is locked until commit (PostgreSQL: FOR UPDATE; SQLite: the write
+  // transaction), so of two machines racing for the last slot exactly one takes it.
+  const auto license = uow.licenses().FindByUser(user.id);
+  if (!license) return std::unexpected(Problem(ProgramProblem::kNoLicense, "No license record."));
+  const LicenseStatus status = domain::StatusAt(*license, now, license_policy_.grace);
+  if (auto refused = Unusable(*license, status)) {
+    uow.Audit("program.sign_in_refused", subject, nullptr,
+              {{"reason", domain::StatusName(status)}, {"fingerprint", machine_info->fingerprint}});
+    uow.Commit();  // the right password was given: the attempt counts as a success
+    return std::unexpected(*refused);
+  }
+
+  std::vector<Machine> holding;
+  for (const Machine& m : uow.machines().Live(user.id)) {
+    if (domain::HoldsSlot(m, now, policy_)) {
+      holding.push_back(m);
+    } else {
+      EndMachine(uow, m, MachineEnd::kHeartbeatTimeout, now);
+    }
+  }
+  const auto slot = domain::DecideSlot(holding, machine_info->fingerprint, license->instances);
+  if (slot.choice == domain::SlotChoice::kFull) {
+    uow.Audit("program.sign_in_refused", subject, nullptr,
+              {{"reason", "no_free_instance"}, {"fingerprint", machine_info->fingerprint}});
+    uow.Commit();
+    ProgramError e = Problem(
+        ProgramProblem::kNoFreeInstance,
+        fmt::format("All {} instance{} of your license are in use. Close the program on one of "
+                    "the machines below, sign it out in Settings on the dashboard, or add "
+                    "instances.",
+                    license->instances, license->instances == 1 ? "" : "s"));
+    e.license = *license;
+    e.machines = std::move(holding);
+    return std::unexpected(std::move(e));
+  }
+  int in_use = static_cast<int>(holding.size());
+  if (slot.choice == domain::SlotChoice::kReuse) {
+    for (const Machine& m : holding)
+      if (m.id == *slot.reused) EndMachine(uow, m, MachineEnd::kReplaced, now);
+  } else {
+    ++in_use;
+  }
+
+  ProgramSignIn out{.token = RandomToken()};
+  const std::string hash = Sha256Hex(out.token);
+  out.session_id = SessionId(hash);
+  uow.sessions().Insert(Session{.token_hash = hash,
+                                .user_id = user.id,
+                                .kind = SessionKind::kProgram,
+                                .strength = SessionStrength::kPassword,
+                                .created_at = now,
+                                .last_seen_at = now,
+                                .expires_at = now + kProgramSessionLifetime,
+                                .user_agent = client.user_agent.substr(0, 300),
+                                .address = client.address});
+  Machine machine{.user_id = user.id,
+                  .session_hash = hash,
+                  .info = std::move(*machine_info),
+                  .address = client.address,
+                  .signed_in_at = now,
+                  .last_seen_at = now};
+  machine.id = uow.machines().Insert(machine);
+  uow.Audit("machine.sign_in", fmt::format("machine:{}", machine.id.value), nullptr,
+            MachineAudit(machine));
+  uow.Commit();
+
+  auto answer = Answer(*license, in_use, machine, out.session_id, now);
+  if (!answer) return std::unexpected(answer.error());
+  out.license = std::move(*answer);
+  return out;
+}
+
+ProgramResult<ProgramCaller> ProgramService::Authenticate(std::string_view token) {
+  if (token.empty() || token.size() > 128) return std::unexpected(Revoked(std::nullopt));
+  const std::string hash = Sha256Hex(token);
+  auto read = store_.Read();
+  auto machine = read->machines().FindBySession(hash);
+  if (!machine) return std::unexpected(Revoked(std::nullopt));
+  if (machine->end) return std::unexpected(Revoked(machine->end));
+  const Instant now = clock_.Now();
+  // Lapsed but not swept yet: the answer is the sweep's, before it runs.
+  if (!domain::HoldsSlot(*machine, now, policy_))
+    return std::unexpected(Revoked(MachineEnd::kHeartbeatTimeout));
+  auto session = read->sessions().Find(hash);
+  if (!session || session->kind != SessionKind::kProgram || session->expires_at <= now)
+    return std::unexpected(Revoked(std::nullopt));
+  auto user = read->users().Find(session->user_id);
+  if (!user) return std::unexpected(Revoked(std::nullopt));
+  return ProgramCaller{.current = {std::move(*user), std::move(*session)},
+                       .machine = std::move(*machine),
+                       .session_id = SessionId(hash)};
+}
+
+ProgramResult<ProgramLicense> ProgramService::License(const ProgramCaller& caller) {
+  const Instant now = clock_.Now();
+  auto read = store_.Read();
+  const auto license = read->licenses().FindByUser(caller.current.user.id);
+  if (!license) return std::unexpected(Problem(ProgramProblem::kNoLicense, "No license record."));
+  int in_use = 0;
+  for (const Machine& m : read->machines().Live(caller.current.user.id))
+    in_use += domain::HoldsSlot(m, now, policy_) ? 1 : 0;
+  return Answer(*license, in_use, caller.machine, caller.session_id, now);
+}
+
+ProgramResult<ProgramLicense> ProgramService::Heartbeat(const ProgramCaller& caller) {
+  const Instant now = clock_.Now();
+  if (caller.machine.last_seen_at <= now - policy_.heartbeat_coalesce) {
+    auto uow = store_.Begin(Actor::User(caller.current.user.id));
+    uow->machines().Touch(caller.machine.id, now, now - policy_.heartbeat_coalesce);
+    uow->Commit();
+  }
+  return License(caller);
+}
+
+void ProgramService::SignOut(const ProgramCaller& caller, const ClientInfo& client) {
+  auto uow = store_.Begin(Actor::User(caller.current.user.id, client.request_id, client.address));
+  if (auto machine = uow->machines().Find(caller.machine.id))
+    EndMachine(*uow, *machine, MachineEnd::kSignedOut, clock_.Now());
+  uow->Commit();
+}
+
+ProgramResult<ProgramLicense> ProgramService::Answer(const domain::License& license,
+                                                     int machines_in_use, const Machine& machine,
+                                                     const std::string& session_id, Instant now) {
+  const LicenseStatus status = domain::StatusAt(license, now, license_policy_.grace);
+  if (auto refused = Unusable(license, status)) return std::unexpected(*refused);
+  const Instant grace_ends_at = *domain::GraceEndsAt(license, license_policy_.grace);
+  ProgramLicense out{.license = license,
+                     .status = status,
+                     .grace_ends_at = grace_ends_at,
+                     .machines_in_use = machines_in_use,
+                     .heartbeat_interval = policy_.heartbeat_interval(),
+                     .server_time = now};
+  out.lease = leases_.Sign(LeaseClaims{.user = license.user_id,
+                                       .session_id = session_id,
+                                       .fingerprint = machine.info.fingerprint,
+                                       .status = status,
+                                       .expires_at = *license.expires_at,
+                                       .grace_ends_at = grace_ends_at,
+                                       .instances = license.instances,
+                                       .issued_at = now,
+                                       .ends_at = domain::LeaseEnd(now, grace_ends_at, policy_)});
+  return out;
+}
+
+}  // namespace tenure::app

@@ -1,0 +1,101 @@
+#include "storage/repos/machines.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#define TENURE_MACHINE_COLUMNS                                                             \
+  "id, user_id, session_hash, fingerprint, name, os, app_version, address, signed_in_at, " \
+  "last_seen_at, ended_at, end_reason"
+
+namespace tenure::storage {
+namespace {
+
+using domain::Machine;
+
+Machine ToMachine(const Row& r) {
+  std::optional<domain::MachineEnd> end;
+  if (!r.IsNull(11)) {
+    end = domain::ParseMachineEnd(r.Text(11));
+    // The CHECK constraint allows only known words: another one is a damaged database.
+    if (!end) throw std::runtime_error("machines.end_reason holds '" + r.Text(11) + "'");
+  }
+  return Machine{.id = domain::MachineId{r.Int(0)},
+                 .user_id = UserId{r.Int(1)},
+                 .session_hash = r.Text(2),
+                 .info = {.fingerprint = r.Text(3),
+                          .name = r.Text(4),
+                          .os = r.Text(5),
+                          .app_version = r.Text(6)},
+                 .address = r.Text(7),
+                 .signed_in_at = FromUnix(r.Int(8)),
+                 .last_seen_at = FromUnix(r.Int(9)),
+                 .ended_at = OptInstant(r, 10),
+                 .end = end};
+}
+
+}  // namespace
+
+domain::MachineId SqlMachines::Insert(const Machine& m) {
+  static constexpr Query q{
+      "machines.insert",
+      "INSERT INTO machines (user_id, session_hash, fingerprint, name, os, app_version, "
+      "address, signed_in_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+      "RETURNING id"};
+  auto res = Run(writer(), q,
+                 {m.user_id.value, m.session_hash, m.info.fingerprint, m.info.name, m.info.os,
+                  m.info.app_version, m.address, ToUnix(m.signed_in_at), ToUnix(m.last_seen_at)});
+  return domain::MachineId{res.rows.at(0).Int(0)};
+}
+
+std::optional<Machine> SqlMachines::Find(domain::MachineId id) {
+  static constexpr Query q{"machines.find",
+                           "SELECT " TENURE_MACHINE_COLUMNS " FROM machines WHERE id = $1"};
+  return ReadFirst(Run(conn(), q, {id.value}), ToMachine);
+}
+
+std::optional<Machine> SqlMachines::FindBySession(std::string_view session_hash) {
+  static constexpr Query q{"machines.by_session", "SELECT " TENURE_MACHINE_COLUMNS
+                                                  " FROM machines WHERE session_hash = $1"};
+  return ReadFirst(Run(conn(), q, {std::string(session_hash)}), ToMachine);
+}
+
+std::vector<Machine> SqlMachines::Live(UserId user) {
+  static constexpr Query q{"machines.live",
+                           "SELECT " TENURE_MACHINE_COLUMNS
+                           " FROM machines WHERE user_id = $1 AND ended_at IS NULL "
+                           "ORDER BY last_seen_at DESC, id DESC"};
+  return ReadAll(Run(conn(), q, {user.value}), ToMachine);
+}
+
+std::vector<Machine> SqlMachines::Ended(UserId user, int limit) {
+  static constexpr Query q{"machines.ended",
+                           "SELECT " TENURE_MACHINE_COLUMNS
+                           " FROM machines WHERE user_id = $1 AND ended_at IS NOT NULL "
+                           "ORDER BY ended_at DESC, id DESC LIMIT $2"};
+  return ReadAll(Run(conn(), q, {user.value, int64_t{limit}}), ToMachine);
+}
+
+bool SqlMachines::End(domain::MachineId id, Instant at, domain::MachineEnd end) {
+  static constexpr Query q{
+      "machines.end",
+      "UPDATE machines SET ended_at = $2, end_reason = $3 WHERE id = $1 AND ended_at IS NULL"};
+  return Run(writer(), q, {id.value, ToUnix(at), std::string(domain::MachineEndName(end))})
+             .affected == 1;
+}
+
+std::vector<Machine> SqlMachines::LapsedBefore(Instant cutoff, int limit) {
+  static constexpr Query q{"machines.lapsed",
+                           "SELECT " TENURE_MACHINE_COLUMNS
+                           " FROM machines WHERE ended_at IS NULL AND last_seen_at <= $1 "
+                           "ORDER BY last_seen_at, id LIMIT $2"};
+  return ReadAll(Run(conn(), q, {ToUnix(cutoff), int64_t{limit}}), ToMachine);
+}
+
+void SqlMachines::Touch(domain::MachineId id, Instant now, Instant stale) {
+  static constexpr Query q{"machines.touch",
+                           "UPDATE machines SET last_seen_at = $2 WHERE id = $1 AND "
+                           "ended_at IS NULL AND last_seen_at < $3"};
+  Run(unaudited_writer(), q, {id.value, ToUnix(now), ToUnix(stale)});
+}
+
+}  // namespace tenure::storage

@@ -1,0 +1,21 @@
+#pragma once
+// Machines over SQL; the queries are in machines.cpp.
+#include "app/store/machines.hpp"
+#include "storage/repos/repository.hpp"
+
+namespace tenure::storage {
+
+class SqlMachines final : public app::MachineRepository, Repository {
+ public:
+  using Repository::Repository;
+  domain::MachineId Insert(const domain::Machine& machine) override;
+  std::optional<domain::Machine> Find(domain::MachineId id) override;
+  std::optional<domain::Machine> FindBySession(std::string_view session_hash) override;
+  std::vector<domain::Machine> Live(UserId user) override;
+  std::vector<domain::Machine> Ended(UserId user, int limit) override;
+  bool End(domain::MachineId id, Instant at, domain::MachineEnd end) override;
+  std::vector<domain::Machine> LapsedBefore(Instant cutoff, int limit) override;
+  void Touch(domain::MachineId id, Instant now, Instant stale) override;
+};
+
+}  // namespace tenure::storage
