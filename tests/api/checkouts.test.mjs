@@ -98,7 +98,8 @@ test('422 invalid_input names the item and the field of each bad value', async (
     ['product', { product: '' }],
     ['product', { product: 'p'.repeat(201) }],
   ];
-  for (const field of ['id', 'store', 'product', 'price_cents', 'currency', 'quantity', 'at']) {
+  // Every member is required (the contract marks none optional); quantity has its own test.
+  for (const field of ['id', 'store', 'product', 'price_cents', 'currency', 'at']) {
     cases.push([field, { [field]: undefined }]);
   }
   for (const [field, change] of cases) {
@@ -110,6 +111,15 @@ test('422 invalid_input names the item and the field of each bad value', async (
     assert.equal(res.body.item, 1, `${what}: item ${res.text}`);
     assert.equal(res.body.field, field, `${what}: field ${res.text}`);
   }
+});
+
+test('a checkout without a quantity is refused like any missing member (422, item and field)', async () => {
+  const bad = await checkout();
+  delete bad.quantity;
+  const res = await report([await checkout(), bad]);
+  assertProblem(res, 422, 'invalid_input', 'quantity missing:');
+  assert.equal(res.body.item, 1, res.text);
+  assert.equal(res.body.field, 'quantity', res.text);
 });
 
 test('a refused batch stores nothing: its good part sent again is accepted, not duplicate', async () => {

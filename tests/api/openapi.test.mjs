@@ -19,7 +19,22 @@ test('api/openapi.json is a valid OpenAPI 3.1 document', async () => {
 });
 
 test('every schema of the document compiles under Ajv strict mode', () => {
+  const esc = (s) => s.replaceAll('~', '~0').replaceAll('/', '~1');
   for (const name of Object.keys(OPENAPI.components.schemas)) validatorAt(`/components/schemas/${name}`);
+  // And every response's body and header schema, where they are written inline.
+  const responses = [];
+  for (const [name, r] of Object.entries(OPENAPI.components.responses)) responses.push([`/components/responses/${esc(name)}`, r]);
+  for (const [p, item] of Object.entries(OPENAPI.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      for (const [status, r] of Object.entries(op.responses)) {
+        if (!r.$ref) responses.push([`/paths/${esc(p)}/${method}/responses/${status}`, r]);
+      }
+    }
+  }
+  for (const [pointer, r] of responses) {
+    for (const type of Object.keys(r.content ?? {})) validatorAt(`${pointer}/content/${esc(type)}/schema`);
+    for (const name of Object.keys(r.headers ?? {})) validatorAt(`${pointer}/headers/${esc(name)}/schema`);
+  }
 });
 
 test('the document lists exactly the contract\'s operations', () => {
