@@ -138,7 +138,7 @@ test('429 rate_limited with Retry-After: failed sign-ins count with the dashboar
   });
 });
 
-test('403 no_license for an account that never bought one; no slot is taken', async () => {
+test('403 no_license for an account that never bought one, with the renew URL', async () => {
   await withServer({}, async (server) => {
     const email = uniqueEmail('fresh');
     const password = 'a-long-enough-password-1';
