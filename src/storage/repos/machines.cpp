@@ -94,7 +94,7 @@ std::vector<Machine> SqlMachines::LapsedBefore(Instant cutoff, int limit) {
 void SqlMachines::Touch(domain::MachineId id, Instant now, Instant stale) {
   static constexpr Query q{"machines.touch",
                            "UPDATE machines SET last_seen_at = $2 WHERE id = $1 AND "
-                           "ended_at IS NULL AND last_seen_at < $3"};
+                           "ended_at IS NULL AND last_seen_at <= $3"};
   Run(unaudited_writer(), q, {id.value, ToUnix(now), ToUnix(stale)});
 }
 
