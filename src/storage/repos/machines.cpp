@@ -67,6 +67,13 @@ std::vector<Machine> SqlMachines::Live(UserId user) {
   return ReadAll(Run(conn(), q, {user.value}), ToMachine);
 }
 
+int SqlMachines::CountSeenAfter(UserId user, Instant seen_after) {
+  static constexpr Query q{"machines.count_seen_after",
+                           "SELECT COUNT(*) FROM machines WHERE user_id = $1 AND ended_at IS NULL "
+                           "AND last_seen_at > $2"};
+  return static_cast<int>(Run(conn(), q, {user.value, ToUnix(seen_after)}).rows.at(0).Int(0));
+}
+
 std::vector<Machine> SqlMachines::Ended(UserId user, int limit) {
   static constexpr Query q{"machines.ended",
                            "SELECT " TENURE_MACHINE_COLUMNS
