@@ -262,6 +262,32 @@ TEST_P(ProgramTest, ALeaseIsSignedAndNeverOutlivesTheGracePeriod) {
   EXPECT_EQ(leases_->Jwks()["keys"][0]["kid"], kid);
 }
 
+TEST_P(ProgramTest, ALeaseIsReusedForAMinuteWhileTheFactsStayTheSame) {
+  const domain::User user = Customer("reuse@example.com", 2);
+  auto signed_in = SignIn("reuse@example.com", "reuse-box");
+  ASSERT_TRUE(signed_in);
+  const auto lease = [&] {
+    return program_->License(*program_->Authenticate(signed_in->token))->lease;
+  };
+  const std::string first = lease();
+  EXPECT_EQ(first, signed_in->license.lease) << "signed at sign-in, handed out again";
+  clock_.Advance(seconds(59));
+  EXPECT_EQ(lease(), first);
+  {  // new facts: another instance
+    auto uow = store_->Begin(Actor::Cli());
+    auto license = uow->licenses().FindByUser(user.id);
+    license->instances = 3;
+    uow->licenses().Update(*license);
+    uow->Audit("test.instances", "license", nullptr, nullptr);
+    uow->Commit();
+  }
+  const std::string changed = lease();
+  EXPECT_NE(changed, first);
+  EXPECT_EQ(VerifiedClaims(changed, leases_->Jwks())["instances"], 3);
+  clock_.Advance(seconds(60));
+  EXPECT_NE(lease(), changed) << "a minute later, a new lease";
+}
+
 TEST_P(ProgramTest, UnusableLicensesAreRefusedAndTakeNoSlot) {
   Customer("never@example.com", 1, std::nullopt);
   Customer("lapsed@example.com", 1, kNow - days(3));
