@@ -30,7 +30,7 @@ int Run(int argc, char** argv) {
   }
   const std::string& command = pos[0];
   if (command != "serve" && command != "migrate" && command != "demo" && command != "user" &&
-      command != "renew-due" && command != "license" && command != "clock") {
+      command != "renew-due" && command != "license" && command != "clock" && command != "keys") {
     std::cerr << "tenure: unknown command '" << command << "'\n" << cli::kUsage;
     return 2;
   }
@@ -57,6 +57,7 @@ int Run(int argc, char** argv) {
   const cli::Context ctx{.config = *config, .store = *store, .clock = clock};
   if (command == "serve") return cli::Serve(ctx);
   if (command == "license") return cli::License(ctx, pos);
+  if (command == "keys") return cli::Keys(ctx, pos);
   if (command == "renew-due") return cli::RenewDue(ctx);
   if (command == "demo") return cli::Demo(ctx, args->customers);
   return cli::UserAdd(ctx, pos, args->role);

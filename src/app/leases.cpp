@@ -15,6 +15,17 @@ namespace {
 // Long enough that a server never signs with a key for more than a minute after another
 // process rotated it; short enough that reading it costs nothing per request.
 constexpr std::chrono::seconds kKeyRefresh{60};
+// How long a signed lease is handed out again to the same session with the same facts.
+constexpr Seconds kLeaseReuse{60};
+// The cache holds at most this many sessions; past it, it starts again (a cache miss costs one
+// signature).
+constexpr size_t kMaxRecentLeases = 100'000;
+
+bool SameFacts(const LeaseClaims& a, const LeaseClaims& b) {
+  return a.user == b.user && a.session_id == b.session_id && a.fingerprint == b.fingerprint &&
+         a.status == b.status && a.expires_at == b.expires_at &&
+         a.grace_ends_at == b.grace_ends_at && a.instances == b.instances;
+}
 
 }  // namespace
 
@@ -126,6 +137,24 @@ std::string LeaseSigner::Sign(const LeaseClaims& c) {
   input += '.';
   input += Base64Url({reinterpret_cast<const char*>(signature), sizeof signature});
   return input;
+}
+
+std::string LeaseSigner::Lease(const LeaseClaims& claims) {
+  const std::string kid = CurrentKey()->kid;
+  {
+    std::lock_guard lock(recent_mutex_);
+    auto it = recent_.find(claims.session_id);
+    if (it != recent_.end() && it->second.kid == kid && SameFacts(it->second.claims, claims) &&
+        claims.issued_at >= it->second.claims.issued_at &&
+        claims.issued_at < it->second.claims.issued_at + kLeaseReuse &&
+        it->second.claims.ends_at >= std::min(claims.ends_at, claims.issued_at + kLeaseReuse))
+      return it->second.lease;
+  }
+  std::string lease = Sign(claims);
+  std::lock_guard lock(recent_mutex_);
+  if (recent_.size() >= kMaxRecentLeases) recent_.clear();
+  recent_[claims.session_id] = Recent{claims, kid, lease};
+  return lease;
 }
 
 nlohmann::json LeaseSigner::Jwks() {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -44,6 +45,10 @@ class LeaseSigner {
   std::string Rotate(const Actor& actor);
 
   std::string Sign(const LeaseClaims& claims);
+  // Sign(), or the lease signed for the same session and the same license facts less than a
+  // minute ago: a program checking its license many times a minute gets one lease, and the
+  // server signs about once a minute per machine (heartbeats stay cheap; issue 9).
+  std::string Lease(const LeaseClaims& claims);
   // {"keys": [...]} with every key a verifier may still meet.
   nlohmann::json Jwks();
 
@@ -64,6 +69,14 @@ class LeaseSigner {
   Seconds lease_duration_;
   std::mutex mutex_;
   std::shared_ptr<const LoadedKey> current_;  // re-read every minute: another process rotates
+
+  struct Recent {
+    LeaseClaims claims;
+    std::string kid;
+    std::string lease;
+  };
+  std::mutex recent_mutex_;
+  std::unordered_map<std::string, Recent> recent_;  // by session id
 };
 
 // Base64url without padding (RFC 4648 section 5), as JOSE writes every binary value.

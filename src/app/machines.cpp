@@ -38,9 +38,10 @@ std::vector<Machine> MachineService::Holding(UserId user) {
   return out;
 }
 
-Result<void> MachineService::SignOut(const Actor& actor, UserId user, domain::MachineId id) {
+Result<void> MachineService::SignOut(const Actor& actor, UserId user,
+                                     domain::MachineId machine_id) {
   auto uow = store_.Begin(actor);
-  auto machine = uow->machines().Find(id);
+  auto machine = uow->machines().Find(machine_id);
   // Another account's machine is as absent as a missing one.
   if (!machine || machine->user_id != user || machine->ended_at)
     return Fail(ErrorCode::kNotFound, "This machine is not signed in any more.");

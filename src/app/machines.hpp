@@ -34,7 +34,7 @@ class MachineService {
   // Machines holding a slot now, most recently seen first.
   std::vector<domain::Machine> Holding(UserId user);
   // Settings -> Machines -> Sign out.
-  Result<void> SignOut(const Actor& actor, UserId user, domain::MachineId machine);
+  Result<void> SignOut(const Actor& actor, UserId user, domain::MachineId machine_id);
   DeactivateStatus Deactivation(UserId user);
   // Deactivate license: every machine signed out, every slot free; the license keeps its
   // dates. Refused during the cooldown. Returns how many machines were signed out.

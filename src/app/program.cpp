@@ -221,9 +221,9 @@ ProgramResult<ProgramLicense> ProgramService::License(const ProgramCaller& calle
   auto read = store_.Read();
   const auto license = read->licenses().FindByUser(caller.current.user.id);
   if (!license) return std::unexpected(Problem(ProgramProblem::kNoLicense, "No license record."));
-  int in_use = 0;
-  for (const Machine& m : read->machines().Live(caller.current.user.id))
-    in_use += domain::HoldsSlot(m, now, policy_) ? 1 : 0;
+  // HoldsSlot as SQL: seen within the heartbeat timeout.
+  const int in_use =
+      read->machines().CountSeenAfter(caller.current.user.id, now - policy_.heartbeat_timeout);
   return Answer(*license, in_use, caller.machine, caller.session_id, now);
 }
 
@@ -256,15 +256,15 @@ ProgramResult<ProgramLicense> ProgramService::Answer(const domain::License& lice
                      .machines_in_use = machines_in_use,
                      .heartbeat_interval = policy_.heartbeat_interval(),
                      .server_time = now};
-  out.lease = leases_.Sign(LeaseClaims{.user = license.user_id,
-                                       .session_id = session_id,
-                                       .fingerprint = machine.info.fingerprint,
-                                       .status = status,
-                                       .expires_at = *license.expires_at,
-                                       .grace_ends_at = grace_ends_at,
-                                       .instances = license.instances,
-                                       .issued_at = now,
-                                       .ends_at = domain::LeaseEnd(now, grace_ends_at, policy_)});
+  out.lease = leases_.Lease(LeaseClaims{.user = license.user_id,
+                                        .session_id = session_id,
+                                        .fingerprint = machine.info.fingerprint,
+                                        .status = status,
+                                        .expires_at = *license.expires_at,
+                                        .grace_ends_at = grace_ends_at,
+                                        .instances = license.instances,
+                                        .issued_at = now,
+                                        .ends_at = domain::LeaseEnd(now, grace_ends_at, policy_)});
   return out;
 }
 

@@ -77,7 +77,7 @@ class ProgramService {
   // Password (shared throttle), then the license, then a slot: the machine's own again, a
   // free one, or none. Refusals take no session and no slot. Slow: hashes a password.
   ProgramResult<ProgramSignIn> SignIn(std::string_view email, std::string_view password,
-                                      domain::MachineInfo machine, const ClientInfo& client);
+                                      domain::MachineInfo info, const ClientInfo& client);
   // The caller of a bearer token, if its session is live and its machine holds its slot.
   ProgramResult<ProgramCaller> Authenticate(std::string_view token);
   ProgramResult<ProgramLicense> License(const ProgramCaller& caller);

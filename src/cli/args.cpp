@@ -14,6 +14,9 @@ commands:
   renew-due [--now T]           run one renewal pass (at instant T, RFC 3339) and print a summary
   license show EMAIL            print one license as JSON
   license list                  print every license, one JSON object per line
+  keys list                     print the public keys that verify the program's leases (JWKS)
+  keys rotate                   sign leases with a new key from now on; the old one stays
+                                published until its last lease ends
   clock show|set T|advance D    tests only: show or move the test clock (test_clock_file),
                                 e.g. clock advance 25h
 

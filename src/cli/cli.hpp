@@ -41,6 +41,7 @@ int UserAdd(const Context& ctx, const std::vector<std::string>& positional,
             const std::string& role);
 int RenewDue(const Context& ctx);
 int License(const Context& ctx, const std::vector<std::string>& positional);
+int Keys(const Context& ctx, const std::vector<std::string>& positional);
 // Needs no store: it moves the test clock only.
 int ClockCommand(const Config& config, const std::vector<std::string>& positional);
 

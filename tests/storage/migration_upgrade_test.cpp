@@ -1,9 +1,12 @@
-// Sellers upgrade in place (Tenure rule): every migration after 0003 runs over a database that
-// schema version 3 filled, on SQLite and PostgreSQL, and loses nothing. The database is built
-// from migrations/<dialect>/0001-0003 exactly as SqlStore::Migrate records them, filled with
-// tests/storage/fixtures/v3_<dialect>.sql (rows written by 9ae975e's binary in ordinary use;
-// make_v3_fixtures.sh beside it), then opened with OpenStore and migrated. Every v3 table and
-// column is read from the catalog, so new migrations are covered without touching this file.
+// Sellers upgrade in place (Tenure rule): every new migration is tested on a database filled by
+// the code before it, on SQLite and PostgreSQL, and loses nothing. Each fixture is the rows one
+// schema version wrote in ordinary use, tests/storage/fixtures/v<N>_<dialect>.sql, made by
+// make_fixtures.sh beside it with that version's binary: v3 by 9ae975e's, v6 by 21274e7's (the
+// code right before migration 0007). The database is built from migrations/<dialect>/0001-000N
+// exactly as SqlStore::Migrate records them, filled with the fixture, then opened with
+// OpenStore and migrated. Every table and column of version N is read from the catalog, so new
+// migrations are covered without touching this file; so are the repositories' reads of what
+// the fixtures hold (sessions of each kind, disputes, Stripe events due, licenses).
 // PostgreSQL runs in a schema of its own inside TENURE_TEST_POSTGRES_URL's database.
 #include <gtest/gtest.h>
 
@@ -15,8 +18,10 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "app/store.hpp"
+#include "app/store/disputes.hpp"
 #include "core/clock.hpp"
 #include "core/secure_random.hpp"
 #include "storage/connection.hpp"
@@ -31,7 +36,8 @@ namespace {
 using namespace std::chrono;
 namespace fs = std::filesystem;
 
-constexpr int kFixtureVersion = 3;
+// The tables each fixture's schema version has besides schema_migrations (0006 adds disputes).
+const std::map<int, size_t> kTablesAtVersion{{3, 15}, {6, 16}};
 // After every instant in the fixtures, so that rows written after the upgrade come last.
 const Instant kNow = sys_days(2027y / June / 1) + hours(9);
 
@@ -60,9 +66,9 @@ std::string Show(const Value& v) {
   return "'" + std::get<std::string>(v) + "'";
 }
 
-// One table as schema version 3 defined it, and its rows in primary-key order.
+// One table as the fixture's schema version defined it, and its rows in primary-key order.
 struct Table {
-  std::vector<std::string> columns;  // every v3 column, in declaration order
+  std::vector<std::string> columns;  // every column of that version, in declaration order
   std::vector<std::string> primary_key;
   std::vector<Row> rows;
 
@@ -70,6 +76,9 @@ struct Table {
     for (size_t i = 0; i < columns.size(); ++i)
       if (columns[i] == name) return i;
     throw std::out_of_range("no column " + std::string(name));
+  }
+  bool Has(std::string_view column) const {
+    return std::ranges::find(columns, column) != columns.end();
   }
   std::string Key(const Row& row) const {
     std::string key;
@@ -91,10 +100,11 @@ struct Table {
 };
 using Snapshot = std::map<std::string, Table>;
 
-class MigrationUpgrade : public ::testing::TestWithParam<std::string> {
+// (backend, the schema version whose code wrote the fixture)
+class MigrationUpgrade : public ::testing::TestWithParam<std::tuple<std::string, int>> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
+    if (sqlite()) {
       url_ = "sqlite://" + dir_.File("upgrade.db");
     } else {
       const char* pg = std::getenv("TENURE_TEST_POSTGRES_URL");
@@ -112,7 +122,9 @@ class MigrationUpgrade : public ::testing::TestWithParam<std::string> {
       OpenPostgres(base_url_)->ExecScript("DROP SCHEMA " + schema_ + " CASCADE");
   }
 
-  bool sqlite() const { return GetParam() == "sqlite"; }
+  const std::string& backend() const { return std::get<0>(GetParam()); }
+  int fixture_version() const { return std::get<1>(GetParam()); }
+  bool sqlite() const { return backend() == "sqlite"; }
   std::unique_ptr<Connection> Open() const {
     return sqlite() ? OpenSqlite(url_.substr(std::string_view("sqlite://").size()))
                     : OpenPostgres(url_);
@@ -126,17 +138,17 @@ class MigrationUpgrade : public ::testing::TestWithParam<std::string> {
     return conn.Run(Query{text, text}, params);
   }
 
-  // Migrations 0001..0003 from the source tree, each in its own transaction and recorded in
-  // schema_migrations as SqlStore::Migrate records them (storage/sql_store.cpp).
-  void CreateV3Schema(Connection& conn) {
+  // Migrations 0001 to the fixture's version from the source tree, each in its own transaction
+  // and recorded in schema_migrations as SqlStore::Migrate records them (storage/sql_store.cpp).
+  void CreateFixtureSchema(Connection& conn) {
     conn.ExecScript(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
         "name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
     static constexpr Query record_q{
         "migrations.record",
         "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)"};
-    const auto files = SourceMigrations(GetParam());
-    for (int version = 1; version <= kFixtureVersion; ++version) {
+    const auto files = SourceMigrations(backend());
+    for (int version = 1; version <= fixture_version(); ++version) {
       const fs::path& file = files.at(version);
       conn.Begin(/*write=*/true);
       conn.ExecScript(ReadFile(file));
@@ -149,7 +161,7 @@ class MigrationUpgrade : public ::testing::TestWithParam<std::string> {
   void LoadFixture(Connection& conn) {
     conn.Begin(/*write=*/true);
     conn.ExecScript(ReadFile(fs::path(TENURE_SOURCE_DIR) / "tests/storage/fixtures" /
-                             ("v3_" + GetParam() + ".sql")));
+                             ("v" + std::to_string(fixture_version()) + "_" + backend() + ".sql")));
     conn.Commit();
   }
 
@@ -197,7 +209,7 @@ class MigrationUpgrade : public ::testing::TestWithParam<std::string> {
     return tables;
   }
 
-  // The rows of `table`'s v3 columns, in primary-key order. Throws when a column is gone.
+  // The rows of `table`'s columns, in primary-key order. Throws when a column is gone.
   std::vector<Row> ReadRows(Connection& conn, const std::string& name, const Table& table) {
     std::string sql = "SELECT ";
     for (size_t i = 0; i < table.columns.size(); ++i)
@@ -214,29 +226,32 @@ class MigrationUpgrade : public ::testing::TestWithParam<std::string> {
   std::deque<std::string> texts_;  // before any connection: outlives them
 };
 
-TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryV3RowAndValue) {
+TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryRowAndValue) {
+  const std::string fixture = "the v" + std::to_string(fixture_version()) + " fixture";
   Snapshot before;
   {
     auto conn = Open();
-    CreateV3Schema(*conn);
+    CreateFixtureSchema(*conn);
     LoadFixture(*conn);
     before = Describe(*conn);
     for (auto& [name, table] : before) {
       ASSERT_FALSE(table.primary_key.empty()) << name << " has no primary key to order by";
       table.rows = ReadRows(*conn, name, table);
-      // The fixture's promise: every table of schema v3 holds data (make_v3_fixtures.sh).
-      EXPECT_FALSE(table.rows.empty()) << "the v3 fixture leaves " << name << " empty";
+      // The fixture's promise: every table of its schema holds data (make_fixtures.sh).
+      EXPECT_FALSE(table.rows.empty()) << fixture << " leaves " << name << " empty";
     }
   }
-  ASSERT_GE(before.size(), 15u) << "schema v3 has 15 tables besides schema_migrations";
+  const size_t tables = kTablesAtVersion.at(fixture_version());
+  ASSERT_GE(before.size(), tables) << "schema v" << fixture_version() << " has " << tables
+                                   << " tables besides schema_migrations";
 
   auto store = OpenStore(url_, clock_);
   const MigrationReport report = store->Migrate();
 
-  const auto files = SourceMigrations(GetParam());
+  const auto files = SourceMigrations(backend());
   const int latest = files.rbegin()->first;
   EXPECT_EQ(report.current_version, latest);
-  EXPECT_EQ(report.applied, latest - kFixtureVersion);
+  EXPECT_EQ(report.applied, latest - fixture_version());
   auto conn = Open();
   std::vector<int64_t> recorded, expected;
   for (const auto& row :
@@ -245,13 +260,14 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryV3RowAndValue) {
   for (const auto& [version, file] : files) expected.push_back(version);
   EXPECT_EQ(recorded, expected) << "every migration recorded once";
 
-  // No row lost, no v3 value changed (new columns and new rows are the migrations' own).
+  // No row lost, no value changed (new columns and new rows are the migrations' own).
   for (const auto& [name, table] : before) {
     std::vector<Row> rows;
     try {
       rows = ReadRows(*conn, name, table);
     } catch (const std::exception& e) {
-      ADD_FAILURE() << "a v3 column of " << name << " is gone after the upgrade: " << e.what();
+      ADD_FAILURE() << "a column of " << name << " in " << fixture
+                    << " is gone after the upgrade: " << e.what();
       continue;
     }
     std::map<std::string, const Row*> after;
@@ -305,14 +321,108 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryV3RowAndValue) {
   const auto dunning_license = read->licenses().FindByUser(dunning->id);
   ASSERT_TRUE(dunning_license);
   EXPECT_GT(dunning_license->dunning_failures, 0);
-  const Row& session_row = sessions.rows.front();
-  const auto session = read->sessions().Find(session_row.Text(sessions.Column("token_hash")));
-  ASSERT_TRUE(session);
-  EXPECT_EQ(session->user_id.value, session_row.Int(sessions.Column("user_id")));
-  // Migration 0005: sessions from before kinds existed are dashboard sessions by password.
-  EXPECT_EQ(session->kind, app::SessionKind::kDashboard);
-  EXPECT_EQ(session->strength, app::SessionStrength::kPassword);
+
+  // Every license: migration 0007's columns read as unset (no fewer instances pending, never
+  // deactivated), and a suspension (a v6 dispute's) stays.
+  for (const Row& row : licenses.rows) {
+    const auto found = read->licenses().FindByUser(UserId{row.Int(licenses.Column("user_id"))});
+    ASSERT_TRUE(found) << "license " << row.Int(licenses.Column("id"));
+    EXPECT_EQ(found->id.value, row.Int(licenses.Column("id")));
+    EXPECT_EQ(found->instances_at_renewal, std::nullopt) << "license " << found->id.value;
+    EXPECT_EQ(found->deactivated_at, std::nullopt) << "license " << found->id.value;
+    const auto suspended_at = row.OptInt(licenses.Column("suspended_at"));
+    EXPECT_EQ(found->suspended_at ? std::optional(ToUnix(*found->suspended_at)) : std::nullopt,
+              suspended_at)
+        << "license " << found->id.value;
+  }
+
+  // Every session reads as the kind and strength it was stored with. Migration 0005: sessions
+  // from before kinds existed are dashboard sessions by password.
+  int program_sessions = 0;
+  for (const Row& row : sessions.rows) {
+    const std::string& hash = row.Text(sessions.Column("token_hash"));
+    const auto session = read->sessions().Find(hash);
+    ASSERT_TRUE(session) << "session " << hash;
+    EXPECT_EQ(session->user_id.value, row.Int(sessions.Column("user_id")));
+    EXPECT_EQ(ToUnix(session->expires_at), row.Int(sessions.Column("expires_at")));
+    const std::string kind = sessions.Has("kind") ? row.Text(sessions.Column("kind")) : "dashboard";
+    const std::string strength =
+        sessions.Has("strength") ? row.Text(sessions.Column("strength")) : "password";
+    EXPECT_EQ(session->kind,
+              kind == "program" ? app::SessionKind::kProgram : app::SessionKind::kDashboard)
+        << "session " << hash << " was stored as " << kind;
+    EXPECT_EQ(session->strength, strength == "two_factor" ? app::SessionStrength::kTwoFactor
+                                                          : app::SessionStrength::kPassword)
+        << "session " << hash << " was stored as " << strength;
+    program_sessions += kind == "program" ? 1 : 0;
+  }
+  // make_fixtures.sh's promise from version 5 on, when sessions.kind came (0005).
+  if (sessions.Has("kind")) {
+    EXPECT_GT(program_sessions, 0) << fixture << " has no program session";
+  }
+
+  // Every dispute (0006) by its provider's id, as a webhook finds it, and the open ones a
+  // suspension waits on.
+  if (const auto it = before.find("disputes"); it != before.end()) {
+    const Table& disputes = it->second;
+    std::map<int64_t, int> open_by_license;
+    for (const Row& row : disputes.rows) {
+      const std::string provider = row.Text(disputes.Column("provider"));
+      const std::string provider_id = row.Text(disputes.Column("provider_dispute_id"));
+      const auto dispute = read->disputes().Find(provider, provider_id);
+      ASSERT_TRUE(dispute) << "dispute " << provider << " " << provider_id;
+      EXPECT_EQ(dispute->id, row.Int(disputes.Column("id")));
+      EXPECT_EQ(dispute->charge_id, row.Int(disputes.Column("charge_id")));
+      EXPECT_EQ(dispute->license_id.value, row.Int(disputes.Column("license_id")));
+      EXPECT_EQ(dispute->status, row.Text(disputes.Column("status")));
+      EXPECT_EQ(app::DisputeOutcomeName(dispute->outcome), row.Text(disputes.Column("outcome")));
+      EXPECT_EQ(ToUnix(dispute->opened_at), row.Int(disputes.Column("opened_at")));
+      EXPECT_EQ(dispute->closed_at ? std::optional(ToUnix(*dispute->closed_at)) : std::nullopt,
+                row.OptInt(disputes.Column("closed_at")));
+      EXPECT_EQ(ToUnix(dispute->updated_at), row.Int(disputes.Column("updated_at")));
+      if (row.Text(disputes.Column("outcome")) == "open")
+        ++open_by_license[row.Int(disputes.Column("license_id"))];
+    }
+    EXPECT_FALSE(open_by_license.empty()) << fixture << " has no open dispute";
+    for (const auto& [license_id, open] : open_by_license)
+      EXPECT_EQ(read->disputes().CountOpen(LicenseId{license_id}), open);
+  }
   read.reset();
+
+  // Stripe events not yet applied are claimed when due: by next_attempt_at after a failure and
+  // once a lapsed worker's lease ends (0004; before 0004, every unapplied event is due at once),
+  // oldest first, with their attempts. Each claim is rolled back.
+  const Table& events = before.at("stripe_events");
+  auto due_at = [&](const Row& row) {
+    int64_t due = events.Has("next_attempt_at") ? row.Int(events.Column("next_attempt_at")) : 0;
+    if (events.Has("locked_until"))
+      due = std::max(due, row.OptInt(events.Column("locked_until")).value_or(0));
+    return due;
+  };
+  auto claimable_at = [&](int64_t now) {
+    std::vector<std::tuple<int64_t, std::string, int64_t>> due;  // received_at, id, attempts
+    for (const Row& row : events.rows)
+      if (row.IsNull(events.Column("processed_at")) && row.Int(events.Column("attempts")) < 20 &&
+          due_at(row) <= now)
+        due.emplace_back(row.Int(events.Column("received_at")), row.Text(events.Column("id")),
+                         row.Int(events.Column("attempts")));
+    std::ranges::sort(due);
+    return due;
+  };
+  auto claim_at = [&](int64_t now) {
+    auto uow = store->Begin(app::Actor::System());
+    std::vector<std::tuple<int64_t, std::string, int64_t>> claimed;
+    for (const auto& e : uow->stripe_events().ClaimDue(FromUnix(now), FromUnix(now + 300), 100))
+      claimed.emplace_back(ToUnix(e.received_at), e.id, e.attempts);
+    return claimed;  // rolled back: the events stay as the fixture left them
+  };
+  EXPECT_FALSE(claimable_at(ToUnix(kNow)).empty()) << fixture << " has no event to apply";
+  EXPECT_EQ(claim_at(ToUnix(kNow)), claimable_at(ToUnix(kNow)));
+  int64_t first_due = ToUnix(kNow);
+  for (const Row& row : events.rows)
+    if (row.IsNull(events.Column("processed_at")) && due_at(row) > 0)
+      first_due = std::min(first_due, due_at(row));
+  EXPECT_EQ(claim_at(first_due - 1), claimable_at(first_due - 1));
 
   // New rows take fresh ids: sequences (PostgreSQL's setval in the fixture) continue.
   auto uow = store->Begin(app::Actor::Cli());
@@ -338,8 +448,15 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryV3RowAndValue) {
   EXPECT_EQ(found->id, license_id);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, MigrationUpgrade, ::testing::Values("sqlite", "postgres"),
-                         [](const auto& param_info) { return param_info.param; });
+// Each fixture on each backend: "sqlite_v3", "postgres_v6", ... (tests/CMakeLists.txt runs
+// each as its own ctest case).
+INSTANTIATE_TEST_SUITE_P(Fixtures, MigrationUpgrade,
+                         ::testing::Combine(::testing::Values("sqlite", "postgres"),
+                                            ::testing::Values(3, 6)),
+                         [](const auto& param_info) {
+                           return std::get<0>(param_info.param) + "_v" +
+                                  std::to_string(std::get<1>(param_info.param));
+                         });
 
 }  // namespace
 }  // namespace tenure::storage

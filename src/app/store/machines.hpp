@@ -19,6 +19,8 @@ class MachineRepository {
   virtual std::optional<domain::Machine> FindBySession(std::string_view session_hash) = 0;
   // Machines not ended (whether their heartbeat lapsed or not), most recently seen first.
   virtual std::vector<domain::Machine> Live(UserId user) = 0;
+  // How many live machines were seen after `seen_after` (those holding a slot; HoldsSlot).
+  virtual int CountSeenAfter(UserId user, Instant seen_after) = 0;
   // Ended machines, most recently ended first (the history).
   virtual std::vector<domain::Machine> Ended(UserId user, int limit) = 0;
   // Ends a live machine; false when it had ended already.

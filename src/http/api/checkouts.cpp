@@ -29,7 +29,8 @@ Response Rejected(const Context& ctx, const ItemError& e) {
 
 // One item's members by JSON type; the domain checks their values (domain/checkout.hpp).
 std::expected<domain::Checkout, ItemError> ParseItem(const nlohmann::json& j, size_t i) {
-  if (!j.is_object()) return std::unexpected(ItemError{i, "", "Each checkout must be an object."});
+  if (!j.is_object())
+    return std::unexpected(ItemError{i, "checkouts", "Each checkout must be an object."});
   domain::Checkout c;
   for (auto [name, member] :
        {std::pair{"id", &c.client_id}, std::pair{"store", &c.store},
@@ -47,13 +48,11 @@ std::expected<domain::Checkout, ItemError> ParseItem(const nlohmann::json& j, si
   c.price_cents = price->get<int64_t>();
   if (price->is_number_unsigned() && price->get<uint64_t>() > uint64_t{INT64_MAX})
     c.price_cents = std::numeric_limits<int64_t>::max();
-  c.quantity = 1;
-  if (auto q = j.find("quantity"); q != j.end()) {
-    if (!q->is_number_integer())
-      return std::unexpected(ItemError{i, "quantity", "Send the quantity as a whole number."});
-    const int64_t n = q->get<int64_t>();
-    c.quantity = n < 0 || n > domain::kMaxCheckoutQuantity ? -1 : static_cast<int>(n);
-  }
+  auto q = j.find("quantity");
+  if (q == j.end() || !q->is_number_integer())
+    return std::unexpected(ItemError{i, "quantity", "Send the quantity as a whole number."});
+  const int64_t n = q->get<int64_t>();
+  c.quantity = n < 0 || n > domain::kMaxCheckoutQuantity ? -1 : static_cast<int>(n);
   auto at = j.find("at");
   if (at == j.end() || !at->is_string())
     return std::unexpected(ItemError{i, "at", "Send the checkout's time (RFC 3339)."});

@@ -53,8 +53,9 @@ app::ProgramCaller Caller(const Context& ctx) {
 
 Response SignIn(Context& ctx) {
   const nlohmann::json& body = ctx.json;
+  // Not an object: every member is missing, the first of them named.
   if (!body.is_object())
-    return Invalid(ctx, "", "Send a JSON object with email, password and machine.");
+    return Invalid(ctx, "email", "Send a JSON object with email, password and machine.");
   const Text email = StringMember(body, "email");
   if (!email.ok) return Invalid(ctx, "email", "The email must be a string.");
   const Text password = StringMember(body, "password");

@@ -67,6 +67,13 @@ std::vector<Machine> SqlMachines::Live(UserId user) {
   return ReadAll(Run(conn(), q, {user.value}), ToMachine);
 }
 
+int SqlMachines::CountSeenAfter(UserId user, Instant seen_after) {
+  static constexpr Query q{"machines.count_seen_after",
+                           "SELECT COUNT(*) FROM machines WHERE user_id = $1 AND ended_at IS NULL "
+                           "AND last_seen_at > $2"};
+  return static_cast<int>(Run(conn(), q, {user.value, ToUnix(seen_after)}).rows.at(0).Int(0));
+}
+
 std::vector<Machine> SqlMachines::Ended(UserId user, int limit) {
   static constexpr Query q{"machines.ended",
                            "SELECT " TENURE_MACHINE_COLUMNS
@@ -94,7 +101,7 @@ std::vector<Machine> SqlMachines::LapsedBefore(Instant cutoff, int limit) {
 void SqlMachines::Touch(domain::MachineId id, Instant now, Instant stale) {
   static constexpr Query q{"machines.touch",
                            "UPDATE machines SET last_seen_at = $2 WHERE id = $1 AND "
-                           "ended_at IS NULL AND last_seen_at < $3"};
+                           "ended_at IS NULL AND last_seen_at <= $3"};
   Run(unaudited_writer(), q, {id.value, ToUnix(now), ToUnix(stale)});
 }
 

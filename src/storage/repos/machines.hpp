@@ -12,6 +12,7 @@ class SqlMachines final : public app::MachineRepository, Repository {
   std::optional<domain::Machine> Find(domain::MachineId id) override;
   std::optional<domain::Machine> FindBySession(std::string_view session_hash) override;
   std::vector<domain::Machine> Live(UserId user) override;
+  int CountSeenAfter(UserId user, Instant seen_after) override;
   std::vector<domain::Machine> Ended(UserId user, int limit) override;
   bool End(domain::MachineId id, Instant at, domain::MachineEnd end) override;
   std::vector<domain::Machine> LapsedBefore(Instant cutoff, int limit) override;

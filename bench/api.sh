@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# The program's API under load (issue 9): wrk on GET /api/v1/license and POST
+# /api/v1/heartbeat with the bearer tokens of 1,000 signed-in machines (round robin), each
+# reported as a ratio to /healthz in the same run, at 64 and 256 connections, p99 included.
+# `tenure serve` on SQLite; 1,000 demo customers (`tenure demo --customers 1000`), each signed
+# in once from its own machine through POST /api/v1/sessions (argon2id: about a minute).
+#
+# Usage: bench/api.sh   (env: TENURE_BINARY, BENCH_DURATION=10s, BENCH_MACHINES=1000,
+#                        BENCH_THREADS=1, BENCH_CONNECTIONS="64 256")
+# Results are recorded in BENCHMARKS.md ("The program's API (issue 9)").
+# Heartbeats within 30 s of a machine's last write are not written again
+# (ProgramPolicy::heartbeat_coalesce): at these rates each machine's row is written about once
+# per 30 s, as a fleet beating every 150 s would need no more.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+binary="${TENURE_BINARY:-$repo/build/tenure}"
+duration="${BENCH_DURATION:-10s}"
+machines="${BENCH_MACHINES:-1000}"
+threads="${BENCH_THREADS:-1}"
+connection_counts="${BENCH_CONNECTIONS:-64 256}"
+http_threads=""
+allocator=""
+demo_password='bench-demo-password'
+
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^TENURE_' || true)
+
+for tool in curl wrk; do
+  command -v "$tool" >/dev/null || { echo "bench/api.sh: $tool is not installed" >&2; exit 2; }
+done
+[[ -x "$binary" ]] || { echo "bench/api.sh: no server binary at $binary (build: ninja -C build tenure)" >&2; exit 2; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/tenure-bench.XXXXXX")"
+server_pid=""
+
+cleanup() {
+  local status=$?
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$server_pid" 2>/dev/null; then
+      echo "bench/api.sh: server ignored SIGTERM for 10 s; killing it" >&2
+      kill -KILL "$server_pid" 2>/dev/null || true
+    fi
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [[ $status -ne 0 && -s "$work/server.log" ]]; then
+    echo "--- server output (last 40 lines) ---" >&2
+    tail -n 40 "$work/server.log" >&2
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+  # Bind port 0 and report what the kernel chose (released at once; a race is harmless here:
+  # the server then fails to bind and the wait below reports it).
+  if command -v python3 >/dev/null; then
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  else
+    node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+  fi
+}
+
+port="$(free_port)"
+url="http://127.0.0.1:$port"
+export TENURE_DATABASE="sqlite://$work/tenure.db"
+export TENURE_LISTEN="127.0.0.1:$port"
+export TENURE_PUBLIC_URL="$url"
+export TENURE_ACCESS_LOG=off
+[[ -n "$http_threads" ]] && export TENURE_HTTP_THREADS="$http_threads"
+
+TENURE_DEMO_PASSWORD="$demo_password" "$binary" demo --customers "$machines" >"$work/demo.log" 2>&1 \
+  || { cat "$work/demo.log" >&2; echo "bench/api.sh: tenure demo failed" >&2; exit 1; }
+
+LD_PRELOAD="$allocator" "$binary" serve >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 150); do
+  grep -q 'tenure: listening on ' "$work/server.log" && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "bench/api.sh: server exited during start-up" >&2; exit 1; }
+  sleep 0.1
+done
+grep -q 'tenure: listening on ' "$work/server.log" \
+  || { echo "bench/api.sh: server did not start listening within 15 s" >&2; exit 1; }
+
+# Every demo customer signs in from a machine of its own, as a program does; four at a time
+# (the server hashes on its two hashing threads).
+tokens="$work/tokens.txt"
+sign_in() {
+  local k="$1" answer
+  answer="$(curl -sS --fail -H 'Content-Type: application/json' \
+    -d "{\"email\":\"customer$k@example.com\",\"password\":\"$demo_password\",\"machine\":{\"fingerprint\":\"bench-$k\",\"name\":\"Bench $k\",\"os\":\"Linux\",\"app_version\":\"1.0.0\"}}" \
+    "$url/api/v1/sessions")"
+  sed -n 's/.*"token":"\([^"]*\)".*/\1/p' <<<"$answer"  # the answer has no final newline
+}
+export -f sign_in
+export url demo_password
+seq 1 "$machines" | xargs -P 4 -I{} bash -c 'sign_in {}' >"$tokens" 2>"$work/sign-in.log" || { cat "$work/sign-in.log" >&2; exit 1; }
+[[ "$(wc -l <"$tokens")" -eq "$machines" ]] \
+  || { echo "bench/api.sh: only $(wc -l <"$tokens") of $machines machines signed in" >&2; exit 1; }
+first="$(head -n1 "$tokens")"
+license_status="$(curl -sS -o "$work/license.json" -w '%{http_code}' -H "Authorization: Bearer $first" "$url/api/v1/license")"
+[[ "$license_status" == 200 ]] && grep -q '"lease"' "$work/license.json" \
+  || { echo "bench/api.sh: GET /api/v1/license answered $license_status" >&2; exit 1; }
+
+to_ms() {  # wrk latency (e.g. 812.00us, 1.23ms, 1.01s) -> milliseconds
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+    printf "%.2f", n }'
+}
+
+# CPU accounting in clock ticks (USER_HZ): the whole machine from /proc/stat, the server from
+# /proc/PID/stat; wrk's own time comes from bash's `time`. What is left is other work on the
+# machine (a build, another benchmark) that skews the numbers: it is printed with the results.
+clk_tck="$(getconf CLK_TCK)"
+machine_busy_ticks() { awk '/^cpu / { print $2+$3+$4+$7+$8+$9 }' /proc/stat; }
+server_ticks() { awk '{ print $14+$15 }' "/proc/$server_pid/stat"; }
+cores() {  # ticks seconds -> cores busy (tick rounding can make "other" dip below zero: clamp)
+  awk -v t="$1" -v hz="$clk_tck" -v s="$2" 'BEGIN { c = t / hz / s; printf "%.2f", c < 0 ? 0 : c }'
+}
+
+declare -A rps p50 p99 bytes_per_req cpu_server cpu_wrk cpu_other
+run_wrk() {  # name path [wrk args...]
+  local name="$1" path="$2"; shift 2
+  local out="$work/wrk-$name.txt" timing="$work/time-$name.txt"
+  local cmd=(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$url$path" "$@")
+  printf '$ %s\n' "$(printf '%q ' "${cmd[@]}" | sed 's/tenure_session=[^ ]*/tenure_session=<session>/; s/ $//')"
+  local busy0 srv0 busy1 srv1 t0 t1
+  busy0="$(machine_busy_ticks)"; srv0="$(server_ticks)"; t0="$(date +%s.%N)"
+  { TIMEFORMAT='%U %S'; time "${cmd[@]}" >"$out"; } 2>"$timing"
+  busy1="$(machine_busy_ticks)"; srv1="$(server_ticks)"; t1="$(date +%s.%N)"
+  cat "$out"
+  local seconds wrk_ticks
+  seconds="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+  wrk_ticks="$(awk -v hz="$clk_tck" '{ printf "%.0f", ($1 + $2) * hz }' "$timing")"
+  cpu_server[$name]="$(cores $((srv1 - srv0)) "$seconds")"
+  cpu_wrk[$name]="$(cores "$wrk_ticks" "$seconds")"
+  cpu_other[$name]="$(cores $((busy1 - busy0 - (srv1 - srv0) - wrk_ticks)) "$seconds")"
+  echo "cpu during the run (cores): server ${cpu_server[$name]}, wrk ${cpu_wrk[$name]}, other ${cpu_other[$name]}"
+  echo
+  if awk -v o="${cpu_other[$name]}" 'BEGIN { exit !(o > 0.10) }'; then
+    echo "bench/api.sh: warning: other work used ${cpu_other[$name]} cores during this run; the numbers are skewed" >&2
+  fi
+  if grep -q 'Non-2xx or 3xx responses' "$out" || grep -q 'Socket errors' "$out"; then
+    echo "bench/api.sh: wrk saw errors on $path" >&2; exit 1
+  fi
+  rps[$name]="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
+  p50[$name]="$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")"
+  p99[$name]="$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")"
+  local requests amount
+  requests="$(awk '/requests in/ { print $1 }' "$out")"
+  amount="$(awk '/requests in/ { print $5 }' "$out")"
+  bytes_per_req[$name]="$(awk -v r="$amount" -v n="$requests" 'BEGIN {
+    v = r + 0; u = r; sub(/^[0-9.]+/, "", u)
+    if (u == "KB") v *= 1024; else if (u == "MB") v *= 1048576; else if (u == "GB") v *= 1073741824
+    printf "%.0f", v / n }')"
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(free -h | awk '/^Mem:/ { print $2 }') RAM"
+echo "server:  $binary (SQLite, $machines signed-in machines, access log off); wrk and the server share the machine's cores"
+echo
+
+for c in $connection_counts; do
+  connections="$c"
+  run_wrk "healthz-$c" /healthz
+  BENCH_METHOD=GET run_wrk "license-$c" /api/v1/license -s "$repo/bench/api_tokens.lua" -- "$tokens"
+  BENCH_METHOD=POST run_wrk "heartbeat-$c" /api/v1/heartbeat -s "$repo/bench/api_tokens.lua" -- "$tokens"
+done
+
+# Every token still works: the runs measured answers, not refusals.
+still="$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $(tail -n1 "$tokens")" "$url/api/v1/heartbeat")"
+[[ "$still" == 200 ]] || { echo "bench/api.sh: a heartbeat after the runs answered $still" >&2; exit 1; }
+
+echo "| connections | path | req/s | ratio to /healthz | p50 (ms) | p99 (ms) | server CPU (cores) | wrk CPU | other CPU |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for c in $connection_counts; do
+  for name in healthz license heartbeat; do
+    key="$name-$c"
+    ratio="$(awk -v a="${rps[$key]}" -v z="${rps[healthz-$c]}" 'BEGIN { printf "%.2f", a / z }')"
+    echo "| $c | $name | ${rps[$key]} | $ratio | ${p50[$key]} | ${p99[$key]} | ${cpu_server[$key]} | ${cpu_wrk[$key]} | ${cpu_other[$key]} |"
+  done
+done
