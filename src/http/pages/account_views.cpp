@@ -119,7 +119,7 @@ std::string LastSeenText(Instant seen, Instant now) {
     const int64_t minutes = ago / 60;
     return fmt::format("{} minute{} ago", minutes, minutes == 1 ? "" : "s");
   }
-  if (ago < 24 * 3600) {
+  if (ago < int64_t{24} * 3600) {
     const int64_t hours = ago / 3600;
     return fmt::format("{} hour{} ago", hours, hours == 1 ? "" : "s");
   }
