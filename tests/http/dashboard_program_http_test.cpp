@@ -118,6 +118,29 @@ TEST_F(DashboardProgramHttpTest, EditInstancesRefusesACountOutsideOneToToday) {
                               "there is none to remove."));
 }
 
+TEST_F(DashboardProgramHttpTest, ALapsedLicenseCanStillRemoveInstancesButNotAddThem) {
+  Browser demo = As(kDemoCustomer);
+  {
+    // Expired 40 days ago (past grace): adding instances needs a renewal first.
+    WritableDatabase db(server().DatabasePath());
+    ASSERT_EQ(db.Exec("UPDATE licenses SET expires_at = ?, auto_renew = 0 WHERE instances = 3",
+                      {UnixNow() - 40 * kDay}),
+              1);
+  }
+  const HttpResponse page = demo.Get("/billing/instances");
+  ASSERT_EQ(page.status, 200) << ::testing::PrintToString(page);
+  EXPECT_THAT(PlainText(page.body),
+              AllOf(HasSubstr("You have 3 instances. Renew your license first; instances share its "
+                              "date."),
+                    HasSubstr("Fewer instances take effect at your next renewal, which then"),
+                    Not(HasSubstr("renewal on "))));
+  EXPECT_THAT(Buttons(page.body), Not(::testing::Contains("Buy instances")));
+  const HttpResponse r = Schedule(demo, "2");
+  ASSERT_EQ(r.status, 303) << ::testing::PrintToString(r);
+  EXPECT_THAT(PlainText(demo.Get(r.Header("location")).body),
+              HasSubstr("From your next renewal: 2 instances, 100.00 USD a month."));
+}
+
 TEST_F(DashboardProgramHttpTest, HomeShowsCheckoutStatisticsWithAChartAndTheLatestTen) {
   Browser demo = As(kDemoCustomer);
   const HttpResponse r = demo.Get("/home");
