@@ -409,7 +409,7 @@ TEST_P(ProgramTest, ACheckoutReportIsTakenWholeOrNotAtAll) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ProgramTest, ::testing::Values("sqlite", "postgres"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace tenure::app
