@@ -41,6 +41,8 @@ class MachineService {
   Result<int> Deactivate(const Actor& actor, const domain::User& user);
   // The job: machines whose heartbeat lapsed lose their slot and session.
   int EndLapsed(int limit = 500);
+  // The seller's terms, for the pages that state them (the cooldown of Deactivate license).
+  const domain::ProgramPolicy& policy() const { return policy_; }
 
  private:
   Store& store_;

@@ -26,6 +26,10 @@ const std::vector<Route>& Routes() {
       {"GET", "/home", kPage, kSignedIn, kFast, pages::Home},
       {"GET", "/settings", kPage, kSignedIn, kFast, pages::Settings},
       {"POST", "/settings/time-zone", kPage, kSignedIn, kFast, pages::SetTimeZone},
+      // The program's machines (issue 9): Sign out one, or Deactivate license for all.
+      {"POST", "/settings/machines/{id}/sign-out", kPage, kSignedIn, kFast, pages::MachineSignOut},
+      {"GET", "/settings/deactivate", kPage, kSignedIn, kFast, pages::DeactivateForm},
+      {"POST", "/settings/deactivate", kPage, kSignedIn, kFast, pages::DeactivateSubmit},
       {"GET", "/download", kPage, kSignedIn, kFast, pages::Download},
       {"GET", "/support", kPage, kSignedIn, kFast, pages::Support},
 
@@ -43,6 +47,9 @@ const std::vector<Route>& Routes() {
       {"POST", "/billing/card", kPage, kSignedIn, kFast, pages::CardSubmit},
       {"GET", "/billing/instances", kPage, kSignedIn, kFast, pages::InstancesForm},
       {"POST", "/billing/instances", kPage, kSignedIn, kFast, pages::InstancesSubmit},
+      // Edit Instances' other half: fewer from the next renewal, nothing refunded (issue 9).
+      {"POST", "/billing/instances/renewal", kPage, kSignedIn, kFast,
+       pages::InstancesRenewalSubmit},
 
       {"POST", "/support/tickets", kPage, kSignedIn, kFast, pages::OpenTicket},
       {"GET", "/support/tickets/{id}", kPage, kSignedIn, kFast, pages::Ticket},
@@ -63,6 +70,7 @@ const std::vector<Route>& Routes() {
       {"GET", "/staff/feedback", kPage, kStaff, kFast, pages::StaffFeedback},
       {"GET", "/staff/feedback.csv", kPage, kStaff, kFast, pages::StaffFeedbackCsv},
       {"POST", "/staff/feedback/{id}/read", kPage, kStaff, kFast, pages::StaffFeedbackRead},
+      {"GET", "/staff/checkouts", kPage, kStaff, kFast, pages::StaffCheckouts},
 
       // Stripe's webhooks (issue 4): verified by the Stripe-Signature header over the raw body.
       {"POST", "/stripe/webhook", kWebhook, kPublic, kFast, pages::StripeWebhook},

@@ -5,9 +5,11 @@
 #include <charconv>
 
 #include "app/billing.hpp"
+#include "app/licenses.hpp"
 #include "core/secure_random.hpp"
+#include "domain/billing.hpp"
 #include "domain/terms.hpp"
-#include "http/pages/pages.hpp"
+#include "http/pages/account_views.hpp"
 #include "http/redirects.hpp"
 
 namespace tenure::http::pages {
@@ -38,25 +40,68 @@ Response RenewPage(Context& ctx, int status, const Error* error) {
   return RenderPage(ctx, "billing_renew", heading, "home", std::move(vars), status);
 }
 
-Response InstancesPage(Context& ctx, int status, const Error* error) {
+// Edit Instances has two forms; a failed one shows its error beside it and keeps its input.
+enum class InstancesPart { kNone, kAdd, kRenewal };
+
+// Edit Instances (issue 9): add instances now, prorated, or choose fewer from the next renewal.
+Response InstancesPage(Context& ctx, int status, const Error* error, InstancesPart form) {
+  auto overview = ctx.svc.licenses.Overview(ctx.User().id);
+  if (!overview)
+    return ErrorPage(ctx, HttpStatus(overview.error().code), "Edit instances",
+                     overview.error().message);
   auto quote = ctx.svc.billing.QuoteInstances(ctx.User().id);
-  if (!quote)
-    return ErrorPage(ctx, HttpStatus(quote.error().code), "Add instances", quote.error().message);
-  const Instant expires = *quote->license.expires_at;
-  std::string token(ctx.Field("token"));
-  if (token.empty()) token = RandomToken(18);
-  mstch::map vars{{"monthly", quote->monthly_each.Format()},
-                  {"days", quote->days_remaining},
-                  {"one_day", quote->days_remaining == 1},
-                  {"expires_iso", FormatRfc3339(expires)},
-                  {"expires_long", FormatLongDate(expires)},
-                  {"instances", quote->license.instances},
-                  {"price_each", quote->price_each.Format()},
-                  {"token", token},
-                  {"count", std::string(ctx.Field("count").empty() ? "1" : ctx.Field("count"))},
-                  {"terms_version", std::string(domain::kTermsVersion)}};
-  AddError(vars, error);
-  return RenderPage(ctx, "billing_instances", "Add instances", "home", std::move(vars), status);
+  if (!quote && !overview->license.expires_at)  // never bought: nothing to edit yet
+    return ErrorPage(ctx, HttpStatus(quote.error().code), "Edit instances", quote.error().message);
+  const domain::License& license = overview->license;
+  mstch::map vars;
+  AddInstancesVars(vars, *overview, ctx.svc.clock.Now());
+  if (quote) {
+    const Instant expires = *quote->license.expires_at;
+    std::string token(ctx.Field("token"));
+    if (token.empty()) token = RandomToken(18);
+    const bool kept = form == InstancesPart::kAdd && !ctx.Field("count").empty();
+    vars["can_add"] = true;
+    vars["monthly"] = quote->monthly_each.Format();
+    vars["days"] = quote->days_remaining;
+    vars["one_day"] = quote->days_remaining == 1;
+    vars["expires_iso"] = FormatRfc3339(expires);
+    vars["expires_long"] = FormatLongDate(expires);
+    vars["price_each"] = quote->price_each.Format();
+    vars["token"] = token;
+    vars["count"] = kept ? std::string(ctx.Field("count")) : std::string("1");
+    vars["terms_version"] = std::string(domain::kTermsVersion);
+  } else {
+    vars["add_refused"] = quote.error().message;  // lapsed or suspended: renew first
+  }
+  // 1 to today's count; each with the monthly price the next renewal would charge for it.
+  const int chosen = domain::InstancesAtRenewal(license);
+  mstch::array choices;
+  for (int n = 1; n <= license.instances; ++n) {
+    domain::License at_renewal = license;
+    at_renewal.instances_at_renewal = n;
+    choices.push_back(mstch::map{
+        {"value", n},
+        {"label",
+         fmt::format("{} instance{}: {} a month", n, n == 1 ? "" : "s",
+                     domain::MonthlyPrice(at_renewal, ctx.svc.licenses.policy()).Format())},
+        {"selected", n == chosen}});
+  }
+  vars["choices"] = choices;
+  vars["can_remove"] = license.instances > 1;
+  if (form == InstancesPart::kAdd) AddError(vars, error);
+  if (form == InstancesPart::kRenewal && error) vars["renewal_error"] = error->message;
+  // Outcomes of the renewal form (post/redirect/get): fixed texts, and only while they still
+  // match the page.
+  const std::string done = ctx.Query("done");
+  const bool pending = chosen != license.instances;
+  if (done == "scheduled" && pending)
+    vars["notice"] = std::string(
+        "Saved. Your instances stay as they are until your next renewal, and nothing is "
+        "refunded.");
+  else if (done == "kept" && !pending)
+    vars["notice"] =
+        fmt::format("Saved. Your next renewal keeps all {} instances.", license.instances);
+  return RenderPage(ctx, "billing_instances", "Edit instances", "home", std::move(vars), status);
 }
 
 Response CardPage(Context& ctx, int status, const Error* error) {
@@ -152,18 +197,35 @@ Response CardSubmit(Context& ctx) {
   return Response::Redirect(next == "/billing" ? "/billing?done=card_saved" : next);
 }
 
-Response InstancesForm(Context& ctx) { return InstancesPage(ctx, 200, nullptr); }
+Response InstancesForm(Context& ctx) {
+  return InstancesPage(ctx, 200, nullptr, InstancesPart::kNone);
+}
 
 Response InstancesSubmit(Context& ctx) {
   auto charge = ctx.svc.billing.AddInstances(ctx.Actor(), ctx.User(), ParseInt(ctx.Field("count")),
                                              ctx.Field("token"), ctx.Field("terms") == "yes");
-  if (!charge) return InstancesPage(ctx, HttpStatus(charge.error().code), &charge.error());
+  if (!charge)
+    return InstancesPage(ctx, HttpStatus(charge.error().code), &charge.error(),
+                         InstancesPart::kAdd);
   if (charge->status != domain::ChargeStatus::kSucceeded) {
     const Error declined{ErrorCode::kInvalidInput,
                          charge->failure_message + " Nothing was charged.", ""};
-    return InstancesPage(ctx, 402, &declined);
+    return InstancesPage(ctx, 402, &declined, InstancesPart::kAdd);
   }
   return Response::Redirect("/billing?done=instances");
+}
+
+Response InstancesRenewalSubmit(Context& ctx) {
+  const int count = ParseInt(ctx.Field("count"));
+  auto scheduled = ctx.svc.billing.ScheduleInstances(ctx.Actor(), ctx.User(), count);
+  if (!scheduled)
+    return InstancesPage(ctx, HttpStatus(scheduled.error().code), &scheduled.error(),
+                         InstancesPart::kRenewal);
+  // Today's count again clears the change (BillingService::ScheduleInstances).
+  auto overview = ctx.svc.licenses.Overview(ctx.User().id);
+  const bool kept = overview && !overview->license.instances_at_renewal;
+  return Response::Redirect(kept ? "/billing/instances?done=kept"
+                                 : "/billing/instances?done=scheduled");
 }
 
 }  // namespace tenure::http::pages

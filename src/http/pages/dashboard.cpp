@@ -3,7 +3,7 @@
 
 #include "app/accounts.hpp"
 #include "app/licenses.hpp"
-#include "http/pages/pages.hpp"
+#include "http/pages/account_views.hpp"
 
 namespace tenure::http::pages {
 namespace {
@@ -53,10 +53,9 @@ Response Home(Context& ctx) {
       {"has_date", l.expires_at.has_value()},
       {"is_expired", overview->status == domain::LicenseStatus::kExpired},
       {"auto_renew", l.auto_renew},
-      {"instances", l.instances},
-      {"one_instance", l.instances == 1},
-      {"price", overview->renewal_price.Format()},
   };
+  AddInstancesVars(vars, *overview, ctx.svc.clock.Now());
+  vars["stats"] = CheckoutStatsVars(ctx, ctx.User().id, ctx.User().time_zone);
   if (l.expires_at) {
     vars["expires_iso"] = FormatRfc3339(*l.expires_at);
     vars["expires_long"] = FormatLongDate(*l.expires_at);
@@ -105,8 +104,14 @@ Response Settings(Context& ctx) {
                   {"terms_long", FormatLongDate(u.terms_accepted_at)},
                   {"created_iso", FormatRfc3339(u.created_at)},
                   {"created_long", FormatLongDate(u.created_at)},
-                  {"instances", overview ? overview->license.instances : 0},
                   {"grants", grants}};
+  if (overview) {
+    vars["has_license"] = true;
+    AddInstancesVars(vars, *overview, ctx.svc.clock.Now());
+    vars["has_date"] = overview->license.expires_at.has_value();
+    vars["machines_view"] =
+        MachinesVars(ctx, u.id, overview->license.instances, /*can_sign_out=*/true);
+  }
   if (overview && overview->payment_method)
     vars["card"] = fmt::format("{} ending in {}", overview->payment_method->brand,
                                overview->payment_method->last4);
@@ -119,6 +124,8 @@ Response Settings(Context& ctx) {
     zones.push_back(std::string(z));
   vars["zones"] = zones;
   if (ctx.Query("done") == "time_zone") vars["notice"] = std::string("Your time zone is saved.");
+  if (std::string notice = MachinesNotice(ctx); !notice.empty())
+    vars["machines_notice"] = std::move(notice);
   return RenderPage(ctx, "settings", "Settings", "settings", std::move(vars));
 }
 

@@ -29,6 +29,11 @@ Response Download(Context& ctx);
 Response SetTimeZone(Context& ctx);
 Response Support(Context& ctx);
 
+// Settings -> Machines and Deactivate license (issue 9).
+Response MachineSignOut(Context& ctx);
+Response DeactivateForm(Context& ctx);
+Response DeactivateSubmit(Context& ctx);
+
 Response CancelStart(Context& ctx);
 Response CancelReason(Context& ctx);
 Response CancelConfirm(Context& ctx);
@@ -47,6 +52,7 @@ Response CardForm(Context& ctx);
 Response CardSubmit(Context& ctx);
 Response InstancesForm(Context& ctx);
 Response InstancesSubmit(Context& ctx);
+Response InstancesRenewalSubmit(Context& ctx);
 
 Response Staff(Context& ctx);
 Response StaffCustomer(Context& ctx);
@@ -60,6 +66,7 @@ Response StaffTicketStatus(Context& ctx);
 Response StaffFeedback(Context& ctx);
 Response StaffFeedbackCsv(Context& ctx);
 Response StaffFeedbackRead(Context& ctx);
+Response StaffCheckouts(Context& ctx);
 
 // Stripe's webhooks (issue 4): authenticated by their signature, not a session.
 Response StripeWebhook(Context& ctx);

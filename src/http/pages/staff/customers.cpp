@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "app/staff.hpp"
-#include "http/pages/pages.hpp"
+#include "http/pages/account_views.hpp"
 #include "http/pages/staff/staff_common.hpp"
 
 namespace tenure::http::pages {
@@ -25,7 +25,11 @@ Response CustomerPage(Context& ctx, UserId id, int status = 200, const Error* er
   if (file->license) {
     vars["license"] = LicenseSummary(*file->license);
     vars["suspended"] = file->license->status == domain::LicenseStatus::kSuspended;
+    vars["machines_view"] =
+        MachinesVars(ctx, id, file->license->license.instances, /*can_sign_out=*/false);
   }
+  // Days as the customer sees them on Home: in their time zone.
+  vars["stats"] = CheckoutStatsVars(ctx, id, file->user.time_zone);
   mstch::array grants;
   for (const auto& g : file->grants)
     grants.push_back(mstch::map{
