@@ -25,10 +25,24 @@ class SqlUnitOfWork final : public app::UnitOfWork {
  public:
   SqlUnitOfWork(ConnectionPool::Lease lease, const Clock& clock, std::optional<app::Actor> actor)
       : lease_(std::move(lease)), clock_(clock), actor_(std::move(actor)) {
-    // Reads run without BEGIN: one round trip per statement (ENGINEERING.md: libpqxx note).
-    if (actor_) lease_->Begin(/*write=*/true);
+    // PostgreSQL reads run without BEGIN: one round trip per statement (ENGINEERING.md:
+    // libpqxx note). SQLite's BEGIN costs no round trip and takes the file's shared lock
+    // once for all the reads, where each statement alone would lock and unlock it (fcntl
+    // system calls: most of an API request's cost, issue 9's benchmark).
+    if (actor_) {
+      lease_->Begin(/*write=*/true);
+    } else if (lease_->dialect() == Dialect::kSqlite) {
+      lease_->Begin(/*write=*/false);
+      read_transaction_ = true;
+    }
   }
   ~SqlUnitOfWork() override {
+    if (read_transaction_) {
+      try {
+        lease_->Rollback();  // nothing was written: ending the read is all
+      } catch (...) {  // NOLINT(bugprone-empty-catch): the pool drops a connection left unusable
+      }
+    }
     if (actor_ && !committed_) {
       try {
         lease_->Rollback();
@@ -82,6 +96,7 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   Transaction tx_{*lease_, actor_.has_value()};
   bool audited_ = false;
   bool committed_ = false;
+  bool read_transaction_ = false;  // a read-only unit of work's BEGIN (SQLite)
   SqlUsers users_{tx_};
   SqlSessions sessions_{tx_};
   SqlSignInAttempts attempts_{tx_};
