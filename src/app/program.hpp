@@ -46,8 +46,9 @@ enum class ProgramProblem {
 
 struct ProgramError {
   ProgramProblem problem;
-  std::string message;                     // for people: the program may show it as it is
-  std::string field;                       // kInvalidInput
+  std::string message;         // for people: the program may show it as it is
+  std::string field;           // kInvalidInput
+  std::optional<size_t> item;  // kInvalidInput in a checkout report: the bad item (0-based)
   std::optional<domain::License> license;  // license problems: its dates
   std::vector<domain::Machine> machines;   // kNoFreeInstance: the machines holding the slots
   std::optional<domain::MachineEnd> end;   // kSessionRevoked: why, when Tenure knows

@@ -19,11 +19,20 @@ HttpError HttpErrorFor(ErrorCode code) {
 }
 
 Response Problem(const HttpError& error, std::string_view detail, std::string_view request_id) {
+  return Problem(error, detail, request_id, nlohmann::json::object());
+}
+
+Response Problem(const HttpError& error, std::string_view detail, std::string_view request_id,
+                 const nlohmann::json& extensions) {
   // "about:blank": the status says what kind of problem it is (RFC 9457 section 4.2.1);
   // `code` is the finer, stable reason.
-  const nlohmann::json body = {{"type", "about:blank"},  {"title", error.title},
-                               {"status", error.status}, {"detail", detail},
-                               {"code", error.code},     {"request_id", request_id}};
+  nlohmann::json body = extensions;
+  body.update({{"type", "about:blank"},
+               {"title", error.title},
+               {"status", error.status},
+               {"detail", detail},
+               {"code", error.code},
+               {"request_id", request_id}});
   Response res;
   res.status = error.status;
   res.content_type = "application/problem+json";

@@ -3,6 +3,8 @@
 // and a stable `code` (ENGINEERING.md habit 8), and RFC 9457 problem details for the API.
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/result.hpp"
 #include "http/server.hpp"
 
@@ -27,8 +29,11 @@ inline constexpr HttpError kInternal{500, "internal", "Internal Server Error"};
 // The status pages answer with for an app error.
 inline int HttpStatus(ErrorCode code) { return HttpErrorFor(code).status; }
 
-// application/problem+json (RFC 9457): {type, title, status, detail, code, request_id}.
+// application/problem+json (RFC 9457): {type, title, status, detail, code, request_id}, plus
+// `extensions` (an object: RFC 9457's extension members, such as the API's renew_url).
 // `detail` is public text (Error::message), never an exception's what().
+Response Problem(const HttpError& error, std::string_view detail, std::string_view request_id,
+                 const nlohmann::json& extensions);
 Response Problem(const HttpError& error, std::string_view detail, std::string_view request_id);
 Response Problem(const Error& error, std::string_view request_id);
 

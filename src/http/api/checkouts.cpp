@@ -18,13 +18,10 @@ struct ItemError {
 };
 
 Response Rejected(const Context& ctx, const ItemError& e) {
-  Response res = Refusal(ctx, app::ProgramError{.problem = app::ProgramProblem::kInvalidInput,
-                                                .message = e.message,
-                                                .field = e.field});
-  auto body = nlohmann::json::parse(res.body);
-  body["item"] = e.item;
-  res.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return res;
+  return Refusal(ctx, app::ProgramError{.problem = app::ProgramProblem::kInvalidInput,
+                                        .message = e.message,
+                                        .field = e.field,
+                                        .item = e.item});
 }
 
 // One item's members by JSON type; the domain checks their values (domain/checkout.hpp).

@@ -37,9 +37,7 @@ Response Json(const nlohmann::json& body, int status) {
 
 Response Refusal(const Context& ctx, const app::ProgramError& e) {
   const HttpError error = ErrorFor(e.problem);
-  nlohmann::json body = {{"type", "about:blank"},  {"title", error.title},
-                         {"status", error.status}, {"detail", e.message},
-                         {"code", error.code},     {"request_id", ctx.req.request_id}};
+  nlohmann::json body = nlohmann::json::object();  // the extension members of this problem
   using enum app::ProgramProblem;
   switch (e.problem) {
     case kInvalidInput: body["field"] = e.field; break;
@@ -72,11 +70,8 @@ Response Refusal(const Context& ctx, const app::ProgramError& e) {
     case kInvalidCredentials:
     case kRateLimited: break;
   }
-  Response res;
-  res.status = error.status;
-  res.content_type = "application/problem+json";
-  res.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  res.Set("Cache-Control", "no-store");
+  if (e.item) body["item"] = *e.item;
+  Response res = Problem(error, e.message, ctx.req.request_id, body);
   if (e.problem == kSessionRevoked) res.Set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
   if (e.problem == kRateLimited) res.Set("Retry-After", "900");
   return res;
