@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "app/accounts.hpp"
+#include "app/store/checkouts.hpp"
 #include "app/store/licenses.hpp"
+#include "app/store/machines.hpp"
+#include "app/store/sessions.hpp"
 #include "app/store/payments.hpp"
 #include "app/store/users.hpp"
 #include "storage/sql_store.hpp"
@@ -38,6 +41,21 @@ TEST(DemoSeeder, CreatesTheDemoWorldOnceAndOnlyOnce) {
   ASSERT_TRUE(license && license->expires_at);
   EXPECT_EQ(*license->expires_at, clock.Now() + days(20));
   EXPECT_TRUE(license->auto_renew);
+  // Issue 9: three instances, two held by machines seen a minute ago, and 320 checkouts over
+  // the last 60 days, seeded once (the second Seed above added none).
+  EXPECT_EQ(license->instances, 3);
+  const auto machines = read->machines().Live(demo->id);
+  ASSERT_EQ(machines.size(), 2u);
+  for (const auto& m : machines) {
+    EXPECT_GE(m.last_seen_at, clock.Now() - minutes(2));
+    EXPECT_TRUE(read->sessions().Find(m.session_hash)) << "each machine holds a program session";
+  }
+  const auto stats = read->checkouts().Totals(demo->id, clock.Now() - days(60));
+  int64_t checkouts = 0;
+  for (const auto& sum : stats) checkouts += sum.checkouts;
+  EXPECT_EQ(checkouts, 320);
+  EXPECT_TRUE(read->checkouts().Totals(demo->id, clock.Now() + seconds(1)).empty())
+      << "none in the future";
   auto card = read->payment_methods().FindDefault(demo->id);
   ASSERT_TRUE(card);
   EXPECT_EQ(card->provider, "offline");
