@@ -211,20 +211,21 @@ ProgramResult<ProgramCaller> ProgramService::Authenticate(std::string_view token
     return std::unexpected(Revoked(std::nullopt));
   auto user = read->users().Find(session->user_id);
   if (!user) return std::unexpected(Revoked(std::nullopt));
-  return ProgramCaller{.current = {std::move(*user), std::move(*session)},
+  ProgramCaller caller{.current = {std::move(*user), std::move(*session)},
                        .machine = std::move(*machine),
                        .session_id = SessionId(hash)};
+  const UserId id = caller.current.user.id;
+  caller.license = read->licenses().FindByUser(id);
+  // HoldsSlot as SQL: seen within the heartbeat timeout (this machine among them).
+  caller.machines_in_use = read->machines().CountSeenAfter(id, now - policy_.heartbeat_timeout);
+  return caller;
 }
 
 ProgramResult<ProgramLicense> ProgramService::License(const ProgramCaller& caller) {
-  const Instant now = clock_.Now();
-  auto read = store_.Read();
-  const auto license = read->licenses().FindByUser(caller.current.user.id);
-  if (!license) return std::unexpected(Problem(ProgramProblem::kNoLicense, "No license record."));
-  // HoldsSlot as SQL: seen within the heartbeat timeout.
-  const int in_use =
-      read->machines().CountSeenAfter(caller.current.user.id, now - policy_.heartbeat_timeout);
-  return Answer(*license, in_use, caller.machine, caller.session_id, now);
+  if (!caller.license)
+    return std::unexpected(Problem(ProgramProblem::kNoLicense, "No license record."));
+  return Answer(*caller.license, caller.machines_in_use, caller.machine, caller.session_id,
+                clock_.Now());
 }
 
 ProgramResult<ProgramLicense> ProgramService::Heartbeat(const ProgramCaller& caller) {
@@ -234,7 +235,7 @@ ProgramResult<ProgramLicense> ProgramService::Heartbeat(const ProgramCaller& cal
     uow->machines().Touch(caller.machine.id, now, now - policy_.heartbeat_coalesce);
     uow->Commit();
   }
-  return License(caller);
+  return License(caller);  // the write changed no slot: this machine held its own already
 }
 
 void ProgramService::SignOut(const ProgramCaller& caller, const ClientInfo& client) {

@@ -57,11 +57,15 @@ struct ProgramError {
 template <class T>
 using ProgramResult = std::expected<T, ProgramError>;
 
-// A program session's caller: the account, the session and the machine holding the slot.
+// A program session's caller: the account, the session and the machine holding the slot,
+// with the license and the slots in use as they were read together (one read transaction per
+// API call: the license check is the program's hottest path).
 struct ProgramCaller {
   CurrentUser current;
   domain::Machine machine;
   std::string session_id;  // the public id of the session (a prefix of its token's hash)
+  std::optional<domain::License> license;
+  int machines_in_use = 0;
 };
 
 struct ProgramSignIn {
@@ -81,6 +85,7 @@ class ProgramService {
                                       domain::MachineInfo info, const ClientInfo& client);
   // The caller of a bearer token, if its session is live and its machine holds its slot.
   ProgramResult<ProgramCaller> Authenticate(std::string_view token);
+  // The license as Authenticate read it (no second read).
   ProgramResult<ProgramLicense> License(const ProgramCaller& caller);
   // License() after recording that the machine is alive (one small write at most, skipped
   // when the last one is newer than ProgramPolicy::heartbeat_coalesce).

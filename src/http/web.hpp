@@ -3,6 +3,7 @@
 // The services are only declared here: each page includes the headers of those it calls, so
 // a change to one use case (or a domain header under it) rebuilds only its pages (issue 8).
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,7 +17,6 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
-#include "domain/machine.hpp"
 #include "http/forms.hpp"
 #include "http/problem.hpp"
 #include "http/server.hpp"
@@ -30,6 +30,7 @@ class CheckoutService;
 class LeaseSigner;
 class LicenseService;
 class MachineService;
+struct ProgramCaller;
 class ProgramService;
 class RenewalService;
 class StaffService;
@@ -79,8 +80,9 @@ struct Context {
   Services& svc;
   Params params;                         // from the route's {name} segments
   std::optional<app::CurrentUser> user;  // set by the middleware when signed in
-  // An Api request's program machine, with `user` (issue 9); the caller's own slot.
-  std::optional<domain::Machine> machine;
+  // An Api request's program session, with `user` (issue 9): its machine holding the slot,
+  // and the license read with it (app/program.hpp).
+  std::shared_ptr<const app::ProgramCaller> program;
   std::string csrf;       // the token this visitor's forms must carry
   Form form;              // a Page's POST body, parsed
   nlohmann::json json;    // an Api request's body, parsed

@@ -205,8 +205,8 @@ Response WebApp::ApiChain(Context& ctx, const Route& route) {
   if (!token.empty()) {
     auto caller = svc_.program.Authenticate(token);
     if (caller) {
-      ctx.user = std::move(caller->current);
-      ctx.machine = std::move(caller->machine);
+      ctx.user = caller->current;
+      ctx.program = std::make_shared<const app::ProgramCaller>(std::move(*caller));
     } else {
       refused = std::move(caller.error());
     }

@@ -1,6 +1,6 @@
 #pragma once
 // Thin handlers of the API for programs (issues 8 and 9): the Api chain has authenticated the
-// program session (ctx.user, ctx.machine) and parsed the JSON body (ctx.json); errors go out
+// program session (ctx.user, ctx.program) and parsed the JSON body (ctx.json); errors go out
 // as problem+json with the stable codes of api/openapi.json (http/problem.hpp).
 #include "http/web.hpp"
 

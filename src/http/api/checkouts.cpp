@@ -80,7 +80,7 @@ Response ReportCheckouts(Context& ctx) {
     if (!item) return Rejected(ctx, item.error());
     checkouts.push_back(std::move(*item));
   }
-  auto report = ctx.svc.checkouts.Report(ctx.User().id, ctx.machine->id, checkouts);
+  auto report = ctx.svc.checkouts.Report(ctx.User().id, ctx.program->machine.id, checkouts);
   if (!report)
     return Rejected(
         ctx, {report.error().item, report.error().error.field, report.error().error.message});

@@ -43,12 +43,6 @@ Response LicenseAnswer(const Context& ctx, const app::ProgramResult<app::Program
   return Json(LicenseBody(*r));
 }
 
-app::ProgramCaller Caller(const Context& ctx) {
-  return {.current = *ctx.user,
-          .machine = *ctx.machine,
-          .session_id = app::ProgramService::SessionId(ctx.user->session.token_hash)};
-}
-
 }  // namespace
 
 Response SignIn(Context& ctx) {
@@ -85,7 +79,7 @@ Response SignIn(Context& ctx) {
 }
 
 Response SignOut(Context& ctx) {
-  ctx.svc.program.SignOut(Caller(ctx), ctx.Client());
+  ctx.svc.program.SignOut(*ctx.program, ctx.Client());
   Response res;
   res.status = 204;
   res.content_type.clear();
@@ -93,10 +87,10 @@ Response SignOut(Context& ctx) {
   return res;
 }
 
-Response License(Context& ctx) { return LicenseAnswer(ctx, ctx.svc.program.License(Caller(ctx))); }
+Response License(Context& ctx) { return LicenseAnswer(ctx, ctx.svc.program.License(*ctx.program)); }
 
 Response Heartbeat(Context& ctx) {
-  return LicenseAnswer(ctx, ctx.svc.program.Heartbeat(Caller(ctx)));
+  return LicenseAnswer(ctx, ctx.svc.program.Heartbeat(*ctx.program));
 }
 
 }  // namespace tenure::http::api
