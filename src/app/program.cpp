@@ -198,27 +198,24 @@ ProgramResult<ProgramSignIn> ProgramService::SignIn(std::string_view email,
 ProgramResult<ProgramCaller> ProgramService::Authenticate(std::string_view token) {
   if (token.empty() || token.size() > 128) return std::unexpected(Revoked(std::nullopt));
   const std::string hash = Sha256Hex(token);
-  auto read = store_.Read();
-  auto machine = read->machines().FindBySession(hash);
-  if (!machine) return std::unexpected(Revoked(std::nullopt));
-  if (machine->end) return std::unexpected(Revoked(machine->end));
   const Instant now = clock_.Now();
+  // One query: machine, session, account, license and the slots in use (HoldsSlot as SQL:
+  // seen within the heartbeat timeout, this machine among them).
+  auto found = store_.Read()->machines().FindSession(hash, now - policy_.heartbeat_timeout);
+  if (!found) return std::unexpected(Revoked(std::nullopt));
+  if (found->machine.end) return std::unexpected(Revoked(found->machine.end));
   // Lapsed but not swept yet: the answer is the sweep's, before it runs.
-  if (!domain::HoldsSlot(*machine, now, policy_))
+  if (!domain::HoldsSlot(found->machine, now, policy_))
     return std::unexpected(Revoked(MachineEnd::kHeartbeatTimeout));
-  auto session = read->sessions().Find(hash);
-  if (!session || session->kind != SessionKind::kProgram || session->expires_at <= now)
+  const auto& session = found->session;
+  if (!session || session->kind != SessionKind::kProgram || session->expires_at <= now ||
+      session->user_id != found->machine.user_id || !found->user)
     return std::unexpected(Revoked(std::nullopt));
-  auto user = read->users().Find(session->user_id);
-  if (!user) return std::unexpected(Revoked(std::nullopt));
-  ProgramCaller caller{.current = {std::move(*user), std::move(*session)},
-                       .machine = std::move(*machine),
-                       .session_id = SessionId(hash)};
-  const UserId id = caller.current.user.id;
-  caller.license = read->licenses().FindByUser(id);
-  // HoldsSlot as SQL: seen within the heartbeat timeout (this machine among them).
-  caller.machines_in_use = read->machines().CountSeenAfter(id, now - policy_.heartbeat_timeout);
-  return caller;
+  return ProgramCaller{.current = {std::move(*found->user), std::move(*found->session)},
+                       .machine = std::move(found->machine),
+                       .session_id = SessionId(hash),
+                       .license = std::move(found->license),
+                       .machines_in_use = found->machines_in_use};
 }
 
 ProgramResult<ProgramLicense> ProgramService::License(const ProgramCaller& caller) {

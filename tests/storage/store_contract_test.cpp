@@ -221,6 +221,85 @@ TEST_P(StoreContract, SessionKindAndStrengthRoundTrip) {
   }
 }
 
+// The license check's one query (machines.find_session): each table's columns land in its
+// own reader, a missing session or license reads as absent, and the slot count is the
+// account's live machines seen after the cut-off.
+TEST_P(StoreContract, AMachineSessionReadsItsSessionAccountLicenseAndSlotsInOneQuery) {
+  const UserId id = InsertUser("slots@example.com");
+  const UserId other = InsertUser("other@example.com");
+  auto uow = store_->Begin(Actor::User(id));
+  for (const char* hash : {"live-a", "live-b", "old-c"})
+    uow->sessions().Insert(app::Session{.token_hash = hash,
+                                        .user_id = id,
+                                        .kind = app::SessionKind::kProgram,
+                                        .csrf_token = "",
+                                        .created_at = kNow - hours(2),
+                                        .last_seen_at = kNow - hours(1),
+                                        .expires_at = kNow + days(365),
+                                        .user_agent = "agent/1.0",
+                                        .address = "192.0.2.7"});
+  uow->licenses().Insert(domain::License{.user_id = id,
+                                         .expires_at = kNow + days(20),
+                                         .auto_renew = true,
+                                         .instances = 3,
+                                         .created_at = kNow,
+                                         .updated_at = kNow});
+  auto machine = [&](UserId user, std::string hash, std::string fingerprint, Instant seen) {
+    return uow->machines().Insert(domain::Machine{.user_id = user,
+                                                  .session_hash = std::move(hash),
+                                                  .info = {.fingerprint = std::move(fingerprint),
+                                                           .name = "Desk",
+                                                           .os = "Linux",
+                                                           .app_version = "2.1.0"},
+                                                  .address = "192.0.2.7",
+                                                  .signed_in_at = kNow - hours(2),
+                                                  .last_seen_at = seen});
+  };
+  const domain::MachineId a = machine(id, "live-a", "fp-a", kNow - minutes(1));
+  machine(id, "live-b", "fp-b", kNow - minutes(2));
+  machine(id, "old-c", "fp-c", kNow - hours(1));  // its heartbeat lapsed
+  const domain::MachineId ended = machine(id, "gone-d", "fp-d", kNow);
+  ASSERT_TRUE(uow->machines().End(ended, kNow, domain::MachineEnd::kSignedOut));
+  machine(other, "other-e", "fp-e", kNow);  // another account's
+  uow->Audit("test.machines", "user", nullptr, nullptr);
+  uow->Commit();
+
+  auto read = store_->Read();
+  auto found = read->machines().FindSession("live-a", kNow - minutes(10));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->machine.id, a);
+  EXPECT_EQ(found->machine.info.fingerprint, "fp-a");
+  EXPECT_EQ(found->machine.info.app_version, "2.1.0");
+  EXPECT_EQ(found->machine.last_seen_at, kNow - minutes(1));
+  EXPECT_FALSE(found->machine.end);
+  ASSERT_TRUE(found->session);
+  EXPECT_EQ(found->session->kind, app::SessionKind::kProgram);
+  EXPECT_EQ(found->session->expires_at, kNow + days(365));
+  EXPECT_EQ(found->session->user_agent, "agent/1.0");
+  ASSERT_TRUE(found->user);
+  EXPECT_EQ(found->user->id, id);
+  EXPECT_EQ(found->user->email, "slots@example.com");
+  ASSERT_TRUE(found->license);
+  EXPECT_EQ(found->license->instances, 3);
+  EXPECT_EQ(found->license->expires_at, kNow + days(20));
+  EXPECT_TRUE(found->license->auto_renew);
+  EXPECT_EQ(found->machines_in_use, 2) << "live and seen within ten minutes: a and b";
+
+  auto gone = read->machines().FindSession("gone-d", kNow - minutes(10));
+  ASSERT_TRUE(gone) << "an ended machine is still found, to say why";
+  EXPECT_EQ(gone->machine.end, domain::MachineEnd::kSignedOut);
+  EXPECT_FALSE(gone->session) << "it has no session row";
+  ASSERT_TRUE(gone->user);
+
+  auto unlicensed = read->machines().FindSession("other-e", kNow - minutes(10));
+  ASSERT_TRUE(unlicensed);
+  EXPECT_EQ(unlicensed->user->id, other);
+  EXPECT_FALSE(unlicensed->license);
+  EXPECT_EQ(unlicensed->machines_in_use, 1);
+
+  EXPECT_FALSE(read->machines().FindSession("nobody", kNow - minutes(10)));
+}
+
 TEST_P(StoreContract, SignInFailuresCountPerAccountAndAddressWithinTheWindow) {
   auto uow = store_->Begin(Actor::Anonymous("r", "a1"));
   auto& attempts = uow->sign_in_attempts();

@@ -4,11 +4,25 @@
 #include <string_view>
 #include <vector>
 
+#include "app/store/sessions.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
+#include "domain/account.hpp"
+#include "domain/license.hpp"
 #include "domain/machine.hpp"
 
 namespace tenure::app {
+
+// A machine with all an API call checks about it, read by one query: the license check is
+// the program's hottest path (issue 9's benchmark). Session and account are gone or absent
+// for a machine that ended; the license is absent for an account that never had one.
+struct MachineSession {
+  domain::Machine machine;
+  std::optional<Session> session;
+  std::optional<domain::User> user;
+  std::optional<domain::License> license;
+  int machines_in_use = 0;  // the account's live machines seen after `seen_after`
+};
 
 class MachineRepository {
  public:
@@ -17,6 +31,9 @@ class MachineRepository {
   virtual std::optional<domain::Machine> Find(domain::MachineId id) = 0;
   // The machine of a program session's token hash, ended or not.
   virtual std::optional<domain::Machine> FindBySession(std::string_view session_hash) = 0;
+  // FindBySession with its session, account and license, and CountSeenAfter, in one query.
+  virtual std::optional<MachineSession> FindSession(std::string_view session_hash,
+                                                    Instant seen_after) = 0;
   // Machines not ended (whether their heartbeat lapsed or not), most recently seen first.
   virtual std::vector<domain::Machine> Live(UserId user) = 0;
   // How many live machines were seen after `seen_after` (those holding a slot; HoldsSlot).

@@ -2,14 +2,7 @@
 
 #include <string>
 
-// String-literal concatenation keeps each query a constant (habit 5).
-#define TENURE_LICENSE_COLUMNS                                                            \
-  "id, user_id, expires_at, auto_renew, auto_renew_off_reason, instances, suspended_at, " \
-  "created_at, updated_at, dunning_failures, dunning_first_failed_at, next_attempt_at, "  \
-  "reminded_period, expired_notice_period, instances_at_renewal, deactivated_at"
-
 namespace tenure::storage {
-namespace {
 
 using domain::License;
 
@@ -33,6 +26,8 @@ License ToLicense(const Row& r) {
                  .created_at = FromUnix(r.Int(7)),
                  .updated_at = FromUnix(r.Int(8))};
 }
+
+namespace {
 
 UserId ToUserId(const Row& r) { return UserId{r.Int(0)}; }
 

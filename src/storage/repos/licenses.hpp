@@ -5,6 +5,15 @@
 
 namespace tenure::storage {
 
+// A license from a row of TENURE_LICENSE_COLUMNS (also read in joins: machines.cpp). String
+// concatenation keeps each query a constant (habit 5).
+#define TENURE_LICENSE_COLUMNS                                                            \
+  "id, user_id, expires_at, auto_renew, auto_renew_off_reason, instances, suspended_at, " \
+  "created_at, updated_at, dunning_failures, dunning_first_failed_at, next_attempt_at, "  \
+  "reminded_period, expired_notice_period, instances_at_renewal, deactivated_at"
+inline constexpr size_t kLicenseColumns = 16;
+domain::License ToLicense(const Row& r);
+
 class SqlLicenses final : public app::LicenseRepository, Repository {
  public:
   using Repository::Repository;

@@ -3,12 +3,11 @@
 #include <stdexcept>
 #include <string>
 
-#define TENURE_MACHINE_COLUMNS                                                             \
-  "id, user_id, session_hash, fingerprint, name, os, app_version, address, signed_in_at, " \
-  "last_seen_at, ended_at, end_reason"
+#include "storage/repos/licenses.hpp"
+#include "storage/repos/sessions.hpp"
+#include "storage/repos/users.hpp"
 
 namespace tenure::storage {
-namespace {
 
 using domain::Machine;
 
@@ -33,8 +32,6 @@ Machine ToMachine(const Row& r) {
                  .end = end};
 }
 
-}  // namespace
-
 domain::MachineId SqlMachines::Insert(const Machine& m) {
   static constexpr Query q{
       "machines.insert",
@@ -57,6 +54,41 @@ std::optional<Machine> SqlMachines::FindBySession(std::string_view session_hash)
   static constexpr Query q{"machines.by_session", "SELECT " TENURE_MACHINE_COLUMNS
                                                   " FROM machines WHERE session_hash = $1"};
   return ReadFirst(Run(conn(), q, {std::string(session_hash)}), ToMachine);
+}
+
+std::optional<app::MachineSession> SqlMachines::FindSession(std::string_view session_hash,
+                                                            Instant seen_after) {
+  // Each table's own column list in a derived table, so that each reader (ToMachine,
+  // ToSession...) gets its columns in order; both planners flatten them into plain joins on
+  // primary and unique keys.
+  static constexpr Query q{
+      "machines.find_session",
+      "SELECT m.*, s.*, u.*, l.*, (SELECT COUNT(*) FROM machines c WHERE c.user_id = m.user_id "
+      "AND c.ended_at IS NULL AND c.last_seen_at > $2) "
+      "FROM (SELECT " TENURE_MACHINE_COLUMNS
+      " FROM machines WHERE session_hash = $1) m "
+      "LEFT JOIN (SELECT " TENURE_SESSION_COLUMNS
+      " FROM sessions) s "
+      "ON s.token_hash = m.session_hash "
+      "LEFT JOIN (SELECT " TENURE_USER_COLUMNS
+      " FROM users) u ON u.id = m.user_id "
+      "LEFT JOIN (SELECT " TENURE_LICENSE_COLUMNS " FROM licenses) l ON l.user_id = m.user_id"};
+  auto result = Run(conn(), q, {std::string(session_hash), ToUnix(seen_after)});
+  if (result.rows.empty()) return std::nullopt;
+  Row& r = result.rows.front();
+  size_t at = 0;
+  // The columns of a LEFT JOIN's missing row are all NULL; its first is its key.
+  auto next = [&](size_t count) {
+    Row part = TakeColumns(r, at, count);
+    at += count;
+    return part;
+  };
+  app::MachineSession out{.machine = ToMachine(next(kMachineColumns))};
+  if (Row s = next(kSessionColumns); !s.IsNull(0)) out.session = ToSession(s);
+  if (Row u = next(kUserColumns); !u.IsNull(0)) out.user = ToUser(u);
+  if (Row l = next(kLicenseColumns); !l.IsNull(0)) out.license = ToLicense(l);
+  out.machines_in_use = static_cast<int>(r.Int(at));
+  return out;
 }
 
 std::vector<Machine> SqlMachines::Live(UserId user) {

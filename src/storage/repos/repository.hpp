@@ -62,6 +62,15 @@ inline std::optional<Instant> OptInstant(const Row& r, size_t i) {
   return v ? std::optional<Instant>(FromUnix(*v)) : std::nullopt;
 }
 
+// Columns [from, from + count) of a joined row, as a row of their own for their table's
+// reader (ToUser, ToLicense...). Moves them out of `r`.
+inline Row TakeColumns(Row& r, size_t from, size_t count) {
+  Row part;
+  part.values.reserve(count);
+  for (size_t i = from; i < from + count; ++i) part.values.push_back(std::move(r.values.at(i)));
+  return part;
+}
+
 // Every list query: one value per row, in the query's order.
 template <typename Read>
 std::vector<std::invoke_result_t<Read&, const Row&>> ReadAll(const QueryResult& result, Read read) {

@@ -38,6 +38,19 @@ app::SessionStrength ParseStrength(const std::string& name) {
 
 }  // namespace
 
+app::Session ToSession(const Row& r) {
+  return app::Session{.token_hash = r.Text(0),
+                      .user_id = UserId{r.Int(1)},
+                      .kind = ParseKind(r.Text(2)),
+                      .strength = ParseStrength(r.Text(3)),
+                      .csrf_token = r.Text(4),
+                      .created_at = FromUnix(r.Int(5)),
+                      .last_seen_at = FromUnix(r.Int(6)),
+                      .expires_at = FromUnix(r.Int(7)),
+                      .user_agent = r.Text(8),
+                      .address = r.Text(9)};
+}
+
 void SqlSessions::Insert(const app::Session& s) {
   static constexpr Query q{
       "sessions.insert",
@@ -52,21 +65,8 @@ void SqlSessions::Insert(const app::Session& s) {
 
 std::optional<app::Session> SqlSessions::Find(std::string_view token_hash) {
   static constexpr Query q{"sessions.find",
-                           "SELECT token_hash, user_id, kind, strength, csrf_token, created_at, "
-                           "last_seen_at, expires_at, user_agent, address FROM sessions "
-                           "WHERE token_hash = $1"};
-  return ReadFirst(Run(conn(), q, {std::string(token_hash)}), [](const Row& r) {
-    return app::Session{.token_hash = r.Text(0),
-                        .user_id = UserId{r.Int(1)},
-                        .kind = ParseKind(r.Text(2)),
-                        .strength = ParseStrength(r.Text(3)),
-                        .csrf_token = r.Text(4),
-                        .created_at = FromUnix(r.Int(5)),
-                        .last_seen_at = FromUnix(r.Int(6)),
-                        .expires_at = FromUnix(r.Int(7)),
-                        .user_agent = r.Text(8),
-                        .address = r.Text(9)};
-  });
+                           "SELECT " TENURE_SESSION_COLUMNS " FROM sessions WHERE token_hash = $1"};
+  return ReadFirst(Run(conn(), q, {std::string(token_hash)}), ToSession);
 }
 
 void SqlSessions::Delete(std::string_view token_hash) {

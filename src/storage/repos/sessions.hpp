@@ -5,6 +5,13 @@
 
 namespace tenure::storage {
 
+// A session from a row of TENURE_SESSION_COLUMNS (also read in joins: machines.cpp).
+#define TENURE_SESSION_COLUMNS                                                  \
+  "token_hash, user_id, kind, strength, csrf_token, created_at, last_seen_at, " \
+  "expires_at, user_agent, address"
+inline constexpr size_t kSessionColumns = 10;
+app::Session ToSession(const Row& r);
+
 class SqlSessions final : public app::SessionRepository, Repository {
  public:
   using Repository::Repository;

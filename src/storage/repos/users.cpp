@@ -3,7 +3,6 @@
 #include <string>
 
 namespace tenure::storage {
-namespace {
 
 using domain::User;
 
@@ -18,19 +17,15 @@ User ToUser(const Row& r) {
               .time_zone = r.Text(7)};
 }
 
-}  // namespace
-
 std::optional<User> SqlUsers::FindByEmail(std::string_view email) {
   static constexpr Query q{"users.by_email",
-                           "SELECT id, email, password_hash, role, terms_version, "
-                           "terms_accepted_at, created_at, time_zone FROM users WHERE email = $1"};
+                           "SELECT " TENURE_USER_COLUMNS " FROM users WHERE email = $1"};
   return ReadFirst(Run(conn(), q, {std::string(email)}), ToUser);
 }
 
 std::optional<User> SqlUsers::Find(UserId id) {
   static constexpr Query q{"users.by_id",
-                           "SELECT id, email, password_hash, role, terms_version, "
-                           "terms_accepted_at, created_at, time_zone FROM users WHERE id = $1"};
+                           "SELECT " TENURE_USER_COLUMNS " FROM users WHERE id = $1"};
   return ReadFirst(Run(conn(), q, {id.value}), ToUser);
 }
 
@@ -56,18 +51,16 @@ void SqlUsers::UpdatePasswordHash(UserId id, std::string_view hash) {
 }
 
 std::vector<User> SqlUsers::List(int limit, int offset) {
-  static constexpr Query q{"users.list",
-                           "SELECT id, email, password_hash, role, terms_version, "
-                           "terms_accepted_at, created_at, time_zone FROM users ORDER BY id "
-                           "LIMIT $1 OFFSET $2"};
+  static constexpr Query q{"users.list", "SELECT " TENURE_USER_COLUMNS
+                                         " FROM users ORDER BY id "
+                                         "LIMIT $1 OFFSET $2"};
   return ReadAll(Run(conn(), q, {int64_t{limit}, int64_t{offset}}), ToUser);
 }
 
 std::vector<User> SqlUsers::Staff() {
-  static constexpr Query q{"users.staff",
-                           "SELECT id, email, password_hash, role, terms_version, "
-                           "terms_accepted_at, created_at, time_zone FROM users WHERE role <> $1 "
-                           "ORDER BY email"};
+  static constexpr Query q{"users.staff", "SELECT " TENURE_USER_COLUMNS
+                                          " FROM users WHERE role <> $1 "
+                                          "ORDER BY email"};
   return ReadAll(Run(conn(), q, {std::string("customer")}), ToUser);
 }
 

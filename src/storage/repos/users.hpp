@@ -5,6 +5,12 @@
 
 namespace tenure::storage {
 
+// A user from a row of TENURE_USER_COLUMNS (also read in joins: machines.cpp).
+#define TENURE_USER_COLUMNS \
+  "id, email, password_hash, role, terms_version, terms_accepted_at, created_at, time_zone"
+inline constexpr size_t kUserColumns = 8;
+domain::User ToUser(const Row& r);
+
 class SqlUsers final : public app::UserRepository, Repository {
  public:
   using Repository::Repository;
