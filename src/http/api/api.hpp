@@ -12,6 +12,8 @@ namespace tenure::http::api {
 
 // A JSON response, never stored by caches (it is about one session).
 Response Json(const nlohmann::json& body, int status = 200);
+// A body already written as JSON (the hot License answer).
+Response JsonText(std::string body, int status = 200);
 // A program refused: its problem code, status and extension members (renew_url, machines...).
 Response Refusal(const Context& ctx, const app::ProgramError& error);
 

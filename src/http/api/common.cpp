@@ -27,10 +27,14 @@ HttpError ErrorFor(app::ProgramProblem problem) {
 }  // namespace
 
 Response Json(const nlohmann::json& body, int status) {
+  return JsonText(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), status);
+}
+
+Response JsonText(std::string body, int status) {
   Response res;
   res.status = status;
   res.content_type = "application/json";
-  res.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  res.body = std::move(body);
   res.Set("Cache-Control", "no-store");
   return res;
 }

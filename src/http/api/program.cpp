@@ -2,6 +2,8 @@
 // heartbeat, sign out. The rules are app/program.hpp's; this file speaks JSON.
 #include "app/program.hpp"
 
+#include <fmt/format.h>
+
 #include "http/api/api.hpp"
 
 namespace tenure::http::api {
@@ -26,21 +28,22 @@ Response Invalid(const Context& ctx, std::string field, std::string message) {
                                         .field = std::move(field)});
 }
 
-nlohmann::json LicenseBody(const app::ProgramLicense& l) {
-  return {{"status", domain::StatusName(l.status)},
-          {"expires_at", FormatRfc3339(*l.license.expires_at)},
-          {"grace_ends_at", FormatRfc3339(l.grace_ends_at)},
-          {"auto_renew", l.license.auto_renew},
-          {"instances", l.license.instances},
-          {"machines_in_use", l.machines_in_use},
-          {"heartbeat_interval_seconds", l.heartbeat_interval.count()},
-          {"server_time", FormatRfc3339(l.server_time)},
-          {"lease", l.lease}};
+// The License object, the API's hottest answer, written directly rather than through a JSON
+// tree (a tenth of a license check's CPU): every value is a number, a boolean, a status
+// word, an RFC 3339 time or a JWS (base64url and dots), none of which JSON escapes.
+std::string LicenseBody(const app::ProgramLicense& l) {
+  return fmt::format(R"({{"status":"{}","expires_at":"{}","grace_ends_at":"{}","auto_renew":{},)"
+                     R"("instances":{},"machines_in_use":{},"heartbeat_interval_seconds":{},)"
+                     R"("server_time":"{}","lease":"{}"}})",
+                     domain::StatusName(l.status), FormatRfc3339(*l.license.expires_at),
+                     FormatRfc3339(l.grace_ends_at), l.license.auto_renew, l.license.instances,
+                     l.machines_in_use, l.heartbeat_interval.count(), FormatRfc3339(l.server_time),
+                     l.lease);
 }
 
 Response LicenseAnswer(const Context& ctx, const app::ProgramResult<app::ProgramLicense>& r) {
   if (!r) return Refusal(ctx, r.error());
-  return Json(LicenseBody(*r));
+  return JsonText(LicenseBody(*r));
 }
 
 }  // namespace
@@ -70,12 +73,11 @@ Response SignIn(Context& ctx) {
   auto signed_in =
       ctx.svc.program.SignIn(email.value, password.value, std::move(info), ctx.Client());
   if (!signed_in) return Refusal(ctx, signed_in.error());
-  nlohmann::json license = LicenseBody(signed_in->license);
-  return Json({{"token", signed_in->token},
-               {"session_id", signed_in->session_id},
-               {"license", license},
-               {"lease", signed_in->license.lease}},
-              201);
+  // The token is base64url and the session id hex: nothing to escape either.
+  return JsonText(fmt::format(R"({{"token":"{}","session_id":"{}","license":{},"lease":"{}"}})",
+                              signed_in->token, signed_in->session_id,
+                              LicenseBody(signed_in->license), signed_in->license.lease),
+                  201);
 }
 
 Response SignOut(Context& ctx) {
