@@ -6,7 +6,7 @@
 # in once from its own machine through POST /api/v1/sessions (argon2id: about a minute).
 #
 # Usage: bench/api.sh   (env: TENURE_BINARY, BENCH_DURATION=10s, BENCH_MACHINES=1000,
-#                        BENCH_THREADS=1, BENCH_CONNECTIONS="64 256")
+#                        BENCH_THREADS=1, BENCH_CONNECTIONS="64 256", BENCH_ROUNDS=3)
 # Results are recorded in BENCHMARKS.md ("The program's API (issue 9)").
 # Heartbeats within 30 s of a machine's last write are not written again
 # (ProgramPolicy::heartbeat_coalesce): at these rates each machine's row is written about once
@@ -19,6 +19,7 @@ duration="${BENCH_DURATION:-10s}"
 machines="${BENCH_MACHINES:-1000}"
 threads="${BENCH_THREADS:-1}"
 connection_counts="${BENCH_CONNECTIONS:-64 256}"
+rounds="${BENCH_ROUNDS:-3}"
 http_threads=""
 allocator=""
 demo_password='bench-demo-password'
@@ -103,23 +104,46 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "server:  $binary (SQLite, $machines signed-in machines, access log off); wrk and the server share the machine's cores"
 echo
 
+# Rounds alternate the three paths, so that a slow minute of a shared machine skews one round
+# rather than one path; the summary gives each path's median ratio over the rounds.
 for c in $connection_counts; do
   connections="$c"
-  run_wrk "healthz-$c" /healthz
-  BENCH_METHOD=GET run_wrk "license-$c" /api/v1/license -s "$repo/bench/api_tokens.lua" -- "$tokens"
-  BENCH_METHOD=POST run_wrk "heartbeat-$c" /api/v1/heartbeat -s "$repo/bench/api_tokens.lua" -- "$tokens"
+  for r in $(seq 1 "$rounds"); do
+    run_wrk "healthz-$c-$r" /healthz
+    BENCH_METHOD=GET run_wrk "license-$c-$r" /api/v1/license -s "$repo/bench/api_tokens.lua" -- "$tokens"
+    BENCH_METHOD=POST run_wrk "heartbeat-$c-$r" /api/v1/heartbeat -s "$repo/bench/api_tokens.lua" -- "$tokens"
+  done
 done
 
 # Every token still works: the runs measured answers, not refusals.
 still="$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $(tail -n1 "$tokens")" "$url/api/v1/heartbeat")"
 [[ "$still" == 200 ]] || { echo "bench/api.sh: a heartbeat after the runs answered $still" >&2; exit 1; }
 
-echo "| connections | path | req/s | ratio to /healthz | p50 (ms) | p99 (ms) | server CPU (cores) | wrk CPU | other CPU |"
-echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+declare -A ratio
+echo "| connections | round | path | req/s | ratio to /healthz | p50 (ms) | p99 (ms) | server CPU (cores) | server CPU per request (µs) | wrk CPU | other CPU |"
+echo "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for c in $connection_counts; do
+  for r in $(seq 1 "$rounds"); do
+    for name in healthz license heartbeat; do
+      key="$name-$c-$r"
+      ratio[$key]="$(awk -v a="${rps[$key]}" -v z="${rps[healthz-$c-$r]}" 'BEGIN { printf "%.2f", a / z }')"
+      us="$(awk -v cores="${cpu_server[$key]}" -v n="${rps[$key]}" 'BEGIN { printf "%.0f", cores / n * 1e6 }')"
+      echo "| $c | $r | $name | ${rps[$key]} | ${ratio[$key]} | ${p50[$key]} | ${p99[$key]} | ${cpu_server[$key]} | $us | ${cpu_wrk[$key]} | ${cpu_other[$key]} |"
+    done
+  done
+done
+echo
+echo "Medians over $rounds round(s):"
+echo
+echo "| connections | path | median req/s | median ratio to /healthz | median p99 (ms) |"
+echo "| ---: | --- | ---: | ---: | ---: |"
 for c in $connection_counts; do
   for name in healthz license heartbeat; do
-    key="$name-$c"
-    ratio="$(awk -v a="${rps[$key]}" -v z="${rps[healthz-$c]}" 'BEGIN { printf "%.2f", a / z }')"
-    echo "| $c | $name | ${rps[$key]} | $ratio | ${p50[$key]} | ${p99[$key]} | ${cpu_server[$key]} | ${cpu_wrk[$key]} | ${cpu_other[$key]} |"
+    rs="" ratios="" p99s=""
+    for r in $(seq 1 "$rounds"); do
+      key="$name-$c-$r"; rs+=" ${rps[$key]}"; ratios+=" ${ratio[$key]}"; p99s+=" ${p99[$key]}"
+    done
+    printf '| %s | %s | %.0f | %.2f | %.2f |\n' "$c" "$name" "$(median <<<"$rs")" "$(median <<<"$ratios")" "$(median <<<"$p99s")"
   done
 done
