@@ -13,13 +13,12 @@ namespace {
 constexpr int kStatsDays = 30;
 constexpr Seconds kDay{24 * 3600};
 
-domain::CheckoutTotals ToTotals(const std::vector<CurrencySum>& sums) {
-  domain::CheckoutTotals out;
-  for (const auto& s : sums) {
-    out.checkouts += s.checkouts;
-    out.spent[s.currency] += s.cents;
-  }
-  return out;
+constexpr size_t kMaxStores = 50;
+
+void Add(domain::CheckoutTotals& totals, const std::string& currency, const CheckoutSum& sum) {
+  if (sum.checkouts == 0) return;
+  totals.checkouts += sum.checkouts;
+  totals.spent[currency] += sum.cents;
 }
 
 }  // namespace
@@ -55,24 +54,26 @@ std::expected<CheckoutReport, CheckoutRejection> CheckoutService::Report(
 
 domain::CheckoutStats CheckoutService::Stats(std::optional<UserId> user, const TimeZone& zone) {
   const Instant now = clock_.Now();
+  // The periods are whole local days ending today, so "Last 30 days" counts exactly the
+  // chart's days. Buckets are 24 h from the first midnight, so across a DST change a day's
+  // edge is an hour off: a chart's bar, not an account.
+  const Instant first = zone.StartOfDay(now - (kStatsDays - 1) * kDay);
+  const Instant week = zone.StartOfDay(now - 6 * kDay);
   auto read = store_.Read();
   domain::CheckoutStats out;
-  out.last_7_days = ToTotals(read->checkouts().Totals(user, now - 7 * kDay));
-  out.last_30_days = ToTotals(read->checkouts().Totals(user, now - kStatsDays * kDay));
-  out.all_time = ToTotals(read->checkouts().Totals(user, Instant{}));
-  for (const auto& s : read->checkouts().ByStore(user, 50)) {
-    auto it = std::find_if(out.by_store.begin(), out.by_store.end(),
-                           [&](const domain::StoreTotals& t) { return t.store == s.store; });
-    if (it == out.by_store.end()) it = out.by_store.insert(out.by_store.end(), {s.store, {}});
-    it->totals.checkouts += s.checkouts;
-    it->totals.spent[s.currency] += s.cents;
+  // Rows come by store, then currency: one store's currencies are adjacent.
+  for (const StoreSum& s : read->checkouts().Sums(user, first, week)) {
+    Add(out.all_time, s.currency, s.all_time);
+    Add(out.last_30_days, s.currency, s.last_30_days);
+    Add(out.last_7_days, s.currency, s.last_7_days);
+    if (out.by_store.empty() || out.by_store.back().store != s.store)
+      out.by_store.push_back({s.store, {}});
+    Add(out.by_store.back().totals, s.currency, s.all_time);
   }
   std::stable_sort(out.by_store.begin(), out.by_store.end(), [](const auto& a, const auto& b) {
     return a.totals.checkouts > b.totals.checkouts;
   });
-  // 30 local days ending today. Buckets are 24 h from the first midnight, so across a DST
-  // change a day's edge is an hour off: a chart's bar, not an account.
-  const Instant first = zone.StartOfDay(now - (kStatsDays - 1) * kDay);
+  if (out.by_store.size() > kMaxStores) out.by_store.resize(kMaxStores);
   std::vector<int64_t> counts(kStatsDays, 0);
   for (const auto& d : read->checkouts().PerDay(user, first)) {
     const int64_t index = (d.day_start - ToUnix(first)) / kDay.count();

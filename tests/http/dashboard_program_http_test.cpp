@@ -161,10 +161,13 @@ TEST_F(DashboardProgramHttpTest, HomeShowsCheckoutStatisticsWithAChartAndTheLate
   };
   const std::string text = PlainText(r.body);
   EXPECT_THAT(text, HasSubstr("Checkout statistics"));
-  // Per period: checkouts, then money per currency, in code order.
-  for (const auto& [label, since] : {std::pair<std::string, int64_t>{"Last 7 days", now - 7 * kDay},
-                                     {"Last 30 days", now - 30 * kDay},
-                                     {"All time", 0}}) {
+  // Per period (whole days in UTC, the demo's zone, ending today; 30 days are the chart's):
+  // checkouts, then money per currency, in code order.
+  const int64_t first_day = (now / kDay - 29) * kDay;
+  for (const auto& [label, since] :
+       {std::pair<std::string, int64_t>{"Last 7 days", (now / kDay - 6) * kDay},
+        {"Last 30 days", first_day},
+        {"All time", 0}}) {
     EXPECT_THAT(text, HasSubstr(label + " " + std::to_string(count_since(since)) + " " +
                                 spent_since(since, "EUR") + ", " + spent_since(since, "USD")))
         << label;
@@ -188,7 +191,6 @@ TEST_F(DashboardProgramHttpTest, HomeShowsCheckoutStatisticsWithAChartAndTheLate
     return m;
   }();
   ASSERT_FALSE(svg.empty()) << "an SVG chart with role img";
-  const int64_t first_day = (now / kDay - 29) * kDay;  // UTC: the demo has no time zone
   const std::string title = "<title id=\"" + svg[1].str() + "\">Checkouts per day from " +
                             LongDate(first_day) + " to " + LongDate(now) + ": " +
                             std::to_string(count_since(first_day)) +
