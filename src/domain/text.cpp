@@ -52,8 +52,14 @@ bool IsValidUtf8(std::string_view s) {
 }
 
 bool HasControlCharacters(std::string_view s) {
-  for (unsigned char c : s)
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x20 || c == 0x7F) return true;
+    // U+0080..U+009F, the C1 controls, are 0xC2 0x80..0x9F in UTF-8.
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F &&
+        static_cast<unsigned char>(s[i + 1]) >= 0x80)
+      return true;
+  }
   return false;
 }
 

@@ -9,7 +9,7 @@ std::string_view Trim(std::string_view s);
 size_t Utf8Length(std::string_view s);
 // Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF).
 bool IsValidUtf8(std::string_view s);
-// C0 controls and DEL, tab and line breaks included: for one-line fields.
+// Control characters (Unicode Cc: C0 with tab and line breaks, DEL, C1): for one-line fields.
 bool HasControlCharacters(std::string_view s);
 
 }  // namespace tenure::domain

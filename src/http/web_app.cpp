@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <stdexcept>
@@ -9,6 +10,7 @@
 #include "app/accounts.hpp"
 #include "app/program.hpp"
 #include "core/secure_random.hpp"
+#include "domain/text.hpp"
 #include "http/api/api.hpp"
 
 namespace tenure::http {
@@ -98,6 +100,27 @@ bool HasBody(std::string_view method) {
   return method == "POST" || method == "PUT" || method == "PATCH";
 }
 
+// The first entry of a form or query that is not UTF-8 text: its name, or `whole` when the
+// name itself is not text.
+std::optional<std::string> FirstNotText(const Form& form, std::string_view whole) {
+  for (const auto& [name, value] : form) {
+    if (!domain::IsValidUtf8(name)) return std::string(whole);
+    if (!domain::IsValidUtf8(value)) return name;
+  }
+  return std::nullopt;
+}
+
+// Where the text a page or API handler may read is not UTF-8: the query's names and values
+// (decoded), a form's, an API body. Checked once here (issue 10), so that no invalid byte
+// reaches a template, a JSON dump, an email or the database.
+std::optional<std::string> NotText(const Request& req, Kind kind) {
+  if (auto field = FirstNotText(ParseForm(req.query), "query")) return field;
+  if (!HasBody(req.method)) return std::nullopt;
+  if (kind == Kind::kPage) return FirstNotText(ParseForm(req.body), "form");
+  if (!domain::IsValidUtf8(req.body)) return "body";
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool WebApp::IsSlow(const Request& req) const {
@@ -140,8 +163,17 @@ Response WebApp::Run(Context& ctx, const Route& route) {
     case Kind::kStatic:
     case Kind::kWebhook: return route.handle(ctx);
     case Kind::kMetrics: return MetricsChain(ctx, route);
-    case Kind::kApi: return ApiChain(ctx, route);
-    case Kind::kPage: return PageChain(ctx, route);
+    case Kind::kApi:
+    case Kind::kPage:
+      if (auto field = NotText(ctx.req, route.kind)) {
+        static constexpr char kMessage[] =
+            "Part of what was sent is not valid UTF-8 text. Check what you typed or pasted, and "
+            "send it again.";
+        if (route.kind == Kind::kPage) return ErrorPage(ctx, 422, "Not valid text", kMessage);
+        return Problem(HttpErrorFor(ErrorCode::kInvalidInput), kMessage, ctx.req.request_id,
+                       {{"field", *field}});
+      }
+      return route.kind == Kind::kApi ? ApiChain(ctx, route) : PageChain(ctx, route);
   }
   throw std::logic_error("route without a kind");
 }

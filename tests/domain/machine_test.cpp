@@ -127,6 +127,13 @@ TEST(Text, Utf8IsCheckedAsRfc3629Says) {
   EXPECT_FALSE(IsValidUtf8("\xE2\x82"));                      // cut short
   EXPECT_TRUE(HasControlCharacters("a\tb"));
   EXPECT_FALSE(HasControlCharacters("a b"));
+  EXPECT_TRUE(
+      HasControlCharacters("a\xc2\x85"
+                           "b"))
+      << "NEL, a C1 control";
+  EXPECT_TRUE(HasControlCharacters("\xc2\x9f")) << "the last C1 control";
+  EXPECT_FALSE(HasControlCharacters("\xc2\xa0")) << "no-break space is not a control";
+  EXPECT_FALSE(HasControlCharacters("caf\xc3\xa9"));
 }
 
 }  // namespace

@@ -50,6 +50,13 @@ TEST(LocalPathOr, RefusesEverythingThatCouldLeaveTheSite) {
       {"home", "relative, not a path"},
       {" /home", "leading space"},
       {"", "empty"},
+      // Issue 10: every control character, and text that is not UTF-8.
+      {"/home\xc2\x85", "NEL (U+0085), a C1 control"},
+      {"/\xc2\x9b"
+       "31m",
+       "CSI (U+009B), a C1 control"},
+      {"/home\xff", "a byte that is not UTF-8"},
+      {"/\xc0\xaf", "an overlong '/'"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(LocalPathOr(c.next, kFallback), kFallback) << c.why;
