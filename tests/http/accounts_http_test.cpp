@@ -986,7 +986,7 @@ TEST(ServerLifecycleHttpTest, SigtermWithAnIdleKeepAliveConnectionExitsZero) {
 
 TEST(ServerLifecycleHttpTest, SigtermLetsQueuedSignInsFinish) {
   // One hashing thread, three sign-ins queued on it: SIGTERM arrives while the first hashes
-  // (argon2id maps 64 MiB for the hash, visible in /proc/PID/statm), and every one of them
+  // (argon2id fills 64 MiB for the hash, resident in /proc/PID/statm), and every one of them
   // must still be answered before the process exits 0.
   std::unique_ptr<TenureProcess> server;
   ASSERT_TRUE(TenureProcess::Start({.env = {{"TENURE_HASH_THREADS", "1"}}}, &server));
@@ -1000,7 +1000,7 @@ TEST(ServerLifecycleHttpTest, SigtermLetsQueuedSignInsFinish) {
     ASSERT_EQ(form.status, 200);
     csrfs.push_back(CsrfField(form.body));
   }
-  const uint64_t baseline = server->VirtualMemoryBytes();
+  const uint64_t baseline = server->ResidentBytes();
   ASSERT_GT(baseline, 0u);
 
   std::vector<HttpResponse> results(kRequests);
@@ -1015,7 +1015,7 @@ TEST(ServerLifecycleHttpTest, SigtermLetsQueuedSignInsFinish) {
   bool hashing_seen = false;
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (!hashing_seen && done.load() == 0 && std::chrono::steady_clock::now() < deadline) {
-    hashing_seen = server->VirtualMemoryBytes() >= baseline + (48u << 20);
+    hashing_seen = server->ResidentBytes() >= baseline + (48u << 20);
     if (!hashing_seen) std::this_thread::sleep_for(200us);  // polling the process
   }
   const bool stopped_while_busy = hashing_seen && done.load() == 0;

@@ -246,12 +246,12 @@ std::string TenureProcess::BaseUrl() const { return "http://127.0.0.1:" + std::t
 std::string TenureProcess::Stdout() const { return ReadFile(dir_ / "stdout.log"); }
 std::string TenureProcess::Stderr() const { return ReadFile(dir_ / "stderr.log"); }
 
-uint64_t TenureProcess::VirtualMemoryBytes() const {
+uint64_t TenureProcess::ResidentBytes() const {
   if (pid_ <= 0) return 0;
   std::ifstream in("/proc/" + std::to_string(pid_) + "/statm");
-  uint64_t pages = 0;
-  if (!(in >> pages)) return 0;
-  return pages * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  uint64_t size = 0, resident = 0;
+  if (!(in >> size >> resident)) return 0;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
 ::testing::AssertionResult TenureProcess::RunCommand(const std::vector<std::string>& args,

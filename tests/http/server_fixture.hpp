@@ -73,8 +73,10 @@ class TenureProcess {
   std::filesystem::path DatabasePath() const { return dir_ / "tenure.db"; }
   std::string Stdout() const;
   std::string Stderr() const;
-  // The process's virtual memory size in bytes (/proc/PID/statm), 0 if unknown.
-  uint64_t VirtualMemoryBytes() const;
+  // The process's resident memory in bytes (/proc/PID/statm), 0 if unknown. Not its virtual
+  // size: glibc reserves 64 MiB of address space for each new thread's malloc arena, which a
+  // loaded machine's thread start-up can hit at any time.
+  uint64_t ResidentBytes() const;
 
   // Runs `tenure ARGS...` with the environment `serve` got (its database, its test clock, the
   // test's settings) and waits for it; success when it exits 0, with its stdout in `*out`.
