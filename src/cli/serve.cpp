@@ -100,6 +100,7 @@ int Serve(const Context& ctx) {
   http::Serve(
       options, [&web](http::Request& r) { return web.Handle(r); },
       [&web](const http::Request& r) { return web.IsSlow(r); },
+      [&web](http::Request& r, http::Overload why) { return web.Overloaded(r, why); },
       [&] {
         std::cout << fmt::format("tenure: listening on http://{}:{} (public URL {})\n",
                                  config.listen_address, config.listen_port, config.public_url)

@@ -12,7 +12,10 @@
 #include <csignal>
 #include <deque>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
+#include <unordered_map>
 
 namespace tenure::http {
 
@@ -85,10 +88,13 @@ bool Compressible(const Request& req, const Response& res) {
           res.content_type.starts_with("image/svg"));
 }
 
-// A bounded queue of CPU-heavy work, so hashing never blocks an I/O thread.
+// A bounded queue of CPU-heavy work, so hashing never blocks an I/O thread. Jobs wait in one
+// queue per client address and the threads take from each address in turn, so a flood from
+// one address waits behind itself, not in front of everyone else (issue 10).
 class SlowPool {
  public:
-  SlowPool(int threads, size_t limit) : limit_(limit) {
+  SlowPool(int threads, size_t limit, size_t per_address_limit)
+      : limit_(limit), per_address_limit_(per_address_limit) {
     for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
   }
   ~SlowPool() { Stop(); }
@@ -102,34 +108,63 @@ class SlowPool {
     for (auto& t : threads_)
       if (t.joinable()) t.join();
   }
-  bool TryPost(std::function<void()> job) {
+  // Nothing when queued, else why not.
+  std::optional<Overload> TryPost(const std::string& address, std::function<void()> job) {
     {
       std::lock_guard lock(mutex_);
-      if (queue_.size() >= limit_) return false;
-      queue_.push_back(std::move(job));
+      Address& a = addresses_[address];
+      if (a.queued.size() + a.running >= per_address_limit_) {
+        if (a.queued.empty() && a.running == 0) addresses_.erase(address);
+        return Overload::kAddressBusy;
+      }
+      if (queued_ >= limit_) {
+        if (a.queued.empty() && a.running == 0) addresses_.erase(address);
+        return Overload::kQueueFull;
+      }
+      if (a.queued.empty()) turns_.push_back(address);
+      a.queued.push_back(std::move(job));
+      ++queued_;
     }
     cv_.notify_one();
-    return true;
+    return std::nullopt;
   }
 
  private:
+  struct Address {
+    std::deque<std::function<void()>> queued;
+    size_t running = 0;
+  };
+
   void Loop() {
     for (;;) {
       std::function<void()> job;
+      std::string address;
       {
         std::unique_lock lock(mutex_);
-        cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping, and drained
-        job = std::move(queue_.front());
-        queue_.pop_front();
+        cv_.wait(lock, [this] { return stopping_ || !turns_.empty(); });
+        if (turns_.empty()) return;  // stopping, and drained
+        address = std::move(turns_.front());
+        turns_.pop_front();
+        Address& a = addresses_[address];
+        job = std::move(a.queued.front());
+        a.queued.pop_front();
+        --queued_;
+        ++a.running;
+        if (!a.queued.empty()) turns_.push_back(address);  // its next job waits its turn
       }
       job();
+      std::lock_guard lock(mutex_);
+      Address& a = addresses_[address];
+      if (--a.running == 0 && a.queued.empty()) addresses_.erase(address);
     }
   }
   size_t limit_;
+  size_t per_address_limit_;
   std::mutex mutex_;
   std::condition_variable cv_;
-  std::deque<std::function<void()>> queue_;
+  std::unordered_map<std::string, Address> addresses_;
+  std::deque<std::string> turns_;  // addresses with queued jobs, next first
+  size_t queued_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
@@ -143,7 +178,7 @@ class IoContext : public asio::io_context {
 }  // namespace
 
 void Serve(const ServerOptions& options, Handler handler, SlowPredicate is_slow,
-           const std::function<void()>& on_listening) {
+           OverloadHandler on_overload, const std::function<void()>& on_listening) {
   IoContext io;
   std::atomic<int> in_flight{0};
 
@@ -181,7 +216,8 @@ void Serve(const ServerOptions& options, Handler handler, SlowPredicate is_slow,
   };
 
   // Declared after `respond`: its destructor drains queued jobs, which still call it.
-  SlowPool slow_pool(options.slow_threads, options.slow_queue_limit);
+  SlowPool slow_pool(options.slow_threads, options.slow_queue_limit,
+                     options.slow_per_address_limit);
 
   auto on_request = [&](const restinio::request_handle_t& req) {
     ++in_flight;
@@ -199,13 +235,10 @@ void Serve(const ServerOptions& options, Handler handler, SlowPredicate is_slow,
     request->remote_address = req->remote_endpoint().address().to_string();
 
     if (is_slow(*request)) {
-      bool queued = slow_pool.TryPost(
-          [req, request, &handler, &respond] { respond(req, *request, handler(*request)); });
-      if (!queued) {
-        Response busy = Response::Text(503, "The server is busy. Try again in a moment.\n");
-        busy.Set("Retry-After", "2");
-        respond(req, *request, std::move(busy));
-      }
+      auto refused = slow_pool.TryPost(request->remote_address, [req, request, &handler, &respond] {
+        respond(req, *request, handler(*request));
+      });
+      if (refused) respond(req, *request, on_overload(*request, *refused));
     } else {
       respond(req, *request, handler(*request));
     }

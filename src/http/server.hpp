@@ -45,6 +45,9 @@ struct ServerOptions {
   int io_threads = 2;
   int slow_threads = 2;          // argon2id hashing: 64 MiB each
   size_t slow_queue_limit = 64;  // beyond it, slow requests get 503 at once
+  // Slow requests one address may have queued or running; beyond it that address gets 429,
+  // so that a flood from one address cannot fill the queue others sign in through.
+  size_t slow_per_address_limit = 4;
   uint64_t max_body_bytes = 1 << 20;
   size_t max_connections = 2048;
   std::chrono::seconds idle_timeout{60};
@@ -56,10 +59,18 @@ struct ServerOptions {
 using Handler = std::function<Response(Request&)>;
 // Says whether a request must run off the I/O threads (CPU-heavy, e.g. password hashing).
 using SlowPredicate = std::function<bool(const Request&)>;
+// Why a slow request was turned away before its handler ran.
+enum class Overload {
+  kQueueFull,    // 503: the queue is full
+  kAddressBusy,  // 429: its address has slow_per_address_limit requests waiting or running
+};
+// Answers a request turned away (in its route's format, logged like any other answer).
+using OverloadHandler = std::function<Response(Request&, Overload)>;
 
 // Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight requests finish
-// (up to shutdown_timeout) and returns. Calls `on_listening` once the socket is bound.
+// (up to shutdown_timeout) and returns. Calls `on_listening` once the socket is bound. Slow
+// requests run on their own threads, taken from each address in turn (fair queuing).
 void Serve(const ServerOptions& options, Handler handler, SlowPredicate is_slow,
-           const std::function<void()>& on_listening = {});
+           OverloadHandler on_overload, const std::function<void()>& on_listening = {});
 
 }  // namespace tenure::http

@@ -128,10 +128,14 @@ bool WebApp::IsSlow(const Request& req) const {
   return r && r->cost == Cost::kSlow;
 }
 
-Response WebApp::Handle(Request& req) {
-  const auto start = std::chrono::steady_clock::now();
+void AssignRequestId(Request& req) {
   const std::string_view incoming = req.Header("x-request-id");
   req.request_id = ValidRequestId(incoming) ? std::string(incoming) : RandomToken(9);
+}
+
+Response WebApp::Handle(Request& req) {
+  const auto start = std::chrono::steady_clock::now();
+  AssignRequestId(req);
   Matched matched = Match(routes_, req.method, req.path);
   const Kind kind = matched.route ? matched.route->kind : UnmatchedKind(req.path);
   Response res;
@@ -147,6 +151,28 @@ Response WebApp::Handle(Request& req) {
               : Response::Text(500, fmt::format("Something went wrong on our side. Reference: {}\n",
                                                 req.request_id));
   }
+  return Finish(req, std::move(res), start);
+}
+
+Response WebApp::Overloaded(Request& req, Overload why) {
+  const auto start = std::chrono::steady_clock::now();
+  AssignRequestId(req);
+  Matched matched = Match(routes_, req.method, req.path);
+  const Kind kind = matched.route ? matched.route->kind : UnmatchedKind(req.path);
+  Context ctx{.req = req, .svc = svc_};
+  Response res =
+      why == Overload::kAddressBusy
+          ? Refusal(ctx, kind, HttpErrorFor(ErrorCode::kRateLimited), "Too many requests",
+                    "Too many requests from your network are waiting. Wait a few seconds and "
+                    "try again.")
+          : Refusal(ctx, kind, HttpErrorFor(ErrorCode::kUnavailable), "The server is busy",
+                    "The server is busy. Try again in a moment.");
+  res.Set("Retry-After", "2");
+  return Finish(req, std::move(res), start);
+}
+
+Response WebApp::Finish(const Request& req, Response res,
+                        std::chrono::steady_clock::time_point start) {
   res.Set("X-Request-Id", req.request_id);
   SecurityHeaders(res);
   if (access_log_)

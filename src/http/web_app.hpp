@@ -2,6 +2,7 @@
 // The middleware chains: request id -> route -> the chain its kind picks (session, access
 // policy, CSRF or bearer token, body) -> handler, then security headers and the access log.
 // Exceptions stop here (habit 8).
+#include <chrono>
 #include <cstdio>
 #include <mutex>
 #include <span>
@@ -18,12 +19,17 @@ class WebApp {
 
   Response Handle(Request& req);
   bool IsSlow(const Request& req) const;
+  // The answer to a slow request the server turned away (Serve's OverloadHandler): 429 or
+  // 503 in the route's format, with Retry-After, logged like every other answer.
+  Response Overloaded(Request& req, Overload why);
 
  private:
   Response Run(Context& ctx, const Route& route);
   Response PageChain(Context& ctx, const Route& route);
   Response ApiChain(Context& ctx, const Route& route);
   Response MetricsChain(Context& ctx, const Route& route) const;
+  // Security headers, the request id and the access log line: every answer goes through here.
+  Response Finish(const Request& req, Response res, std::chrono::steady_clock::time_point start);
   void Log(const Request& req, const Response& res, double ms);
 
   Services& svc_;

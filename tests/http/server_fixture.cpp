@@ -417,6 +417,8 @@ HttpResponse Browser::Send(std::string_view method, std::string_view path, std::
   const std::string url = base_url_ + std::string(path);
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  const std::string interface = "host!" + local_address_;
+  if (!local_address_.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, interface.c_str());
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 20000L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnBody);

@@ -146,12 +146,16 @@ class Browser {
                     const Fields& headers);
 
   std::optional<std::string> Cookie(std::string_view name) const;
+  // Connects from this local address (Linux routes all of 127.0.0.0/8 to loopback), so that
+  // one test can be clients on two addresses.
+  void SetLocalAddress(std::string address) { local_address_ = std::move(address); }
   void SetCookie(std::string name, std::string value) { jar_[std::move(name)] = std::move(value); }
   void ForgetCookie(std::string_view name);
   const std::map<std::string, std::string, std::less<>>& cookies() const { return jar_; }
 
  private:
   std::string base_url_;
+  std::string local_address_;
   integrations::CurlEasy curl_;
   std::map<std::string, std::string, std::less<>> jar_;
 };

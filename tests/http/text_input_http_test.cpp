@@ -13,7 +13,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr char kBad[] = "Caf\xC3\xA9 \xFF\xFE broken";  // valid é, then two stray bytes
+constexpr char kBad[] = "Caf\xC3\xA9 \xFF\xFE broken";     // valid é, then two stray bytes
 constexpr char kGood[] = "Caf\xC3\xA9 \xE2\x9C\x93 fine";  // é and a check mark: real UTF-8
 
 void ExpectNotText(const HttpResponse& r, const std::string& what) {
@@ -87,8 +87,9 @@ TEST_F(TextInputHttpTest, EveryFormRefusesBytesThatAreNotUtf8AndStoresNothing) {
 
 TEST_F(TextInputHttpTest, TheApiAnswers422NamingTheBody) {
   Browser program(Base());
-  const std::string body = std::string(R"({"email":"demo@example.com","password":"x)") + "\xFF" +
-                           R"(","machine":{"fingerprint":"f","name":"n","os":"linux","app_version":"1"}})";
+  const std::string body =
+      std::string(R"({"email":"demo@example.com","password":"x)") + "\xFF" +
+      R"(","machine":{"fingerprint":"f","name":"n","os":"linux","app_version":"1"}})";
   const HttpResponse r =
       program.Send("POST", "/api/v1/sessions", body, {{"Content-Type", "application/json"}});
   ASSERT_EQ(r.status, 422) << ::testing::PrintToString(r);
