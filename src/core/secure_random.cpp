@@ -3,7 +3,6 @@
 #include <sodium.h>
 
 #include <stdexcept>
-#include <vector>
 
 namespace tenure {
 namespace {
@@ -15,13 +14,18 @@ struct SodiumInit {
 void EnsureSodium() { static SodiumInit init; }
 }  // namespace
 
-std::string RandomToken(size_t bytes) {
+std::string RandomBytes(size_t count) {
   EnsureSodium();
-  std::vector<unsigned char> buf(bytes);
-  randombytes_buf(buf.data(), buf.size());
+  std::string out(count, '\0');
+  randombytes_buf(out.data(), out.size());
+  return out;
+}
+
+std::string RandomToken(size_t bytes) {
+  const std::string buf = RandomBytes(bytes);
   std::string out(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), buf.data(), buf.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(buf.data()),
+                    buf.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   out.resize(out.find('\0'));
   return out;
 }

@@ -4,6 +4,8 @@
 
 namespace tenure {
 
+// `count` raw bytes from the OS CSPRNG (e.g. a TOTP key, core/totp.hpp).
+std::string RandomBytes(size_t count);
 // `bytes` bytes from the OS CSPRNG, URL-safe base64 without padding.
 std::string RandomToken(size_t bytes = 32);
 // Lowercase hex SHA-256, e.g. to store session tokens hashed.
