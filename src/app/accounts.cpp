@@ -116,8 +116,9 @@ Result<AccountService::VerifiedPassword> AccountService::VerifyPassword(std::str
   {
     auto read = store_.Read();
     if (auto allowed = domain::CheckSignInAllowed(
-            read->sign_in_attempts().FailuresSince(*email, client.address, now - limits_.window),
-            limits_);
+            read->sign_in_attempts().History(*email, client.address, now - limits_.window,
+                                             now - limits_.known_address_memory),
+            limits_, now);
         !allowed)
       return std::unexpected(allowed.error());
     user = read->users().FindByEmail(*email);

@@ -113,8 +113,11 @@ ProgramResult<ProgramSignIn> ProgramService::SignIn(std::string_view email,
     switch (e.code) {
       case ErrorCode::kInvalidInput:
         return std::unexpected(Problem(ProgramProblem::kInvalidInput, e.message, e.field));
-      case ErrorCode::kRateLimited:
-        return std::unexpected(Problem(ProgramProblem::kRateLimited, e.message));
+      case ErrorCode::kRateLimited: {
+        ProgramError limited = Problem(ProgramProblem::kRateLimited, e.message);
+        limited.retry_after_seconds = e.retry_after_seconds;
+        return std::unexpected(std::move(limited));
+      }
       default: return std::unexpected(Problem(ProgramProblem::kInvalidCredentials, e.message));
     }
   }

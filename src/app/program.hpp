@@ -52,6 +52,7 @@ struct ProgramError {
   std::optional<domain::License> license;  // license problems: its dates
   std::vector<domain::Machine> machines;   // kNoFreeInstance: the machines holding the slots
   std::optional<domain::MachineEnd> end;   // kSessionRevoked: why, when Tenure knows
+  int64_t retry_after_seconds = 0;         // kRateLimited: when to try again
 };
 
 template <class T>

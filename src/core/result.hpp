@@ -21,8 +21,9 @@ enum class ErrorCode {
 
 struct Error {
   ErrorCode code;
-  std::string message;  // public: safe to show to the user
-  std::string field;    // the form field at fault, when there is one
+  std::string message;              // public: safe to show to the user
+  std::string field;                // the form field at fault, when there is one
+  int64_t retry_after_seconds = 0;  // kRateLimited: when trying again can succeed (Retry-After)
 };
 
 // Thrown by storage when a UNIQUE constraint turns a write down: the use case lost a race

@@ -60,19 +60,41 @@ Result<void> CheckNewPassword(std::string_view password, std::string_view email)
   return {};
 }
 
-Result<void> CheckSignInAllowed(const SignInHistory& history, const SignInLimits& limits) {
-  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(limits.window).count();
-  if (history.account_failures >= limits.max_failures_per_account)
-    return Fail(ErrorCode::kRateLimited,
-                fmt::format("Too many failed sign-ins for this account. Wait {} minutes and try "
-                            "again, or reset your password.",
-                            minutes));
-  if (history.address_failures >= limits.max_failures_per_address)
-    return Fail(ErrorCode::kRateLimited,
-                fmt::format("Too many failed sign-ins from your network. Wait {} minutes and "
-                            "try again.",
-                            minutes));
-  return {};
+namespace {
+
+// How long after its last failure a count past `free` makes the next attempt wait.
+Seconds WaitAfter(int count, int free, const SignInLimits& limits) {
+  if (count < free) return Seconds{0};
+  const int doublings = std::min(count - free, 20);
+  return std::min(limits.max_delay, limits.first_delay * (int64_t{1} << doublings));
+}
+
+std::string InWords(Seconds wait) {
+  const int64_t s = wait.count();
+  if (s < 60) return fmt::format("{} second{}", s, s == 1 ? "" : "s");
+  const int64_t m = (s + 59) / 60;
+  return fmt::format("{} minute{}", m, m == 1 ? "" : "s");
+}
+
+}  // namespace
+
+Result<void> CheckSignInAllowed(const SignInHistory& history, const SignInLimits& limits,
+                                Instant now) {
+  Seconds wait{0};
+  const auto consider = [&](const SignInHistory::Failures& f, int free) {
+    if (!f.last) return;
+    const Instant until = *f.last + WaitAfter(f.count, free, limits);
+    if (until > now) wait = std::max(wait, std::chrono::ceil<Seconds>(until - now));
+  };
+  consider(history.pair, limits.free_failures_per_pair);
+  consider(history.address, limits.free_failures_per_address);
+  if (!history.known_address) consider(history.account_elsewhere, limits.free_failures_per_account);
+  if (wait == Seconds{0}) return {};
+  Error e{ErrorCode::kRateLimited,
+          fmt::format("Too many wrong passwords. To keep guessers out, wait {} and try again.",
+                      InWords(wait))};
+  e.retry_after_seconds = wait.count();
+  return std::unexpected(std::move(e));
 }
 
 }  // namespace tenure::domain

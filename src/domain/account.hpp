@@ -35,20 +35,35 @@ inline constexpr size_t kMaxEmailLength = 254;
 Result<std::string> NormalizeEmail(std::string_view raw);
 Result<void> CheckNewPassword(std::string_view password, std::string_view email);
 
-// Sign-in throttling (PRODUCT.md: Accounts). Failures are counted over a sliding window,
-// per account and per client address, so neither guessing one password nor spraying many
-// accounts from one address works.
+// Sign-in throttling (PRODUCT.md: Accounts; issue 10). Failures within a sliding window are
+// counted three ways, and past a few free ones each count makes its next attempt wait, the
+// wait doubling from first_delay up to max_delay: it slows guessing down and locks nobody
+// out. Per account and address (one guesser, one account); per address (one guesser spraying
+// many accounts); per account from addresses it never signed in from (many guessers, one
+// account) — the owner's own address is never slowed by what others do.
 struct SignInLimits {
-  int max_failures_per_account = 5;
-  int max_failures_per_address = 20;
-  Seconds window{15 * 60};
+  int free_failures_per_pair = 5;      // this account from this address
+  int free_failures_per_address = 20;  // any account from this address
+  int free_failures_per_account = 50;  // this account from addresses it never used
+  Seconds first_delay{30};
+  Seconds max_delay{15 * 60};
+  Seconds window{15 * 60};                       // older failures are forgotten
+  Seconds known_address_memory{90 * 24 * 3600};  // a success from an address makes it known
 };
 
 struct SignInHistory {
-  int account_failures = 0;  // within the window
-  int address_failures = 0;  // within the window
+  struct Failures {
+    int count = 0;  // within the window
+    std::optional<Instant> last;
+  };
+  Failures pair;               // since the account's last success from this address
+  Failures address;            // any account, from this address
+  Failures account_elsewhere;  // this account, from addresses it never signed in from
+  bool known_address = false;  // the account signed in from this address recently
 };
 
-Result<void> CheckSignInAllowed(const SignInHistory& history, const SignInLimits& limits);
+// Nothing when the attempt may go ahead; else a kRateLimited error saying how long to wait.
+Result<void> CheckSignInAllowed(const SignInHistory& history, const SignInLimits& limits,
+                                Instant now);
 
 }  // namespace tenure::domain

@@ -120,7 +120,8 @@ test('401 invalid_credentials for a wrong password or an unknown email, alike', 
 test('429 rate_limited with Retry-After: failed sign-ins count with the dashboard\'s form, both ways', async () => {
   await withServer({}, async (server) => {
     const visitor = new Visitor(server.url);
-    // The account limit is 5 failures in 15 minutes (domain/account.hpp: SignInLimits).
+    // Five failures of one account from one address are free; the next attempt from there
+    // waits (domain/account.hpp: SignInLimits).
     for (let i = 0; i < 3; i++) {
       const res = await visitor.signIn(DEMO, `wrong-${i}`);
       assert.equal(res.status, 401, `dashboard failure ${i}: ${res.status}`);

@@ -30,17 +30,40 @@ TEST(CheckNewPassword, NeedsLengthAndDiffersFromEmail) {
   EXPECT_FALSE(CheckNewPassword(std::string(kMaxPasswordLength + 1, 'x'), "").has_value());
 }
 
-TEST(CheckSignInAllowed, LimitsPerAccountAndPerAddress) {
+TEST(CheckSignInAllowed, SlowsDownPastTheFreeFailuresWithADoublingWait) {
   const SignInLimits limits;
-  EXPECT_TRUE(CheckSignInAllowed({.account_failures = 4, .address_failures = 19}, limits));
-  auto account = CheckSignInAllowed({.account_failures = 5, .address_failures = 0}, limits);
-  ASSERT_FALSE(account);
-  EXPECT_EQ(account.error().code, ErrorCode::kRateLimited);
-  EXPECT_NE(account.error().message.find("this account"), std::string::npos);
-  EXPECT_NE(account.error().message.find("15 minutes"), std::string::npos);
-  auto address = CheckSignInAllowed({.account_failures = 0, .address_failures = 20}, limits);
-  ASSERT_FALSE(address);
-  EXPECT_NE(address.error().message.find("your network"), std::string::npos);
+  const Instant now = Instant{} + std::chrono::hours(1000);
+  using std::chrono::seconds;
+  const auto pair = [&](int count, Seconds ago) {
+    return SignInHistory{.pair = {.count = count, .last = now - ago}};
+  };
+  EXPECT_TRUE(CheckSignInAllowed(pair(4, seconds(0)), limits, now)) << "four are free";
+  auto fifth = CheckSignInAllowed(pair(5, seconds(0)), limits, now);
+  ASSERT_FALSE(fifth);
+  EXPECT_EQ(fifth.error().code, ErrorCode::kRateLimited);
+  EXPECT_EQ(fifth.error().retry_after_seconds, 30);
+  EXPECT_NE(fifth.error().message.find("wait 30 seconds"), std::string::npos);
+  EXPECT_TRUE(CheckSignInAllowed(pair(5, seconds(30)), limits, now)) << "the wait is over";
+  EXPECT_EQ(CheckSignInAllowed(pair(6, seconds(10)), limits, now).error().retry_after_seconds, 50);
+  auto long_wait = CheckSignInAllowed(pair(7, seconds(0)), limits, now);
+  EXPECT_EQ(long_wait.error().retry_after_seconds, 120);
+  EXPECT_NE(long_wait.error().message.find("wait 2 minutes"), std::string::npos);
+  EXPECT_EQ(CheckSignInAllowed(pair(40, seconds(0)), limits, now).error().retry_after_seconds,
+            15 * 60)
+      << "never longer than max_delay: slowed, not locked";
+}
+
+TEST(CheckSignInAllowed, OthersFailuresNeverSlowTheOwnersKnownAddress) {
+  const SignInLimits limits;
+  const Instant now = Instant{} + std::chrono::hours(1000);
+  const SignInHistory stormed{.account_elsewhere = {.count = 500, .last = now}};
+  EXPECT_FALSE(CheckSignInAllowed(stormed, limits, now)) << "an unknown address waits";
+  SignInHistory owner = stormed;
+  owner.known_address = true;
+  EXPECT_TRUE(CheckSignInAllowed(owner, limits, now)) << "the owner's address does not";
+  const SignInHistory spray{.address = {.count = 20, .last = now}};
+  EXPECT_FALSE(CheckSignInAllowed(spray, limits, now)) << "one address spraying accounts waits";
+  EXPECT_TRUE(CheckSignInAllowed({.address = {.count = 19, .last = now}}, limits, now));
 }
 
 TEST(Role, NamesRoundTrip) {

@@ -300,28 +300,43 @@ TEST_P(StoreContract, AMachineSessionReadsItsSessionAccountLicenseAndSlotsInOneQ
   EXPECT_FALSE(read->machines().FindSession("nobody", kNow - minutes(10)));
 }
 
-TEST_P(StoreContract, SignInFailuresCountPerAccountAndAddressWithinTheWindow) {
+TEST_P(StoreContract, SignInHistoryCountsPerPairAddressAndUnknownAddressesWithinTheWindow) {
   auto uow = store_->Begin(Actor::Anonymous("r", "a1"));
   auto& attempts = uow->sign_in_attempts();
   attempts.Insert("x@example.com", "a1", false, kNow - minutes(20));  // outside the window
   attempts.Insert("x@example.com", "a1", false, kNow - minutes(5));
   attempts.Insert("x@example.com", "a2", false, kNow - minutes(4));
   attempts.Insert("y@example.com", "a1", false, kNow - minutes(3));
+  attempts.Insert("x@example.com", "home", true, kNow - days(10));  // the owner's address
+  attempts.Insert("x@example.com", "home", false, kNow - minutes(2));
   uow->Audit("test", "attempts", nullptr, nullptr);
   uow->Commit();
 
-  auto h =
-      store_->Read()->sign_in_attempts().FailuresSince("x@example.com", "a1", kNow - minutes(15));
-  EXPECT_EQ(h.account_failures, 2);
-  EXPECT_EQ(h.address_failures, 2);  // x@ and y@ from a1 inside the window
+  const auto history = [&](std::string_view address) {
+    return store_->Read()->sign_in_attempts().History("x@example.com", address, kNow - minutes(15),
+                                                      kNow - days(90));
+  };
+  auto h = history("a1");
+  EXPECT_EQ(h.pair.count, 1);
+  EXPECT_EQ(h.pair.last, kNow - minutes(5));
+  EXPECT_EQ(h.address.count, 2) << "x@ and y@ from a1 inside the window";
+  EXPECT_EQ(h.address.last, kNow - minutes(3));
+  EXPECT_EQ(h.account_elsewhere.count, 2) << "from a1 and a2, not from home";
+  EXPECT_EQ(h.account_elsewhere.last, kNow - minutes(4));
+  EXPECT_FALSE(h.known_address);
+  EXPECT_TRUE(history("home").known_address);
+  EXPECT_EQ(history("home").pair.count, 1);
 
   auto ok = store_->Begin(Actor::Anonymous("r", "a1"));
   ok->sign_in_attempts().Insert("x@example.com", "a1", true, kNow - minutes(1));
   ok->Audit("test", "attempts", nullptr, nullptr);
   ok->Commit();
-  h = store_->Read()->sign_in_attempts().FailuresSince("x@example.com", "a1", kNow - minutes(15));
-  EXPECT_EQ(h.account_failures, 0) << "a success resets the account's count";
-  EXPECT_EQ(h.address_failures, 2) << "but not the address's";
+  h = history("a1");
+  EXPECT_EQ(h.pair.count, 0) << "a success resets the pair's count";
+  EXPECT_EQ(h.address.count, 2) << "but not the address's";
+  EXPECT_TRUE(h.known_address);
+  EXPECT_EQ(h.account_elsewhere.count, 1) << "a1 is known now: only a2's failure is elsewhere";
+  EXPECT_FALSE(history("nowhere").pair.last);
 }
 
 TEST_P(StoreContract, LicensesRoundTripEveryField) {

@@ -32,8 +32,10 @@ class SignInAttemptRepository {
   virtual ~SignInAttemptRepository() = default;
   virtual void Insert(std::string_view email, std::string_view address, bool success,
                       Instant at) = 0;
-  virtual domain::SignInHistory FailuresSince(std::string_view email, std::string_view address,
-                                              Instant since) = 0;
+  // The failures that throttle a sign-in (domain::SignInHistory): those since `since`, and
+  // whether the account signed in from `address` since `known_since`.
+  virtual domain::SignInHistory History(std::string_view email, std::string_view address,
+                                        Instant since, Instant known_since) = 0;
 };
 
 }  // namespace tenure::app

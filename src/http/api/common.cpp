@@ -77,7 +77,7 @@ Response Refusal(const Context& ctx, const app::ProgramError& e) {
   if (e.item) body["item"] = *e.item;
   Response res = Problem(error, e.message, ctx.req.request_id, body);
   if (e.problem == kSessionRevoked) res.Set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-  if (e.problem == kRateLimited) res.Set("Retry-After", "900");
+  if (e.problem == kRateLimited) res.Set("Retry-After", std::to_string(e.retry_after_seconds));
   return res;
 }
 

@@ -66,7 +66,8 @@ Response SignIn(Context& ctx) {
                                          Cookie(ctx.req, kSessionCookie));
   if (!session) {
     Response res = SignInPage(ctx, HttpStatus(session.error().code), &session.error());
-    if (session.error().code == ErrorCode::kRateLimited) res.Set("Retry-After", "900");
+    if (session.error().code == ErrorCode::kRateLimited)
+      res.Set("Retry-After", std::to_string(session.error().retry_after_seconds));
     return res;
   }
   return SignedIn(ctx, *session, ctx.Field("next"));

@@ -82,26 +82,41 @@ void SqlSignInAttempts::Insert(std::string_view email, std::string_view address,
   Run(writer(), q, {std::string(email), std::string(address), int64_t{success}, ToUnix(at)});
 }
 
-domain::SignInHistory SqlSignInAttempts::FailuresSince(std::string_view email,
-                                                       std::string_view address, Instant since) {
-  // Success resets the account's count: only failures after the last success count.
-  static constexpr Query by_email{
-      "sign_in_attempts.failures_by_email",
-      "SELECT COUNT(*) FROM sign_in_attempts WHERE email = $1 AND at >= $2 AND success = $3 "
-      "AND id > COALESCE((SELECT MAX(id) FROM sign_in_attempts WHERE email = $1 AND "
-      "success = $4), 0)"};
-  static constexpr Query by_address{
-      "sign_in_attempts.failures_by_address",
-      "SELECT COUNT(*) FROM sign_in_attempts WHERE address = $1 AND at >= $2 AND "
-      "success = $3"};
-  domain::SignInHistory h;
-  h.account_failures = static_cast<int>(
-      Run(conn(), by_email, {std::string(email), ToUnix(since), int64_t{0}, int64_t{1}})
-          .rows.at(0)
-          .Int(0));
-  h.address_failures = static_cast<int>(
-      Run(conn(), by_address, {std::string(address), ToUnix(since), int64_t{0}}).rows.at(0).Int(0));
-  return h;
+domain::SignInHistory SqlSignInAttempts::History(std::string_view email, std::string_view address,
+                                                 Instant since, Instant known_since) {
+  // $1 email, $2 address, $3 window start, $4 known_since. The pair's count restarts at its
+  // last success; "elsewhere" is every address the account had no success from lately.
+  // TRUE and FALSE: a boolean column on PostgreSQL, 0 and 1 on SQLite.
+  static constexpr Query q{
+      "sign_in_attempts.history",
+      "SELECT "
+      "(SELECT COUNT(*) FROM sign_in_attempts WHERE email = $1 AND address = $2 AND at >= $3 "
+      " AND success = FALSE AND id > COALESCE((SELECT MAX(id) FROM sign_in_attempts WHERE "
+      " email = $1 AND address = $2 AND success = TRUE), 0)), "
+      "(SELECT MAX(at) FROM sign_in_attempts WHERE email = $1 AND address = $2 AND at >= $3 "
+      " AND success = FALSE), "
+      "(SELECT COUNT(*) FROM sign_in_attempts WHERE address = $2 AND at >= $3 AND success = "
+      "FALSE), "
+      "(SELECT MAX(at) FROM sign_in_attempts WHERE address = $2 AND at >= $3 AND success = FALSE), "
+      "(SELECT COUNT(*) FROM sign_in_attempts f WHERE f.email = $1 AND f.at >= $3 AND "
+      " f.success = FALSE AND NOT EXISTS (SELECT 1 FROM sign_in_attempts s WHERE s.email = $1 AND "
+      " s.address = f.address AND s.success = TRUE AND s.at >= $4)), "
+      "(SELECT MAX(f.at) FROM sign_in_attempts f WHERE f.email = $1 AND f.at >= $3 AND "
+      " f.success = FALSE AND NOT EXISTS (SELECT 1 FROM sign_in_attempts s WHERE s.email = $1 AND "
+      " s.address = f.address AND s.success = TRUE AND s.at >= $4)), "
+      "(SELECT COUNT(*) FROM sign_in_attempts WHERE email = $1 AND address = $2 AND "
+      " success = TRUE AND at >= $4)"};
+  const Row r =
+      Run(conn(), q, {std::string(email), std::string(address), ToUnix(since), ToUnix(known_since)})
+          .rows.at(0);
+  const auto failures = [&](size_t count, size_t last) {
+    return domain::SignInHistory::Failures{.count = static_cast<int>(r.Int(count)),
+                                           .last = OptInstant(r, last)};
+  };
+  return domain::SignInHistory{.pair = failures(0, 1),
+                               .address = failures(2, 3),
+                               .account_elsewhere = failures(4, 5),
+                               .known_address = r.Int(6) > 0};
 }
 
 }  // namespace tenure::storage

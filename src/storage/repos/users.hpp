@@ -28,8 +28,8 @@ class SqlSignInAttempts final : public app::SignInAttemptRepository, Repository 
  public:
   using Repository::Repository;
   void Insert(std::string_view email, std::string_view address, bool success, Instant at) override;
-  domain::SignInHistory FailuresSince(std::string_view email, std::string_view address,
-                                      Instant since) override;
+  domain::SignInHistory History(std::string_view email, std::string_view address, Instant since,
+                                Instant known_since) override;
 };
 
 }  // namespace tenure::storage
