@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "domain/password_strength.hpp"
+
 namespace tenure::domain {
 
 std::string_view RoleName(Role role) {
@@ -57,7 +59,7 @@ Result<void> CheckNewPassword(std::string_view password, std::string_view email)
                 "password");
   if (!email.empty() && password == email)
     return Fail(ErrorCode::kInvalidInput, "Your password can't be your email address.", "password");
-  return {};
+  return CheckPasswordStrength(password, email);
 }
 
 namespace {

@@ -33,6 +33,8 @@ inline constexpr size_t kMaxEmailLength = 254;
 
 // Trims and lowercases; fails with a message fit for the form.
 Result<std::string> NormalizeEmail(std::string_view raw);
+// Length first, then not the address itself, then strength (domain/password_strength.hpp):
+// each refusal says why, for the password field.
 Result<void> CheckNewPassword(std::string_view password, std::string_view email);
 
 // Sign-in throttling (PRODUCT.md: Accounts; issue 10). Failures within a sliding window are
