@@ -217,7 +217,7 @@ ProgramResult<ProgramCaller> ProgramService::Authenticate(std::string_view token
   return ProgramCaller{.current = {std::move(*found->user), std::move(*found->session)},
                        .machine = std::move(found->machine),
                        .session_id = SessionId(hash),
-                       .license = std::move(found->license),
+                       .license = found->license,
                        .machines_in_use = found->machines_in_use};
 }
 
