@@ -198,7 +198,10 @@ TEST_P(ProgramTest, HeartbeatsWriteAtMostOncePerCoalescingWindow) {
   auto signed_in = SignIn("beat@example.com", "beat-box");
   ASSERT_TRUE(signed_in);
   const auto last_seen = [&] {
-    return store_->Read()->machines().FindBySession(Sha256Hex(signed_in->token))->last_seen_at;
+    return store_->Read()
+        ->machines()
+        .FindSession(Sha256Hex(signed_in->token), Instant{})
+        ->machine.last_seen_at;
   };
   clock_.Advance(policy_.heartbeat_coalesce - seconds(1));
   ASSERT_TRUE(program_->Heartbeat(*program_->Authenticate(signed_in->token)));

@@ -29,15 +29,13 @@ class MachineRepository {
   virtual ~MachineRepository() = default;
   virtual domain::MachineId Insert(const domain::Machine& machine) = 0;
   virtual std::optional<domain::Machine> Find(domain::MachineId id) = 0;
-  // The machine of a program session's token hash, ended or not.
-  virtual std::optional<domain::Machine> FindBySession(std::string_view session_hash) = 0;
-  // FindBySession with its session, account and license, and CountSeenAfter, in one query.
+  // The machine of a program session's token hash, ended or not, with its session, account
+  // and license, and how many of the account's live machines were seen after `seen_after`
+  // (those holding a slot; HoldsSlot), in one query.
   virtual std::optional<MachineSession> FindSession(std::string_view session_hash,
                                                     Instant seen_after) = 0;
   // Machines not ended (whether their heartbeat lapsed or not), most recently seen first.
   virtual std::vector<domain::Machine> Live(UserId user) = 0;
-  // How many live machines were seen after `seen_after` (those holding a slot; HoldsSlot).
-  virtual int CountSeenAfter(UserId user, Instant seen_after) = 0;
   // Ended machines, most recently ended first (the history).
   virtual std::vector<domain::Machine> Ended(UserId user, int limit) = 0;
   // Ends a live machine; false when it had ended already.

@@ -50,12 +50,6 @@ std::optional<Machine> SqlMachines::Find(domain::MachineId id) {
   return ReadFirst(Run(conn(), q, {id.value}), ToMachine);
 }
 
-std::optional<Machine> SqlMachines::FindBySession(std::string_view session_hash) {
-  static constexpr Query q{"machines.by_session", "SELECT " TENURE_MACHINE_COLUMNS
-                                                  " FROM machines WHERE session_hash = $1"};
-  return ReadFirst(Run(conn(), q, {std::string(session_hash)}), ToMachine);
-}
-
 std::optional<app::MachineSession> SqlMachines::FindSession(std::string_view session_hash,
                                                             Instant seen_after) {
   // Each table's own column list in a derived table, so that each reader (ToMachine,
@@ -97,13 +91,6 @@ std::vector<Machine> SqlMachines::Live(UserId user) {
                            " FROM machines WHERE user_id = $1 AND ended_at IS NULL "
                            "ORDER BY last_seen_at DESC, id DESC"};
   return ReadAll(Run(conn(), q, {user.value}), ToMachine);
-}
-
-int SqlMachines::CountSeenAfter(UserId user, Instant seen_after) {
-  static constexpr Query q{"machines.count_seen_after",
-                           "SELECT COUNT(*) FROM machines WHERE user_id = $1 AND ended_at IS NULL "
-                           "AND last_seen_at > $2"};
-  return static_cast<int>(Run(conn(), q, {user.value, ToUnix(seen_after)}).rows.at(0).Int(0));
 }
 
 std::vector<Machine> SqlMachines::Ended(UserId user, int limit) {

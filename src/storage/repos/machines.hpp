@@ -17,11 +17,9 @@ class SqlMachines final : public app::MachineRepository, Repository {
   using Repository::Repository;
   domain::MachineId Insert(const domain::Machine& machine) override;
   std::optional<domain::Machine> Find(domain::MachineId id) override;
-  std::optional<domain::Machine> FindBySession(std::string_view session_hash) override;
   std::optional<app::MachineSession> FindSession(std::string_view session_hash,
                                                  Instant seen_after) override;
   std::vector<domain::Machine> Live(UserId user) override;
-  int CountSeenAfter(UserId user, Instant seen_after) override;
   std::vector<domain::Machine> Ended(UserId user, int limit) override;
   bool End(domain::MachineId id, Instant at, domain::MachineEnd end) override;
   std::vector<domain::Machine> LapsedBefore(Instant cutoff, int limit) override;
