@@ -110,15 +110,17 @@ std::optional<std::string> FirstNotText(const Form& form, std::string_view whole
   return std::nullopt;
 }
 
-// Where the text a page or API handler may read is not UTF-8: the query's names and values
-// (decoded), a form's, an API body. Checked once here (issue 10), so that no invalid byte
-// reaches a template, a JSON dump, an email or the database.
-std::optional<std::string> NotText(const Request& req, Kind kind) {
-  if (auto field = FirstNotText(ParseForm(req.query), "query")) return field;
-  if (!HasBody(req.method)) return std::nullopt;
-  if (kind == Kind::kPage) return FirstNotText(ParseForm(req.body), "form");
-  if (!domain::IsValidUtf8(req.body)) return "body";
-  return std::nullopt;
+// Text a page or API handler may read must be UTF-8 (issue 10): the query's names and values
+// (decoded; checked in Run), a form's (PageChain, on the form it parses), an API body
+// (ApiChain, before parsing it). No invalid byte then reaches a template, a JSON dump, an
+// email or the database. `field` names where, for the API's problem.
+Response NotText(Context& ctx, Kind kind, const std::string& field) {
+  static constexpr char kMessage[] =
+      "Part of what was sent is not valid UTF-8 text. Check what you typed or pasted, and send "
+      "it again.";
+  if (kind == Kind::kPage) return ErrorPage(ctx, 422, "Not valid text", kMessage);
+  return Problem(HttpErrorFor(ErrorCode::kInvalidInput), kMessage, ctx.req.request_id,
+                 {{"field", field}});
 }
 
 }  // namespace
@@ -191,14 +193,8 @@ Response WebApp::Run(Context& ctx, const Route& route) {
     case Kind::kMetrics: return MetricsChain(ctx, route);
     case Kind::kApi:
     case Kind::kPage:
-      if (auto field = NotText(ctx.req, route.kind)) {
-        static constexpr char kMessage[] =
-            "Part of what was sent is not valid UTF-8 text. Check what you typed or pasted, and "
-            "send it again.";
-        if (route.kind == Kind::kPage) return ErrorPage(ctx, 422, "Not valid text", kMessage);
-        return Problem(HttpErrorFor(ErrorCode::kInvalidInput), kMessage, ctx.req.request_id,
-                       {{"field", *field}});
-      }
+      if (auto field = FirstNotText(ParseForm(ctx.req.query), "query"))
+        return NotText(ctx, route.kind, *field);
       return route.kind == Kind::kApi ? ApiChain(ctx, route) : PageChain(ctx, route);
   }
   throw std::logic_error("route without a kind");
@@ -242,6 +238,7 @@ Response WebApp::PageChain(Context& ctx, const Route& route) {
     if (!req.Header("content-type").starts_with("application/x-www-form-urlencoded"))
       return ErrorPage(ctx, 415, "Unsupported form", "Send the form from the page itself.");
     ctx.form = ParseForm(req.body);
+    if (auto field = FirstNotText(ctx.form, "form")) return NotText(ctx, Kind::kPage, *field);
     if (!SecretEquals(ctx.Field("csrf"), ctx.csrf) || ctx.csrf.empty())
       return ErrorPage(ctx, 403, "This form has expired",
                        "For your safety we couldn't accept that form. Go back, reload the page "
@@ -288,6 +285,7 @@ Response WebApp::ApiChain(Context& ctx, const Route& route) {
   if (HasBody(req.method) && !req.body.empty()) {
     if (!HasMediaType(req, "application/json"))
       return Problem(kUnsupportedMediaType, "Send the body as application/json.", req.request_id);
+    if (!domain::IsValidUtf8(req.body)) return NotText(ctx, Kind::kApi, "body");
     ctx.json = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
     if (ctx.json.is_discarded())
       return Problem(kMalformedJson, "The body is not valid JSON.", req.request_id);
