@@ -112,15 +112,12 @@ class SlowPool {
   std::optional<Overload> TryPost(const std::string& address, std::function<void()> job) {
     {
       std::lock_guard lock(mutex_);
-      Address& a = addresses_[address];
-      if (a.queued.size() + a.running >= per_address_limit_) {
-        if (a.queued.empty() && a.running == 0) addresses_.erase(address);
+      const auto held = addresses_.find(address);
+      if (held != addresses_.end() &&
+          held->second.queued.size() + held->second.running >= per_address_limit_)
         return Overload::kAddressBusy;
-      }
-      if (queued_ >= limit_) {
-        if (a.queued.empty() && a.running == 0) addresses_.erase(address);
-        return Overload::kQueueFull;
-      }
+      if (queued_ >= limit_) return Overload::kQueueFull;
+      Address& a = addresses_[address];
       if (a.queued.empty()) turns_.push_back(address);
       a.queued.push_back(std::move(job));
       ++queued_;
