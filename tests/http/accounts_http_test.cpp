@@ -291,6 +291,18 @@ TEST_F(AccountsHttpTest, SignUpRefusesThePasswordBeingTheEmail) {
   EXPECT_THAT(r.Text(), HasSubstr("Your password can't be your email address."));
 }
 
+// Issue 10: a long but guessable password is refused, and the page says why.
+TEST_F(AccountsHttpTest, SignUpRefusesAGuessablePasswordSayingWhy) {
+  Browser b = NewBrowser();
+  const HttpResponse r = SignUp(b, "common.password@example.com", "password123456");
+  EXPECT_EQ(r.status, 422) << ::testing::PrintToString(r);
+  EXPECT_THAT(r.Text(), HasSubstr("This is a common word with a few characters added. Add a "
+                                  "few more unrelated words."));
+  EXPECT_THAT(r.body, Not(HasSubstr("password123456"))) << "a password is never echoed";
+  auto db = Db();
+  EXPECT_EQ(UserId(db, "common.password@example.com"), -1);
+}
+
 TEST_F(AccountsHttpTest, SignedInVisitorIsSentHomeFromTheForms) {
   Browser b = SignedIn(kDemoCustomer);
   for (const char* page : {"/sign-in", "/sign-up", "/"}) {
