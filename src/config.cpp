@@ -188,6 +188,11 @@ Setter ProgramSeconds(const char* key, Seconds domain::ProgramPolicy::*member, i
                    [=](Config& c, int64_t n) { c.program.*member = Seconds(n * unit); });
 }
 
+Setter SessionHours(const char* key, Seconds domain::SessionPolicy::*member) {
+  return IntSetter(key, 1, int64_t{24} * 365,
+                   [=](Config& c, int64_t n) { c.sessions.*member = Seconds(n * 3600); });
+}
+
 const std::vector<Field>& Fields() {
   static const std::vector<Field> fields = {
       {"listen", "TENURE_LISTEN", SetListen},
@@ -269,6 +274,11 @@ const std::vector<Field>& Fields() {
       {"program.deactivate_cooldown_hours", "TENURE_DEACTIVATE_COOLDOWN_HOURS",
        ProgramSeconds("program.deactivate_cooldown_hours",
                       &domain::ProgramPolicy::deactivate_cooldown, 0, int64_t{24} * 90, 3600)},
+      // Issue 10: how long a dashboard session lives, and how long it may stay unused.
+      {"sessions.lifetime_hours", "TENURE_SESSION_LIFETIME_HOURS",
+       SessionHours("sessions.lifetime_hours", &domain::SessionPolicy::lifetime)},
+      {"sessions.idle_timeout_hours", "TENURE_SESSION_IDLE_TIMEOUT_HOURS",
+       SessionHours("sessions.idle_timeout_hours", &domain::SessionPolicy::idle_timeout)},
       // Issue 4: the payment provider; Stripe's secrets from the environment or files only.
       {"billing.provider", "TENURE_BILLING_PROVIDER", SetProvider},
       {"", "TENURE_STRIPE_SECRET_KEY", StripeSecret(&StripeConfig::secret_key)},

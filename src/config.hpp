@@ -10,6 +10,7 @@
 #include "core/result.hpp"
 #include "domain/license_policy.hpp"
 #include "domain/program_policy.hpp"
+#include "domain/session_policy.hpp"
 
 namespace tenure {
 
@@ -49,6 +50,7 @@ struct Config {
   int renewal_interval_seconds = 60;  // how often `serve` runs the renewal job
   domain::LicensePolicy license;
   domain::ProgramPolicy program;             // machines, heartbeats, leases (issue 9)
+  domain::SessionPolicy sessions;            // dashboard sessions' lifetime and idle timeout
   std::string billing_provider = "offline";  // offline (test cards, no network) | stripe
   StripeConfig stripe;
   // Tests only (issue 8): when set, every command runs on the time held in this file (the

@@ -192,5 +192,23 @@ TEST(Config, TheTestClockSettingIsValidatedAndOtherTestVariablesStayIgnored) {
   EXPECT_TRUE(other->test_clock_file.empty());
 }
 
+// Issue 10 item 5: a dashboard session's absolute lifetime and idle timeout.
+TEST(Config, SessionsLiveThirtyDaysAndEndAfterFourteenIdleByDefaultBothInHours) {
+  auto defaults = LoadConfig("", {});
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->sessions.lifetime, std::chrono::days(30));
+  EXPECT_EQ(defaults->sessions.idle_timeout, std::chrono::days(14));
+  auto c = LoadConfig("[sessions]\nlifetime_hours = 168\nidle_timeout_hours = 48\n",
+                      {{"TENURE_SESSION_IDLE_TIMEOUT_HOURS", "8"}});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->sessions.lifetime, std::chrono::hours(168));
+  EXPECT_EQ(c->sessions.idle_timeout, std::chrono::hours(8));
+  for (const char* bad : {"0", "8761", "2d", "-1"}) {
+    auto refused = LoadConfig("", {{"TENURE_SESSION_LIFETIME_HOURS", bad}});
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_NE(refused.error().message.find("sessions.lifetime_hours"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace tenure

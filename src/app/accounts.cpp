@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/sessions.hpp"
 #include "app/store/licenses.hpp"
 #include "app/store/sessions.hpp"
 #include "app/store/users.hpp"
@@ -39,8 +40,8 @@ nlohmann::json AuditView(const License& l) {
 }
 
 AccountService::AccountService(Store& store, const Clock& clock, const PasswordHasher& hasher,
-                               domain::SignInLimits limits)
-    : store_(store), clock_(clock), hasher_(hasher), limits_(limits) {}
+                               domain::SignInLimits limits, domain::SessionPolicy sessions)
+    : store_(store), clock_(clock), hasher_(hasher), limits_(limits), sessions_(sessions) {}
 
 NewSession AccountService::StartSession(UnitOfWork& uow, const User& user,
                                         const ClientInfo& client) {
@@ -54,7 +55,7 @@ NewSession AccountService::StartSession(UnitOfWork& uow, const User& user,
                         .csrf_token = out.csrf_token,
                         .created_at = now,
                         .last_seen_at = now,
-                        .expires_at = now + kSessionLifetime,
+                        .expires_at = now + sessions_.lifetime,
                         .user_agent = client.user_agent.substr(0, 300),
                         .address = client.address};
   uow.sessions().Insert(session);
@@ -187,12 +188,18 @@ std::optional<CurrentUser> AccountService::Authenticate(std::string_view token, 
   if (!session || session->kind != kind || session->expires_at <= clock_.Now()) return std::nullopt;
   auto user = read->users().Find(session->user_id);
   if (!user) return std::nullopt;
+  read.reset();
+  // Issue 10 item 5: a dashboard session also ends when unused for the idle timeout.
+  if (kind == SessionKind::kDashboard &&
+      !KeepDashboardSessionAlive(store_, *session, clock_.Now(), sessions_))
+    return std::nullopt;
   return CurrentUser{std::move(*user), std::move(*session)};
 }
 
 int64_t AccountService::PruneExpiredSessions() {
   auto uow = store_.Begin(Actor::System());
-  const int64_t removed = uow->sessions().DeleteExpired(clock_.Now());
+  const Instant now = clock_.Now();
+  const int64_t removed = uow->sessions().DeleteExpired(now, now - sessions_.idle_timeout);
   if (removed == 0) return 0;  // rolls back: nothing to record
   uow->Audit("session.prune", "sessions", nullptr, {{"removed", removed}});
   uow->Commit();

@@ -15,6 +15,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "domain/account.hpp"
+#include "domain/session_policy.hpp"
 
 namespace tenure::domain {
 struct License;  // for AuditView only: what a license is stays out of the accounts header
@@ -39,7 +40,7 @@ struct NewSession {
 class AccountService {
  public:
   AccountService(Store& store, const Clock& clock, const PasswordHasher& hasher,
-                 domain::SignInLimits limits = {});
+                 domain::SignInLimits limits = {}, domain::SessionPolicy sessions = {});
 
   // Creates the account, its license record and a first session.
   Result<NewSession> SignUp(const SignUpForm& form, const ClientInfo& client);
@@ -70,13 +71,14 @@ class AccountService {
   };
   Result<StaffAccount> AddStaff(std::string_view email, domain::Role role);
 
-  // Housekeeping: expired sessions leave the table (run hourly by `serve`).
+  // Housekeeping: expired and idle sessions leave the table (run hourly by `serve`).
   int64_t PruneExpiredSessions();
 
   // The customer's time zone (IANA name; empty for UTC): renewals add calendar months on it.
   Result<void> SetTimeZone(const Actor& actor, const domain::User& user, std::string_view name);
 
-  static constexpr Seconds kSessionLifetime{30 * 24 * 3600};
+  // How long dashboard sessions live (`sessions.*`; the cookie's Max-Age is the lifetime).
+  const domain::SessionPolicy& session_policy() const { return sessions_; }
 
  private:
   NewSession StartSession(UnitOfWork& uow, const domain::User& user, const ClientInfo& client);
@@ -85,6 +87,7 @@ class AccountService {
   const Clock& clock_;
   const PasswordHasher& hasher_;
   domain::SignInLimits limits_;
+  domain::SessionPolicy sessions_;
 };
 
 // JSON snapshots for audit rows: never the password hash.

@@ -30,7 +30,7 @@ std::unique_ptr<integrations::StripeWebhooks> MakeStripeWebhooks(const Config& c
 AppServices::AppServices(const Config& config, storage::SqlStore& store, const Clock& clock)
     : email{config.public_url},
       hasher(app::PasswordHasher::Interactive()),
-      accounts(store, clock, hasher),
+      accounts(store, clock, hasher, {}, config.sessions),
       licenses(store, clock, config.license),
       staff(store, clock, licenses, email),
       renewal(store, clock, config.license, email),
@@ -42,6 +42,7 @@ AppServices::AppServices(const Config& config, storage::SqlStore& store, const C
       leases(store, clock, config.public_url, config.program.lease_duration),
       program(store, clock, accounts, leases, config.license, config.program),
       machines(store, clock, config.program, email),
-      checkouts(store, clock) {}
+      checkouts(store, clock),
+      sessions(store, clock, config.sessions, config.program) {}
 
 }  // namespace tenure::cli

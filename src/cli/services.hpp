@@ -13,6 +13,7 @@
 #include "app/machines.hpp"
 #include "app/program.hpp"
 #include "app/renewal.hpp"
+#include "app/sessions.hpp"
 #include "app/staff.hpp"
 #include "app/support.hpp"
 #include "config.hpp"
@@ -47,6 +48,8 @@ struct AppServices {
   app::ProgramService program;
   app::MachineService machines;
   app::CheckoutService checkouts;
+  // Settings -> Sessions (issue 10 item 5).
+  app::SessionService sessions;
 };
 
 }  // namespace tenure::cli

@@ -178,7 +178,7 @@ TEST_P(StoreContract, SessionsFindDeleteAndExpire) {
 
   auto del = store_->Begin(Actor::User(id));
   del->sessions().Delete("hash2");
-  EXPECT_EQ(del->sessions().DeleteExpired(kNow + minutes(30)), 1);  // hash0 only
+  EXPECT_EQ(del->sessions().DeleteExpired(kNow + minutes(30), kNow - hours(1)), 1);  // hash0 only
   del->Audit("session.delete", "user", nullptr, nullptr);
   del->Commit();
   auto read = store_->Read();

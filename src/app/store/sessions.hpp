@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/ids.hpp"
 #include "core/time.hpp"
@@ -36,8 +37,19 @@ class SessionRepository {
   virtual ~SessionRepository() = default;
   virtual void Insert(const Session& session) = 0;
   virtual std::optional<Session> Find(std::string_view token_hash) = 0;
+  // Every session of one account, whatever its kind and whether it still counts as live,
+  // the most recently seen first (Settings -> Sessions decides which are live).
+  virtual std::vector<Session> ListForUser(UserId user) = 0;
   virtual void Delete(std::string_view token_hash) = 0;
-  virtual int64_t DeleteExpired(Instant now) = 0;
+  // Sign out everywhere else: the account's sessions of `kind` but the one kept; how many.
+  virtual int64_t DeleteForUserExcept(UserId user, std::string_view keep_hash,
+                                      SessionKind kind) = 0;
+  // Sessions past expires_at (`now`), and dashboard sessions last seen at or before
+  // `idle_before` (the idle timeout; program sessions follow their machine's heartbeats).
+  virtual int64_t DeleteExpired(Instant now, Instant idle_before) = 0;
+  // A dashboard session was used: liveness, not a change of state, so no audit row (as
+  // MachineRepository::Touch). Writes only when last_seen_at <= `stale`.
+  virtual void Touch(std::string_view token_hash, Instant now, Instant stale) = 0;
 };
 
 }  // namespace tenure::app

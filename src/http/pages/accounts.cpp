@@ -15,7 +15,7 @@ Response SignedIn(Context& ctx, const app::NewSession& session, std::string_view
   Response res = Response::Redirect(
       LocalPathOr(next, domain::IsStaff(session.user.role) ? "/staff" : "/home"));
   res.Set("Set-Cookie", SessionCookie(session.token, ctx.svc.secure_cookies,
-                                      app::AccountService::kSessionLifetime));
+                                      ctx.svc.accounts.session_policy().lifetime));
   return res;
 }
 

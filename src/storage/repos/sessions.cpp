@@ -69,15 +69,40 @@ std::optional<app::Session> SqlSessions::Find(std::string_view token_hash) {
   return ReadFirst(Run(conn(), q, {std::string(token_hash)}), ToSession);
 }
 
+std::vector<app::Session> SqlSessions::ListForUser(UserId user) {
+  // sessions_by_user (migration 0001) finds them; an account holds a handful.
+  static constexpr Query q{"sessions.list_for_user",
+                           "SELECT " TENURE_SESSION_COLUMNS
+                           " FROM sessions WHERE user_id = $1 "
+                           "ORDER BY last_seen_at DESC, created_at DESC, token_hash"};
+  return ReadAll(Run(conn(), q, {user.value}), ToSession);
+}
+
 void SqlSessions::Delete(std::string_view token_hash) {
   static constexpr Query q{"sessions.delete", "DELETE FROM sessions WHERE token_hash = $1"};
   Run(writer(), q, {std::string(token_hash)});
 }
 
-int64_t SqlSessions::DeleteExpired(Instant now) {
-  static constexpr Query q{"sessions.delete_expired",
-                           "DELETE FROM sessions WHERE expires_at <= $1"};
-  return Run(writer(), q, {ToUnix(now)}).affected;
+int64_t SqlSessions::DeleteForUserExcept(UserId user, std::string_view keep_hash,
+                                         app::SessionKind kind) {
+  static constexpr Query q{
+      "sessions.delete_for_user_except",
+      "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 AND kind = $3"};
+  return Run(writer(), q, {user.value, std::string(keep_hash), KindName(kind)}).affected;
+}
+
+int64_t SqlSessions::DeleteExpired(Instant now, Instant idle_before) {
+  static constexpr Query q{
+      "sessions.delete_expired",
+      "DELETE FROM sessions WHERE expires_at <= $1 OR (kind = 'dashboard' AND last_seen_at <= $2)"};
+  return Run(writer(), q, {ToUnix(now), ToUnix(idle_before)}).affected;
+}
+
+void SqlSessions::Touch(std::string_view token_hash, Instant now, Instant stale) {
+  static constexpr Query q{
+      "sessions.touch",
+      "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at <= $3"};
+  Run(unaudited_writer(), q, {std::string(token_hash), ToUnix(now), ToUnix(stale)});
 }
 
 }  // namespace tenure::storage

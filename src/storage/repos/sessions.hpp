@@ -17,8 +17,12 @@ class SqlSessions final : public app::SessionRepository, Repository {
   using Repository::Repository;
   void Insert(const app::Session& s) override;
   std::optional<app::Session> Find(std::string_view token_hash) override;
+  std::vector<app::Session> ListForUser(UserId user) override;
   void Delete(std::string_view token_hash) override;
-  int64_t DeleteExpired(Instant now) override;
+  int64_t DeleteForUserExcept(UserId user, std::string_view keep_hash,
+                              app::SessionKind kind) override;
+  int64_t DeleteExpired(Instant now, Instant idle_before) override;
+  void Touch(std::string_view token_hash, Instant now, Instant stale) override;
 };
 
 }  // namespace tenure::storage

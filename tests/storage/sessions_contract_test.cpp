@@ -1,0 +1,184 @@
+// The sessions' storage contract for Settings -> Sessions (issue 10 item 5; ENGINEERING.md
+// habit 6): listing an account's sessions, signing out all but one, pruning expired and idle
+// ones, and the coalesced last_seen_at write. Each test runs on SQLite and on PostgreSQL
+// (TENURE_TEST_POSTGRES_URL, made by scripts/pg-test-db), as store_contract_test.cpp.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include <nlohmann/json.hpp>
+
+#include "app/store/actor.hpp"
+#include "app/store/sessions.hpp"
+#include "app/store/users.hpp"
+#include "storage/postgres/postgres_connection.hpp"
+#include "storage/sql_store.hpp"
+#include "support/temp_dir.hpp"
+
+namespace tenure::storage {
+namespace {
+
+using namespace std::chrono;
+using app::Actor;
+using app::Session;
+using app::SessionKind;
+
+const Instant kNow = sys_days(2026y / November / 27) + hours(12);
+
+class SessionsContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      url_ = "sqlite://" + dir_.File("sessions.db");
+    } else {
+      const char* pg = std::getenv("TENURE_TEST_POSTGRES_URL");
+      ASSERT_TRUE(pg && *pg) << "PostgreSQL contract tests need TENURE_TEST_POSTGRES_URL "
+                                "(scripts/pg-test-db prints one)";
+      url_ = pg;
+    }
+    store_ = OpenStore(url_, clock_);
+    store_->Migrate();
+    if (GetParam() == "postgres") {
+      // A clean slate per test in the throwaway database.
+      OpenPostgres(url_)->ExecScript(R"(
+DO $$ DECLARE tables text;
+BEGIN
+  SELECT string_agg(quote_ident(tablename), ', ') INTO tables
+    FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations';
+  EXECUTE 'TRUNCATE ' || tables || ' RESTART IDENTITY CASCADE';
+END $$;)");
+    }
+    alice_ = InsertUser("alice@example.com");
+    bob_ = InsertUser("bob@example.com");
+  }
+
+  UserId InsertUser(const std::string& email) {
+    auto uow = store_->Begin(Actor::Cli());
+    auto id = uow->users().Insert(domain::User{.email = email,
+                                               .password_hash = "$argon2id$fake",
+                                               .terms_version = "2026-11-01",
+                                               .terms_accepted_at = kNow - days(40),
+                                               .created_at = kNow - days(40)});
+    EXPECT_TRUE(id);
+    uow->Audit("test.user", "user", nullptr, email);
+    uow->Commit();
+    return *id;
+  }
+
+  // A session signed in `age` ago and last seen `seen` ago, living `lifetime` from sign-in.
+  void Insert(const std::string& hash, UserId user, SessionKind kind, Seconds age, Seconds seen,
+              Seconds lifetime = days(30)) {
+    auto uow = store_->Begin(Actor::User(user));
+    uow->sessions().Insert(Session{.token_hash = hash,
+                                   .user_id = user,
+                                   .kind = kind,
+                                   .csrf_token = "csrf-" + hash,
+                                   .created_at = kNow - age,
+                                   .last_seen_at = kNow - seen,
+                                   .expires_at = kNow - age + lifetime,
+                                   .user_agent = "UA " + hash,
+                                   .address = "192.0.2.1"});
+    uow->Audit("session.create", "user", nullptr, nullptr);
+    uow->Commit();
+  }
+
+  std::vector<std::string> HashesOf(UserId user) {
+    std::vector<std::string> out;
+    for (const Session& s : store_->Read()->sessions().ListForUser(user))
+      out.push_back(s.token_hash);
+    return out;
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{kNow};
+  std::string url_;
+  std::unique_ptr<SqlStore> store_;
+  UserId alice_;
+  UserId bob_;
+};
+
+TEST_P(SessionsContract, ListForUserIsOneAccountsSessionsMostRecentlySeenFirst) {
+  Insert("a-old", alice_, SessionKind::kDashboard, days(3), days(2));
+  Insert("a-new", alice_, SessionKind::kDashboard, days(1), minutes(1));
+  Insert("a-prog", alice_, SessionKind::kProgram, days(2), hours(1), days(365));
+  Insert("a-expired", alice_, SessionKind::kDashboard, days(40), days(35));
+  Insert("b-one", bob_, SessionKind::kDashboard, days(1), seconds(0));
+  EXPECT_EQ(HashesOf(alice_), (std::vector<std::string>{"a-new", "a-prog", "a-old", "a-expired"}))
+      << "every kind, live or not: the app decides what is live";
+  EXPECT_EQ(HashesOf(bob_), std::vector<std::string>{"b-one"});
+  EXPECT_TRUE(HashesOf(UserId{alice_.value + bob_.value + 1}).empty());
+
+  const auto sessions = store_->Read()->sessions().ListForUser(alice_);
+  const Session& prog = sessions.at(1);
+  EXPECT_EQ(prog.kind, SessionKind::kProgram);
+  EXPECT_EQ(prog.user_id, alice_);
+  EXPECT_EQ(prog.created_at, kNow - days(2));
+  EXPECT_EQ(prog.last_seen_at, kNow - hours(1));
+  EXPECT_EQ(prog.user_agent, "UA a-prog");
+  EXPECT_EQ(prog.address, "192.0.2.1");
+}
+
+TEST_P(SessionsContract, DeleteForUserExceptEndsOneKindOfOneAccountButTheKeptSession) {
+  Insert("a-here", alice_, SessionKind::kDashboard, days(1), seconds(0));
+  Insert("a-phone", alice_, SessionKind::kDashboard, days(2), hours(3));
+  Insert("a-laptop", alice_, SessionKind::kDashboard, days(3), days(1));
+  Insert("a-prog", alice_, SessionKind::kProgram, days(2), hours(1), days(365));
+  Insert("b-one", bob_, SessionKind::kDashboard, days(1), seconds(0));
+  auto uow = store_->Begin(Actor::User(alice_));
+  EXPECT_EQ(uow->sessions().DeleteForUserExcept(alice_, "a-here", SessionKind::kDashboard), 2);
+  uow->Audit("session.delete_others", "user", nullptr, nullptr);
+  uow->Commit();
+  EXPECT_EQ(HashesOf(alice_), (std::vector<std::string>{"a-here", "a-prog"}))
+      << "the kept one, and the program's (ended with its machine)";
+  EXPECT_EQ(HashesOf(bob_), std::vector<std::string>{"b-one"}) << "another account's";
+
+  auto again = store_->Begin(Actor::User(alice_));
+  EXPECT_EQ(again->sessions().DeleteForUserExcept(alice_, "a-here", SessionKind::kDashboard), 0);
+}
+
+TEST_P(SessionsContract, DeleteExpiredTakesExpiredSessionsAndIdleDashboardOnes) {
+  const Instant idle_before = kNow - days(14);
+  Insert("expired", alice_, SessionKind::kDashboard, days(30), seconds(0));  // expires now
+  Insert("idle", alice_, SessionKind::kDashboard, days(20), days(14));       // seen at the edge
+  Insert("nearly-idle", alice_, SessionKind::kDashboard, days(20), days(14) - seconds(1));
+  Insert("prog-quiet", alice_, SessionKind::kProgram, days(20), days(15), days(365));
+  Insert("prog-expired", bob_, SessionKind::kProgram, days(366), days(1), days(365));
+  Insert("fresh", bob_, SessionKind::kDashboard, hours(1), seconds(0));
+  auto uow = store_->Begin(Actor::System());
+  EXPECT_EQ(uow->sessions().DeleteExpired(kNow, idle_before), 3);
+  uow->Audit("session.prune", "sessions", nullptr, nullptr);
+  uow->Commit();
+  EXPECT_EQ(HashesOf(alice_), (std::vector<std::string>{"nearly-idle", "prog-quiet"}))
+      << "a program session's idleness is its machine's business";
+  EXPECT_EQ(HashesOf(bob_), std::vector<std::string>{"fresh"});
+}
+
+TEST_P(SessionsContract, TouchWritesOnlyAStaleLastSeenAndNeedsNoAuditRow) {
+  Insert("s", alice_, SessionKind::kDashboard, hours(2), minutes(4));
+  auto last_seen = [&] { return store_->Read()->sessions().Find("s")->last_seen_at; };
+  {
+    auto uow = store_->Begin(Actor::User(alice_));
+    uow->sessions().Touch("s", kNow, kNow - minutes(5));  // seen 4 minutes ago: not stale
+    uow->Commit();                                        // liveness: no audit row needed
+  }
+  EXPECT_EQ(last_seen(), kNow - minutes(4));
+  {
+    auto uow = store_->Begin(Actor::User(alice_));
+    uow->sessions().Touch("s", kNow, kNow - minutes(3));
+    uow->Commit();
+  }
+  EXPECT_EQ(last_seen(), kNow);
+  {
+    auto uow = store_->Begin(Actor::User(alice_));
+    uow->sessions().Touch("gone", kNow, kNow);  // a session signed out meanwhile: nothing
+    uow->Commit();
+  }
+  EXPECT_THROW(store_->Read()->sessions().Touch("s", kNow, kNow), std::logic_error)
+      << "a read-only unit of work refuses it";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SessionsContract, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& param_info) { return param_info.param; });
+
+}  // namespace
+}  // namespace tenure::storage
