@@ -33,7 +33,7 @@ ProgramError Revoked(std::optional<MachineEnd> end) {
   switch (end.value_or(MachineEnd::kSignedOut)) {
     case MachineEnd::kSignedOut: message = "This machine signed out."; break;
     case MachineEnd::kSignedOutFromDashboard:
-      message = "This machine was signed out from the dashboard (Settings, Machines).";
+      message = "This machine was signed out from the dashboard (Settings).";
       break;
     case MachineEnd::kDeactivated:
       message = "The license was deactivated: every machine was signed out.";

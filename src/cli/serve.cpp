@@ -51,6 +51,7 @@ int Serve(const Context& ctx) {
                           .stripe_webhooks = app.stripe_webhooks.get(),
                           .program = app.program,
                           .machines = app.machines,
+                          .sessions = app.sessions,
                           .checkouts = app.checkouts,
                           .leases = app.leases,
                           .public_url = config.public_url};

@@ -20,7 +20,7 @@ using MachineId = Id<struct MachineTag>;
 // Why a machine's session ended; the program is told (401 session_revoked, `reason`).
 enum class MachineEnd {
   kSignedOut,               // the program signed out (DELETE /api/v1/sessions/current)
-  kSignedOutFromDashboard,  // Settings -> Machines -> Sign out
+  kSignedOutFromDashboard,  // Settings -> Machines or Sessions -> Sign out (or everywhere else)
   kDeactivated,             // Deactivate license: every machine
   kReplaced,                // the same machine signed in again
   kHeartbeatTimeout,        // no heartbeat for ProgramPolicy::heartbeat_timeout

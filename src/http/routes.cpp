@@ -28,6 +28,10 @@ const std::vector<Route>& Routes() {
       {"POST", "/settings/time-zone", kPage, kSignedIn, kFast, pages::SetTimeZone},
       // The program's machines (issue 9): Sign out one, or Deactivate license for all.
       {"POST", "/settings/machines/{id}/sign-out", kPage, kSignedIn, kFast, pages::MachineSignOut},
+      // Every session of the account (issue 10 item 5): Sign out one, or everywhere else.
+      {"POST", "/settings/sessions/{id}/sign-out", kPage, kSignedIn, kFast, pages::SessionSignOut},
+      {"POST", "/settings/sessions/sign-out-others", kPage, kSignedIn, kFast,
+       pages::SessionsSignOutOthers},
       {"GET", "/settings/deactivate", kPage, kSignedIn, kFast, pages::DeactivateForm},
       {"POST", "/settings/deactivate", kPage, kSignedIn, kFast, pages::DeactivateSubmit},
       {"GET", "/download", kPage, kSignedIn, kFast, pages::Download},

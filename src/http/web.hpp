@@ -33,6 +33,7 @@ class MachineService;
 struct ProgramCaller;
 class ProgramService;
 class RenewalService;
+class SessionService;
 class StaffService;
 class Store;
 class SupportService;
@@ -68,6 +69,7 @@ struct Services {
   // The program's API and the machines it holds (issue 9).
   app::ProgramService& program;
   app::MachineService& machines;
+  app::SessionService& sessions;  // Settings -> Sessions (issue 10 item 5)
   app::CheckoutService& checkouts;
   app::LeaseSigner& leases;
   std::string public_url;  // for the links programs are given (renew_url)

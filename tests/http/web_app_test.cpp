@@ -16,6 +16,7 @@
 #include "app/passwords.hpp"
 #include "app/program.hpp"
 #include "app/renewal.hpp"
+#include "app/sessions.hpp"
 #include "app/staff.hpp"
 #include "app/store/machines.hpp"
 #include "app/support.hpp"
@@ -68,6 +69,7 @@ class WebAppTest : public ::testing::Test {
         program_(*store_, clock_, accounts_, leases_, policy_, program_policy_),
         machines_(*store_, clock_, program_policy_, email_),
         checkouts_(*store_, clock_),
+        sessions_(*store_, clock_, session_policy_, program_policy_),
         services_{.accounts = accounts_,
                   .licenses = licenses_,
                   .staff = staff_,
@@ -81,6 +83,7 @@ class WebAppTest : public ::testing::Test {
                   .billing = billing_,
                   .program = program_,
                   .machines = machines_,
+                  .sessions = sessions_,
                   .checkouts = checkouts_,
                   .leases = leases_},
         web_(services_, /*access_log=*/false, kTestRoutes) {
@@ -171,6 +174,8 @@ class WebAppTest : public ::testing::Test {
   app::ProgramService program_;
   app::MachineService machines_;
   app::CheckoutService checkouts_;
+  domain::SessionPolicy session_policy_;
+  app::SessionService sessions_;
   Services services_;
   WebApp web_;
   UserId customer_;

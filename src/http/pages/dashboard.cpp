@@ -4,6 +4,7 @@
 #include "app/accounts.hpp"
 #include "app/licenses.hpp"
 #include "http/pages/account_views.hpp"
+#include "http/pages/sessions.hpp"
 
 namespace tenure::http::pages {
 namespace {
@@ -126,6 +127,7 @@ Response Settings(Context& ctx) {
   if (ctx.Query("done") == "time_zone") vars["notice"] = std::string("Your time zone is saved.");
   if (std::string notice = MachinesNotice(ctx); !notice.empty())
     vars["machines_notice"] = std::move(notice);
+  AddSessionsVars(ctx, vars);
   return RenderPage(ctx, "settings", "Settings", "settings", std::move(vars));
 }
 

@@ -34,6 +34,10 @@ Response MachineSignOut(Context& ctx);
 Response DeactivateForm(Context& ctx);
 Response DeactivateSubmit(Context& ctx);
 
+// Settings -> Sessions (issue 10 item 5): Sign out one, or everywhere else.
+Response SessionSignOut(Context& ctx);
+Response SessionsSignOutOthers(Context& ctx);
+
 Response CancelStart(Context& ctx);
 Response CancelReason(Context& ctx);
 Response CancelConfirm(Context& ctx);
