@@ -63,6 +63,10 @@ const std::vector<Case> kOurQuestions = {
     // Signing in (two-factor, password reset and sessions come back with issue 10's pages)
     {"How long does my password need to be?", "account/sign-in"},
     {"Why can't I log in after typing a wrong password several times?", "account/sign-in"},
+    // Sessions (issue 10 item 5)
+    {"How do I sign out a session on another computer?", "account/sessions"},
+    {"I think someone else is logged into my account", "account/sessions"},
+    {"How long do I stay logged in before I have to sign in again?", "account/sessions"},
     // Dashboard
     {"What is on the Home tab?", "account/dashboard"},
     {"Where can I see the checkout statistics chart?", "account/dashboard"},
