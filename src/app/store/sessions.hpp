@@ -38,6 +38,8 @@ class SessionRepository {
   virtual std::optional<Session> Find(std::string_view token_hash) = 0;
   virtual void Delete(std::string_view token_hash) = 0;
   virtual int64_t DeleteExpired(Instant now) = 0;
+  // Every session of the user, dashboard and program, but `keep_hash` (empty: every one).
+  virtual int64_t DeleteForUser(UserId user, std::string_view keep_hash) = 0;
 };
 
 }  // namespace tenure::app

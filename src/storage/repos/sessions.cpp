@@ -80,4 +80,10 @@ int64_t SqlSessions::DeleteExpired(Instant now) {
   return Run(writer(), q, {ToUnix(now)}).affected;
 }
 
+int64_t SqlSessions::DeleteForUser(UserId user, std::string_view keep_hash) {
+  static constexpr Query q{"sessions.delete_for_user",
+                           "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2"};
+  return Run(writer(), q, {user.value, std::string(keep_hash)}).affected;
+}
+
 }  // namespace tenure::storage

@@ -19,6 +19,7 @@ class SqlSessions final : public app::SessionRepository, Repository {
   std::optional<app::Session> Find(std::string_view token_hash) override;
   void Delete(std::string_view token_hash) override;
   int64_t DeleteExpired(Instant now) override;
+  int64_t DeleteForUser(UserId user, std::string_view keep_hash) override;
 };
 
 }  // namespace tenure::storage
