@@ -51,6 +51,9 @@ struct Config {
   domain::ProgramPolicy program;             // machines, heartbeats, leases (issue 9)
   std::string billing_provider = "offline";  // offline (test cards, no network) | stripe
   StripeConfig stripe;
+  // Issue 10: support and admin accounts must turn on two-factor authentication before any
+  // staff page opens.
+  bool staff_two_factor_required = false;
   // Tests only (issue 8): when set, every command runs on the time held in this file (the
   // SharedFileClock) instead of the system clock, and `tenure clock` moves it. Empty (the
   // default, and always in production): the system clock.

@@ -53,7 +53,10 @@ int Serve(const Context& ctx) {
                           .machines = app.machines,
                           .checkouts = app.checkouts,
                           .leases = app.leases,
-                          .public_url = config.public_url};
+                          .public_url = config.public_url,
+                          .security = app.security,
+                          .two_factor = app.two_factor,
+                          .staff_two_factor_required = config.staff_two_factor_required};
   // The lease signing key exists before the first program signs in (issue 9).
   app.leases.EnsureKey();
   http::WebApp web(services, config.access_log);

@@ -30,7 +30,9 @@ std::unique_ptr<integrations::StripeWebhooks> MakeStripeWebhooks(const Config& c
 AppServices::AppServices(const Config& config, storage::SqlStore& store, const Clock& clock)
     : email{config.public_url},
       hasher(app::PasswordHasher::Interactive()),
-      accounts(store, clock, hasher),
+      accounts(store, clock, hasher, email),
+      security(store, clock, hasher, email),
+      two_factor(store, clock, hasher, email, "Tenure"),
       licenses(store, clock, config.license),
       staff(store, clock, licenses, email),
       renewal(store, clock, config.license, email),

@@ -2,12 +2,13 @@
 // the code before it, on SQLite and PostgreSQL, and loses nothing. Each fixture is the rows one
 // schema version wrote in ordinary use, tests/storage/fixtures/v<N>_<dialect>.sql, made by
 // make_fixtures.sh beside it with that version's binary: v3 by 9ae975e's, v6 by 21274e7's (the
-// code right before migration 0007), v8 by 303f9c6's (right before 0009). The database is built from migrations/<dialect>/0001-000N
-// exactly as SqlStore::Migrate records them, filled with the fixture, then opened with
-// OpenStore and migrated. Every table and column of version N is read from the catalog, so new
-// migrations are covered without touching this file; so are the repositories' reads of what
-// the fixtures hold (sessions of each kind, disputes, Stripe events due, licenses).
-// PostgreSQL runs in a schema of its own inside TENURE_TEST_POSTGRES_URL's database.
+// code right before migration 0007), v8 by 303f9c6's (right before 0009). The database is built
+// from migrations/<dialect>/0001-000N exactly as SqlStore::Migrate records them, filled with the
+// fixture, then opened with OpenStore and migrated. Every table and column of version N is read
+// from the catalog, so new migrations are covered without touching this file; so are the
+// repositories' reads of what the fixtures hold (sessions of each kind, disputes, Stripe events
+// due, licenses). PostgreSQL runs in a schema of its own inside TENURE_TEST_POSTGRES_URL's
+// database.
 #include <gtest/gtest.h>
 
 #include <algorithm>
