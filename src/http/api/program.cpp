@@ -59,6 +59,7 @@ Response SignIn(Context& ctx) {
   if (!password.ok) return Invalid(ctx, "password", "The password must be a string.");
   const Text otp = StringMember(body, "otp");
   if (!otp.ok) return Invalid(ctx, "otp", "The code must be a string.");
+  if (otp.value.size() > 100) return Invalid(ctx, "otp", "The code is at most 100 characters.");
   auto machine = body.find("machine");
   if (machine == body.end() || !machine->is_object())
     return Invalid(ctx, "machine", "Send the machine: its fingerprint, name, os and app_version.");
