@@ -324,6 +324,19 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryRowAndValue) {
   ASSERT_TRUE(dunning_license);
   EXPECT_GT(dunning_license->dunning_failures, 0);
 
+  // Every account (0009): as stored once its version had those columns; before, unconfirmed,
+  // its own password, two-factor off.
+  for (const Row& row : users.rows) {
+    const auto found = read->users().Find(UserId{row.Int(users.Column("id"))});
+    ASSERT_TRUE(found) << "user " << row.Int(users.Column("id"));
+    EXPECT_EQ(found->email, row.Text(users.Column("email")));
+    EXPECT_EQ(found->password_hash, row.Text(users.Column("password_hash")));
+    EXPECT_FALSE(found->email_verified_at) << found->email;
+    EXPECT_FALSE(found->must_change_password) << found->email;
+    EXPECT_FALSE(found->two_factor_enabled()) << found->email;
+    EXPECT_EQ(found->totp_secret, "") << found->email;
+  }
+
   // Every license: migration 0007's columns as stored, or unset before 0007 (no fewer instances
   // pending, never deactivated), and a suspension (a v6 dispute's) stays.
   auto stored = [](const Table& table, const Row& row, std::string_view column) {
