@@ -157,14 +157,15 @@ Result<nlohmann::json> Client::JsonAnswer(const Result<Reply>& reply, int expect
 }
 
 Result<SignedIn> Client::SignIn(std::string_view email, std::string_view password,
-                                const Machine& machine) const {
-  const nlohmann::json request = {{"email", email},
-                                  {"password", password},
-                                  {"machine",
-                                   {{"fingerprint", machine.fingerprint},
-                                    {"name", machine.name},
-                                    {"os", machine.os},
-                                    {"app_version", machine.app_version}}}};
+                                const Machine& machine, std::string_view otp) const {
+  nlohmann::json request = {{"email", email},
+                            {"password", password},
+                            {"machine",
+                             {{"fingerprint", machine.fingerprint},
+                              {"name", machine.name},
+                              {"os", machine.os},
+                              {"app_version", machine.app_version}}}};
+  if (!otp.empty()) request["otp"] = otp;
   auto answer = JsonAnswer(Send("POST", "/api/v1/sessions", "", request.dump()), 201);
   if (!answer) return std::unexpected(answer.error());
   auto license = ParseLicense(answer->value("license", nlohmann::json()));

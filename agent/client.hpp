@@ -74,8 +74,10 @@ class Client {
   // `server` is the seller's public URL, e.g. "https://licenses.example.com".
   explicit Client(std::string server, std::chrono::seconds timeout = std::chrono::seconds(15));
 
-  Result<SignedIn> SignIn(std::string_view email, std::string_view password,
-                          const Machine& machine) const;
+  // `otp`: the second factor when the account has two-factor authentication on (a code
+  // from the authenticator app, or a recovery code); empty otherwise.
+  Result<SignedIn> SignIn(std::string_view email, std::string_view password, const Machine& machine,
+                          std::string_view otp = {}) const;
   Result<License> GetLicense(std::string_view token) const;
   Result<License> Heartbeat(std::string_view token) const;
   // `checkouts` is the array of Checkout objects (1..100) sent as {"checkouts": [...]}.

@@ -34,8 +34,8 @@ int ExitFor(const Error& error) {
   if (error.failure == Failure::kUnexpected) return kExitError;
   static const std::set<std::string> license = {"no_license", "license_expired",
                                                 "license_suspended", "no_free_instance"};
-  static const std::set<std::string> session = {"invalid_credentials", "session_revoked",
-                                                "unauthenticated", "rate_limited"};
+  static const std::set<std::string> session = {
+      "invalid_credentials", "mfa_required", "session_revoked", "unauthenticated", "rate_limited"};
   if (license.contains(error.code)) return kExitLicenseRefused;
   if (session.contains(error.code)) return kExitNotSignedIn;
   return kExitError;
@@ -45,6 +45,9 @@ std::string Describe(const Error& error) {
   const nlohmann::json& b = error.body;
   auto text = [&](const char* k) { return b.is_object() ? b.value(k, std::string()) : ""; };
   if (error.code == "invalid_credentials") return "wrong email or password";
+  if (error.code == "mfa_required")
+    return "two-factor authentication is on: add --otp with the code from the authenticator app "
+           "(or a recovery code)";
   if (error.code == "rate_limited")
     return "too many failed sign-ins; try again in " + std::to_string(error.retry_after) + " s";
   if (error.code == "session_revoked")
@@ -290,7 +293,7 @@ Outcome Login(const Invocation& inv) {
                         .name = Value(inv, "name"),
                         .os = Value(inv, "os"),
                         .app_version = Value(inv, "app-version")};
-  auto signed_in = s->client.SignIn(Value(inv, "email"), *password, machine);
+  auto signed_in = s->client.SignIn(Value(inv, "email"), *password, machine, Value(inv, "otp"));
   if (!signed_in) return FromError(signed_in.error());
   s->state.fingerprint = machine.fingerprint;
   s->state.email = Value(inv, "email");

@@ -17,9 +17,12 @@ constexpr char kUsage[] =
 
 Commands:
   login --email E --fingerprint F --name N --os O --app-version V [--password-stdin]
+        [--otp CODE]
         Sign this machine in and take an instance slot. The password comes from
         TENURE_AGENT_PASSWORD or, with --password-stdin, the first line of standard input;
-        never from the command line. --server is needed the first time; it is remembered.
+        never from the command line. --otp: the code of the authenticator app (or a recovery
+        code) when the account has two-factor authentication on; each works once.
+        --server is needed the first time; it is remembered.
   status
         Check the license and verify its lease. When the server cannot be reached, the
         cached lease decides: "offline, licensed until <exp>" while it lasts.
@@ -43,14 +46,15 @@ Exit codes:
   1  the server refused the input, answered something unexpected, or a local file failed
   2  usage
   3  license refused: no_license, license_expired, license_suspended, no_free_instance
-  4  not signed in: session revoked, wrong email or password, too many failed sign-ins
+  4  not signed in: session revoked, wrong email or password, a code needed (--otp) or not
+     right, too many failed sign-ins
   5  server unreachable and no valid cached lease
   6  the lease does not verify (signature, key, audience or machine): not licensed
 )";
 
 constexpr std::string_view kValueFlags[] = {
     "state", "server",  "email",       "fingerprint", "name",     "os", "app-version", "id",
-    "store", "product", "price-cents", "currency",    "quantity", "at", "file"};
+    "store", "product", "price-cents", "currency",    "quantity", "at", "file",        "otp"};
 constexpr std::string_view kSwitches[] = {"json", "loop", "password-stdin"};
 constexpr std::string_view kCommands[] = {"login", "status", "heartbeat", "report-checkout",
                                           "logout"};

@@ -201,6 +201,13 @@ const std::vector<Field>& Fields() {
       {"public_url", "TENURE_PUBLIC_URL", SetPublicUrl},
       {"access_log", "TENURE_ACCESS_LOG",
        [](Config& c, const std::string& v) { return SetBool("access_log", c.access_log, v); }},
+      {"security.sign_ups_per_address_hour", "TENURE_SIGN_UPS_PER_ADDRESS_HOUR",
+       IntField("security.sign_ups_per_address_hour", &Config::sign_ups_per_address_hour, 1,
+                100000)},
+      {"security.staff_two_factor", "TENURE_STAFF_TWO_FACTOR",
+       [](Config& c, const std::string& v) {
+         return SetBool("security.staff_two_factor", c.staff_two_factor_required, v);
+       }},
       {"http.threads", "TENURE_HTTP_THREADS",
        IntField("http.threads", &Config::http_threads, 1, 64)},
       {"http.hash_threads", "TENURE_HASH_THREADS",

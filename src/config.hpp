@@ -53,6 +53,11 @@ struct Config {
   domain::SessionPolicy sessions;            // dashboard sessions' lifetime and idle timeout
   std::string billing_provider = "offline";  // offline (test cards, no network) | stripe
   StripeConfig stripe;
+  // Issue 10: support and admin accounts must turn on two-factor authentication before any
+  // staff page opens.
+  bool staff_two_factor_required = false;
+  // Accounts one address may create per hour (issue 10); more answer 429.
+  int sign_ups_per_address_hour = 10;
   // Tests only (issue 8): when set, every command runs on the time held in this file (the
   // SharedFileClock) instead of the system clock, and `tenure clock` moves it. Empty (the
   // default, and always in production): the system clock.

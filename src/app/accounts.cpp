@@ -4,10 +4,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/account_emails.hpp"
 #include "app/sessions.hpp"
+#include "app/store/account_security.hpp"
 #include "app/store/licenses.hpp"
 #include "app/store/sessions.hpp"
 #include "app/store/users.hpp"
+#include "app/two_factor.hpp"
 #include "core/secure_random.hpp"
 #include "core/time_zone.hpp"
 #include "domain/terms.hpp"
@@ -40,31 +43,79 @@ nlohmann::json AuditView(const License& l) {
 }
 
 AccountService::AccountService(Store& store, const Clock& clock, const PasswordHasher& hasher,
-                               domain::SignInLimits limits, domain::SessionPolicy sessions)
-    : store_(store), clock_(clock), hasher_(hasher), limits_(limits), sessions_(sessions) {}
+                               EmailContext email, SignInPolicy policy)
+    : store_(store),
+      clock_(clock),
+      hasher_(hasher),
+      email_(std::move(email)),
+      policy_(std::move(policy)) {}
 
-NewSession AccountService::StartSession(UnitOfWork& uow, const User& user,
-                                        const ClientInfo& client) {
+NewSession AccountService::StartSession(UnitOfWork& uow, const User& user, const ClientInfo& client,
+                                        SessionStrength strength) {
   const Instant now = clock_.Now();
   NewSession out{.token = RandomToken(), .csrf_token = RandomToken(), .user = user};
-  // The dashboard signs in with a password alone so far (no second factor yet).
   const Session session{.token_hash = Sha256Hex(out.token),
                         .user_id = user.id,
                         .kind = SessionKind::kDashboard,
-                        .strength = SessionStrength::kPassword,
+                        .strength = strength,
                         .csrf_token = out.csrf_token,
                         .created_at = now,
                         .last_seen_at = now,
-                        .expires_at = now + sessions_.lifetime,
+                        .expires_at = now + policy_.sessions.lifetime,
                         .user_agent = client.user_agent.substr(0, 300),
                         .address = client.address};
   uow.sessions().Insert(session);
   uow.Audit("session.create", fmt::format("user:{}", user.id.value), nullptr,
-            {{"session", session.token_hash.substr(0, 12)}, {"address", client.address}});
+            {{"session", session.token_hash.substr(0, 12)},
+             {"address", client.address},
+             {"strength", strength == SessionStrength::kTwoFactor ? "two_factor" : "password"}});
   return out;
 }
 
-Result<NewSession> AccountService::SignUp(const SignUpForm& form, const ClientInfo& client) {
+// Rotation: the session this browser had before never survives a sign-in or sign-up
+// (session fixation, and a sign-up must not leave the previous account signed in). Only a
+// dashboard session: a program's token planted in the cookie is not this browser's.
+void AccountService::EndPrevious(UnitOfWork& uow, std::string_view previous_token) {
+  if (previous_token.empty() || previous_token.size() > 128) return;
+  const std::string previous = Sha256Hex(previous_token);
+  auto planted = uow.sessions().Find(previous);
+  if (!planted || planted->kind != SessionKind::kDashboard) return;
+  uow.sessions().Delete(previous);
+  uow.Audit("session.delete", fmt::format("user:{}", planted->user_id.value),
+            {{"session", previous.substr(0, 12)}}, {{"why", "replaced"}});
+}
+
+Result<void> AccountService::VerifySecondFactor(UnitOfWork& uow, const User& user,
+                                                std::string_view code, const ClientInfo& client,
+                                                std::string_view step) {
+  const Instant now = clock_.Now();
+  const std::string subject = fmt::format("user:{}", user.id.value);
+  auto used = CheckSecondFactor(uow, user, code, now);
+  uow.sign_in_attempts().Insert(user.email, client.address, used.has_value(), now);
+  if (!used) {
+    uow.Audit("user.sign_in_failed", subject, nullptr,
+              {{"address", client.address}, {"step", step}});
+    return std::unexpected(used.error());
+  }
+  if (*used == SecondFactor::kRecoveryCode) {
+    const int left = uow.recovery_codes().CountUnused(user.id);
+    uow.Audit("two_factor.recovery_code_used", subject, nullptr,
+              {{"step", step}, {"codes_left", left}});
+    Queue(uow, RecoveryCodeUsed(
+                   email_, user.email, left,
+                   {.at = now, .address = client.address, .user_agent = client.user_agent}));
+  }
+  return {};
+}
+
+void AccountService::NoticeNewSignIn(UnitOfWork& uow, const User& user, const ClientInfo& client) {
+  Queue(uow, NewSignIn(
+                 email_, user.email,
+                 {.at = clock_.Now(), .address = client.address, .user_agent = client.user_agent}));
+}
+
+Result<NewSession> AccountService::SignUp(const SignUpForm& form, const ClientInfo& client,
+                                          std::string_view previous_token) {
   auto email = domain::NormalizeEmail(form.email);
   if (!email) return std::unexpected(email.error());
   if (auto ok = domain::CheckNewPassword(form.password, *email); !ok)
@@ -72,13 +123,15 @@ Result<NewSession> AccountService::SignUp(const SignUpForm& form, const ClientIn
   if (!form.accepted_terms)
     return Fail(ErrorCode::kInvalidInput, "Please accept the Terms & Conditions to continue.",
                 "terms");
-  // Cheap check first so a duplicate answers without paying for a hash; Insert re-checks.
-  if (store_.Read()->users().FindByEmail(*email))
-    return Fail(ErrorCode::kConflict, "An account with this email already exists. Sign in instead.",
-                "email");
-
-  const std::string hash = hasher_.Hash(form.password);
   const Instant now = clock_.Now();
+  if (auto ok = Throttle(store_, policy_.sign_up_per_address, client.address, now,
+                         "Too many accounts were created from your network lately. Try again "
+                         "later.");
+      !ok)
+    return std::unexpected(ok.error());
+  // Hashed whether or not the email is taken: a duplicate answers as slowly as a new account,
+  // so timing does not tell who has one (issue 10). Insert finds the duplicate.
+  const std::string hash = hasher_.Hash(form.password);
   auto uow = store_.Begin(Actor::Anonymous(client.request_id, client.address));
   User user{.email = *email,
             .password_hash = hash,
@@ -97,7 +150,10 @@ Result<NewSession> AccountService::SignUp(const SignUpForm& form, const ClientIn
   uow->Audit("license.create", fmt::format("license:{}", license.id.value), nullptr,
              AuditView(license));
 
-  NewSession session = StartSession(*uow, user, client);
+  EndPrevious(*uow, previous_token);
+  // This address is the account's own from the start: signing in from it again is no news.
+  uow->sign_in_attempts().Insert(*email, client.address, true, now);
+  NewSession session = StartSession(*uow, user, client, SessionStrength::kPassword);
   uow->Commit();
   return session;
 }
@@ -113,14 +169,14 @@ Result<AccountService::VerifiedPassword> AccountService::VerifyPassword(std::str
     return Fail(ErrorCode::kUnauthenticated, kWrong);
 
   const Instant now = clock_.Now();
+  const domain::SignInLimits& limits = policy_.limits;
+  domain::SignInHistory history;
   std::optional<User> user;
   {
     auto read = store_.Read();
-    if (auto allowed = domain::CheckSignInAllowed(
-            read->sign_in_attempts().History(*email, client.address, now - limits_.window,
-                                             now - limits_.known_address_memory),
-            limits_, now);
-        !allowed)
+    history = read->sign_in_attempts().History(*email, client.address, now - limits.window,
+                                               now - limits.known_address_memory);
+    if (auto allowed = domain::CheckSignInAllowed(history, limits, now); !allowed)
       return std::unexpected(allowed.error());
     user = read->users().FindByEmail(*email);
   }
@@ -137,7 +193,9 @@ Result<AccountService::VerifiedPassword> AccountService::VerifyPassword(std::str
             .label = user ? fmt::format("user:{}", user->id.value) : std::string("anonymous"),
             .request_id = client.request_id,
             .address = client.address});
-  uow->sign_in_attempts().Insert(*email, client.address, ok, now);
+  // With two-factor on, a right password is not yet a success (SignInWithCode records it).
+  if (!ok || !user->two_factor_enabled())
+    uow->sign_in_attempts().Insert(*email, client.address, ok, now);
   const std::string subject =
       user ? fmt::format("user:{}", user->id.value) : fmt::format("email:{}", *email);
   if (!ok) {
@@ -149,25 +207,86 @@ Result<AccountService::VerifiedPassword> AccountService::VerifyPassword(std::str
     uow->users().UpdatePasswordHash(user->id, hasher_.Hash(password));
     uow->Audit("user.password_rehash", subject, nullptr, nullptr);
   }
-  return VerifiedPassword{std::move(*user), std::move(uow)};
+  return VerifiedPassword{std::move(*user), std::move(uow), history.known_address};
 }
 
-Result<NewSession> AccountService::SignIn(std::string_view email, std::string_view password,
+Result<SignInStep> AccountService::SignIn(std::string_view email, std::string_view password,
                                           const ClientInfo& client,
                                           std::string_view previous_token) {
   auto verified = VerifyPassword(email, password, client);
   if (!verified) return std::unexpected(verified.error());
   UnitOfWork& uow = *verified->uow;
-  // Rotation: the pre-sign-in session (if any) never survives sign-in (session fixation).
-  // Only a dashboard session: a program's token planted in the cookie is not this browser's.
-  if (!previous_token.empty()) {
-    const std::string previous = Sha256Hex(previous_token);
-    if (auto planted = uow.sessions().Find(previous);
-        planted && planted->kind == SessionKind::kDashboard)
-      uow.sessions().Delete(previous);
+  const User& user = verified->user;
+  if (user.two_factor_enabled()) {
+    // The second step: short-lived, bound to this account and this address, single-use.
+    const Instant now = clock_.Now();
+    SignInStep step{.second_step_token = RandomToken()};
+    uow.account_tokens().Insert(AccountToken{.token_hash = Sha256Hex(step.second_step_token),
+                                             .user_id = user.id,
+                                             .purpose = AccountTokenPurpose::kTwoFactor,
+                                             .created_at = now,
+                                             .expires_at = now + policy_.second_step_lifetime,
+                                             .address = client.address});
+    uow.Audit("sign_in.second_step", fmt::format("user:{}", user.id.value), nullptr,
+              {{"address", client.address}});
+    uow.Commit();
+    return step;
   }
-  NewSession session = StartSession(uow, verified->user, client);
+  EndPrevious(uow, previous_token);
+  if (!verified->known_address) NoticeNewSignIn(uow, user, client);
+  SignInStep step{.session = StartSession(uow, user, client, SessionStrength::kPassword)};
   uow.Commit();
+  return step;
+}
+
+bool AccountService::SecondStepPending(std::string_view token, const ClientInfo& client) {
+  if (token.empty() || token.size() > 128) return false;
+  const auto found = store_.Read()->account_tokens().Find(Sha256Hex(token));
+  return found && found->purpose == AccountTokenPurpose::kTwoFactor && !found->used_at &&
+         found->expires_at > clock_.Now() && found->address == client.address;
+}
+
+Result<NewSession> AccountService::SignInWithCode(std::string_view token, std::string_view code,
+                                                  const ClientInfo& client,
+                                                  std::string_view previous_token) {
+  constexpr char kStartAgain[] =
+      "Your sign-in timed out or had too many wrong codes. Enter your email and password again.";
+  if (!SecondStepPending(token, client)) return Fail(ErrorCode::kUnauthenticated, kStartAgain);
+  if (code.empty())
+    return Fail(ErrorCode::kInvalidInput,
+                "Type the 6-digit code from your authenticator app, or a recovery code.", "code");
+  const Instant now = clock_.Now();
+  const std::string token_hash = Sha256Hex(token);
+  std::optional<User> user;
+  domain::SignInHistory history;
+  {
+    auto read = store_.Read();
+    auto pending = read->account_tokens().Find(token_hash);
+    if (pending) user = read->users().Find(pending->user_id);
+    if (!user) return Fail(ErrorCode::kUnauthenticated, kStartAgain);
+    // Wrong codes count as failed sign-ins: the same slow-down as wrong passwords.
+    const auto& limits = policy_.limits;
+    history = read->sign_in_attempts().History(user->email, client.address, now - limits.window,
+                                               now - limits.known_address_memory);
+    if (auto allowed = domain::CheckSignInAllowed(history, limits, now); !allowed)
+      return std::unexpected(allowed.error());
+  }
+  auto uow = store_.Begin(Actor::User(user->id, client.request_id, client.address));
+  auto pending = uow->account_tokens().Find(token_hash);  // locked: one code at a time
+  if (!pending || pending->used_at) return Fail(ErrorCode::kUnauthenticated, kStartAgain);
+  if (auto ok = VerifySecondFactor(*uow, *user, code, client, "code"); !ok) {
+    const int attempts = uow->account_tokens().AddAttempt(token_hash);
+    if (attempts >= policy_.second_step_attempts) uow->account_tokens().MarkUsed(token_hash, now);
+    uow->Commit();
+    if (attempts >= policy_.second_step_attempts)
+      return Fail(ErrorCode::kUnauthenticated, kStartAgain);
+    return std::unexpected(ok.error());
+  }
+  uow->account_tokens().MarkUsed(token_hash, now);
+  EndPrevious(*uow, previous_token);
+  if (!history.known_address) NoticeNewSignIn(*uow, *user, client);
+  NewSession session = StartSession(*uow, *user, client, SessionStrength::kTwoFactor);
+  uow->Commit();
   return session;
 }
 
@@ -191,7 +310,7 @@ std::optional<CurrentUser> AccountService::Authenticate(std::string_view token, 
   read.reset();
   // Issue 10 item 5: a dashboard session also ends when unused for the idle timeout.
   if (kind == SessionKind::kDashboard &&
-      !KeepDashboardSessionAlive(store_, *session, clock_.Now(), sessions_))
+      !KeepDashboardSessionAlive(store_, *session, clock_.Now(), policy_.sessions))
     return std::nullopt;
   return CurrentUser{std::move(*user), std::move(*session)};
 }
@@ -199,7 +318,7 @@ std::optional<CurrentUser> AccountService::Authenticate(std::string_view token, 
 int64_t AccountService::PruneExpiredSessions() {
   auto uow = store_.Begin(Actor::System());
   const Instant now = clock_.Now();
-  const int64_t removed = uow->sessions().DeleteExpired(now, now - sessions_.idle_timeout);
+  const int64_t removed = uow->sessions().DeleteExpired(now, now - policy_.sessions.idle_timeout);
   if (removed == 0) return 0;  // rolls back: nothing to record
   uow->Audit("session.prune", "sessions", nullptr, {{"removed", removed}});
   uow->Commit();
@@ -233,7 +352,9 @@ Result<AccountService::StaffAccount> AccountService::AddStaff(std::string_view r
                   .role = role,
                   .terms_version = domain::kTermsVersion,
                   .terms_accepted_at = now,
-                  .created_at = now};
+                  .created_at = now,
+                  .email_verified_at = now,  // the operator typed it for their own staff
+                  .must_change_password = true};
   auto uow = store_.Begin(Actor::Cli());
   auto id = uow->users().Insert(out.user);
   if (!id) return std::unexpected(id.error());

@@ -50,6 +50,13 @@ Result<Charge> BillingService::Renew(const Actor& actor, const domain::User& use
     auto payable = LockPayable(*uow, user, domain::LicenseEvent::kRenew);  // one at a time
     if (!payable) return std::unexpected(payable.error());
     const auto& license = payable->license;
+    // Issue 10: a first purchase waits for a confirmed email address (receipts and reset
+    // links must reach the owner). A license that ever ran has been bought or granted.
+    if (!user.email_verified_at && !license.expires_at)
+      return Fail(ErrorCode::kForbidden,
+                  "Confirm your email address before your first purchase: open the link we "
+                  "sent to " +
+                      user.email + ", or choose Send the link again in Settings.");
     const auto plan = domain::PlanRenewal(license, now, policy_, ZoneOf(user));
     if (plan.period_key != period_key)
       return Fail(ErrorCode::kConflict,

@@ -40,7 +40,8 @@ bool Ensure(UnitOfWork& uow, const std::string& email, Role role, const std::str
                     .role = role,
                     .terms_version = domain::kTermsVersion,
                     .terms_accepted_at = now,
-                    .created_at = now};
+                    .created_at = now,
+                    .email_verified_at = now};  // demo addresses are not real inboxes
   user.id = uow.users().Insert(user).value();
   uow.Audit("user.sign_up", fmt::format("user:{}", user.id.value), nullptr, AuditView(user));
   if (role != Role::kCustomer) return true;

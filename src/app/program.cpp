@@ -99,8 +99,29 @@ ProgramService::ProgramService(Store& store, const Clock& clock, AccountService&
       license_policy_(license_policy),
       policy_(policy) {}
 
+// Two-factor on (issue 10): the sign-in's second factor, in its unit of work. A refusal is
+// committed (a wrong code counts as a failed sign-in, throttled like a wrong password).
+std::optional<ProgramError> ProgramService::CheckOtp(UnitOfWork& uow, const domain::User& user,
+                                                     std::string_view otp,
+                                                     const ClientInfo& client) {
+  const std::string subject = fmt::format("user:{}", user.id.value);
+  if (otp.empty()) {
+    uow.Audit("program.sign_in_refused", subject, nullptr, {{"reason", "mfa_required"}});
+    uow.Commit();
+    return Problem(ProgramProblem::kMfaRequired,
+                   "Two-factor authentication is on for this account: type the 6-digit code "
+                   "from your authenticator app, or a recovery code.",
+                   "otp");
+  }
+  if (auto ok = accounts_.VerifySecondFactor(uow, user, otp, client, "otp"); !ok) {
+    uow.Commit();
+    return Problem(ProgramProblem::kMfaRequired, ok.error().message, "otp");
+  }
+  return std::nullopt;
+}
+
 ProgramResult<ProgramSignIn> ProgramService::SignIn(std::string_view email,
-                                                    std::string_view password,
+                                                    std::string_view password, std::string_view otp,
                                                     domain::MachineInfo info,
                                                     const ClientInfo& client) {
   auto machine_info = domain::ValidateMachine(std::move(info));
@@ -125,6 +146,12 @@ ProgramResult<ProgramSignIn> ProgramService::SignIn(std::string_view email,
   const domain::User& user = verified->user;
   const std::string subject = fmt::format("user:{}", user.id.value);
   const Instant now = clock_.Now();
+  SessionStrength strength = SessionStrength::kPassword;
+  if (user.two_factor_enabled()) {
+    if (auto refused = CheckOtp(uow, user, otp, client)) return std::unexpected(*refused);
+    strength = SessionStrength::kTwoFactor;
+  }
+  if (!verified->known_address) accounts_.NoticeNewSignIn(uow, user, client);
 
   // The license row is locked until commit (PostgreSQL: FOR UPDATE; SQLite: the write
   // transaction), so of two machines racing for the last slot exactly one takes it.
@@ -175,7 +202,7 @@ ProgramResult<ProgramSignIn> ProgramService::SignIn(std::string_view email,
   uow.sessions().Insert(Session{.token_hash = hash,
                                 .user_id = user.id,
                                 .kind = SessionKind::kProgram,
-                                .strength = SessionStrength::kPassword,
+                                .strength = strength,
                                 .created_at = now,
                                 .last_seen_at = now,
                                 .expires_at = now + kProgramSessionLifetime,

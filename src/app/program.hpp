@@ -36,6 +36,7 @@ struct ProgramLicense {
 enum class ProgramProblem {
   kInvalidInput,
   kInvalidCredentials,
+  kMfaRequired,  // two-factor is on: the sign-in needs "otp" (missing or not right)
   kRateLimited,
   kNoLicense,
   kLicenseExpired,
@@ -82,8 +83,11 @@ class ProgramService {
 
   // Password (shared throttle), then the license, then a slot: the machine's own again, a
   // free one, or none. Refusals take no session and no slot. Slow: hashes a password.
+  // `otp`: the second factor (a code from the authenticator app, or a recovery code) when
+  // the account has two-factor on; ignored otherwise.
   ProgramResult<ProgramSignIn> SignIn(std::string_view email, std::string_view password,
-                                      domain::MachineInfo info, const ClientInfo& client);
+                                      std::string_view otp, domain::MachineInfo info,
+                                      const ClientInfo& client);
   // The caller of a bearer token, if its session is live and its machine holds its slot.
   ProgramResult<ProgramCaller> Authenticate(std::string_view token);
   // The license as Authenticate read it (no second read).
@@ -101,6 +105,8 @@ class ProgramService {
   }
 
  private:
+  std::optional<ProgramError> CheckOtp(UnitOfWork& uow, const domain::User& user,
+                                       std::string_view otp, const ClientInfo& client);
   // The license answer, or why the program may not run.
   ProgramResult<ProgramLicense> Answer(const domain::License& license, int machines_in_use,
                                        const domain::Machine& machine,

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/machines.hpp"
+#include "app/store/licenses.hpp"
 #include "app/store/machines.hpp"
 #include "app/store/sessions.hpp"
 #include "domain/machine.hpp"
@@ -141,16 +142,20 @@ SignedOutOthers SessionService::SignOutOthers(const Actor& actor, const CurrentU
   const UserId user = current.user.id;
   const std::string& kept = current.session.token_hash;
   auto uow = store_.Begin(actor);
+  // The license row stays locked until commit, as in ProgramService::SignIn: a program signing
+  // in meanwhile waits, and then keeps its new session and slot.
+  (void)uow->licenses().FindByUser(user);
   SignedOutOthers out;
   // What the list showed: dashboard sessions still live (idle ones go too, uncounted).
   for (const Session& s : uow->sessions().ListForUser(user))
     if (s.kind == SessionKind::kDashboard && s.token_hash != kept && Live(s, now)) ++out.browsers;
   // Every machine of the account, as Deactivate license does but without its cooldown: the
-  // program is signed out everywhere, each slot free. Their sessions go with them.
+  // program is signed out everywhere, each slot free. Their sessions go with them; the
+  // dashboard's go next.
   for (const domain::Machine& m : uow->machines().Live(user))
     if (m.session_hash != kept)
       out.machines += EndMachine(*uow, m, domain::MachineEnd::kSignedOutFromDashboard, now) ? 1 : 0;
-  const int64_t deleted = uow->sessions().DeleteForUserExcept(user, kept, SessionKind::kDashboard);
+  const int64_t deleted = uow->sessions().DeleteForUser(user, kept);
   if (deleted == 0 && out.machines == 0) return out;  // rolls back: nothing to record
   uow->Audit("session.delete_others", fmt::format("user:{}", user.value),
              {{"kept", kept.substr(0, 12)}},

@@ -54,7 +54,10 @@ int Serve(const Context& ctx) {
                           .sessions = app.sessions,
                           .checkouts = app.checkouts,
                           .leases = app.leases,
-                          .public_url = config.public_url};
+                          .public_url = config.public_url,
+                          .security = app.security,
+                          .two_factor = app.two_factor,
+                          .staff_two_factor_required = config.staff_two_factor_required};
   // The lease signing key exists before the first program signs in (issue 9).
   app.leases.EnsureKey();
   http::WebApp web(services, config.access_log);
@@ -75,7 +78,13 @@ int Serve(const Context& ctx) {
   // The renewal job on the Clock: charges due auto-renewals, dunning, reminders, notices.
   jobs::RenewalJob renewal_job(store, app.billing, clock, config.license);
   jobs::PeriodicWorker housekeeping(
-      "housekeeping", [&] { return static_cast<int>(app.accounts.PruneExpiredSessions() > 0); },
+      "housekeeping",
+      [&] {
+        const int64_t removed = app.accounts.PruneExpiredSessions() +
+                                app.security.PruneExpiredTokens() +
+                                app::PruneRateLimits(store, clock.Now(), Seconds(24 * 3600));
+        return static_cast<int>(removed > 0);
+      },
       std::chrono::hours(1));
   jobs::PeriodicWorker renewal_worker(
       "renewal job", [&] { return renewal_job.RunOnce().claimed; },

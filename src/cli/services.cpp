@@ -30,7 +30,12 @@ std::unique_ptr<integrations::StripeWebhooks> MakeStripeWebhooks(const Config& c
 AppServices::AppServices(const Config& config, storage::SqlStore& store, const Clock& clock)
     : email{config.public_url},
       hasher(app::PasswordHasher::Interactive()),
-      accounts(store, clock, hasher, {}, config.sessions),
+      accounts(store, clock, hasher, email,
+               {.sign_up_per_address = {.scope = "sign_up.address",
+                                        .limit = config.sign_ups_per_address_hour},
+                .sessions = config.sessions}),
+      security(store, clock, hasher, email),
+      two_factor(store, clock, hasher, email, "Tenure"),
       licenses(store, clock, config.license),
       staff(store, clock, licenses, email),
       renewal(store, clock, config.license, email),

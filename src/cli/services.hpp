@@ -4,6 +4,7 @@
 // HTTP and the jobs on top; nothing else builds objects that live for the whole process.
 #include <memory>
 
+#include "app/account_security.hpp"
 #include "app/accounts.hpp"
 #include "app/billing.hpp"
 #include "app/checkouts.hpp"
@@ -16,6 +17,7 @@
 #include "app/sessions.hpp"
 #include "app/staff.hpp"
 #include "app/support.hpp"
+#include "app/two_factor.hpp"
 #include "config.hpp"
 #include "core/clock.hpp"
 #include "integrations/stripe/stripe_webhooks.hpp"
@@ -31,6 +33,9 @@ struct AppServices {
   const app::EmailContext email;
   const app::PasswordHasher hasher;
   app::AccountService accounts;
+  // Password reset and change, email verification, two-factor (issue 10).
+  app::AccountSecurityService security;
+  app::TwoFactorService two_factor;
   app::LicenseService licenses;
   app::StaffService staff;
   app::RenewalService renewal;

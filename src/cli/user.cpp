@@ -20,14 +20,16 @@ int UserAdd(const Context& ctx, const std::vector<std::string>& positional,
     return 2;
   }
   const app::PasswordHasher hasher(app::PasswordHasher::Interactive());
-  app::AccountService accounts(ctx.store, ctx.clock, hasher);
+  app::AccountService accounts(ctx.store, ctx.clock, hasher, app::EmailContext{});
   auto staff = accounts.AddStaff(positional[2], *role);
   if (!staff) {
     std::cerr << "tenure: " << staff.error().message << "\n";
     return 1;
   }
-  std::cout << fmt::format("created {} ({})\none-time password: {}\n", staff->user.email,
-                           domain::RoleName(staff->user.role), staff->password);
+  std::cout << fmt::format(
+      "created {} ({})\none-time password: {}\n(they choose their own password at first "
+      "sign-in)\n",
+      staff->user.email, domain::RoleName(staff->user.role), staff->password);
   return 0;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // Account rules (PRODUCT.md: Accounts). Pure: no I/O, no clock.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,15 @@ struct User {
   Instant terms_accepted_at;
   Instant created_at;
   std::string time_zone;  // IANA name; empty means UTC
+  // Account security (issue 10).
+  std::optional<Instant> email_verified_at;    // the link in the verification email was opened
+  bool must_change_password = false;           // someone else chose it (`tenure user add`)
+  std::optional<Instant> password_changed_at;  // by its owner: reset or Change password
+  std::string totp_secret;                     // Base32; set while turning two-factor on
+  std::optional<Instant> totp_enabled_at;      // two-factor is on
+  int64_t totp_last_step = 0;  // newest TOTP time step accepted: no code works twice
+
+  bool two_factor_enabled() const { return totp_enabled_at.has_value(); }
 };
 
 inline constexpr size_t kMinPasswordLength = 10;

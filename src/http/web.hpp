@@ -23,6 +23,7 @@
 #include "http/views.hpp"
 
 namespace tenure::app {
+class AccountSecurityService;
 class AccountService;
 class BillingService;
 class FeedbackService;
@@ -37,6 +38,7 @@ class SessionService;
 class StaffService;
 class Store;
 class SupportService;
+class TwoFactorService;
 }  // namespace tenure::app
 
 namespace tenure::integrations {
@@ -73,6 +75,10 @@ struct Services {
   app::CheckoutService& checkouts;
   app::LeaseSigner& leases;
   std::string public_url;  // for the links programs are given (renew_url)
+  // Account security (issue 10), and whether staff pages need two-factor on.
+  app::AccountSecurityService& security;
+  app::TwoFactorService& two_factor;
+  bool staff_two_factor_required = false;
   // The bearer token Metrics routes require (issue 8); empty: they answer 404.
   std::string metrics_token;
 };

@@ -200,6 +200,28 @@ Response WebApp::Run(Context& ctx, const Route& route) {
   throw std::logic_error("route without a kind");
 }
 
+// Issue 10: an account whose password someone else chose (`tenure user add`) opens only the
+// page to choose its own; a staff account of a dashboard that requires two-factor opens no
+// staff page before turning it on. Signing out always works.
+std::optional<Response> WebApp::AccountGate(Context& ctx, const Route& route) {
+  if (!ctx.user || route.access == Access::kPublic || ctx.req.path == "/sign-out")
+    return std::nullopt;
+  const domain::User& user = ctx.User();
+  if (user.must_change_password && !ctx.req.path.starts_with("/settings/password")) {
+    if (ctx.req.method == "GET") return Response::Redirect("/settings/password");
+    return ErrorPage(ctx, 403, "Choose your own password",
+                     "Your account was made with a password someone else chose. Choose your own "
+                     "in Settings, Change password, to go on.");
+  }
+  if (route.access == Access::kStaff && svc_.staff_two_factor_required &&
+      !user.two_factor_enabled()) {
+    if (ctx.req.method == "GET") return Response::Redirect("/settings/two-factor");
+    return ErrorPage(ctx, 403, "Two-factor authentication required",
+                     "Staff accounts must turn on two-factor authentication first.");
+  }
+  return std::nullopt;
+}
+
 Response WebApp::PageChain(Context& ctx, const Route& route) {
   const Request& req = ctx.req;
   if (auto token = Cookie(req, kSessionCookie); !token.empty())
@@ -218,6 +240,7 @@ Response WebApp::PageChain(Context& ctx, const Route& route) {
         return ErrorPage(ctx, 403, "Staff only", "This part of the dashboard is for staff.");
       break;
   }
+  if (auto gate = AccountGate(ctx, route)) return std::move(*gate);
 
   // CSRF (habit 11): signed-in forms carry the session's token; anonymous forms carry the
   // token of the tenure_csrf cookie (double submit). SameSite=Lax cookies are a second wall.

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <span>
 
 #include "http/routes.hpp"
@@ -25,6 +26,7 @@ class WebApp {
 
  private:
   Response Run(Context& ctx, const Route& route);
+  std::optional<Response> AccountGate(Context& ctx, const Route& route);
   Response PageChain(Context& ctx, const Route& route);
   Response ApiChain(Context& ctx, const Route& route);
   Response MetricsChain(Context& ctx, const Route& route) const;

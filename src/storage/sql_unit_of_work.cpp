@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "storage/repos/account_security.hpp"
 #include "storage/repos/audit_log.hpp"
 #include "storage/repos/cancellations.hpp"
 #include "storage/repos/charges.hpp"
@@ -68,6 +69,9 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   app::MachineRepository& machines() override { return machines_; }
   app::CheckoutRepository& checkouts() override { return checkouts_; }
   app::SigningKeyRepository& signing_keys() override { return signing_keys_; }
+  app::AccountTokenRepository& account_tokens() override { return account_tokens_; }
+  app::RecoveryCodeRepository& recovery_codes() override { return recovery_codes_; }
+  app::RateLimitRepository& rate_limits() override { return rate_limits_; }
 
   void Audit(std::string_view action, std::string_view subject, const nlohmann::json& before,
              const nlohmann::json& after) override {
@@ -114,6 +118,9 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   SqlMachines machines_{tx_};
   SqlCheckouts checkouts_{tx_};
   SqlSigningKeys signing_keys_{tx_};
+  SqlAccountTokens account_tokens_{tx_};
+  SqlRecoveryCodes recovery_codes_{tx_};
+  SqlRateLimits rate_limits_{tx_};
 };
 
 }  // namespace

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { REPO, startServer } from '../e2e/server.mjs';
+import { Visitor } from './dashboard.mjs';
 import { DEMO, DEMO_PASSWORD, leaseClaims, machine } from './helpers.mjs';
 
 const AGENT = process.env.TENURE_AGENT_BINARY || path.join(REPO, 'build', 'tenure-agent');
@@ -209,4 +210,25 @@ test('with the server stopped, the cached lease decides: offline until exp; tamp
   await writeFile(bare, JSON.stringify({ ...saved, lease: '' }), { mode: 0o600 });
   assert.equal((await agent(['status'], { stateFile: bare })).code, EXIT.unreachable);
   assert.equal((await agent(['heartbeat'], { stateFile: bare })).code, EXIT.unreachable);
+});
+
+test('login with two-factor on: exit 4 asking for --otp, then --otp signs in (issue 10)', async () => {
+  const own = await startServer();
+  try {
+    const person = new Visitor(own.url);
+    assert.equal((await person.signIn(DEMO, DEMO_PASSWORD)).status, 303);
+    const app = await person.turnOnTwoFactor();
+    const stateFile = path.join(dir, 'two-factor.json');
+    const without = await agent(['--server', own.url, ...loginArgs()], { password: DEMO_PASSWORD, stateFile });
+    assert.equal(without.code, EXIT.notSignedIn, show(without));
+    assert.match(without.stderr, /two-factor authentication is on: add --otp/);
+    // The next step's code: the one that turned it on is used up.
+    const code = app.generate({ timestamp: Date.now() + 30_000 });
+    const withCode = await agent(['--server', own.url, ...loginArgs(), '--otp', code], { password: DEMO_PASSWORD, stateFile });
+    assert.equal(withCode.code, EXIT.ok, show(withCode));
+    assert.match(withCode.stdout, new RegExp(`^signed in as ${DEMO}: licensed`));
+  } finally {
+    const exit = await own.stop();
+    assert.deepEqual(exit, { code: 0, signal: null }, own.logs());
+  }
 });

@@ -4,6 +4,8 @@
 // instead of renewing it). These are HTML pages, not API responses, so they do not go
 // through contract.mjs's api().
 import assert from 'node:assert/strict';
+
+import * as OTPAuth from 'otpauth';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -51,6 +53,21 @@ export class Visitor {
     const res = await this.request('POST', '/sign-up', { csrf, email, password, terms: 'yes' });
     assert.equal(res.status, 303, `sign-up failed: ${res.status}\n${res.text.slice(0, 500)}`);
     return res;
+  }
+
+  /**
+   * Turns two-factor authentication on (signed in), as a person with an authenticator app
+   * does; resolves to the app (an otpauth TOTP on the key the page shows).
+   */
+  async turnOnTwoFactor() {
+    const page = await this.request('GET', '/settings/two-factor');
+    const key = /<code id="totp-secret">([A-Z2-7 ]+)<\/code>/.exec(page.text);
+    assert.ok(key, `no key on /settings/two-factor (status ${page.status})`);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.text)[1];
+    const app = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(key[1].replace(/\s+/g, '')) });
+    const res = await this.request('POST', '/settings/two-factor/enable', { csrf, code: app.generate() });
+    assert.equal(res.status, 200, `turning two-factor on failed: ${res.status}\n${res.text.slice(0, 500)}`);
+    return app;
   }
 
   /** Turns renewal off through the cancel journey (signed in). */

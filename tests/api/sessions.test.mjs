@@ -42,6 +42,28 @@ test('201: a sign-in answers a token, its session, the license and the lease; si
   });
 });
 
+test('401 mfa_required: two-factor on, the password alone is not enough; "otp" signs in', async () => {
+  await withServer({}, async (server) => {
+    const person = new Visitor(server.url);
+    assert.equal((await person.signIn(DEMO, DEMO_PASSWORD)).status, 303);
+    const app = await person.turnOnTwoFactor();
+    const m = machine('two-factor');
+    assertProblem(await signIn(server, m), 401, 'mfa_required');
+    const wrong = await api(server.url, 'POST', '/api/v1/sessions',
+      { json: { email: DEMO, password: DEMO_PASSWORD, otp: '000000', machine: m } });
+    assertProblem(wrong, 401, 'mfa_required');
+    // The next step's code (the one that turned it on is used up).
+    const ok = await api(server.url, 'POST', '/api/v1/sessions', {
+      json: { email: DEMO, password: DEMO_PASSWORD, otp: app.generate({ timestamp: Date.now() + 30_000 }), machine: m },
+    });
+    assert.equal(ok.status, 201, ok.text);
+    const long = await api(server.url, 'POST', '/api/v1/sessions',
+      { json: { email: DEMO, password: DEMO_PASSWORD, otp: '1'.repeat(101), machine: m } });
+    assertProblem(long, 422, 'invalid_input');
+    assert.equal(long.body.field, 'otp');
+  });
+});
+
 test('422 invalid_input names each missing or bad field; the limits themselves are accepted', async () => {
   await withServer({}, async (server) => {
     const good = () => machine('fields');

@@ -25,7 +25,7 @@ class AccountsTest : public ::testing::Test {
       : clock_(sys_days(2026y / November / 27) + hours(9)),
         store_(storage::OpenStore("sqlite://" + dir_.File("t.db"), clock_)),
         hasher_(PasswordHasher::Minimum()),
-        accounts_(*store_, clock_, hasher_) {
+        accounts_(*store_, clock_, hasher_, EmailContext{}) {
     store_->Migrate();
   }
 
@@ -122,11 +122,12 @@ TEST_F(AccountsTest, SignInRotatesTheSession) {
   NewSession first = MustSignUp("rotate@example.com");
   auto second = accounts_.SignIn("rotate@example.com", "long enough pw", client_, first.token);
   ASSERT_TRUE(second) << second.error().message;
-  EXPECT_NE(second->token, first.token);
-  EXPECT_NE(second->csrf_token, first.csrf_token);
+  ASSERT_TRUE(second->session);
+  EXPECT_NE(second->session->token, first.token);
+  EXPECT_NE(second->session->csrf_token, first.csrf_token);
   EXPECT_FALSE(accounts_.Authenticate(first.token, SessionKind::kDashboard))
       << "the old session must die at sign-in";
-  EXPECT_TRUE(accounts_.Authenticate(second->token, SessionKind::kDashboard));
+  EXPECT_TRUE(accounts_.Authenticate(second->session->token, SessionKind::kDashboard));
 }
 
 TEST_F(AccountsTest, WrongPasswordAndUnknownAccountLookTheSame) {
@@ -215,10 +216,10 @@ TEST_F(AccountsTest, ExpiredSessionsArePruned) {
 TEST_F(AccountsTest, SignOutEndsOnlyThatSession) {
   NewSession a = MustSignUp("two-devices@example.com");
   auto b = accounts_.SignIn("two-devices@example.com", "long enough pw", client_);
-  ASSERT_TRUE(b);
+  ASSERT_TRUE(b && b->session);
   accounts_.SignOut(a.token, client_);
   EXPECT_FALSE(accounts_.Authenticate(a.token, SessionKind::kDashboard));
-  EXPECT_TRUE(accounts_.Authenticate(b->token, SessionKind::kDashboard));
+  EXPECT_TRUE(accounts_.Authenticate(b->session->token, SessionKind::kDashboard));
   EXPECT_FALSE(accounts_.Authenticate("", SessionKind::kDashboard)) << "an empty cookie is nobody";
   EXPECT_FALSE(accounts_.Authenticate(RandomToken(), SessionKind::kDashboard));
 }
@@ -227,7 +228,8 @@ TEST_F(AccountsTest, SignInStartsADashboardSessionProvenByPassword) {
   MustSignUp("kinds@example.com");
   auto s = accounts_.SignIn("kinds@example.com", "long enough pw", client_);
   ASSERT_TRUE(s) << s.error().message;
-  auto session = store_->Read()->sessions().Find(Sha256Hex(s->token));
+  ASSERT_TRUE(s->session);
+  auto session = store_->Read()->sessions().Find(Sha256Hex(s->session->token));
   ASSERT_TRUE(session);
   EXPECT_EQ(session->kind, SessionKind::kDashboard);
   EXPECT_EQ(session->strength, SessionStrength::kPassword);

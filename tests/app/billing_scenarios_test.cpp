@@ -128,7 +128,7 @@ class BillingScenario : public ::testing::TestWithParam<Calendar> {
         clock_(e0_ - 90 * kDay),
         store_(storage::OpenStore("sqlite://" + dir_.File("billing.db"), clock_)),
         hasher_(PasswordHasher::Minimum()),
-        accounts_(*store_, clock_, hasher_),
+        accounts_(*store_, clock_, hasher_, EmailContext{kUrl}),
         billing_(*store_, clock_, policy_, gateway_, EmailContext{kUrl}),
         renewal_(*store_, clock_, policy_, EmailContext{kUrl}),
         job_(*store_, billing_, clock_, policy_) {
@@ -156,6 +156,7 @@ class BillingScenario : public ::testing::TestWithParam<Calendar> {
                                           : AutoRenewOffReason::kCancellationRequested;
       uow->licenses().Update(license);
       if (*cal_.zone) uow->users().SetTimeZone(id, cal_.zone);
+      uow->users().SetEmailVerified(id, clock_.Now());  // as its link would (issue 10)
       uow->Audit("test.setup", "license", nullptr, nullptr);
       uow->Commit();
     }

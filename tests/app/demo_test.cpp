@@ -80,7 +80,7 @@ TEST(DemoSeeder, CreatesTheDemoWorldOnceAndOnlyOnce) {
     EXPECT_TRUE(l->auto_renew);
   }
 
-  AccountService accounts(*store, clock, hasher);
+  AccountService accounts(*store, clock, hasher, EmailContext{});
   EXPECT_TRUE(accounts.SignIn("demo@example.com", "demo password 1", {}));
   // A chosen password is set again on the named accounts.
   seeder.Seed("demo password 2", true, 0);

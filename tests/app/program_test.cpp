@@ -54,7 +54,7 @@ class ProgramTest : public ::testing::TestWithParam<std::string> {
       store_ = storage::OpenStore("sqlite://" + dir_.File("program.db"), clock_);
     }
     store_->Migrate();
-    accounts_.emplace(*store_, clock_, hasher_);
+    accounts_.emplace(*store_, clock_, hasher_, EmailContext{});
     leases_.emplace(*store_, clock_, "https://tenure.test", policy_.lease_duration);
     program_.emplace(*store_, clock_, *accounts_, *leases_, license_policy_, policy_);
     machines_.emplace(*store_, clock_, policy_, EmailContext{"https://tenure.test"});
@@ -96,7 +96,7 @@ class ProgramTest : public ::testing::TestWithParam<std::string> {
   }
 
   ProgramResult<ProgramSignIn> SignIn(const std::string& email, const std::string& fingerprint) {
-    return program_->SignIn(email, kPassword,
+    return program_->SignIn(email, kPassword, /*otp=*/"",
                             {.fingerprint = fingerprint,
                              .name = "Machine " + fingerprint,
                              .os = "Linux",
@@ -309,7 +309,7 @@ TEST_P(ProgramTest, UnusableLicensesAreRefusedAndTakeNoSlot) {
   ASSERT_TRUE(expired.error().license);
   EXPECT_EQ(expired.error().license->expires_at, kNow - days(3));
   EXPECT_EQ(SignIn("disputed@example.com", "a").error().problem, ProgramProblem::kLicenseSuspended);
-  auto wrong = program_->SignIn("lapsed@example.com", "not the password",
+  auto wrong = program_->SignIn("lapsed@example.com", "not the password", /*otp=*/"",
                                 {.fingerprint = "a", .name = "a", .os = "a", .app_version = "1"},
                                 {.address = "192.0.2.7"});
   EXPECT_EQ(wrong.error().problem, ProgramProblem::kInvalidCredentials);

@@ -34,7 +34,7 @@ class SessionsTest : public ::testing::Test {
       : clock_(sys_days(2026y / November / 27) + hours(9)),
         store_(storage::OpenStore("sqlite://" + dir_.File("t.db"), clock_)),
         hasher_(PasswordHasher::Minimum()),
-        accounts_(*store_, clock_, hasher_, {}, policy_),
+        accounts_(*store_, clock_, hasher_, EmailContext{}, {.sessions = policy_}),
         sessions_(*store_, clock_, policy_, program_policy_) {
     store_->Migrate();
   }
@@ -48,8 +48,8 @@ class SessionsTest : public ::testing::Test {
   NewSession SignIn(const std::string& email, const char* user_agent,
                     const std::string& address = "198.51.100.7") {
     auto s = accounts_.SignIn(email, kPassword, Client(user_agent, address));
-    EXPECT_TRUE(s) << (s ? "" : s.error().message);
-    return *s;
+    EXPECT_TRUE(s && s->session) << (s ? "a second step" : s.error().message);
+    return *s->session;
   }
   static ClientInfo Client(const char* user_agent, const std::string& address = "192.0.2.10") {
     return {.address = address, .user_agent = user_agent, .request_id = "req-1"};

@@ -59,6 +59,13 @@ describe('buying and renewing a license', () => {
       await page.getByLabel('Password', { exact: true }).fill('a long password 1');
       await page.getByLabel(/I accept the/).check();
       await clickAndWait(page, page.getByRole('button', { name: 'Create account' }), '**/home');
+      // A first purchase waits for the email address to be confirmed (issue 10).
+      const welcome = await sink.waitFor((m) => m.to.includes(email) && /Confirm your email/.test(m.subject), 'the verification link');
+      const link = welcome.text.match(/https?:\/\/\S+\/verify-email\?token=[\w-]+/)[0];
+      await page.goto(new URL(link).pathname + new URL(link).search);
+      await page.getByRole('button', { name: 'Confirm my email' }).click();
+      await page.getByText(`${email} is confirmed`).waitFor();
+      await page.goto('/home');
       await clickAndWait(page, page.getByRole('link', { name: 'Buy your license' }), '**/billing/renew');
       await assertAccessible(page, '/billing/renew without a card');
 

@@ -193,6 +193,11 @@ int64_t EmailsTo(Database& db, std::string_view to, std::string_view subject_par
                   {std::string(to), std::string(subject_part)});
 }
 
+int64_t EmailsNotAboutSignIn(Database& db, std::string_view to) {
+  return EmailsTo(db, to) - EmailsTo(db, to, "Confirm your email address") -
+         EmailsTo(db, to, "New sign-in to your account");
+}
+
 std::optional<std::string> LastEmailText(Database& db, std::string_view to,
                                          std::string_view subject_part) {
   return db.Text(std::string("SELECT json_extract(payload, '$.text') FROM outbox WHERE ") +

@@ -61,6 +61,9 @@ int64_t LicenseId(Database& db, int64_t user_id);
 // E-mails queued in the outbox to `to` (any recipient of the list), optionally with a
 // subject containing `subject_part`.
 int64_t EmailsTo(Database& db, std::string_view to, std::string_view subject_part = "");
+// E-mails to `to` besides those about signing in (issue 10): the email verification link of
+// every sign-up, and the notice of a sign-in from a new address (a demo account's first).
+int64_t EmailsNotAboutSignIn(Database& db, std::string_view to);
 // The newest such e-mail's text and subject.
 std::optional<std::string> LastEmailText(Database& db, std::string_view to,
                                          std::string_view subject_part = "");

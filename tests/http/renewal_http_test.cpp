@@ -320,7 +320,7 @@ TEST_F(RenewalHttpTest, ConfirmCancelTurnsRenewalOffAndStoresReasonAuditAndEmail
       << "the comment is personal data and stays out of the audit log";
 
   // One confirmation e-mail, naming the date the license ends.
-  EXPECT_EQ(EmailsTo(db, c.email), 1);
+  EXPECT_EQ(EmailsNotAboutSignIn(db, c.email), 1);
   EXPECT_EQ(LastEmailSubject(db, c.email), "Your license will not renew");
   EXPECT_THAT(LastEmailText(db, c.email).value_or(""),
               AllOf(HasSubstr(LongDate(*before.expires_at)), HasSubstr("nothing is refunded")));
@@ -582,7 +582,7 @@ TEST_F(RenewalHttpTest, AnotherCustomersSessionActsOnlyOnItsOwnAccount) {
   EXPECT_EQ(victim_after.expires_at, victim_before.expires_at);
   EXPECT_EQ(victim_after.cancellations, 0);
   EXPECT_EQ(db.Count("SELECT COUNT(*) FROM cancellations WHERE user_id = ?", {other_id}), 0);
-  EXPECT_EQ(EmailsTo(db, victim.email), 0);
+  EXPECT_EQ(EmailsNotAboutSignIn(db, victim.email), 0);
 }
 
 TEST_F(RenewalHttpTest, ForgedTicketIdIsRefusedAndChangesNothing) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "app/account_security.hpp"
 #include "app/accounts.hpp"
 #include "app/billing.hpp"
 #include "app/checkouts.hpp"
@@ -20,6 +21,7 @@
 #include "app/staff.hpp"
 #include "app/store/machines.hpp"
 #include "app/support.hpp"
+#include "app/two_factor.hpp"
 #include "core/secure_random.hpp"
 #include "integrations/offline/offline_gateway.hpp"
 #include "search/help_center.hpp"
@@ -57,7 +59,9 @@ class WebAppTest : public ::testing::Test {
       : clock_(sys_days(2026y / November / 27) + hours(9)),
         store_(storage::OpenStore("sqlite://" + dir_.File("t.db"), clock_)),
         hasher_(app::PasswordHasher::Minimum()),
-        accounts_(*store_, clock_, hasher_),
+        accounts_(*store_, clock_, hasher_, email_),
+        security_(*store_, clock_, hasher_, email_),
+        two_factor_(*store_, clock_, hasher_, email_, "Tenure"),
         licenses_(*store_, clock_, policy_),
         staff_(*store_, clock_, licenses_, email_),
         renewal_(*store_, clock_, policy_, email_),
@@ -85,7 +89,9 @@ class WebAppTest : public ::testing::Test {
                   .machines = machines_,
                   .sessions = sessions_,
                   .checkouts = checkouts_,
-                  .leases = leases_},
+                  .leases = leases_,
+                  .security = security_,
+                  .two_factor = two_factor_},
         web_(services_, /*access_log=*/false, kTestRoutes) {
     store_->Migrate();
   }
@@ -161,6 +167,8 @@ class WebAppTest : public ::testing::Test {
   app::EmailContext email_{"https://tenure.test"};
   integrations::OfflineGateway gateway_;
   app::AccountService accounts_;
+  app::AccountSecurityService security_;
+  app::TwoFactorService two_factor_;
   app::LicenseService licenses_;
   app::StaffService staff_;
   app::RenewalService renewal_;

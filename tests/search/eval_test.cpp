@@ -60,9 +60,15 @@ const std::vector<Case> kOurQuestions = {
     {"Does the program still work the day after my license ran out?", "billing/grace-and-expiry"},
     {"Is my account deleted if I stop paying?", "billing/grace-and-expiry"},
     {"What does suspended status mean?", "billing/grace-and-expiry"},
-    // Signing in (two-factor, password reset and sessions come back with issue 10's pages)
+    // Signing in, password and two-factor (issue 10)
     {"How long does my password need to be?", "account/sign-in"},
     {"Why can't I log in after typing a wrong password several times?", "account/sign-in"},
+    {"I forgot my password, how do I reset it?", "account/sign-in"},
+    {"The reset link in my email says it does not work any more", "account/sign-in"},
+    {"How do I turn on two-factor authentication?", "account/security"},
+    {"I lost my phone with the authenticator app, how do I get in?", "account/security"},
+    {"How do I change my password?", "account/security"},
+    {"I never got the email to confirm my address", "account/security"},
     // Sessions (issue 10 item 5)
     {"How do I sign out a session on another computer?", "account/sessions"},
     {"I think someone else is logged into my account", "account/sessions"},
@@ -71,18 +77,12 @@ const std::vector<Case> kOurQuestions = {
     {"What is on the Home tab?", "account/dashboard"},
     {"Where can I see the checkout statistics chart?", "account/dashboard"},
     {"What can I do on the Settings tab?", "account/dashboard"},
-    // Discord
-    {"How do I link my Discord account?", "account/discord"},
-    {"How do I unbind Discord?", "account/discord"},
-    {"My Discord roles didn't show up", "account/discord"},
     // Support
     {"How do I contact support?", "account/support-tickets"},
     {"Will I get an email when staff reply to my ticket?", "account/support-tickets"},
     {"How do I reopen a closed ticket?", "account/support-tickets"},
     // Program
     {"Where do I download the program?", "program/downloads"},
-    {"How do I update to the latest version of the program?", "program/downloads"},
-    {"My antivirus blocks the installer", "program/downloads"},
     {"How does the program check that my license is valid?", "program/login-api"},
     {"Does the program save my password?", "program/login-api"},
     // Getting started

@@ -2,12 +2,13 @@
 // the code before it, on SQLite and PostgreSQL, and loses nothing. Each fixture is the rows one
 // schema version wrote in ordinary use, tests/storage/fixtures/v<N>_<dialect>.sql, made by
 // make_fixtures.sh beside it with that version's binary: v3 by 9ae975e's, v6 by 21274e7's (the
-// code right before migration 0007). The database is built from migrations/<dialect>/0001-000N
-// exactly as SqlStore::Migrate records them, filled with the fixture, then opened with
-// OpenStore and migrated. Every table and column of version N is read from the catalog, so new
-// migrations are covered without touching this file; so are the repositories' reads of what
-// the fixtures hold (sessions of each kind, disputes, Stripe events due, licenses).
-// PostgreSQL runs in a schema of its own inside TENURE_TEST_POSTGRES_URL's database.
+// code right before migration 0007), v8 by 303f9c6's (right before 0009). The database is built
+// from migrations/<dialect>/0001-000N exactly as SqlStore::Migrate records them, filled with the
+// fixture, then opened with OpenStore and migrated. Every table and column of version N is read
+// from the catalog, so new migrations are covered without touching this file; so are the
+// repositories' reads of what the fixtures hold (sessions of each kind, disputes, Stripe events
+// due, licenses). PostgreSQL runs in a schema of its own inside TENURE_TEST_POSTGRES_URL's
+// database.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -36,8 +37,9 @@ namespace {
 using namespace std::chrono;
 namespace fs = std::filesystem;
 
-// The tables each fixture's schema version has besides schema_migrations (0006 adds disputes).
-const std::map<int, size_t> kTablesAtVersion{{3, 15}, {6, 16}};
+// The tables each fixture's schema version has besides schema_migrations (0006 adds disputes,
+// 0007 machines, checkouts and signing keys).
+const std::map<int, size_t> kTablesAtVersion{{3, 15}, {6, 16}, {8, 19}};
 // After every instant in the fixtures, so that rows written after the upgrade come last.
 const Instant kNow = sys_days(2027y / June / 1) + hours(9);
 
@@ -322,14 +324,33 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryRowAndValue) {
   ASSERT_TRUE(dunning_license);
   EXPECT_GT(dunning_license->dunning_failures, 0);
 
-  // Every license: migration 0007's columns read as unset (no fewer instances pending, never
-  // deactivated), and a suspension (a v6 dispute's) stays.
+  // Every account (0009): as stored once its version had those columns; before, unconfirmed,
+  // its own password, two-factor off.
+  for (const Row& row : users.rows) {
+    const auto found = read->users().Find(UserId{row.Int(users.Column("id"))});
+    ASSERT_TRUE(found) << "user " << row.Int(users.Column("id"));
+    EXPECT_EQ(found->email, row.Text(users.Column("email")));
+    EXPECT_EQ(found->password_hash, row.Text(users.Column("password_hash")));
+    EXPECT_FALSE(found->email_verified_at) << found->email;
+    EXPECT_FALSE(found->must_change_password) << found->email;
+    EXPECT_FALSE(found->two_factor_enabled()) << found->email;
+    EXPECT_EQ(found->totp_secret, "") << found->email;
+  }
+
+  // Every license: migration 0007's columns as stored, or unset before 0007 (no fewer instances
+  // pending, never deactivated), and a suspension (a v6 dispute's) stays.
+  auto stored = [](const Table& table, const Row& row, std::string_view column) {
+    return table.Has(column) ? row.OptInt(table.Column(column)) : std::nullopt;
+  };
   for (const Row& row : licenses.rows) {
     const auto found = read->licenses().FindByUser(UserId{row.Int(licenses.Column("user_id"))});
     ASSERT_TRUE(found) << "license " << row.Int(licenses.Column("id"));
     EXPECT_EQ(found->id.value, row.Int(licenses.Column("id")));
-    EXPECT_EQ(found->instances_at_renewal, std::nullopt) << "license " << found->id.value;
-    EXPECT_EQ(found->deactivated_at, std::nullopt) << "license " << found->id.value;
+    EXPECT_EQ(found->instances_at_renewal, stored(licenses, row, "instances_at_renewal"))
+        << "license " << found->id.value;
+    EXPECT_EQ(found->deactivated_at ? std::optional(ToUnix(*found->deactivated_at)) : std::nullopt,
+              stored(licenses, row, "deactivated_at"))
+        << "license " << found->id.value;
     const auto suspended_at = row.OptInt(licenses.Column("suspended_at"));
     EXPECT_EQ(found->suspended_at ? std::optional(ToUnix(*found->suspended_at)) : std::nullopt,
               suspended_at)
@@ -452,7 +473,7 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryRowAndValue) {
 // each as its own ctest case).
 INSTANTIATE_TEST_SUITE_P(Fixtures, MigrationUpgrade,
                          ::testing::Combine(::testing::Values("sqlite", "postgres"),
-                                            ::testing::Values(3, 6)),
+                                            ::testing::Values(3, 6, 8)),
                          [](const auto& param_info) {
                            return std::get<0>(param_info.param) + "_v" +
                                   std::to_string(std::get<1>(param_info.param));

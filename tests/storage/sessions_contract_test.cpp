@@ -1,6 +1,6 @@
 // The sessions' storage contract for Settings -> Sessions (issue 10 item 5; ENGINEERING.md
-// habit 6): listing an account's sessions, signing out all but one, pruning expired and idle
-// ones, and the coalesced last_seen_at write. Each test runs on SQLite and on PostgreSQL
+// habit 6): listing an account's sessions, pruning expired and idle ones, and the coalesced
+// last_seen_at write. Each test runs on SQLite and on PostgreSQL
 // (TENURE_TEST_POSTGRES_URL, made by scripts/pg-test-db), as store_contract_test.cpp.
 #include <gtest/gtest.h>
 
@@ -116,24 +116,6 @@ TEST_P(SessionsContract, ListForUserIsOneAccountsSessionsMostRecentlySeenFirst) 
   EXPECT_EQ(prog.last_seen_at, kNow - hours(1));
   EXPECT_EQ(prog.user_agent, "UA a-prog");
   EXPECT_EQ(prog.address, "192.0.2.1");
-}
-
-TEST_P(SessionsContract, DeleteForUserExceptEndsOneKindOfOneAccountButTheKeptSession) {
-  Insert("a-here", alice_, SessionKind::kDashboard, days(1), seconds(0));
-  Insert("a-phone", alice_, SessionKind::kDashboard, days(2), hours(3));
-  Insert("a-laptop", alice_, SessionKind::kDashboard, days(3), days(1));
-  Insert("a-prog", alice_, SessionKind::kProgram, days(2), hours(1), days(365));
-  Insert("b-one", bob_, SessionKind::kDashboard, days(1), seconds(0));
-  auto uow = store_->Begin(Actor::User(alice_));
-  EXPECT_EQ(uow->sessions().DeleteForUserExcept(alice_, "a-here", SessionKind::kDashboard), 2);
-  uow->Audit("session.delete_others", "user", nullptr, nullptr);
-  uow->Commit();
-  EXPECT_EQ(HashesOf(alice_), (std::vector<std::string>{"a-here", "a-prog"}))
-      << "the kept one, and the program's (ended with its machine)";
-  EXPECT_EQ(HashesOf(bob_), std::vector<std::string>{"b-one"}) << "another account's";
-
-  auto again = store_->Begin(Actor::User(alice_));
-  EXPECT_EQ(again->sessions().DeleteForUserExcept(alice_, "a-here", SessionKind::kDashboard), 0);
 }
 
 TEST_P(SessionsContract, DeleteExpiredTakesExpiredSessionsAndIdleDashboardOnes) {

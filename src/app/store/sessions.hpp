@@ -41,12 +41,11 @@ class SessionRepository {
   // the most recently seen first (Settings -> Sessions decides which are live).
   virtual std::vector<Session> ListForUser(UserId user) = 0;
   virtual void Delete(std::string_view token_hash) = 0;
-  // Sign out everywhere else: the account's sessions of `kind` but the one kept; how many.
-  virtual int64_t DeleteForUserExcept(UserId user, std::string_view keep_hash,
-                                      SessionKind kind) = 0;
   // Sessions past expires_at (`now`), and dashboard sessions last seen at or before
   // `idle_before` (the idle timeout; program sessions follow their machine's heartbeats).
   virtual int64_t DeleteExpired(Instant now, Instant idle_before) = 0;
+  // Every session of the user, dashboard and program, but `keep_hash` (empty: every one).
+  virtual int64_t DeleteForUser(UserId user, std::string_view keep_hash) = 0;
   // A dashboard session was used: liveness, not a change of state, so no audit row (as
   // MachineRepository::Touch). Writes only when last_seen_at <= `stale`.
   virtual void Touch(std::string_view token_hash, Instant now, Instant stale) = 0;

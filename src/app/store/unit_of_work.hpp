@@ -12,6 +12,7 @@
 namespace tenure::app {
 
 struct Actor;
+class AccountTokenRepository;
 class AuditLog;
 class CancellationRepository;
 class ChargeRepository;
@@ -23,6 +24,8 @@ class MachineRepository;
 class OutboxRepository;
 class PaymentCustomerRepository;
 class PaymentMethodRepository;
+class RateLimitRepository;
+class RecoveryCodeRepository;
 class SessionRepository;
 class SignInAttemptRepository;
 class SigningKeyRepository;
@@ -50,6 +53,9 @@ class UnitOfWork {
   virtual MachineRepository& machines() = 0;
   virtual CheckoutRepository& checkouts() = 0;
   virtual SigningKeyRepository& signing_keys() = 0;
+  virtual AccountTokenRepository& account_tokens() = 0;
+  virtual RecoveryCodeRepository& recovery_codes() = 0;
+  virtual RateLimitRepository& rate_limits() = 0;
 
   // Records who changed what in this transaction (habit 3).
   virtual void Audit(std::string_view action, std::string_view subject,

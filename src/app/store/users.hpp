@@ -20,7 +20,18 @@ class UserRepository {
   virtual std::optional<domain::User> Find(UserId id) = 0;
   // kConflict when the email is taken.
   virtual Result<UserId> Insert(const domain::User& user) = 0;
+  // The same password, hashed anew (stronger parameters): not a change of password.
   virtual void UpdatePasswordHash(UserId id, std::string_view hash) = 0;
+  // A new password: by its owner (must_change false) or chosen for them (true).
+  virtual void SetPassword(UserId id, std::string_view hash, Instant at, bool must_change) = 0;
+  virtual void SetEmailVerified(UserId id, Instant at) = 0;
+  // Two-factor (issue 10): the secret is set while turning it on, and counts once enabled.
+  virtual void SetTotpSecret(UserId id, std::string_view secret) = 0;
+  virtual void EnableTotp(UserId id, Instant at, int64_t step) = 0;
+  virtual void DisableTotp(UserId id) = 0;  // forgets the secret too
+  // Records `step` as the newest accepted; false when it is not newer than the last one (a
+  // replayed code), atomically.
+  virtual bool AcceptTotpStep(UserId id, int64_t step) = 0;
   virtual std::vector<domain::User> List(int limit, int offset) = 0;
   virtual std::vector<domain::User> Staff() = 0;  // support and admin, by email
   virtual void SetTimeZone(UserId id, std::string_view iana_name) = 0;

@@ -14,6 +14,7 @@ HttpError ErrorFor(app::ProgramProblem problem) {
   switch (problem) {
     case kInvalidInput: return HttpErrorFor(ErrorCode::kInvalidInput);
     case kInvalidCredentials: return {401, "invalid_credentials", "Unauthorized"};
+    case kMfaRequired: return {401, "mfa_required", "Unauthorized"};
     case kRateLimited: return HttpErrorFor(ErrorCode::kRateLimited);
     case kNoLicense: return {403, "no_license", "Forbidden"};
     case kLicenseExpired: return {403, "license_expired", "Forbidden"};
@@ -72,6 +73,7 @@ Response Refusal(const Context& ctx, const app::ProgramError& e) {
       body["reason"] = e.end ? domain::MachineEndName(*e.end) : std::string_view("unknown");
       break;
     case kInvalidCredentials:
+    case kMfaRequired:
     case kRateLimited: break;
   }
   if (e.item) body["item"] = *e.item;

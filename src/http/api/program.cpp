@@ -57,8 +57,9 @@ Response SignIn(Context& ctx) {
   if (!email.ok) return Invalid(ctx, "email", "The email must be a string.");
   const Text password = StringMember(body, "password");
   if (!password.ok) return Invalid(ctx, "password", "The password must be a string.");
-  if (auto otp = StringMember(body, "otp"); !otp.ok)
-    return Invalid(ctx, "otp", "The code must be a string.");
+  const Text otp = StringMember(body, "otp");
+  if (!otp.ok) return Invalid(ctx, "otp", "The code must be a string.");
+  if (otp.value.size() > 100) return Invalid(ctx, "otp", "The code is at most 100 characters.");
   auto machine = body.find("machine");
   if (machine == body.end() || !machine->is_object())
     return Invalid(ctx, "machine", "Send the machine: its fingerprint, name, os and app_version.");
@@ -71,7 +72,7 @@ Response SignIn(Context& ctx) {
     *member = std::move(t.value);
   }
   auto signed_in =
-      ctx.svc.program.SignIn(email.value, password.value, std::move(info), ctx.Client());
+      ctx.svc.program.SignIn(email.value, password.value, otp.value, std::move(info), ctx.Client());
   if (!signed_in) return Refusal(ctx, signed_in.error());
   // The token is base64url and the session id hex: nothing to escape either.
   return JsonText(fmt::format(R"({{"token":"{}","session_id":"{}","license":{},"lease":"{}"}})",

@@ -70,6 +70,10 @@ Response Home(Context& ctx) {
                                overview->payment_method->last4);
   // Outcomes of the renewal forms (post/redirect/get): fixed texts, never echoed input.
   const std::string done = ctx.Query("done");
+  vars["unverified"] = !ctx.User().email_verified_at && !l.expires_at;
+  if (done == "verification_sent")
+    vars["notice"] =
+        fmt::format("We sent a new link to {}. It works for 48 hours.", ctx.User().email);
   const std::string until = l.expires_at ? FormatLongDate(*l.expires_at) : "its expiration date";
   // Only a notice that still matches the page: Back to an old URL must not contradict it.
   if (!l.auto_renew && done == "canceled")
@@ -124,7 +128,18 @@ Response Settings(Context& ctx) {
                         "Asia/Shanghai", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland"})
     zones.push_back(std::string(z));
   vars["zones"] = zones;
-  if (ctx.Query("done") == "time_zone") vars["notice"] = std::string("Your time zone is saved.");
+  vars["email_verified"] = u.email_verified_at.has_value();
+  vars["two_factor"] = u.two_factor_enabled();
+  if (u.password_changed_at) {
+    vars["password_changed_iso"] = FormatRfc3339(*u.password_changed_at);
+    vars["password_changed_long"] = FormatLongDate(*u.password_changed_at);
+  }
+  const std::string done = ctx.Query("done");
+  if (done == "time_zone") vars["notice"] = std::string("Your time zone is saved.");
+  if (done == "password")
+    vars["notice"] = std::string(
+        "Your password is changed. Every other session was signed out, the program included.");
+  if (done == "two_factor_off") vars["notice"] = std::string("Two-factor authentication is off.");
   if (std::string notice = MachinesNotice(ctx); !notice.empty())
     vars["machines_notice"] = std::move(notice);
   AddSessionsVars(ctx, vars);

@@ -22,6 +22,26 @@ Response SignUp(Context& ctx);
 Response SignInForm(Context& ctx);
 Response SignIn(Context& ctx);
 Response SignOut(Context& ctx);
+// The second step of a sign-in with two-factor on (issue 10).
+Response SignInCodeForm(Context& ctx);
+Response SignInCode(Context& ctx);
+
+// Passwords and email verification (issue 10).
+Response ForgotPasswordForm(Context& ctx);
+Response ForgotPasswordSubmit(Context& ctx);
+Response ResetPasswordForm(Context& ctx);
+Response ResetPasswordSubmit(Context& ctx);
+Response ChangePasswordForm(Context& ctx);
+Response ChangePasswordSubmit(Context& ctx);
+Response VerifyEmailForm(Context& ctx);
+Response VerifyEmailSubmit(Context& ctx);
+Response ResendVerification(Context& ctx);
+
+// Settings -> Two-factor authentication (issue 10).
+Response TwoFactor(Context& ctx);
+Response TwoFactorEnable(Context& ctx);
+Response TwoFactorRecoveryCodes(Context& ctx);
+Response TwoFactorDisable(Context& ctx);
 
 Response Home(Context& ctx);
 Response Settings(Context& ctx);

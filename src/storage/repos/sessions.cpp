@@ -83,14 +83,6 @@ void SqlSessions::Delete(std::string_view token_hash) {
   Run(writer(), q, {std::string(token_hash)});
 }
 
-int64_t SqlSessions::DeleteForUserExcept(UserId user, std::string_view keep_hash,
-                                         app::SessionKind kind) {
-  static constexpr Query q{
-      "sessions.delete_for_user_except",
-      "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 AND kind = $3"};
-  return Run(writer(), q, {user.value, std::string(keep_hash), KindName(kind)}).affected;
-}
-
 int64_t SqlSessions::DeleteExpired(Instant now, Instant idle_before) {
   static constexpr Query q{
       "sessions.delete_expired",
@@ -103,6 +95,12 @@ void SqlSessions::Touch(std::string_view token_hash, Instant now, Instant stale)
       "sessions.touch",
       "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at <= $3"};
   Run(unaudited_writer(), q, {std::string(token_hash), ToUnix(now), ToUnix(stale)});
+}
+
+int64_t SqlSessions::DeleteForUser(UserId user, std::string_view keep_hash) {
+  static constexpr Query q{"sessions.delete_for_user",
+                           "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2"};
+  return Run(writer(), q, {user.value, std::string(keep_hash)}).affected;
 }
 
 }  // namespace tenure::storage

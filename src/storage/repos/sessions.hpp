@@ -19,9 +19,8 @@ class SqlSessions final : public app::SessionRepository, Repository {
   std::optional<app::Session> Find(std::string_view token_hash) override;
   std::vector<app::Session> ListForUser(UserId user) override;
   void Delete(std::string_view token_hash) override;
-  int64_t DeleteForUserExcept(UserId user, std::string_view keep_hash,
-                              app::SessionKind kind) override;
   int64_t DeleteExpired(Instant now, Instant idle_before) override;
+  int64_t DeleteForUser(UserId user, std::string_view keep_hash) override;
   void Touch(std::string_view token_hash, Instant now, Instant stale) override;
 };
 

@@ -14,7 +14,13 @@ User ToUser(const Row& r) {
               .terms_version = r.Text(4),
               .terms_accepted_at = FromUnix(r.Int(5)),
               .created_at = FromUnix(r.Int(6)),
-              .time_zone = r.Text(7)};
+              .time_zone = r.Text(7),
+              .email_verified_at = OptInstant(r, 8),
+              .must_change_password = r.Int(9) != 0,
+              .password_changed_at = OptInstant(r, 10),
+              .totp_secret = r.Text(11),
+              .totp_enabled_at = OptInstant(r, 12),
+              .totp_last_step = r.Int(13)};
 }
 
 std::optional<User> SqlUsers::FindByEmail(std::string_view email) {
@@ -33,11 +39,12 @@ Result<UserId> SqlUsers::Insert(const User& u) {
   static constexpr Query q{
       "users.insert",
       "INSERT INTO users (email, password_hash, role, terms_version, terms_accepted_at, "
-      "created_at) VALUES ($1, $2, $3, $4, $5, $6) "
-      "ON CONFLICT (email) DO NOTHING RETURNING id"};
+      "created_at, email_verified_at, must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+      "$8) ON CONFLICT (email) DO NOTHING RETURNING id"};
   auto res = Run(writer(), q,
                  {u.email, u.password_hash, std::string(domain::RoleName(u.role)), u.terms_version,
-                  ToUnix(u.terms_accepted_at), ToUnix(u.created_at)});
+                  ToUnix(u.terms_accepted_at), ToUnix(u.created_at), Opt(u.email_verified_at),
+                  int64_t{u.must_change_password}});
   if (res.rows.empty())
     return Fail(ErrorCode::kConflict, "An account with this email already exists. Sign in instead.",
                 "email");
@@ -48,6 +55,47 @@ void SqlUsers::UpdatePasswordHash(UserId id, std::string_view hash) {
   static constexpr Query q{"users.set_password",
                            "UPDATE users SET password_hash = $2 WHERE id = $1"};
   Run(writer(), q, {id.value, std::string(hash)});
+}
+
+void SqlUsers::SetPassword(UserId id, std::string_view hash, Instant at, bool must_change) {
+  static constexpr Query q{"users.change_password",
+                           "UPDATE users SET password_hash = $2, password_changed_at = $3, "
+                           "must_change_password = $4 WHERE id = $1"};
+  Run(writer(), q, {id.value, std::string(hash), ToUnix(at), int64_t{must_change}});
+}
+
+void SqlUsers::SetEmailVerified(UserId id, Instant at) {
+  static constexpr Query q{"users.set_email_verified",
+                           "UPDATE users SET email_verified_at = $2 WHERE id = $1"};
+  Run(writer(), q, {id.value, ToUnix(at)});
+}
+
+void SqlUsers::SetTotpSecret(UserId id, std::string_view secret) {
+  static constexpr Query q{"users.set_totp_secret",
+                           "UPDATE users SET totp_secret = $2 WHERE id = $1"};
+  Run(writer(), q, {id.value, std::string(secret)});
+}
+
+void SqlUsers::EnableTotp(UserId id, Instant at, int64_t step) {
+  static constexpr Query q{"users.enable_totp",
+                           "UPDATE users SET totp_enabled_at = $2, totp_last_step = $3 "
+                           "WHERE id = $1"};
+  Run(writer(), q, {id.value, ToUnix(at), step});
+}
+
+void SqlUsers::DisableTotp(UserId id) {
+  static constexpr Query q{"users.disable_totp",
+                           "UPDATE users SET totp_secret = '', totp_enabled_at = NULL, "
+                           "totp_last_step = 0 WHERE id = $1"};
+  Run(writer(), q, {id.value});
+}
+
+bool SqlUsers::AcceptTotpStep(UserId id, int64_t step) {
+  // One statement, so two requests with the same code cannot both pass (RFC 6238 5.2).
+  static constexpr Query q{"users.accept_totp_step",
+                           "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND "
+                           "totp_last_step < $2"};
+  return Run(writer(), q, {id.value, step}).affected == 1;
 }
 
 std::vector<User> SqlUsers::List(int limit, int offset) {

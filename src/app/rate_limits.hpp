@@ -1,0 +1,26 @@
+#pragma once
+// Requests throttled per address or per account in fixed windows (issue 10: sign-up and
+// password reset requests; the same counters serve any other limit). The count is committed
+// on its own, so a request refused later for another reason still counts.
+#include <string_view>
+
+#include "app/store/unit_of_work.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+
+namespace tenure::app {
+
+struct RateLimit {
+  std::string_view scope;  // "sign_up.address", ...: one counter per scope and key
+  int limit = 0;           // requests allowed per window
+  Seconds window{3600};
+};
+
+// Counts one request of `key`; kRateLimited (with when the window ends) once over the limit.
+Result<void> Throttle(Store& store, const RateLimit& limit, std::string_view key, Instant now,
+                      std::string_view message);
+
+// Housekeeping: windows that ended before `now - keep` leave the table.
+int64_t PruneRateLimits(Store& store, Instant now, Seconds keep);
+
+}  // namespace tenure::app
