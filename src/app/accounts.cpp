@@ -44,11 +44,7 @@ nlohmann::json AuditView(const License& l) {
 
 AccountService::AccountService(Store& store, const Clock& clock, const PasswordHasher& hasher,
                                EmailContext email, SignInPolicy policy)
-    : store_(store),
-      clock_(clock),
-      hasher_(hasher),
-      email_(std::move(email)),
-      policy_(std::move(policy)) {}
+    : store_(store), clock_(clock), hasher_(hasher), email_(std::move(email)), policy_(policy) {}
 
 NewSession AccountService::StartSession(UnitOfWork& uow, const User& user, const ClientInfo& client,
                                         SessionStrength strength) {
