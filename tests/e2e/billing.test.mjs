@@ -63,8 +63,10 @@ describe('buying and renewing a license', () => {
       const welcome = await sink.waitFor((m) => m.to.includes(email) && /Confirm your email/.test(m.subject), 'the verification link');
       const link = welcome.text.match(/https?:\/\/\S+\/verify-email\?token=[\w-]+/)[0];
       await page.goto(new URL(link).pathname + new URL(link).search);
+      await assertAccessible(page, '/verify-email');
       await page.getByRole('button', { name: 'Confirm my email' }).click();
       await page.getByText(`${email} is confirmed`).waitFor();
+      await assertAccessible(page, '/verify-email (confirmed)');
       await page.goto('/home');
       await clickAndWait(page, page.getByRole('link', { name: 'Buy your license' }), '**/billing/renew');
       await assertAccessible(page, '/billing/renew without a card');
