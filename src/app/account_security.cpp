@@ -45,11 +45,7 @@ int64_t EndSessions(UnitOfWork& uow, UserId user, std::string_view keep_hash, In
 AccountSecurityService::AccountSecurityService(Store& store, const Clock& clock,
                                                const PasswordHasher& hasher, EmailContext email,
                                                AccountSecurityPolicy policy)
-    : store_(store),
-      clock_(clock),
-      hasher_(hasher),
-      email_(std::move(email)),
-      policy_(std::move(policy)) {}
+    : store_(store), clock_(clock), hasher_(hasher), email_(std::move(email)), policy_(policy) {}
 
 Result<void> AccountSecurityService::RequestPasswordReset(std::string_view raw_email,
                                                           const ClientInfo& client) {

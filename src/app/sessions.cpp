@@ -97,7 +97,10 @@ std::vector<SessionListing> SessionService::List(const CurrentUser& current) {
     }
     out.push_back(std::move(row));
   }
+  // This session first (as GitHub lists it: last_seen_at is only kept to 5 minutes, so it
+  // alone cannot say which is newest), then the most recently active.
   std::ranges::stable_sort(out, [](const SessionListing& a, const SessionListing& b) {
+    if (a.current != b.current) return a.current;
     return a.last_seen_at > b.last_seen_at;
   });
   return out;

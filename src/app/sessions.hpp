@@ -49,7 +49,7 @@ class SessionService {
   SessionService(Store& store, const Clock& clock, const domain::SessionPolicy& policy,
                  const domain::ProgramPolicy& program_policy);
 
-  // The account's live sessions, the most recently active first.
+  // The account's live sessions: this one first, then the most recently active.
   std::vector<SessionListing> List(const CurrentUser& current);
   // Ends one of the account's other sessions by its handle; a program session's machine is
   // signed out as Settings -> Machines -> Sign out does (EndMachine). Another account's

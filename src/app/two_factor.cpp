@@ -36,6 +36,7 @@ std::string NormalizeRecoveryCode(std::string_view typed) {
 // Ten codes of 80 random bits each, shown as "abcd-efgh-ijkl-mnop"; only hashes are kept.
 std::vector<std::string> NewRecoveryCodes() {
   std::vector<std::string> codes;
+  codes.reserve(kRecoveryCodeCount);
   for (int i = 0; i < kRecoveryCodeCount; ++i) {
     std::string base32 = Base32Encode(RandomBytes(10));
     std::ranges::transform(base32, base32.begin(),
@@ -48,6 +49,7 @@ std::vector<std::string> NewRecoveryCodes() {
 
 std::vector<std::string> Hashes(const std::vector<std::string>& codes) {
   std::vector<std::string> out;
+  out.reserve(codes.size());
   for (const auto& code : codes) out.push_back(Sha256Hex(NormalizeRecoveryCode(code)));
   return out;
 }

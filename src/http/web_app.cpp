@@ -203,7 +203,7 @@ Response WebApp::Run(Context& ctx, const Route& route) {
 // Issue 10: an account whose password someone else chose (`tenure user add`) opens only the
 // page to choose its own; a staff account of a dashboard that requires two-factor opens no
 // staff page before turning it on. Signing out always works.
-std::optional<Response> WebApp::AccountGate(Context& ctx, const Route& route) {
+std::optional<Response> WebApp::AccountGate(Context& ctx, const Route& route) const {
   if (!ctx.user || route.access == Access::kPublic || ctx.req.path == "/sign-out")
     return std::nullopt;
   const domain::User& user = ctx.User();

@@ -26,7 +26,7 @@ class WebApp {
 
  private:
   Response Run(Context& ctx, const Route& route);
-  std::optional<Response> AccountGate(Context& ctx, const Route& route);
+  std::optional<Response> AccountGate(Context& ctx, const Route& route) const;
   Response PageChain(Context& ctx, const Route& route);
   Response ApiChain(Context& ctx, const Route& route);
   Response MetricsChain(Context& ctx, const Route& route) const;

@@ -103,7 +103,7 @@ TEST_F(SessionsHttpTest, SettingsListsEverySessionOfBothKindsWithTheCurrentOneMa
                         "program on your machines. A browser session ends after 14 days without "
                         "use, and 30 days after it signed in."));
 
-  // This browser first (it is the newest activity), marked, with no Sign out of its own.
+  // This browser first, marked, with no Sign out of its own.
   const std::string here = RowWith(section, "Firefox on Windows");
   EXPECT_THAT(PlainText(here), HasSubstr("Firefox on Windows This session Browser 127.0.0.1 " +
                                          LongDate(UnixNow()) + " just now"));
