@@ -194,9 +194,13 @@ TEST_F(TwoFactorHttpTest, TurningItOffNeedsThePasswordAndACodeAndResetAsksForACo
   const std::string token = link.substr(link.find('=') + 1);
   const Fields reset = {
       {"csrf", CsrfField(form.body)}, {"token", token}, {"password", "quartz lantern meadow 42"}};
+  const HttpResponse no_code_given = b.Post("/reset-password", reset);
+  EXPECT_EQ(no_code_given.status, 422);
+  EXPECT_THAT(PlainText(no_code_given.body), HasSubstr("Type the 6-digit code"));
   Fields with_old = reset;
   with_old.emplace_back("code", codes[1]);
   EXPECT_EQ(b.Post("/reset-password", with_old).status, 422);
+  EXPECT_EQ(b.Get(link).status, 200) << "refused resets leave the link working";
 
   const HttpResponse off = Submit(owner, "/settings/two-factor", "/settings/two-factor/disable",
                                   {{"password", kDemoPassword}, {"code", CodeAt(key, Now())}});
