@@ -62,18 +62,23 @@ int Serve(const Context& ctx) {
   app.leases.EnsureKey();
   http::WebApp web(services, config.access_log);
 
-  // Mail leaves the outbox only when SMTP is configured; until then it waits there, safe.
+  // Each kind of outbox message leaves only when its service is configured; until then it
+  // waits there, safe. Mail needs SMTP.
+  std::vector<jobs::OutboxRoute> outbox_routes;
   std::unique_ptr<integrations::SmtpMailer> mailer;
-  std::unique_ptr<jobs::OutboxDispatcher> dispatcher;
-  std::unique_ptr<jobs::PeriodicWorker> outbox_worker;
   if (!config.smtp.host.empty()) {
     mailer = std::make_unique<integrations::SmtpMailer>(config.smtp, clock);
-    dispatcher = std::make_unique<jobs::OutboxDispatcher>(store, clock, *mailer);
+    outbox_routes.push_back(jobs::MailRoute(*mailer));
+  } else {
+    std::cout << "tenure: no SMTP host configured: emails wait in the outbox\n";
+  }
+  std::unique_ptr<jobs::OutboxDispatcher> dispatcher;
+  std::unique_ptr<jobs::PeriodicWorker> outbox_worker;
+  if (!outbox_routes.empty()) {
+    dispatcher = std::make_unique<jobs::OutboxDispatcher>(store, clock, std::move(outbox_routes));
     outbox_worker = std::make_unique<jobs::PeriodicWorker>(
         "outbox", [&] { return dispatcher->RunOnce(); },
         std::chrono::milliseconds(config.outbox_interval_ms));
-  } else {
-    std::cout << "tenure: no SMTP host configured: emails wait in the outbox\n";
   }
   // The renewal job on the Clock: charges due auto-renewals, dunning, reminders, notices.
   jobs::RenewalJob renewal_job(store, app.billing, clock, config.license);

@@ -23,39 +23,51 @@ std::string Subject(const app::OutboxMessage& message) {
 
 }  // namespace
 
-OutboxDispatcher::OutboxDispatcher(app::Store& store, const Clock& clock, app::Mailer& mailer,
-                                   OutboxDispatcherOptions options)
-    : store_(store), clock_(clock), mailer_(mailer), options_(std::move(options)) {}
-
-int OutboxDispatcher::RunOnce() {
-  std::vector<app::OutboxMessage> claimed;
-  {
-    auto uow = store_.Begin(app::Actor::System());
-    claimed = uow->outbox().ClaimDue(clock_.Now(), options_.lease, options_.batch);
-    // Nothing due: roll back the empty claim rather than audit every idle poll.
-    if (claimed.empty()) return 0;
-    nlohmann::json ids = nlohmann::json::array();
-    for (const auto& message : claimed) ids.push_back(message.id);
-    uow->Audit("outbox.claim", "outbox", nullptr, {{"ids", ids}});
-    uow->Commit();
-  }
-  // Habit 4: the network is called with no transaction open.
-  for (const auto& message : claimed) Record(message, Deliver(message));
-  return static_cast<int>(claimed.size());
+OutboxRoute MailRoute(app::Mailer& mailer) {
+  return {.kind = "email", .send = [&mailer](const nlohmann::json& payload) -> Result<void> {
+            auto email = app::FromPayload(payload);
+            if (!email) return std::unexpected(email.error());
+            return mailer.Send(*email);
+          }};
 }
 
-Result<void> OutboxDispatcher::Deliver(const app::OutboxMessage& message) {
-  if (message.kind != "email")
-    return Fail(ErrorCode::kInvalidInput,
-                fmt::format("unknown outbox kind \"{}\": no sender for it", message.kind));
-  auto email = app::FromPayload(message.payload);
-  if (!email) return std::unexpected(email.error());
+OutboxDispatcher::OutboxDispatcher(app::Store& store, const Clock& clock,
+                                   std::vector<OutboxRoute> routes, OutboxDispatcherOptions options)
+    : store_(store), clock_(clock), routes_(std::move(routes)), options_(std::move(options)) {}
+
+OutboxDispatcher::OutboxDispatcher(app::Store& store, const Clock& clock, app::Mailer& mailer,
+                                   OutboxDispatcherOptions options)
+    : OutboxDispatcher(store, clock, {MailRoute(mailer)}, std::move(options)) {}
+
+int OutboxDispatcher::RunOnce() {
+  int handled = 0;
+  for (const OutboxRoute& route : routes_) {
+    std::vector<app::OutboxMessage> claimed;
+    {
+      auto uow = store_.Begin(app::Actor::System());
+      claimed = uow->outbox().ClaimDue(clock_.Now(), options_.lease, options_.batch, route.kind);
+      // Nothing due: roll back the empty claim rather than audit every idle poll.
+      if (claimed.empty()) continue;
+      nlohmann::json ids = nlohmann::json::array();
+      for (const auto& message : claimed) ids.push_back(message.id);
+      uow->Audit("outbox.claim", "outbox", nullptr, {{"kind", route.kind}, {"ids", ids}});
+      uow->Commit();
+    }
+    // Habit 4: the network is called with no transaction open.
+    for (const auto& message : claimed) Record(message, Deliver(route, message));
+    handled += static_cast<int>(claimed.size());
+  }
+  return handled;
+}
+
+Result<void> OutboxDispatcher::Deliver(const OutboxRoute& route,
+                                       const app::OutboxMessage& message) {
   try {
-    return mailer_.Send(*email);
+    return route.send(message.payload);
   } catch (const std::exception& e) {
-    // A bug or broken infrastructure in the mailer: count the attempt so that a message that
+    // A bug or broken infrastructure in the sender: count the attempt so that a message that
     // always throws ends as a dead letter instead of blocking the queue.
-    return Fail(ErrorCode::kUnavailable, fmt::format("mailer threw: {}", e.what()));
+    return Fail(ErrorCode::kUnavailable, fmt::format("{} sender threw: {}", route.kind, e.what()));
   }
 }
 
@@ -73,8 +85,11 @@ void OutboxDispatcher::Record(const app::OutboxMessage& message, const Result<vo
     const Error& error = outcome.error();
     std::optional<Instant> retry_at;
     // Attempt n failed: wait backoff[n - 1]; past the schedule, or on a permanent error, stop.
+    // A rate limit says when to come back, and is no failure of the message: always retried.
     const auto step = static_cast<size_t>(std::max(message.attempts, 1)) - 1;
-    if (error.code == ErrorCode::kUnavailable && step < options_.backoff.size())
+    if (error.code == ErrorCode::kRateLimited)
+      retry_at = now + Seconds(std::max<int64_t>(error.retry_after_seconds, 1));
+    else if (error.code == ErrorCode::kUnavailable && step < options_.backoff.size())
       retry_at = now + options_.backoff[step];
     uow->outbox().MarkFailed(message.id, error.message, retry_at);
     after["error"] = error.message;

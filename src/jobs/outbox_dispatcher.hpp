@@ -1,13 +1,17 @@
 #pragma once
 // Runs the outbox (ENGINEERING.md habit 4): side effects written in a transaction are sent
 // after commit, here, and each outcome is recorded in its own unit of work with an audit row.
-// Sees only app ports: which SMTP library sends the mail is main.cpp's choice.
+// One sender per kind of message (email, and the calls of other services); it sees only app
+// ports: which SMTP library sends the mail is serve.cpp's choice.
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "app/ports.hpp"
 #include "app/store/outbox.hpp"
@@ -28,8 +32,23 @@ struct OutboxDispatcherOptions {
                                   std::chrono::hours(12)};
 };
 
+// Runs one message's side effect. Its error decides what follows: kUnavailable retries on
+// the backoff schedule, kRateLimited retries after its retry_after_seconds however many
+// attempts came before (a storm of 429s loses nothing), anything else is a dead letter.
+using OutboxSender = std::function<Result<void>(const nlohmann::json& payload)>;
+struct OutboxRoute {
+  std::string kind;
+  OutboxSender send;
+};
+
+// Sends "email" messages with `mailer`.
+OutboxRoute MailRoute(app::Mailer& mailer);
+
 class OutboxDispatcher {
  public:
+  OutboxDispatcher(app::Store& store, const Clock& clock, std::vector<OutboxRoute> routes,
+                   OutboxDispatcherOptions options = {});
+  // Email only.
   OutboxDispatcher(app::Store& store, const Clock& clock, app::Mailer& mailer,
                    OutboxDispatcherOptions options = {});
 
@@ -40,12 +59,12 @@ class OutboxDispatcher {
   int RunOnce();
 
  private:
-  Result<void> Deliver(const app::OutboxMessage& message);
+  Result<void> Deliver(const OutboxRoute& route, const app::OutboxMessage& message);
   void Record(const app::OutboxMessage& message, const Result<void>& outcome);
 
   app::Store& store_;
   const Clock& clock_;
-  app::Mailer& mailer_;
+  std::vector<OutboxRoute> routes_;
   OutboxDispatcherOptions options_;
 };
 

@@ -454,7 +454,7 @@ TEST_P(StoreContract, OutboxClaimsLeaseRetryAndDeadLetter) {
 
   auto claim = [&](Instant now, int limit) {
     auto w = store_->Begin(Actor::System());
-    auto got = w->outbox().ClaimDue(now, minutes(1), limit);
+    auto got = w->outbox().ClaimDue(now, minutes(1), limit, "email");
     w->Audit("outbox.claim", "outbox", nullptr, nullptr);
     w->Commit();
     return got;
@@ -494,15 +494,16 @@ TEST_P(StoreContract, OutboxClaimsLeaseRetryAndDeadLetter) {
 }
 
 // Issue 8: the claim is a materialized CTE on PostgreSQL, so a LIMIT stays a limit.
-TEST_P(StoreContract, OutboxClaimsTakeAtMostTheirLimitInOrder) {
+TEST_P(StoreContract, OutboxClaimsTakeAtMostTheirLimitInOrderAndOnlyTheirKind) {
   auto uow = store_->Begin(Actor::System());
   for (int i = 0; i < 12; ++i) uow->Enqueue("email", {{"n", i}});
+  uow->Enqueue("discord.role", {{"n", 99}});  // no email worker may take it
   uow->Audit("test", "outbox", nullptr, nullptr);
   uow->Commit();
   std::vector<int> seen;
   for (size_t expected : {5u, 5u, 2u, 0u}) {
     auto w = store_->Begin(Actor::System());
-    const auto got = w->outbox().ClaimDue(kNow, minutes(1), 5);
+    const auto got = w->outbox().ClaimDue(kNow, minutes(1), 5, "email");
     w->Audit("outbox.claim", "outbox", nullptr, nullptr);
     w->Commit();
     EXPECT_EQ(got.size(), expected);
@@ -511,6 +512,10 @@ TEST_P(StoreContract, OutboxClaimsTakeAtMostTheirLimitInOrder) {
   std::vector<int> all(12);
   std::iota(all.begin(), all.end(), 0);
   EXPECT_EQ(seen, all) << "each once, oldest first";
+  auto w = store_->Begin(Actor::System());
+  const auto other = w->outbox().ClaimDue(kNow, minutes(1), 5, "discord.role");
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0].payload["n"], 99);
 }
 
 TEST_P(StoreContract, AnExpiredLeaseIsClaimedAgain) {
@@ -520,7 +525,7 @@ TEST_P(StoreContract, AnExpiredLeaseIsClaimedAgain) {
   uow->Commit();
   for (Instant at : {kNow, kNow + minutes(1)}) {  // a worker died holding the lease
     auto w = store_->Begin(Actor::System());
-    EXPECT_EQ(w->outbox().ClaimDue(at, minutes(1), 10).size(), 1u);
+    EXPECT_EQ(w->outbox().ClaimDue(at, minutes(1), 10, "email").size(), 1u);
     w->Audit("outbox.claim", "outbox", nullptr, nullptr);
     w->Commit();
   }

@@ -13,10 +13,10 @@
 
 namespace tenure::app {
 
-// A side effect waiting to run after commit (habit 4): an email today, Discord calls later.
+// A side effect waiting to run after commit (habit 4): an email, or a call to another service.
 struct OutboxMessage {
   int64_t id = 0;
-  std::string kind;  // "email"
+  std::string kind;  // "email", ...: which sender runs it
   nlohmann::json payload;
   std::string status;  // pending | sent | dead
   int attempts = 0;
@@ -28,9 +28,11 @@ struct OutboxMessage {
 class OutboxRepository {
  public:
   virtual ~OutboxRepository() = default;
-  // Leases up to `limit` due pending messages until now + lease and counts the attempt: no
-  // other worker, in this process or another, gets them until the lease lapses.
-  virtual std::vector<OutboxMessage> ClaimDue(Instant now, Seconds lease, int limit) = 0;
+  // Leases up to `limit` due pending messages of `kind` until now + lease and counts the
+  // attempt: no other worker, in this process or another, gets them until the lease lapses.
+  // Messages of kinds no worker sends (e.g. email with no SMTP server) wait, untouched.
+  virtual std::vector<OutboxMessage> ClaimDue(Instant now, Seconds lease, int limit,
+                                              std::string_view kind) = 0;
   virtual void MarkSent(int64_t id, Instant at) = 0;
   // `retry_at` empty: no more tries (dead letter).
   virtual void MarkFailed(int64_t id, std::string_view error, std::optional<Instant> retry_at) = 0;

@@ -19,14 +19,15 @@ app::OutboxMessage ToOutbox(const Row& r) {
 
 }  // namespace
 
-std::vector<app::OutboxMessage> SqlOutbox::ClaimDue(Instant now, Seconds lease, int limit) {
+std::vector<app::OutboxMessage> SqlOutbox::ClaimDue(Instant now, Seconds lease, int limit,
+                                                    std::string_view kind) {
   // The outer WHERE repeats the lease test: on PostgreSQL a competing claim blocked on the
   // same row re-checks it against the row it finally sees, and skips it.
   static constexpr Query sqlite{
       "outbox.claim",
       "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 "
       "WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 "
-      "AND (locked_until IS NULL OR locked_until <= $1) ORDER BY id LIMIT $3) "
+      "AND (locked_until IS NULL OR locked_until <= $1) AND kind = $4 ORDER BY id LIMIT $3) "
       "AND status = 'pending' AND (locked_until IS NULL OR locked_until <= $1) "
       "RETURNING id, kind, payload, status, attempts, last_error, created_at, next_attempt_at"};
   // As stripe_events.claim_pg: a materialized CTE keeps the LIMIT a limit, and SKIP LOCKED
@@ -34,14 +35,15 @@ std::vector<app::OutboxMessage> SqlOutbox::ClaimDue(Instant now, Seconds lease, 
   static constexpr Query postgres{
       "outbox.claim_pg",
       "WITH due AS MATERIALIZED (SELECT id FROM outbox WHERE status = 'pending' AND "
-      "next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until <= $1) ORDER BY id "
-      "LIMIT $3 FOR UPDATE SKIP LOCKED) "
+      "next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until <= $1) AND kind = $4 "
+      "ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) "
       "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 FROM due "
       "WHERE outbox.id = due.id RETURNING outbox.id, kind, payload, status, attempts, "
       "last_error, created_at, next_attempt_at"};
   const Query& q = conn().dialect() == Dialect::kPostgres ? postgres : sqlite;
-  auto out =
-      ReadAll(Run(writer(), q, {ToUnix(now), ToUnix(now + lease), int64_t{limit}}), ToOutbox);
+  auto out = ReadAll(
+      Run(writer(), q, {ToUnix(now), ToUnix(now + lease), int64_t{limit}, std::string(kind)}),
+      ToOutbox);
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.id < b.id; });
   return out;
 }

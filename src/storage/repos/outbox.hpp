@@ -8,7 +8,8 @@ namespace tenure::storage {
 class SqlOutbox final : public app::OutboxRepository, Repository {
  public:
   using Repository::Repository;
-  std::vector<app::OutboxMessage> ClaimDue(Instant now, Seconds lease, int limit) override;
+  std::vector<app::OutboxMessage> ClaimDue(Instant now, Seconds lease, int limit,
+                                           std::string_view kind) override;
   void MarkSent(int64_t id, Instant at) override;
   void MarkFailed(int64_t id, std::string_view error, std::optional<Instant> retry_at) override;
   std::vector<app::OutboxMessage> List(std::string_view status, int limit) override;
