@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "journey_helpers.hpp"
 
 namespace tenure::http_test {
@@ -75,6 +77,55 @@ TEST_F(SignInFloodHttpTest, AFloodFromOneAddressCannotStarveASignInFromAnother) 
   // Every refusal is in the access log, from the flooding address.
   EXPECT_THAT(server().Stdout(),
               HasSubstr("remote=127.0.0.2 method=POST path=/sign-up status=429"));
+}
+
+// The program's sign-in shares the queue: too many at once from one address answer 429
+// rate_limited (Retry-After 2), and beyond the whole queue's limit 503 unavailable, both as
+// problem JSON and both in the access log.
+TEST_F(SignInFloodHttpTest, TheApiAnswers429ForABusyAddressAnd503WhenTheQueueIsFull) {
+  constexpr int kAddresses = 20;  // 20 addresses x 5 > the queue's 64
+  constexpr int kEach = 5;        // one more than an address may have waiting
+  std::atomic<int> busy_address{0}, queue_full{0}, answered{0}, unexpected{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> flood;
+  for (int a = 0; a < kAddresses; ++a) {
+    for (int k = 0; k < kEach; ++k) {
+      flood.emplace_back([&, a, k] {
+        Browser b(Base());
+        b.SetLocalAddress("127.0.1." + std::to_string(10 + a));
+        const nlohmann::json body = {{"email", "nobody" + std::to_string(a) + "@example.com"},
+                                     {"password", "not a password " + std::to_string(k)},
+                                     {"machine",
+                                      {{"fingerprint", "f" + std::to_string(k)},
+                                       {"name", "n"},
+                                       {"os", "o"},
+                                       {"app_version", "1"}}}};
+        while (!go) std::this_thread::yield();
+        const HttpResponse r =
+            b.Send("POST", "/api/v1/sessions", body.dump(), {{"Content-Type", "application/json"}});
+        const auto problem = nlohmann::json::parse(r.body, nullptr, false);
+        const std::string code = problem.is_object() ? problem.value("code", "") : "";
+        if (r.status == 429 && code == "rate_limited" && r.Header("retry-after") == "2") {
+          ++busy_address;
+        } else if (r.status == 503 && code == "unavailable" && !r.Header("retry-after").empty()) {
+          ++queue_full;
+        } else if (r.status == 401 || r.status == 429) {
+          ++answered;  // the password was checked (wrong), or the throttle slowed it down
+        } else {
+          ++unexpected;
+          ADD_FAILURE() << ::testing::PrintToString(r);
+        }
+      });
+    }
+  }
+  go = true;
+  for (auto& t : flood) t.join();
+  EXPECT_GT(busy_address.load(), 0);
+  EXPECT_GT(queue_full.load(), 0);
+  EXPECT_EQ(unexpected.load(), 0);
+  EXPECT_EQ(busy_address + queue_full + answered, kAddresses * kEach);
+  EXPECT_THAT(server().Stdout(), HasSubstr("method=POST path=/api/v1/sessions status=429"));
+  EXPECT_THAT(server().Stdout(), HasSubstr("method=POST path=/api/v1/sessions status=503"));
 }
 
 }  // namespace
