@@ -111,17 +111,18 @@ Result<void> AccountSecurityService::ResetPassword(std::string_view token,
   auto user = uow->users().Find(found->user_id);
   if (!user) return Fail(ErrorCode::kNotFound, kLinkUsed);
   if (user->two_factor_enabled()) {
-    auto used = CheckSecondFactor(*uow, *user, code, now);
-    if (!used) {
-      Error error = used.error();
-      error.code = ErrorCode::kInvalidInput;
-      return std::unexpected(std::move(error));  // rolls back: the link still works
-    }
-    if (*used == SecondFactor::kRecoveryCode) {
-      uow->Audit("two_factor.recovery_code_used", Subject(user->id), nullptr,
-                 {{"for", "password_reset"}});
-      Queue(*uow, RecoveryCodeUsed(email_, user->email, uow->recovery_codes().CountUnused(user->id),
-                                   Where(client, now)));
+    if (auto ok = VerifySecondFactor(*uow, email_, *user, code, client, now, "password_reset");
+        !ok) {
+      // Counted on the link as on the sign-in's code step: a few wrong codes end it.
+      const int attempts = uow->account_tokens().AddAttempt(token_hash);
+      if (attempts >= policy_.reset_code_attempts) uow->account_tokens().MarkUsed(token_hash, now);
+      uow->Commit();
+      if (attempts >= policy_.reset_code_attempts)
+        return Fail(ErrorCode::kNotFound,
+                    "Too many wrong codes: this link does not work any more. Ask for a new one.");
+      Error error = ok.error();
+      error.code = ErrorCode::kInvalidInput;  // the form comes back: the link still works
+      return std::unexpected(std::move(error));
     }
   }
   uow->account_tokens().MarkUsed(token_hash, now);

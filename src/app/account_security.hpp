@@ -20,6 +20,7 @@ namespace tenure::app {
 struct AccountSecurityPolicy {
   Seconds reset_link_lifetime{3600};
   Seconds verification_link_lifetime{48 * 3600};
+  int reset_code_attempts = 5;  // wrong second-factor codes a reset link survives
   RateLimit reset_per_address{.scope = "password_reset.address", .limit = 5};
   RateLimit reset_per_account{.scope = "password_reset.account", .limit = 3};
   RateLimit verification_per_account{.scope = "email_verification.account", .limit = 5};

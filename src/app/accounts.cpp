@@ -84,24 +84,7 @@ void AccountService::EndPrevious(UnitOfWork& uow, std::string_view previous_toke
 Result<void> AccountService::VerifySecondFactor(UnitOfWork& uow, const User& user,
                                                 std::string_view code, const ClientInfo& client,
                                                 std::string_view step) {
-  const Instant now = clock_.Now();
-  const std::string subject = fmt::format("user:{}", user.id.value);
-  auto used = CheckSecondFactor(uow, user, code, now);
-  uow.sign_in_attempts().Insert(user.email, client.address, used.has_value(), now);
-  if (!used) {
-    uow.Audit("user.sign_in_failed", subject, nullptr,
-              {{"address", client.address}, {"step", step}});
-    return std::unexpected(used.error());
-  }
-  if (*used == SecondFactor::kRecoveryCode) {
-    const int left = uow.recovery_codes().CountUnused(user.id);
-    uow.Audit("two_factor.recovery_code_used", subject, nullptr,
-              {{"step", step}, {"codes_left", left}});
-    Queue(uow, RecoveryCodeUsed(
-                   email_, user.email, left,
-                   {.at = now, .address = client.address, .user_agent = client.user_agent}));
-  }
-  return {};
+  return app::VerifySecondFactor(uow, email_, user, code, client, clock_.Now(), step);
 }
 
 void AccountService::NoticeNewSignIn(UnitOfWork& uow, const User& user, const ClientInfo& client) {
@@ -235,11 +218,19 @@ Result<SignInStep> AccountService::SignIn(std::string_view email, std::string_vi
   return step;
 }
 
+namespace {
+
+// A sign-in's second step that may still be finished: unused, not expired, from its address.
+bool StillPending(const std::optional<AccountToken>& step, const ClientInfo& client, Instant now) {
+  return step && step->purpose == AccountTokenPurpose::kTwoFactor && !step->used_at &&
+         step->expires_at > now && step->address == client.address;
+}
+
+}  // namespace
+
 bool AccountService::SecondStepPending(std::string_view token, const ClientInfo& client) {
   if (token.empty() || token.size() > 128) return false;
-  const auto found = store_.Read()->account_tokens().Find(Sha256Hex(token));
-  return found && found->purpose == AccountTokenPurpose::kTwoFactor && !found->used_at &&
-         found->expires_at > clock_.Now() && found->address == client.address;
+  return StillPending(store_.Read()->account_tokens().Find(Sha256Hex(token)), client, clock_.Now());
 }
 
 Result<NewSession> AccountService::SignInWithCode(std::string_view token, std::string_view code,
@@ -247,10 +238,7 @@ Result<NewSession> AccountService::SignInWithCode(std::string_view token, std::s
                                                   std::string_view previous_token) {
   constexpr char kStartAgain[] =
       "Your sign-in timed out or had too many wrong codes. Enter your email and password again.";
-  if (!SecondStepPending(token, client)) return Fail(ErrorCode::kUnauthenticated, kStartAgain);
-  if (code.empty())
-    return Fail(ErrorCode::kInvalidInput,
-                "Type the 6-digit code from your authenticator app, or a recovery code.", "code");
+  if (token.empty() || token.size() > 128) return Fail(ErrorCode::kUnauthenticated, kStartAgain);
   const Instant now = clock_.Now();
   const std::string token_hash = Sha256Hex(token);
   std::optional<User> user;
@@ -258,8 +246,11 @@ Result<NewSession> AccountService::SignInWithCode(std::string_view token, std::s
   {
     auto read = store_.Read();
     auto pending = read->account_tokens().Find(token_hash);
-    if (pending) user = read->users().Find(pending->user_id);
+    if (StillPending(pending, client, now)) user = read->users().Find(pending->user_id);
     if (!user) return Fail(ErrorCode::kUnauthenticated, kStartAgain);
+    if (code.empty())
+      return Fail(ErrorCode::kInvalidInput,
+                  "Type the 6-digit code from your authenticator app, or a recovery code.", "code");
     // Wrong codes count as failed sign-ins: the same slow-down as wrong passwords.
     const auto& limits = policy_.limits;
     history = read->sign_in_attempts().History(user->email, client.address, now - limits.window,
@@ -268,8 +259,9 @@ Result<NewSession> AccountService::SignInWithCode(std::string_view token, std::s
       return std::unexpected(allowed.error());
   }
   auto uow = store_.Begin(Actor::User(user->id, client.request_id, client.address));
-  auto pending = uow->account_tokens().Find(token_hash);  // locked: one code at a time
-  if (!pending || pending->used_at) return Fail(ErrorCode::kUnauthenticated, kStartAgain);
+  // Again, locked: of two codes sent at once for one step, the second sees the first's end.
+  if (!StillPending(uow->account_tokens().Find(token_hash), client, now))
+    return Fail(ErrorCode::kUnauthenticated, kStartAgain);
   if (auto ok = VerifySecondFactor(*uow, *user, code, client, "code"); !ok) {
     const int attempts = uow->account_tokens().AddAttempt(token_hash);
     if (attempts >= policy_.second_step_attempts) uow->account_tokens().MarkUsed(token_hash, now);

@@ -75,6 +75,28 @@ Result<SecondFactor> CheckSecondFactor(UnitOfWork& uow, const domain::User& user
   return Fail(ErrorCode::kUnauthenticated, kWrongCode, "code");
 }
 
+Result<void> VerifySecondFactor(UnitOfWork& uow, const EmailContext& email,
+                                const domain::User& user, std::string_view code,
+                                const ClientInfo& client, Instant now, std::string_view step) {
+  const std::string subject = Subject(user.id);
+  auto used = CheckSecondFactor(uow, user, code, now);
+  uow.sign_in_attempts().Insert(user.email, client.address, used.has_value(), now);
+  if (!used) {
+    uow.Audit("user.sign_in_failed", subject, nullptr,
+              {{"address", client.address}, {"step", step}});
+    return std::unexpected(used.error());
+  }
+  if (*used == SecondFactor::kRecoveryCode) {
+    const int left = uow.recovery_codes().CountUnused(user.id);
+    uow.Audit("two_factor.recovery_code_used", subject, nullptr,
+              {{"step", step}, {"codes_left", left}});
+    Queue(uow, RecoveryCodeUsed(
+                   email, user.email, left,
+                   {.at = now, .address = client.address, .user_agent = client.user_agent}));
+  }
+  return {};
+}
+
 TwoFactorService::TwoFactorService(Store& store, const Clock& clock, const PasswordHasher& hasher,
                                    EmailContext email, std::string issuer)
     : store_(store),

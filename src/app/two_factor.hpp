@@ -27,6 +27,14 @@ enum class SecondFactor { kAuthenticatorCode, kRecoveryCode };
 Result<SecondFactor> CheckSecondFactor(UnitOfWork& uow, const domain::User& user,
                                        std::string_view typed, Instant now);
 
+// The second factor of every sign-in-like step (the dashboard's code page, the program's
+// "otp", a password reset): CheckSecondFactor, the attempt recorded as a sign-in either way
+// (wrong codes slow down like wrong passwords), a wrong one audited, a recovery code's use
+// audited and emailed. `step` names it in the audit rows.
+Result<void> VerifySecondFactor(UnitOfWork& uow, const EmailContext& email,
+                                const domain::User& user, std::string_view code,
+                                const ClientInfo& client, Instant now, std::string_view step);
+
 // What the Turn on page shows: the secret as a QR code (SVG) and as text.
 struct TwoFactorSetup {
   std::string secret_for_manual_entry;  // Base32 in groups of 4

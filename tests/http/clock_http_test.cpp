@@ -14,15 +14,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// RFC 3339 in UTC, as `tenure clock` prints it, to Unix seconds; -1 when it is not that.
-int64_t UnixFromRfc3339(std::string text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-  std::tm tm{};
-  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  if (!end || *end) return -1;
-  return timegm(&tm);
-}
-
 std::string Rfc3339(int64_t unix_seconds) {
   const time_t t = unix_seconds;
   std::tm tm{};

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <ctime>
 #include <regex>
 #include <stdexcept>
 
@@ -90,6 +91,14 @@ std::string PlainText(std::string_view html) {
   // Punctuation right after an element ("<time>May 1</time>.") reads without the space.
   static const std::regex kSpaceBeforePunct(R"( ([.,;:)]))");
   return std::regex_replace(out, kSpaceBeforePunct, "$1");
+}
+
+int64_t UnixFromRfc3339(std::string text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (!end || *end) return -1;
+  return timegm(&tm);
 }
 
 std::string LongDate(int64_t unix_seconds) {

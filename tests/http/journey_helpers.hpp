@@ -37,6 +37,8 @@ std::string FreshEmail(std::string_view prefix);
 std::string PlainText(std::string_view html);
 // "December 17, 2026" for a Unix time, in UTC (what the pages and e-mails print).
 std::string LongDate(int64_t unix_seconds);
+// RFC 3339 in UTC, as `tenure clock` prints it, to Unix seconds; -1 when it is not that.
+int64_t UnixFromRfc3339(std::string text);
 
 struct Link {
   std::string href;

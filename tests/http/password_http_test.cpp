@@ -181,6 +181,10 @@ TEST_F(PasswordHttpTest, AStaffAccountFromUserAddMustChooseItsOwnPasswordFirst) 
   EXPECT_EQ(staff.Header("location"), "/settings/password");
   const HttpResponse page = agent.Get("/settings/password");
   EXPECT_THAT(PlainText(page.body), HasSubstr("Choose your own to go on"));
+  const HttpResponse post =
+      agent.Post("/staff/tickets/1/reply", {{"csrf", CsrfField(page.body)}, {"message", "hello"}});
+  EXPECT_EQ(post.status, 403) << "no form elsewhere either";
+  EXPECT_THAT(PlainText(post.body), HasSubstr("Choose your own password"));
   EXPECT_EQ(agent.Post("/sign-out", {{"csrf", CsrfField(page.body)}}).status, 303)
       << "signing out always works";
 
@@ -190,6 +194,24 @@ TEST_F(PasswordHttpTest, AStaffAccountFromUserAddMustChooseItsOwnPasswordFirst) 
                 .status,
             303);
   EXPECT_EQ(agent.Get("/staff").status, 200);
+}
+
+TEST_F(PasswordHttpTest, ASignInFromANewNetworkIsEmailedAndOneFromAKnownNetworkIsNot) {
+  const std::string email = FreshEmail("notice");
+  SignedUp(Base(), email);  // from 127.0.0.1: the account's own network from the start
+  Browser same(Base());
+  ASSERT_EQ(SignInForm(same, email, kCustomerPassword).status, 303);
+  auto db = Db();
+  EXPECT_EQ(EmailsTo(db, email, "New sign-in to your account"), 0);
+  Browser away(Base());
+  away.SetLocalAddress("127.0.0.44");
+  ASSERT_EQ(SignInForm(away, email, kCustomerPassword).status, 303);
+  EXPECT_EQ(EmailsTo(db, email, "New sign-in to your account"), 1);
+  EXPECT_THAT(LastEmailText(db, email, "New sign-in").value_or(""), HasSubstr("127.0.0.44"));
+  Browser again(Base());
+  again.SetLocalAddress("127.0.0.44");
+  ASSERT_EQ(SignInForm(again, email, kCustomerPassword).status, 303);
+  EXPECT_EQ(EmailsTo(db, email, "New sign-in to your account"), 1) << "known now";
 }
 
 TEST_F(PasswordHttpTest, AFirstPurchaseWaitsForTheEmailLinkAndTheLinkWorksOnce) {

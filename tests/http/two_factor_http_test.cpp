@@ -14,14 +14,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-int64_t UnixFromRfc3339(std::string text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-  std::tm tm{};
-  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  if (!end || *end) return -1;
-  return timegm(&tm);
-}
-
 class TwoFactorHttpTest : public PerTestServer {
  protected:
   TwoFactorHttpTest() : PerTestServer({.test_clock = true}) {}
@@ -201,14 +193,33 @@ TEST_F(TwoFactorHttpTest, TurningItOffNeedsThePasswordAndACodeAndResetAsksForACo
   with_old.emplace_back("code", codes[1]);
   EXPECT_EQ(b.Post("/reset-password", with_old).status, 422);
   EXPECT_EQ(b.Get(link).status, 200) << "refused resets leave the link working";
+  // Wrong codes count on the link: the fifth ends it, and each counts as a failed sign-in.
+  for (int i = 0; i < 3; ++i) {
+    Fields wrong = reset;
+    wrong.emplace_back("code", "00000" + std::to_string(i));
+    EXPECT_EQ(b.Post("/reset-password", wrong).status, 422) << i;
+  }
+  Fields fifth = reset;
+  fifth.emplace_back("code", "999999");
+  const HttpResponse ended = b.Post("/reset-password", fifth);
+  EXPECT_EQ(ended.status, 404);
+  EXPECT_THAT(PlainText(ended.body), HasSubstr("Too many wrong codes"));
+  EXPECT_EQ(b.Get(link).status, 404);
+  EXPECT_GE(db.Count("SELECT COUNT(*) FROM sign_in_attempts WHERE email = ? AND success = FALSE",
+                     {std::string(kDemoCustomer)}),
+            5);
 
   const HttpResponse off = Submit(owner, "/settings/two-factor", "/settings/two-factor/disable",
                                   {{"password", kDemoPassword}, {"code", CodeAt(key, Now())}});
   ASSERT_EQ(off.status, 303) << off.body;
   EXPECT_EQ(off.Header("location"), "/settings?done=two_factor_off");
   EXPECT_EQ(EmailsTo(db, kDemoCustomer, "Two-factor authentication is off"), 1);
+  // Password only now. (From another network: this one's wrong codes above slow it down.)
   Browser after(Base());
+  after.SetLocalAddress("127.0.0.30");
   EXPECT_EQ(SignInForm(after, kDemoCustomer, kDemoPassword).Header("location"), "/home");
+  Browser here(Base());
+  EXPECT_EQ(SignInForm(here, kDemoCustomer, kDemoPassword).status, 429);
 }
 
 class StaffTwoFactorHttpTest : public PerTestServer {

@@ -61,12 +61,13 @@ Response ResetPasswordForm(Context& ctx) {
 
 Response ResetPasswordSubmit(Context& ctx) {
   const std::string_view token = ctx.Field("token");
-  auto link = ctx.svc.security.OpenResetLink(token);
-  if (!link) return LinkGone(ctx, link.error());
   auto ok =
       ctx.svc.security.ResetPassword(token, ctx.Field("password"), ctx.Field("code"), ctx.Client());
   if (!ok) {
     if (ok.error().code == ErrorCode::kNotFound) return LinkGone(ctx, ok.error());
+    // The form comes back: the link still works (ResetPassword said so).
+    auto link = ctx.svc.security.OpenResetLink(token);
+    if (!link) return LinkGone(ctx, link.error());
     return ResetPage(ctx, token, *link, HttpStatus(ok.error().code), &ok.error());
   }
   // Every session ended, this browser's too.
