@@ -5,11 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "app/account_emails.hpp"
-#include "app/machines.hpp"
+#include "app/sessions.hpp"
 #include "app/store/account_security.hpp"
 #include "app/store/actor.hpp"
-#include "app/store/machines.hpp"
-#include "app/store/sessions.hpp"
 #include "app/store/users.hpp"
 #include "app/two_factor.hpp"
 #include "core/secure_random.hpp"
@@ -28,19 +26,16 @@ ChangeContext Where(const ClientInfo& client, Instant now) {
   return {.at = now, .address = client.address, .user_agent = client.user_agent};
 }
 
-}  // namespace
-
-int64_t EndSessions(UnitOfWork& uow, UserId user, std::string_view keep_hash, Instant now,
+// A new password ends the account's other sessions (all of them after a reset), audited
+// with why.
+void EndSessionsFor(UnitOfWork& uow, UserId user, std::string_view keep_hash, Instant now,
                     std::string_view why) {
-  int64_t machines = 0;
-  for (const domain::Machine& m : uow.machines().Live(user))
-    if (m.session_hash != keep_hash)
-      machines += EndMachine(uow, m, domain::MachineEnd::kSignedOutFromDashboard, now) ? 1 : 0;
-  const int64_t sessions = uow.sessions().DeleteForUser(user, keep_hash);
+  const EndedSessions ended = EndSessions(uow, user, keep_hash, now);
   uow.Audit("session.delete_all", Subject(user), nullptr,
-            {{"why", why}, {"sessions", sessions}, {"machines", machines}});
-  return sessions + machines;
+            {{"why", why}, {"sessions", ended.sessions}, {"machines", ended.machines}});
 }
+
+}  // namespace
 
 AccountSecurityService::AccountSecurityService(Store& store, const Clock& clock,
                                                const PasswordHasher& hasher, EmailContext email,
@@ -132,7 +127,7 @@ Result<void> AccountSecurityService::ResetPassword(std::string_view token,
   if (!user->email_verified_at) uow->users().SetEmailVerified(user->id, now);
   uow->Audit("user.password_reset", Subject(user->id), nullptr,
              {{"address", client.address}, {"email_verified", true}});
-  EndSessions(*uow, user->id, "", now, "password_reset");
+  EndSessionsFor(*uow, user->id, "", now, "password_reset");
   Queue(*uow, PasswordChanged(email_, user->email, /*reset=*/true, Where(client, now)));
   uow->Commit();
   return {};
@@ -163,7 +158,7 @@ Result<void> AccountSecurityService::ChangePassword(const CurrentUser& current,
   uow->Audit("user.password_change", Subject(user.id),
              {{"must_change_password", user.must_change_password}},
              {{"must_change_password", false}});
-  EndSessions(*uow, user.id, current.session.token_hash, now, "password_change");
+  EndSessionsFor(*uow, user.id, current.session.token_hash, now, "password_change");
   Queue(*uow, PasswordChanged(email_, user.email, /*reset=*/false, Where(client, now)));
   uow->Commit();
   return {};

@@ -26,11 +26,6 @@ struct AccountSecurityPolicy {
   RateLimit verification_per_account{.scope = "email_verification.account", .limit = 5};
 };
 
-// Ends every session of `user` but `keep_hash` (empty: all), dashboard and program: each
-// machine the program holds is signed out and frees its slot. The count ended; audited.
-int64_t EndSessions(UnitOfWork& uow, UserId user, std::string_view keep_hash, Instant now,
-                    std::string_view why);
-
 // A password reset link, opened: whose, and whether the form must ask for a second factor.
 struct ResetLink {
   std::string email;

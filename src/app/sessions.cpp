@@ -140,26 +140,29 @@ Result<SessionKind> SessionService::SignOut(const Actor& actor, const CurrentUse
   return found->kind;
 }
 
+EndedSessions EndSessions(UnitOfWork& uow, UserId user, std::string_view keep_hash, Instant now) {
+  (void)uow.licenses().FindByUser(user);  // locked until commit
+  EndedSessions out;
+  for (const domain::Machine& m : uow.machines().Live(user))
+    if (m.session_hash != keep_hash)
+      out.machines += EndMachine(uow, m, domain::MachineEnd::kSignedOutFromDashboard, now) ? 1 : 0;
+  out.sessions = uow.sessions().DeleteForUser(user, keep_hash);
+  return out;
+}
+
 SignedOutOthers SessionService::SignOutOthers(const Actor& actor, const CurrentUser& current) {
   const Instant now = clock_.Now();
   const UserId user = current.user.id;
   const std::string& kept = current.session.token_hash;
   auto uow = store_.Begin(actor);
-  // The license row stays locked until commit, as in ProgramService::SignIn: a program signing
-  // in meanwhile waits, and then keeps its new session and slot.
-  (void)uow->licenses().FindByUser(user);
   SignedOutOthers out;
   // What the list showed: dashboard sessions still live (idle ones go too, uncounted).
   for (const Session& s : uow->sessions().ListForUser(user))
     if (s.kind == SessionKind::kDashboard && s.token_hash != kept && Live(s, now)) ++out.browsers;
-  // Every machine of the account, as Deactivate license does but without its cooldown: the
-  // program is signed out everywhere, each slot free. Their sessions go with them; the
-  // dashboard's go next.
-  for (const domain::Machine& m : uow->machines().Live(user))
-    if (m.session_hash != kept)
-      out.machines += EndMachine(*uow, m, domain::MachineEnd::kSignedOutFromDashboard, now) ? 1 : 0;
-  const int64_t deleted = uow->sessions().DeleteForUser(user, kept);
-  if (deleted == 0 && out.machines == 0) return out;  // rolls back: nothing to record
+  // Every machine too, as Deactivate license does but without its cooldown.
+  const EndedSessions ended = EndSessions(*uow, user, kept, now);
+  out.machines = ended.machines;
+  if (ended.sessions == 0 && ended.machines == 0) return out;  // rolls back: nothing to record
   uow->Audit("session.delete_others", fmt::format("user:{}", user.value),
              {{"kept", kept.substr(0, 12)}},
              {{"dashboard_sessions", out.browsers}, {"machines_signed_out", out.machines}});

@@ -39,6 +39,17 @@ struct SessionListing {
 };
 
 // What Sign out everywhere else ended.
+// Ends every session of `user` but `keep_hash` (empty: all), dashboard and program, in
+// `uow`: the license row is locked first, as ProgramService::SignIn locks it, so a program
+// signing in meanwhile waits and then keeps its new session; each machine is signed out and
+// frees its slot (audited per machine). The machines signed out and the sessions deleted;
+// the caller audits why (Sign out everywhere else, a new password).
+struct EndedSessions {
+  int64_t machines = 0;
+  int64_t sessions = 0;
+};
+EndedSessions EndSessions(UnitOfWork& uow, UserId user, std::string_view keep_hash, Instant now);
+
 struct SignedOutOthers {
   int64_t browsers = 0;  // dashboard sessions
   int64_t machines = 0;  // program sessions: their machines signed out, slots free
