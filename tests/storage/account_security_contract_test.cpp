@@ -14,9 +14,8 @@
 #include "app/store/sessions.hpp"
 #include "app/store/users.hpp"
 #include "core/secure_random.hpp"
-#include "storage/postgres/postgres_connection.hpp"
 #include "storage/sql_store.hpp"
-#include "support/temp_dir.hpp"
+#include "test_database.hpp"
 
 namespace tenure::storage {
 namespace {
@@ -31,26 +30,11 @@ const Instant kNow = sys_days(2027y / April / 1) + hours(8);
 class AccountSecurityContract : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    std::string url = "sqlite://" + dir_.File("security.db");
-    if (GetParam() == "postgres") {
-      const char* pg = std::getenv("TENURE_TEST_POSTGRES_URL");
-      ASSERT_TRUE(pg && *pg) << "PostgreSQL contract tests need TENURE_TEST_POSTGRES_URL "
-                                "(scripts/pg-test-db prints one)";
-      base_url_ = pg;
-      schema_ = "security_contract_" + Sha256Hex(RandomToken()).substr(0, 12);
-      OpenPostgres(base_url_)->ExecScript("CREATE SCHEMA " + schema_);
-      url = base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") +
-            "options=-csearch_path%3D" + schema_;
-    }
-    store_ = OpenStore(url, clock_);
+    db_ = std::make_unique<TestDatabase>(GetParam(), "security_contract");
+    ASSERT_FALSE(db_->url().empty());
+    store_ = OpenStore(db_->url(), clock_);
     store_->Migrate();
   }
-  void TearDown() override {
-    store_.reset();
-    if (!schema_.empty())
-      OpenPostgres(base_url_)->ExecScript("DROP SCHEMA " + schema_ + " CASCADE");
-  }
-
   UserId NewUser(const std::string& email) {
     auto uow = store_->Begin(Actor::Cli());
     const auto id = uow->users().Insert(domain::User{.email = email,
@@ -73,10 +57,9 @@ class AccountSecurityContract : public ::testing::TestWithParam<std::string> {
     return result;
   }
 
-  testing::TempDir dir_;
+  std::unique_ptr<TestDatabase> db_;  // declared first: its schema outlives the store
   FakeClock clock_{kNow};
   std::unique_ptr<SqlStore> store_;
-  std::string base_url_, schema_;
 };
 
 TEST_P(AccountSecurityContract, ATokenRoundTripsIsUsedOnceAndCountsAttempts) {

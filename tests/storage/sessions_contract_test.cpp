@@ -1,7 +1,7 @@
 // The sessions' storage contract for Settings -> Sessions (issue 10 item 5; ENGINEERING.md
 // habit 6): listing an account's sessions, pruning expired and idle ones, and the coalesced
 // last_seen_at write. Each test runs on SQLite and on PostgreSQL
-// (TENURE_TEST_POSTGRES_URL, made by scripts/pg-test-db), as store_contract_test.cpp.
+// (TENURE_TEST_POSTGRES_URL, made by scripts/pg-test-db), in a schema of its own.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -11,9 +11,8 @@
 #include "app/store/actor.hpp"
 #include "app/store/sessions.hpp"
 #include "app/store/users.hpp"
-#include "storage/postgres/postgres_connection.hpp"
 #include "storage/sql_store.hpp"
-#include "support/temp_dir.hpp"
+#include "test_database.hpp"
 
 namespace tenure::storage {
 namespace {
@@ -28,26 +27,10 @@ const Instant kNow = sys_days(2026y / November / 27) + hours(12);
 class SessionsContract : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      url_ = "sqlite://" + dir_.File("sessions.db");
-    } else {
-      const char* pg = std::getenv("TENURE_TEST_POSTGRES_URL");
-      ASSERT_TRUE(pg && *pg) << "PostgreSQL contract tests need TENURE_TEST_POSTGRES_URL "
-                                "(scripts/pg-test-db prints one)";
-      url_ = pg;
-    }
-    store_ = OpenStore(url_, clock_);
+    db_ = std::make_unique<TestDatabase>(GetParam(), "sessions_contract");
+    ASSERT_FALSE(db_->url().empty());
+    store_ = OpenStore(db_->url(), clock_);
     store_->Migrate();
-    if (GetParam() == "postgres") {
-      // A clean slate per test in the throwaway database.
-      OpenPostgres(url_)->ExecScript(R"(
-DO $$ DECLARE tables text;
-BEGIN
-  SELECT string_agg(quote_ident(tablename), ', ') INTO tables
-    FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations';
-  EXECUTE 'TRUNCATE ' || tables || ' RESTART IDENTITY CASCADE';
-END $$;)");
-    }
     alice_ = InsertUser("alice@example.com");
     bob_ = InsertUser("bob@example.com");
   }
@@ -89,9 +72,8 @@ END $$;)");
     return out;
   }
 
-  testing::TempDir dir_;
+  std::unique_ptr<TestDatabase> db_;  // declared first: its schema outlives the store
   FakeClock clock_{kNow};
-  std::string url_;
   std::unique_ptr<SqlStore> store_;
   UserId alice_;
   UserId bob_;
