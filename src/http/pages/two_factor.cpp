@@ -54,7 +54,7 @@ Response CodesPage(Context& ctx, const std::vector<std::string>& codes, bool fir
 }  // namespace
 
 Response TwoFactor(Context& ctx) {
-  if (ctx.svc.two_factor.Status(ctx.User().id).enabled) return ManagePage(ctx, 200, nullptr, "");
+  if (ctx.User().two_factor_enabled()) return ManagePage(ctx, 200, nullptr, "");
   return SetupPage(ctx, 200, nullptr);
 }
 
