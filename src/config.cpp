@@ -110,8 +110,9 @@ Result<void> SetProvider(Config& c, const std::string& v) {
   return {};
 }
 
-// Stripe's API is HTTPS; plain HTTP only for a test server on this machine (the tests' mock).
-Result<void> SetStripeApiBase(Config& c, const std::string& v) {
+// Services' URLs are HTTPS; plain HTTP only for a test server on this machine (the tests'
+// peers).
+Result<std::string> HttpsOrLoopback(const char* key, const std::string& v) {
   std::string base = v;
   while (base.ends_with('/')) base.pop_back();
   auto loopback = [&](std::string_view host) {
@@ -121,10 +122,58 @@ Result<void> SetStripeApiBase(Config& c, const std::string& v) {
   };
   if (!(base.starts_with("https://") && base.size() > 8) && !loopback("127.0.0.1") &&
       !loopback("localhost") && !loopback("[::1]"))
-    return Invalid("stripe.api_base",
-                   "expected an https:// URL (http:// only to 127.0.0.1, localhost or [::1])");
-  c.stripe.api_base = base;
+    return Invalid(key, "expected an https:// URL (http:// only to 127.0.0.1, localhost or [::1])");
+  return base;
+}
+
+Setter UrlSetter(const char* key, const std::function<std::string&(Config&)>& member) {
+  return [=](Config& c, const std::string& v) -> Result<void> {
+    auto url = HttpsOrLoopback(key, v);
+    if (!url) return std::unexpected(url.error());
+    member(c) = *url;
+    return {};
+  };
+}
+
+// A Discord id: a snowflake, 1 to 20 digits.
+bool IsSnowflake(std::string_view v) {
+  return !v.empty() && v.size() <= 20 && v.find_first_not_of("0123456789") == std::string::npos;
+}
+
+Result<void> SetPaidRoles(Config& c, const std::string& v) {
+  std::vector<std::string> roles;
+  for (size_t start = 0; start <= v.size();) {
+    size_t end = v.find(',', start);
+    if (end == std::string::npos) end = v.size();
+    std::string role = v.substr(start, end - start);
+    std::erase(role, ' ');
+    if (!IsSnowflake(role))
+      return Invalid("discord.paid_role_ids",
+                     fmt::format("expected role ids separated by commas, got '{}'", v));
+    roles.push_back(std::move(role));
+    start = end + 1;
+  }
+  c.discord.paid_role_ids = std::move(roles);
   return {};
+}
+
+// A secret of Discord's from the environment (`from_file` false) or from the file it names.
+Setter DiscordSecret(const char* key, std::string DiscordConfig::*member, bool from_file) {
+  return [=](Config& c, const std::string& v) -> Result<void> {
+    if (!from_file) {
+      c.discord.*member = v;
+      return {};
+    }
+    auto s = ReadSecretFile(key, v);
+    if (!s) return std::unexpected(s.error());
+    c.discord.*member = *s;
+    return {};
+  };
+}
+
+Setter DiscordInt(const char* key, int DiscordConfig::*member, int64_t min, int64_t max) {
+  return IntSetter(key, min, max,
+                   [=](Config& c, int64_t n) { c.discord.*member = static_cast<int>(n); });
 }
 
 Result<void> SetTestClockFile(Config& c, const std::string& v) {
@@ -152,8 +201,36 @@ Setter StripeSecretFile(const char* key, std::string StripeConfig::*member) {
   };
 }
 
+// Discord on (a client id) needs the rest of its setup; the rest without it is a mistake.
+Result<void> ValidateDiscord(const DiscordConfig& d) {
+  if (!d.enabled()) {
+    if (!d.bot_token.empty() || !d.guild_id.empty() || !d.checkout_webhook_url.empty())
+      return Invalid("discord.client_id",
+                     "Discord is set up only in part: set the application's client id too");
+    return {};
+  }
+  if (d.client_secret.empty())
+    return Invalid("discord.client_id",
+                   "Discord needs the application's client secret: set "
+                   "TENURE_DISCORD_CLIENT_SECRET or discord.client_secret_file");
+  if (d.bot_token.empty())
+    return Invalid("discord.client_id",
+                   "Discord needs the bot's token: set TENURE_DISCORD_BOT_TOKEN or "
+                   "discord.bot_token_file");
+  if (d.guild_id.empty())
+    return Invalid("discord.guild_id", "Discord needs the server's id (discord.guild_id)");
+  if (d.paid_role_ids.empty())
+    return Invalid("discord.paid_role_ids",
+                   "Discord needs at least one paid role id (discord.paid_role_ids)");
+  if (!d.checkout_webhook_url.empty() &&
+      !HttpsOrLoopback("discord.checkout_webhook_url", d.checkout_webhook_url))
+    return Invalid("discord.checkout_webhook_url", "expected the channel webhook's https:// URL");
+  return {};
+}
+
 // Checks that span fields: the provider chosen needs its secrets (habit 15: at start-up).
 Result<void> Validate(const Config& c) {
+  if (auto r = ValidateDiscord(c.discord); !r) return r;
   if (c.billing_provider != "stripe") return {};
   const StripeConfig& s = c.stripe;
   if (s.secret_key.empty())
@@ -294,7 +371,52 @@ const std::vector<Field>& Fields() {
       {"", "TENURE_STRIPE_WEBHOOK_SECRET", StripeSecret(&StripeConfig::webhook_secret)},
       {"stripe.webhook_secret_file", "TENURE_STRIPE_WEBHOOK_SECRET_FILE",
        StripeSecretFile("stripe.webhook_secret_file", &StripeConfig::webhook_secret)},
-      {"stripe.api_base", "TENURE_STRIPE_API_BASE", SetStripeApiBase},
+      {"stripe.api_base", "TENURE_STRIPE_API_BASE",
+       UrlSetter("stripe.api_base", [](Config& c) -> std::string& { return c.stripe.api_base; })},
+      // Issue 11: Discord's application, bot, guild and roles; secrets from env or files only.
+      {"discord.client_id", "TENURE_DISCORD_CLIENT_ID",
+       [](Config& c, const std::string& v) -> Result<void> {
+         if (!v.empty() && !IsSnowflake(v))
+           return Invalid("discord.client_id", "expected the application's id (digits)");
+         c.discord.client_id = v;
+         return {};
+       }},
+      {"", "TENURE_DISCORD_CLIENT_SECRET", DiscordSecret("", &DiscordConfig::client_secret, false)},
+      {"discord.client_secret_file", "TENURE_DISCORD_CLIENT_SECRET_FILE",
+       DiscordSecret("discord.client_secret_file", &DiscordConfig::client_secret, true)},
+      {"", "TENURE_DISCORD_BOT_TOKEN", DiscordSecret("", &DiscordConfig::bot_token, false)},
+      {"discord.bot_token_file", "TENURE_DISCORD_BOT_TOKEN_FILE",
+       DiscordSecret("discord.bot_token_file", &DiscordConfig::bot_token, true)},
+      {"", "TENURE_DISCORD_CHECKOUT_WEBHOOK_URL",
+       DiscordSecret("", &DiscordConfig::checkout_webhook_url, false)},
+      {"discord.checkout_webhook_url_file", "TENURE_DISCORD_CHECKOUT_WEBHOOK_URL_FILE",
+       DiscordSecret("discord.checkout_webhook_url_file", &DiscordConfig::checkout_webhook_url,
+                     true)},
+      {"discord.guild_id", "TENURE_DISCORD_GUILD_ID",
+       [](Config& c, const std::string& v) -> Result<void> {
+         if (!IsSnowflake(v))
+           return Invalid("discord.guild_id", "expected the server's id (digits)");
+         c.discord.guild_id = v;
+         return {};
+       }},
+      {"discord.paid_role_ids", "TENURE_DISCORD_PAID_ROLE_IDS", SetPaidRoles},
+      {"discord.checkout_posts_per_hour", "TENURE_DISCORD_CHECKOUT_POSTS_PER_HOUR",
+       DiscordInt("discord.checkout_posts_per_hour", &DiscordConfig::checkout_posts_per_hour, 1,
+                  3600)},
+      {"discord.sync_interval_seconds", "TENURE_DISCORD_SYNC_INTERVAL_SECONDS",
+       DiscordInt("discord.sync_interval_seconds", &DiscordConfig::sync_interval_seconds, 1,
+                  86400)},
+      {"discord.reconcile_interval_minutes", "TENURE_DISCORD_RECONCILE_INTERVAL_MINUTES",
+       DiscordInt("discord.reconcile_interval_minutes", &DiscordConfig::reconcile_interval_minutes,
+                  1, 10080)},
+      {"discord.authorize_url", "TENURE_DISCORD_AUTHORIZE_URL",
+       UrlSetter("discord.authorize_url",
+                 [](Config& c) -> std::string& { return c.discord.authorize_url; })},
+      {"discord.token_url", "TENURE_DISCORD_TOKEN_URL",
+       UrlSetter("discord.token_url",
+                 [](Config& c) -> std::string& { return c.discord.token_url; })},
+      {"discord.api_base", "TENURE_DISCORD_API_BASE",
+       UrlSetter("discord.api_base", [](Config& c) -> std::string& { return c.discord.api_base; })},
       // Issue 8: the shared test clock; never set in production.
       {"test_clock_file", "TENURE_TEST_CLOCK_FILE", SetTestClockFile},
   };
@@ -334,6 +456,10 @@ Result<void> ApplyTable(Config& config, const toml::table& table, const std::str
           fmt::format("secrets never go in the config file: use TENURE_{} or {}_file",
                       key == "stripe.secret_key" ? "STRIPE_SECRET_KEY" : "STRIPE_WEBHOOK_SECRET",
                       key));
+    if (key == "discord.client_secret" || key == "discord.bot_token" ||
+        key == "discord.checkout_webhook_url")
+      return Invalid(
+          key, "secrets never go in the config file: use its TENURE_ variable or " + key + "_file");
     if (!field) return Invalid(key, "unknown key");
     const std::string text = TomlValueText(node);
     if (text == "\x01") return Invalid(key, "expected a string, a whole number or a boolean");

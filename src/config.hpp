@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "domain/license_policy.hpp"
@@ -28,6 +29,26 @@ struct StripeConfig {
   std::string secret_key;      // TENURE_STRIPE_SECRET_KEY or stripe.secret_key_file
   std::string webhook_secret;  // TENURE_STRIPE_WEBHOOK_SECRET or stripe.webhook_secret_file
   std::string api_base = "https://api.stripe.com";
+};
+
+// Discord (issue 11): on when client_id is set; then the secret, bot token, guild and at least
+// one paid role are required. The webhook URL holds its own token, so it is a secret too.
+struct DiscordConfig {
+  std::string client_id;      // the application's OAuth2 client id
+  std::string client_secret;  // TENURE_DISCORD_CLIENT_SECRET or discord.client_secret_file
+  std::string bot_token;      // TENURE_DISCORD_BOT_TOKEN or discord.bot_token_file
+  std::string guild_id;
+  std::vector<std::string> paid_role_ids;  // discord.paid_role_ids = "111,222"
+  // TENURE_DISCORD_CHECKOUT_WEBHOOK_URL or discord.checkout_webhook_url_file; empty: no posts.
+  std::string checkout_webhook_url;
+  int checkout_posts_per_hour = 30;      // per customer; more are not posted
+  int sync_interval_seconds = 60;        // how often licenses crossing grace are noticed
+  int reconcile_interval_minutes = 360;  // how often every member's roles are checked
+  std::string authorize_url = "https://discord.com/oauth2/authorize";
+  std::string token_url = "https://discord.com/api/oauth2/token";
+  std::string api_base = "https://discord.com/api/v10";
+
+  bool enabled() const { return !client_id.empty(); }
 };
 
 struct Config {
@@ -53,6 +74,7 @@ struct Config {
   domain::SessionPolicy sessions;            // dashboard sessions' lifetime and idle timeout
   std::string billing_provider = "offline";  // offline (test cards, no network) | stripe
   StripeConfig stripe;
+  DiscordConfig discord;
   // Issue 10: support and admin accounts must turn on two-factor authentication before any
   // staff page opens.
   bool staff_two_factor_required = false;

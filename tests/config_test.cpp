@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "support/temp_dir.hpp"
 
@@ -207,6 +210,61 @@ TEST(Config, SessionsLiveThirtyDaysAndEndAfterFourteenIdleByDefaultBothInHours) 
     auto refused = LoadConfig("", {{"TENURE_SESSION_LIFETIME_HOURS", bad}});
     ASSERT_FALSE(refused) << bad;
     EXPECT_NE(refused.error().message.find("sessions.lifetime_hours"), std::string::npos);
+  }
+}
+
+// Issue 11: Discord is off by default; on, it needs all of its setup, secrets from env/files.
+TEST(Config, DiscordIsOffByDefaultAndOnNeedsItsWholeSetup) {
+  auto off = LoadConfig("", {});
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_FALSE(off->discord.enabled());
+  EXPECT_EQ(off->discord.api_base, "https://discord.com/api/v10");
+
+  testing::TempDir dir;
+  std::ofstream(dir.File("bot")) << "bot-token-1\n";
+  auto on = LoadConfig(
+      "[discord]\nclient_id = \"1100\"\nguild_id = \"2200\"\npaid_role_ids = \"31, 32\"\n"
+      "bot_token_file = \"" +
+          dir.File("bot") + "\"\napi_base = \"http://127.0.0.1:9/api/v10/\"\n",
+      {{"TENURE_DISCORD_CLIENT_SECRET", "s3cret"},
+       {"TENURE_DISCORD_CHECKOUT_WEBHOOK_URL", "https://discord.com/api/webhooks/1/tok"}});
+  ASSERT_TRUE(on) << on.error().message;
+  EXPECT_TRUE(on->discord.enabled());
+  EXPECT_EQ(on->discord.bot_token, "bot-token-1");
+  EXPECT_EQ(on->discord.client_secret, "s3cret");
+  EXPECT_EQ(on->discord.paid_role_ids, (std::vector<std::string>{"31", "32"}));
+  EXPECT_EQ(on->discord.api_base, "http://127.0.0.1:9/api/v10");
+  EXPECT_EQ(on->discord.checkout_webhook_url, "https://discord.com/api/webhooks/1/tok");
+
+  const std::map<std::string, std::string> whole = {{"TENURE_DISCORD_CLIENT_ID", "1100"},
+                                                    {"TENURE_DISCORD_CLIENT_SECRET", "s"},
+                                                    {"TENURE_DISCORD_BOT_TOKEN", "b"},
+                                                    {"TENURE_DISCORD_GUILD_ID", "2200"},
+                                                    {"TENURE_DISCORD_PAID_ROLE_IDS", "31"}};
+  EXPECT_TRUE(LoadConfig("", whole));
+  for (const char* missing : {"TENURE_DISCORD_CLIENT_SECRET", "TENURE_DISCORD_BOT_TOKEN",
+                              "TENURE_DISCORD_GUILD_ID", "TENURE_DISCORD_PAID_ROLE_IDS"}) {
+    auto env = whole;
+    env.erase(missing);
+    EXPECT_FALSE(LoadConfig("", env)) << "without " << missing;
+  }
+  auto part = LoadConfig("", {{"TENURE_DISCORD_BOT_TOKEN", "b"}});
+  ASSERT_FALSE(part);
+  EXPECT_NE(part.error().message.find("client id"), std::string::npos);
+  for (auto [key, value] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"TENURE_DISCORD_GUILD_ID", "my-server"},
+           {"TENURE_DISCORD_PAID_ROLE_IDS", "31,,32"},
+           {"TENURE_DISCORD_PAID_ROLE_IDS", "admin"},
+           {"TENURE_DISCORD_API_BASE", "http://discord.com/api/v10"},
+           {"TENURE_DISCORD_CHECKOUT_WEBHOOK_URL", "http://discord.com/api/webhooks/1/t"}}) {
+    auto env = whole;
+    env[key] = value;
+    EXPECT_FALSE(LoadConfig("", env)) << key << "=" << value;
+  }
+  for (const char* key : {"client_secret", "bot_token", "checkout_webhook_url"}) {
+    auto leaked = LoadConfig(std::string("[discord]\n") + key + " = \"leaked-value\"\n", {});
+    ASSERT_FALSE(leaked) << key;
+    EXPECT_EQ(leaked.error().message.find("leaked-value"), std::string::npos);
   }
 }
 

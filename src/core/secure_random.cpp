@@ -40,6 +40,19 @@ std::string Sha256Hex(std::string_view data) {
   return hex;
 }
 
+std::string PkceChallengeS256(std::string_view verifier) {
+  EnsureSodium();
+  unsigned char hash[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(verifier.data()),
+                     verifier.size());
+  std::string out(sodium_base64_ENCODED_LEN(sizeof hash, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(), hash, sizeof hash,
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(out.find('\0'));
+  return out;
+}
+
 bool SecretEquals(std::string_view a, std::string_view b) {
   EnsureSodium();
   return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
