@@ -7,6 +7,7 @@
 #include "storage/repos/cancellations.hpp"
 #include "storage/repos/charges.hpp"
 #include "storage/repos/checkouts.hpp"
+#include "storage/repos/discord_links.hpp"
 #include "storage/repos/disputes.hpp"
 #include "storage/repos/license_grants.hpp"
 #include "storage/repos/licenses.hpp"
@@ -72,6 +73,7 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   app::AccountTokenRepository& account_tokens() override { return account_tokens_; }
   app::RecoveryCodeRepository& recovery_codes() override { return recovery_codes_; }
   app::RateLimitRepository& rate_limits() override { return rate_limits_; }
+  app::DiscordLinkRepository& discord_links() override { return discord_links_; }
 
   void Audit(std::string_view action, std::string_view subject, const nlohmann::json& before,
              const nlohmann::json& after) override {
@@ -121,6 +123,7 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   SqlAccountTokens account_tokens_{tx_};
   SqlRecoveryCodes recovery_codes_{tx_};
   SqlRateLimits rate_limits_{tx_};
+  SqlDiscordLinks discord_links_{tx_};
 };
 
 }  // namespace

@@ -17,6 +17,7 @@ class AuditLog;
 class CancellationRepository;
 class ChargeRepository;
 class CheckoutRepository;
+class DiscordLinkRepository;
 class DisputeRepository;
 class LicenseGrantRepository;
 class LicenseRepository;
@@ -56,6 +57,7 @@ class UnitOfWork {
   virtual AccountTokenRepository& account_tokens() = 0;
   virtual RecoveryCodeRepository& recovery_codes() = 0;
   virtual RateLimitRepository& rate_limits() = 0;
+  virtual DiscordLinkRepository& discord_links() = 0;
 
   // Records who changed what in this transaction (habit 3).
   virtual void Audit(std::string_view action, std::string_view subject,

@@ -1,0 +1,24 @@
+-- Issue 11: a Tenure account bound to one Discord account, and one Discord account to one
+-- Tenure account (both keys unique: binding one bound elsewhere is refused). Deleting the
+-- account deletes its binding.
+-- The OAuth2 tokens are kept in clear, unlike the hashed tokens of 0009: Tenure itself sends
+-- them to Discord (guilds.join adds the member to the seller's guild), so a hash would not do.
+-- post_checkouts is the customer's opt-in to checkout posts in the success channel.
+-- roles_wanted is whether the license allowed the paid roles when a sync was last asked for
+-- (the job that notices licenses crossing the end of grace compares it with the license now);
+-- sync_status and sync_error say how that sync went, for staff, and synced_at when.
+CREATE TABLE discord_links (
+  user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  discord_user_id TEXT NOT NULL UNIQUE,  -- a snowflake, as text
+  username TEXT NOT NULL,
+  avatar TEXT NOT NULL DEFAULT '',  -- Discord's avatar hash; empty when none
+  access_token TEXT NOT NULL,
+  refresh_token TEXT NOT NULL DEFAULT '',
+  token_expires_at INTEGER NOT NULL,
+  post_checkouts INTEGER NOT NULL DEFAULT 0 CHECK (post_checkouts IN (0, 1)),
+  bound_at INTEGER NOT NULL,
+  roles_wanted INTEGER NOT NULL DEFAULT 0 CHECK (roles_wanted IN (0, 1)),
+  sync_status TEXT NOT NULL DEFAULT 'pending' CHECK (sync_status IN ('pending', 'ok', 'failed')),
+  sync_error TEXT NOT NULL DEFAULT '',
+  synced_at INTEGER
+);
