@@ -41,9 +41,9 @@ struct DiscordConfig {
   std::vector<std::string> paid_role_ids;  // discord.paid_role_ids = "111,222"
   // TENURE_DISCORD_CHECKOUT_WEBHOOK_URL or discord.checkout_webhook_url_file; empty: no posts.
   std::string checkout_webhook_url;
-  int checkout_posts_per_hour = 30;      // per customer; more are not posted
-  int sync_interval_seconds = 60;        // how often licenses crossing grace are noticed
-  int reconcile_interval_minutes = 360;  // how often every member's roles are checked
+  int checkout_posts_per_hour = 30;        // per customer; more are not posted
+  int sync_interval_seconds = 60;          // how often licenses crossing grace are noticed
+  int reconcile_interval_seconds = 21600;  // how often every member's roles are checked
   std::string authorize_url = "https://discord.com/oauth2/authorize";
   std::string token_url = "https://discord.com/api/oauth2/token";
   std::string api_base = "https://discord.com/api/v10";

@@ -36,10 +36,12 @@ std::expected<CheckoutReport, CheckoutRejection> CheckoutService::Report(
       return std::unexpected(CheckoutRejection{i, ok.error()});
 
   CheckoutReport out;
+  std::vector<domain::Checkout> accepted;
   auto uow = store_.Begin(Actor::User(user));
   for (const auto& c : checkouts) {
     if (uow->checkouts().InsertIfNew(user, c, now, machine)) {
       ++out.accepted;
+      accepted.push_back(c);
     } else {
       ++out.duplicates;
     }
@@ -48,6 +50,7 @@ std::expected<CheckoutReport, CheckoutRejection> CheckoutService::Report(
   uow->Audit(
       "checkouts.report", fmt::format("user:{}", user.value), nullptr,
       {{"accepted", out.accepted}, {"duplicates", out.duplicates}, {"machine", machine.value}});
+  if (on_accepted_) on_accepted_(*uow, user, accepted, now);
   uow->Commit();
   return out;
 }

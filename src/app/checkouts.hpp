@@ -2,6 +2,7 @@
 // Checkouts the program reports and the statistics Home and staff show (issue 9).
 #include <cstddef>
 #include <expected>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -27,7 +28,13 @@ struct CheckoutRejection {
 
 class CheckoutService {
  public:
-  CheckoutService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  // Runs in the unit of work that stores a report, with the checkouts new in it (issue 11:
+  // Discord's success channel posts).
+  using OnAccepted = std::function<void(
+      UnitOfWork& uow, UserId user, const std::vector<domain::Checkout>& accepted, Instant now)>;
+
+  CheckoutService(Store& store, const Clock& clock, OnAccepted on_accepted = {})
+      : store_(store), clock_(clock), on_accepted_(std::move(on_accepted)) {}
 
   std::expected<CheckoutReport, CheckoutRejection> Report(
       UserId user, domain::MachineId machine, const std::vector<domain::Checkout>& checkouts);
@@ -39,6 +46,7 @@ class CheckoutService {
  private:
   Store& store_;
   const Clock& clock_;
+  OnAccepted on_accepted_;
 };
 
 }  // namespace tenure::app

@@ -5,6 +5,8 @@
 #include <iostream>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/cli.hpp"
 #include "cli/services.hpp"
 #include "http/server.hpp"
@@ -57,7 +59,8 @@ int Serve(const Context& ctx) {
                           .public_url = config.public_url,
                           .security = app.security,
                           .two_factor = app.two_factor,
-                          .staff_two_factor_required = config.staff_two_factor_required};
+                          .staff_two_factor_required = config.staff_two_factor_required,
+                          .discord = app.discord.get()};
   // The lease signing key exists before the first program signs in (issue 9).
   app.leases.EnsureKey();
   http::WebApp web(services, config.access_log);
@@ -71,6 +74,14 @@ int Serve(const Context& ctx) {
     outbox_routes.push_back(jobs::MailRoute(*mailer));
   } else {
     std::cout << "tenure: no SMTP host configured: emails wait in the outbox\n";
+  }
+  if (app.discord) {
+    app::DiscordService& discord = *app.discord;
+    outbox_routes.push_back({app::kDiscordRolesKind,
+                             [&discord](const nlohmann::json& p) { return discord.SyncRoles(p); }});
+    outbox_routes.push_back({app::kDiscordCheckoutKind, [&discord](const nlohmann::json& p) {
+                               return discord.PostCheckout(p);
+                             }});
   }
   std::unique_ptr<jobs::OutboxDispatcher> dispatcher;
   std::unique_ptr<jobs::PeriodicWorker> outbox_worker;
@@ -98,6 +109,22 @@ int Serve(const Context& ctx) {
   // refuses them in between, this records it and frees the rows.
   jobs::PeriodicWorker machine_sweeper(
       "machine sweeper", [&] { return app.machines.EndLapsed(); }, std::chrono::seconds(30));
+  // Discord (issue 11): licenses that crossed the end of grace (or came back) get their roles
+  // synced; every member's roles are compared with Discord now and then, to undo drift.
+  std::unique_ptr<jobs::PeriodicWorker> discord_changes;
+  std::unique_ptr<jobs::PeriodicWorker> discord_reconcile;
+  if (app.discord) {
+    discord_changes = std::make_unique<jobs::PeriodicWorker>(
+        "discord license changes", [&] { return app.discord->NoticeLicenseChanges(); },
+        std::chrono::seconds(config.discord.sync_interval_seconds));
+    discord_reconcile = std::make_unique<jobs::PeriodicWorker>(
+        "discord reconcile",
+        [&] {
+          app.discord->ResyncEveryone(app::Actor::System());
+          return 0;  // one pass per interval, however many it queued
+        },
+        std::chrono::seconds(config.discord.reconcile_interval_seconds));
+  }
   std::unique_ptr<jobs::PeriodicWorker> stripe_worker;
   if (app.stripe_webhooks)
     stripe_worker = std::make_unique<jobs::PeriodicWorker>(
@@ -125,6 +152,8 @@ int Serve(const Context& ctx) {
   housekeeping.Stop();
   machine_sweeper.Stop();
   if (stripe_worker) stripe_worker->Stop();
+  if (discord_changes) discord_changes->Stop();
+  if (discord_reconcile) discord_reconcile->Stop();
   if (outbox_worker) outbox_worker->Stop();
   std::cout << "tenure: stopped\n";
   return 0;

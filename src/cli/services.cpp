@@ -1,5 +1,6 @@
 #include "cli/services.hpp"
 
+#include "integrations/discord/discord_gateway.hpp"
 #include "integrations/offline/offline_gateway.hpp"
 #include "integrations/stripe/stripe_gateway.hpp"
 
@@ -25,6 +26,33 @@ std::unique_ptr<integrations::StripeWebhooks> MakeStripeWebhooks(const Config& c
                                                         config.stripe.webhook_secret);
 }
 
+std::unique_ptr<app::DiscordApi> MakeDiscordApi(const Config& config) {
+  const DiscordConfig& d = config.discord;
+  if (!d.enabled()) return nullptr;
+  return std::make_unique<integrations::DiscordGateway>(integrations::DiscordGatewayOptions{
+      .client_id = d.client_id,
+      .client_secret = d.client_secret,
+      .token_url = d.token_url,
+      .guild_id = d.guild_id,
+      .checkout_webhook_url = d.checkout_webhook_url,
+      .api = {.api_base = d.api_base, .bot_token = d.bot_token}});
+}
+
+std::unique_ptr<app::DiscordService> MakeDiscord(const Config& config, storage::SqlStore& store,
+                                                 const Clock& clock, app::DiscordApi* api) {
+  if (!api) return nullptr;
+  const DiscordConfig& d = config.discord;
+  return std::make_unique<app::DiscordService>(
+      store, clock, *api,
+      app::DiscordSettings{.client_id = d.client_id,
+                           .authorize_url = d.authorize_url,
+                           .redirect_uri = config.public_url + "/settings/discord/callback",
+                           .paid_role_ids = d.paid_role_ids,
+                           .checkout_channel = !d.checkout_webhook_url.empty(),
+                           .checkout_posts_per_hour = d.checkout_posts_per_hour},
+      config.license);
+}
+
 }  // namespace
 
 AppServices::AppServices(const Config& config, storage::SqlStore& store, const Clock& clock)
@@ -47,7 +75,13 @@ AppServices::AppServices(const Config& config, storage::SqlStore& store, const C
       leases(store, clock, config.public_url, config.program.lease_duration),
       program(store, clock, accounts, leases, config.license, config.program),
       machines(store, clock, config.program, email),
-      checkouts(store, clock),
+      discord_api(MakeDiscordApi(config)),
+      discord(MakeDiscord(config, store, clock, discord_api.get())),
+      checkouts(store, clock,
+                [this](app::UnitOfWork& uow, UserId user,
+                       const std::vector<domain::Checkout>& accepted, Instant now) {
+                  if (discord) discord->QueueCheckoutPosts(uow, user, accepted, now);
+                }),
       sessions(store, clock, config.sessions, config.program) {}
 
 }  // namespace tenure::cli

@@ -8,6 +8,7 @@
 #include "app/accounts.hpp"
 #include "app/billing.hpp"
 #include "app/checkouts.hpp"
+#include "app/discord.hpp"
 #include "app/feedback.hpp"
 #include "app/leases.hpp"
 #include "app/licenses.hpp"
@@ -52,6 +53,9 @@ struct AppServices {
   app::LeaseSigner leases;
   app::ProgramService program;
   app::MachineService machines;
+  // Discord (issue 11); both null unless discord.client_id is set.
+  const std::unique_ptr<app::DiscordApi> discord_api;
+  const std::unique_ptr<app::DiscordService> discord;
   app::CheckoutService checkouts;
   // Settings -> Sessions (issue 10 item 5).
   app::SessionService sessions;

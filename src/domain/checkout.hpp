@@ -34,6 +34,8 @@ struct Checkout {
 
 // Checks one reported checkout at `now`; the error's field names the member at fault.
 Result<void> ValidateCheckout(const Checkout& checkout, Instant now);
+// "1,234.56 USD": an amount in the currency's minor units, as people read it.
+std::string FormatAmount(int64_t cents, std::string_view currency);
 // An active ISO 4217 currency code ("USD").
 bool IsCurrencyCode(std::string_view code);
 

@@ -49,6 +49,14 @@ const std::vector<Route>& Routes() {
       {"POST", "/settings/sessions/{id}/sign-out", kPage, kSignedIn, kFast, pages::SessionSignOut},
       {"POST", "/settings/sessions/sign-out-others", kPage, kSignedIn, kFast,
        pages::SessionsSignOutOthers},
+      // Discord (issue 11): Bind Discord is a link (it only sends the browser to Discord with
+      // a state of its own); the callback must match that state and this session. The callback
+      // waits on Discord twice, so it runs on the slow pool, not on the threads pages need.
+      {"GET", "/settings/discord/bind", kPage, kSignedIn, kFast, pages::DiscordBind},
+      {"GET", "/settings/discord/callback", kPage, kSignedIn, kSlow, pages::DiscordCallback},
+      {"POST", "/settings/discord/unbind", kPage, kSignedIn, kFast, pages::DiscordUnbind},
+      {"POST", "/settings/discord/checkout-posts", kPage, kSignedIn, kFast,
+       pages::DiscordCheckoutPosts},
       {"GET", "/settings/deactivate", kPage, kSignedIn, kFast, pages::DeactivateForm},
       {"POST", "/settings/deactivate", kPage, kSignedIn, kFast, pages::DeactivateSubmit},
       {"GET", "/download", kPage, kSignedIn, kFast, pages::Download},
@@ -83,6 +91,8 @@ const std::vector<Route>& Routes() {
       {"POST", "/staff/customers/{id}/grant", kPage, kStaff, kFast, pages::StaffGrant},
       {"POST", "/staff/customers/{id}/lift-suspension", kPage, kStaff, kFast,
        pages::StaffLiftSuspension},
+      {"POST", "/staff/customers/{id}/discord/sync", kPage, kStaff, kFast, pages::StaffDiscordSync},
+      {"POST", "/staff/discord/sync", kPage, kStaff, kFast, pages::StaffDiscordSyncAll},
       {"GET", "/staff/tickets", kPage, kStaff, kFast, pages::StaffQueue},
       {"GET", "/staff/tickets/{id}", kPage, kStaff, kFast, pages::StaffTicket},
       {"POST", "/staff/tickets/{id}/reply", kPage, kStaff, kFast, pages::StaffTicketReply},

@@ -26,6 +26,7 @@ namespace tenure::app {
 class AccountSecurityService;
 class AccountService;
 class BillingService;
+class DiscordService;
 class FeedbackService;
 class CheckoutService;
 class LeaseSigner;
@@ -81,6 +82,8 @@ struct Services {
   bool staff_two_factor_required = false;
   // The bearer token Metrics routes require (issue 8); empty: they answer 404.
   std::string metrics_token;
+  // Discord (issue 11); null when the seller has not set it up (its pages then say so).
+  app::DiscordService* discord = nullptr;
 };
 
 struct Context {

@@ -127,12 +127,37 @@ TEST_F(DiscordClientTest, A429ComesBackAsItsWaitAndA500AsTryLater) {
   ASSERT_FALSE(limited);
   EXPECT_EQ(limited.error().code, ErrorCode::kRateLimited);
   EXPECT_EQ(limited.error().retry_after_seconds, 3) << "2.5 s, rounded up";
+  // Until the wait is over the client does not call that route again: it answers itself.
+  const size_t calls = Control("GET", "/_fake/calls")["calls"].size();
+  const auto waiting = client_.AddRole(kGuild, kUser, kPaid, "x");
+  ASSERT_FALSE(waiting);
+  EXPECT_EQ(waiting.error().code, ErrorCode::kRateLimited);
+  EXPECT_GE(waiting.error().retry_after_seconds, 1);
+  EXPECT_EQ(Control("GET", "/_fake/calls")["calls"].size(), calls) << "no request was sent";
+
+  DiscordClient fresh({.api_base = fake_.url() + "/api/v10", .bot_token = kBot});
   Control("POST", "/_fake/failures", {{"status", 500}, {"count", 1}});
-  EXPECT_EQ(client_.AddRole(kGuild, kUser, kPaid, "x").error().code, ErrorCode::kUnavailable);
-  EXPECT_TRUE(client_.AddRole(kGuild, kUser, kPaid, "x"));
+  EXPECT_EQ(fresh.AddRole(kGuild, kUser, kPaid, "x").error().code, ErrorCode::kUnavailable);
+  EXPECT_TRUE(fresh.AddRole(kGuild, kUser, kPaid, "x"));
   EXPECT_EQ(Control("GET", std::string("/_fake/guilds/") + kGuild + "/members/" + kUser)["roles"],
             json::array({kPaid}))
       << "neither refusal changed anything, the retry did once";
+}
+
+TEST_F(DiscordClientTest, ASpentBucketIsWaitedOutWithoutCallingDiscord) {
+  Control("PUT", "/_fake/rate-limits", {{"limit", 2}, {"window_ms", 60000}});
+  ASSERT_TRUE(client_.AddMember(kGuild, kUser, "ana-token", {}));
+  ASSERT_TRUE(client_.AddRole(kGuild, kUser, kPaid, "x"));
+  ASSERT_TRUE(client_.AddRole(kGuild, kUser, kPaid, "x"));  // X-RateLimit-Remaining: 0
+  const size_t calls = Control("GET", "/_fake/calls")["calls"].size();
+  const auto third = client_.AddRole(kGuild, kUser, kPaid, "x");
+  ASSERT_FALSE(third);
+  EXPECT_EQ(third.error().code, ErrorCode::kRateLimited);
+  EXPECT_GE(third.error().retry_after_seconds, 1);
+  EXPECT_LE(third.error().retry_after_seconds, 60);
+  EXPECT_EQ(Control("GET", "/_fake/calls")["calls"].size(), calls) << "no 429 was provoked";
+  // Another route's bucket is not spent.
+  EXPECT_TRUE(client_.GetMember(kGuild, kUser));
 }
 
 TEST_F(DiscordClientTest, WebhookPostsAnEmbedAndRefusesAWrongToken) {

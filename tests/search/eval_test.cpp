@@ -73,6 +73,13 @@ const std::vector<Case> kOurQuestions = {
     {"How do I sign out a session on another computer?", "account/sessions"},
     {"I think someone else is logged into my account", "account/sessions"},
     {"How long do I stay logged in before I have to sign in again?", "account/sessions"},
+    // Discord (issue 11), written before the pages were searched
+    {"How do I link my Discord to get the customer role?", "account/discord"},
+    {"I lost my Discord roles, why?", "account/discord"},
+    {"Can I connect a different discord account instead?", "account/discord"},
+    {"how do i stop my checkouts being posted in the success channel", "account/discord"},
+    {"Where do I put the bot token for Discord?", "operators/discord"},
+    {"the bot cannot give roles, it says missing permissions", "operators/discord"},
     // Dashboard
     {"What is on the Home tab?", "account/dashboard"},
     {"Where can I see the checkout statistics chart?", "account/dashboard"},

@@ -65,17 +65,6 @@ CheckoutChart LayOutCheckoutChart(std::span<const domain::DayCount> days) {
   return chart;
 }
 
-std::string FormatAmount(int64_t cents, std::string_view currency) {
-  const bool negative = cents < 0;
-  // Unsigned, so that the most negative value has a magnitude too.
-  const uint64_t magnitude =
-      negative ? uint64_t{0} - static_cast<uint64_t>(cents) : static_cast<uint64_t>(cents);
-  std::string units = std::to_string(magnitude / 100);
-  for (auto at = static_cast<ptrdiff_t>(units.size()) - 3; at > 0; at -= 3)
-    units.insert(static_cast<size_t>(at), 1, ',');
-  return fmt::format("{}{}.{:02} {}", negative ? "-" : "", units, magnitude % 100, currency);
-}
-
 std::string FormatSpent(const std::map<std::string, int64_t>& cents_by_currency) {
   if (cents_by_currency.empty()) return "none";
   std::string out;

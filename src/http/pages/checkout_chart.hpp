@@ -50,8 +50,7 @@ struct CheckoutChart {
 // One bar per day, in order (CheckoutStats::per_day: oldest first, zeros included).
 CheckoutChart LayOutCheckoutChart(std::span<const domain::DayCount> days);
 
-// "1,234.00 USD": cents with thousands separators and the currency code.
-std::string FormatAmount(int64_t cents, std::string_view currency);
+using domain::FormatAmount;
 // Every currency's sum, in code order: "1,234.00 EUR, 560.00 USD"; "none" when empty.
 std::string FormatSpent(const std::map<std::string, int64_t>& cents_by_currency);
 

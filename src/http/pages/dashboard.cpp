@@ -93,6 +93,22 @@ Response Home(Context& ctx) {
   return RenderPage(ctx, "home", "Home", "home", std::move(vars));
 }
 
+namespace {
+// After Bind Discord, Unbind and the opt-in (post/redirect/get).
+const char* DiscordNotice(std::string_view done) {
+  if (done == "discord_bound")
+    return "Your Discord account is bound. Your roles on the server follow your license within a "
+           "minute.";
+  if (done == "discord_denied")
+    return "You cancelled on Discord, so nothing was bound. Bind Discord whenever you like.";
+  if (done == "discord_unbound")
+    return "Your Discord account is unbound. The paid roles are being removed from it.";
+  if (done == "posts_on") return "Your checkouts will be posted to the success channel.";
+  if (done == "posts_off") return "Your checkouts will not be posted any more.";
+  return nullptr;
+}
+}  // namespace
+
 Response Settings(Context& ctx) {
   const auto& u = ctx.User();
   auto overview = ctx.svc.licenses.Overview(u.id);
@@ -140,6 +156,8 @@ Response Settings(Context& ctx) {
     vars["notice"] = std::string(
         "Your password is changed. Every other session was signed out, the program included.");
   if (done == "two_factor_off") vars["notice"] = std::string("Two-factor authentication is off.");
+  AddDiscordVars(ctx, vars);
+  if (const char* text = DiscordNotice(done)) vars["discord_notice"] = std::string(text);
   if (std::string notice = MachinesNotice(ctx); !notice.empty())
     vars["machines_notice"] = std::move(notice);
   AddSessionsVars(ctx, vars);

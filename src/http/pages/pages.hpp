@@ -58,6 +58,19 @@ Response DeactivateSubmit(Context& ctx);
 Response SessionSignOut(Context& ctx);
 Response SessionsSignOutOthers(Context& ctx);
 
+// Settings -> Discord (issue 11), and staff's re-sync of one customer or everyone.
+Response DiscordBind(Context& ctx);
+Response DiscordCallback(Context& ctx);
+Response DiscordUnbind(Context& ctx);
+Response DiscordCheckoutPosts(Context& ctx);
+Response StaffDiscordSync(Context& ctx);
+Response StaffDiscordSyncAll(Context& ctx);
+// Settings' Discord section: `discord_enabled`, `discord_bound` and the binding's facts.
+void AddDiscordVars(Context& ctx, mstch::map& vars);
+// Staff's: `discord` on the staff page (bindings, Re-sync everyone) when `user` is unset, on
+// a customer's file (the binding and its last sync) when set.
+void AddStaffDiscordVars(Context& ctx, mstch::map& vars, std::optional<UserId> user);
+
 Response CancelStart(Context& ctx);
 Response CancelReason(Context& ctx);
 Response CancelConfirm(Context& ctx);

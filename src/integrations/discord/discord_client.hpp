@@ -6,9 +6,12 @@
 // outbox waits exactly that long (Discord's rate limits:
 // https://discord.com/developers/docs/topics/rate-limits).
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -44,6 +47,12 @@ class DiscordClient {
   // Throws std::invalid_argument for a base URL that is not http(s).
   explicit DiscordClient(DiscordClientOptions options);
 
+  // POST to the OAuth2 token endpoint (authorization_code or refresh_token grant), the client
+  // authenticated by its id and secret in the body: the answer's JSON (access_token, refresh_token,
+  // expires_in).
+  Result<nlohmann::json> Token(const std::string& token_url, std::string_view client_id,
+                               std::string_view client_secret,
+                               const std::vector<std::pair<std::string, std::string>>& form) const;
   // GET /users/@me with the user's OAuth2 access token.
   Result<DiscordUser> CurrentUser(std::string_view access_token) const;
   // PUT /guilds/{guild}/members/{user} (guilds.join): true when added, false when the user
@@ -67,11 +76,29 @@ class DiscordClient {
     long status = 0;
     nlohmann::json body;  // null when empty or not JSON
   };
+  struct Payload {
+    std::string content_type;
+    std::string text;
+  };
+  // `bucket` names the rate-limit bucket the call counts against (Discord keys them by route
+  // and major parameter); empty for calls under no bucket of ours (OAuth2).
   Result<Answer> Send(std::string_view method, const std::string& url,
                       const std::string& authorization, const std::optional<nlohmann::json>& body,
-                      std::string_view reason) const;
+                      std::string_view reason, std::string_view bucket = {}) const;
+  Result<Answer> SendRaw(std::string_view method, const std::string& url,
+                         const std::string& authorization, const std::optional<Payload>& body,
+                         std::string_view reason, std::string_view bucket = {}) const;
+  // kRateLimited while `bucket` or the global limit is spent.
+  std::optional<Error> Waiting(std::string_view bucket) const;
+  // Remembers what an answer's rate-limit headers say about `bucket` and the global limit.
+  void Learn(std::string_view bucket, long status, std::optional<int64_t> remaining,
+             std::optional<double> reset_after, std::optional<double> retry_after,
+             bool global) const;
 
   DiscordClientOptions options_;
+  mutable std::mutex limits_mutex_;
+  mutable std::map<std::string, std::chrono::steady_clock::time_point> buckets_;
+  mutable std::chrono::steady_clock::time_point global_until_;
 };
 
 // Discord's user object, as /users/@me and a member's `user` carry it.

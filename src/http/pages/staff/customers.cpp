@@ -48,6 +48,7 @@ Response CustomerPage(Context& ctx, UserId id, int status = 200, const Error* er
                    {"subject", row.ticket.subject},
                    {"status_label", std::string(domain::TicketStatusLabel(row.ticket.status))}});
   vars["tickets"] = tickets;
+  AddStaffDiscordVars(ctx, vars, id);
   if (form == CustomerForm::kGrant) {
     vars["days"] = std::string(ctx.Field("days"));
     vars["reason"] = std::string(ctx.Field("reason"));
@@ -89,6 +90,7 @@ Response Staff(Context& ctx) {
   vars["page"] = page;
   vars["is_admin"] = ctx.User().role == domain::Role::kAdmin;
   if (more) vars["next_page"] = page + 1;
+  AddStaffDiscordVars(ctx, vars, std::nullopt);
   if (auto audit = ctx.svc.staff.RecentAudit(ctx.User(), 50)) {
     mstch::array entries;
     for (const auto& e : *audit)
