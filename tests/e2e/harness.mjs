@@ -38,15 +38,15 @@ export const REASONS = Object.freeze([
 /**
  * Runs fn({ server, sink, newPage }) against a fresh stack and always tears it down:
  * browser contexts, then the server (which must stop cleanly), then the sink. A failure
- * inside fn carries the tail of the server's log.
+ * inside fn carries the tail of the server's log. `env` and `testClock` go to startServer.
  */
-export async function withStack(browser, { customers = 0 } = {}, fn) {
+export async function withStack(browser, { customers = 0, env = {}, testClock = false } = {}, fn) {
   const sink = await startSmtpSink();
   let server = null;
   const contexts = [];
   let failure = null;
   try {
-    server = await startServer({ customers, env: sink.serverEnv() });
+    server = await startServer({ customers, testClock, env: { ...sink.serverEnv(), ...env } });
     const newPage = async (options = {}) => {
       const context = await browser.newContext({ baseURL: server.url, ...options });
       context.setDefaultTimeout(TIMEOUT_MS);
