@@ -9,18 +9,11 @@
 #include <functional>
 #include <sstream>
 
+#include "config_fields.hpp"
+
 extern char** environ;
 
-namespace tenure {
-namespace {
-
-using Setter = std::function<Result<void>(Config&, const std::string&)>;
-
-struct Field {
-  const char* key;  // TOML key: "listen", "smtp.host"; empty for environment-only secrets
-  const char* env;  // TENURE_*
-  Setter set;
-};
+namespace tenure::config_detail {
 
 std::unexpected<Error> Invalid(std::string_view key, std::string_view why) {
   return Fail(ErrorCode::kInvalidInput, fmt::format("config {}: {}", key, why), std::string(key));
@@ -38,6 +31,48 @@ Setter IntSetter(const char* key, int64_t min, int64_t max,
     return {};
   };
 }
+
+Result<std::string> ReadSecretFile(const char* key, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Invalid(key, fmt::format("cannot read the file '{}'", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string s = ss.str();
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+// Services' URLs are HTTPS; plain HTTP only for a test server on this machine (the tests'
+// peers).
+Result<std::string> HttpsOrLoopback(const char* key, const std::string& v) {
+  std::string base = v;
+  while (base.ends_with('/')) base.pop_back();
+  auto loopback = [&](std::string_view host) {
+    const std::string prefix = "http://" + std::string(host);
+    return base.starts_with(prefix) && (base.size() == prefix.size() ||
+                                        base[prefix.size()] == ':' || base[prefix.size()] == '/');
+  };
+  if (!(base.starts_with("https://") && base.size() > 8) && !loopback("127.0.0.1") &&
+      !loopback("localhost") && !loopback("[::1]"))
+    return Invalid(key, "expected an https:// URL (http:// only to 127.0.0.1, localhost or [::1])");
+  return base;
+}
+
+Setter UrlSetter(const char* key, const std::function<std::string&(Config&)>& member) {
+  return [=](Config& c, const std::string& v) -> Result<void> {
+    auto url = HttpsOrLoopback(key, v);
+    if (!url) return std::unexpected(url.error());
+    member(c) = *url;
+    return {};
+  };
+}
+
+}  // namespace tenure::config_detail
+
+namespace tenure {
+namespace {
+
+using namespace config_detail;
 
 template <class Int>
 Setter IntField(const char* key, Int Config::*member, int64_t min, int64_t max) {
@@ -93,87 +128,11 @@ Result<void> SetBool(const char* key, bool& out, const std::string& v) {
   return {};
 }
 
-Result<std::string> ReadSecretFile(const char* key, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Invalid(key, fmt::format("cannot read the file '{}'", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
-}
-
 Result<void> SetProvider(Config& c, const std::string& v) {
   if (v != "offline" && v != "stripe")
     return Invalid("billing.provider", fmt::format("expected offline or stripe, got '{}'", v));
   c.billing_provider = v;
   return {};
-}
-
-// Services' URLs are HTTPS; plain HTTP only for a test server on this machine (the tests'
-// peers).
-Result<std::string> HttpsOrLoopback(const char* key, const std::string& v) {
-  std::string base = v;
-  while (base.ends_with('/')) base.pop_back();
-  auto loopback = [&](std::string_view host) {
-    const std::string prefix = "http://" + std::string(host);
-    return base.starts_with(prefix) && (base.size() == prefix.size() ||
-                                        base[prefix.size()] == ':' || base[prefix.size()] == '/');
-  };
-  if (!(base.starts_with("https://") && base.size() > 8) && !loopback("127.0.0.1") &&
-      !loopback("localhost") && !loopback("[::1]"))
-    return Invalid(key, "expected an https:// URL (http:// only to 127.0.0.1, localhost or [::1])");
-  return base;
-}
-
-Setter UrlSetter(const char* key, const std::function<std::string&(Config&)>& member) {
-  return [=](Config& c, const std::string& v) -> Result<void> {
-    auto url = HttpsOrLoopback(key, v);
-    if (!url) return std::unexpected(url.error());
-    member(c) = *url;
-    return {};
-  };
-}
-
-// A Discord id: a snowflake, 1 to 20 digits.
-bool IsSnowflake(std::string_view v) {
-  return !v.empty() && v.size() <= 20 && v.find_first_not_of("0123456789") == std::string::npos;
-}
-
-Result<void> SetPaidRoles(Config& c, const std::string& v) {
-  std::vector<std::string> roles;
-  for (size_t start = 0; start <= v.size();) {
-    size_t end = v.find(',', start);
-    if (end == std::string::npos) end = v.size();
-    std::string role = v.substr(start, end - start);
-    std::erase(role, ' ');
-    if (!IsSnowflake(role))
-      return Invalid("discord.paid_role_ids",
-                     fmt::format("expected role ids separated by commas, got '{}'", v));
-    roles.push_back(std::move(role));
-    start = end + 1;
-  }
-  c.discord.paid_role_ids = std::move(roles);
-  return {};
-}
-
-// A secret of Discord's from the environment (`from_file` false) or from the file it names.
-Setter DiscordSecret(const char* key, std::string DiscordConfig::*member, bool from_file) {
-  return [=](Config& c, const std::string& v) -> Result<void> {
-    if (!from_file) {
-      c.discord.*member = v;
-      return {};
-    }
-    auto s = ReadSecretFile(key, v);
-    if (!s) return std::unexpected(s.error());
-    c.discord.*member = *s;
-    return {};
-  };
-}
-
-Setter DiscordInt(const char* key, int DiscordConfig::*member, int64_t min, int64_t max) {
-  return IntSetter(key, min, max,
-                   [=](Config& c, int64_t n) { c.discord.*member = static_cast<int>(n); });
 }
 
 Result<void> SetTestClockFile(Config& c, const std::string& v) {
@@ -199,33 +158,6 @@ Setter StripeSecretFile(const char* key, std::string StripeConfig::*member) {
     c.stripe.*member = *s;
     return {};
   };
-}
-
-// Discord on (a client id) needs the rest of its setup; the rest without it is a mistake.
-Result<void> ValidateDiscord(const DiscordConfig& d) {
-  if (!d.enabled()) {
-    if (!d.bot_token.empty() || !d.guild_id.empty() || !d.checkout_webhook_url.empty())
-      return Invalid("discord.client_id",
-                     "Discord is set up only in part: set the application's client id too");
-    return {};
-  }
-  if (d.client_secret.empty())
-    return Invalid("discord.client_id",
-                   "Discord needs the application's client secret: set "
-                   "TENURE_DISCORD_CLIENT_SECRET or discord.client_secret_file");
-  if (d.bot_token.empty())
-    return Invalid("discord.client_id",
-                   "Discord needs the bot's token: set TENURE_DISCORD_BOT_TOKEN or "
-                   "discord.bot_token_file");
-  if (d.guild_id.empty())
-    return Invalid("discord.guild_id", "Discord needs the server's id (discord.guild_id)");
-  if (d.paid_role_ids.empty())
-    return Invalid("discord.paid_role_ids",
-                   "Discord needs at least one paid role id (discord.paid_role_ids)");
-  if (!d.checkout_webhook_url.empty() &&
-      !HttpsOrLoopback("discord.checkout_webhook_url", d.checkout_webhook_url))
-    return Invalid("discord.checkout_webhook_url", "expected the channel webhook's https:// URL");
-  return {};
 }
 
 // Checks that span fields: the provider chosen needs its secrets (habit 15: at start-up).
@@ -271,7 +203,7 @@ Setter SessionHours(const char* key, Seconds domain::SessionPolicy::*member) {
 }
 
 const std::vector<Field>& Fields() {
-  static const std::vector<Field> fields = {
+  static const std::vector<Field> fields = WithDiscordFields({
       {"listen", "TENURE_LISTEN", SetListen},
       {"database", "TENURE_DATABASE", SetDatabase},
       {"docs_dir", "TENURE_DOCS_DIR", StringField(&Config::docs_dir)},
@@ -373,53 +305,9 @@ const std::vector<Field>& Fields() {
        StripeSecretFile("stripe.webhook_secret_file", &StripeConfig::webhook_secret)},
       {"stripe.api_base", "TENURE_STRIPE_API_BASE",
        UrlSetter("stripe.api_base", [](Config& c) -> std::string& { return c.stripe.api_base; })},
-      // Issue 11: Discord's application, bot, guild and roles; secrets from env or files only.
-      {"discord.client_id", "TENURE_DISCORD_CLIENT_ID",
-       [](Config& c, const std::string& v) -> Result<void> {
-         if (!v.empty() && !IsSnowflake(v))
-           return Invalid("discord.client_id", "expected the application's id (digits)");
-         c.discord.client_id = v;
-         return {};
-       }},
-      {"", "TENURE_DISCORD_CLIENT_SECRET", DiscordSecret("", &DiscordConfig::client_secret, false)},
-      {"discord.client_secret_file", "TENURE_DISCORD_CLIENT_SECRET_FILE",
-       DiscordSecret("discord.client_secret_file", &DiscordConfig::client_secret, true)},
-      {"", "TENURE_DISCORD_BOT_TOKEN", DiscordSecret("", &DiscordConfig::bot_token, false)},
-      {"discord.bot_token_file", "TENURE_DISCORD_BOT_TOKEN_FILE",
-       DiscordSecret("discord.bot_token_file", &DiscordConfig::bot_token, true)},
-      {"", "TENURE_DISCORD_CHECKOUT_WEBHOOK_URL",
-       DiscordSecret("", &DiscordConfig::checkout_webhook_url, false)},
-      {"discord.checkout_webhook_url_file", "TENURE_DISCORD_CHECKOUT_WEBHOOK_URL_FILE",
-       DiscordSecret("discord.checkout_webhook_url_file", &DiscordConfig::checkout_webhook_url,
-                     true)},
-      {"discord.guild_id", "TENURE_DISCORD_GUILD_ID",
-       [](Config& c, const std::string& v) -> Result<void> {
-         if (!IsSnowflake(v))
-           return Invalid("discord.guild_id", "expected the server's id (digits)");
-         c.discord.guild_id = v;
-         return {};
-       }},
-      {"discord.paid_role_ids", "TENURE_DISCORD_PAID_ROLE_IDS", SetPaidRoles},
-      {"discord.checkout_posts_per_hour", "TENURE_DISCORD_CHECKOUT_POSTS_PER_HOUR",
-       DiscordInt("discord.checkout_posts_per_hour", &DiscordConfig::checkout_posts_per_hour, 1,
-                  3600)},
-      {"discord.sync_interval_seconds", "TENURE_DISCORD_SYNC_INTERVAL_SECONDS",
-       DiscordInt("discord.sync_interval_seconds", &DiscordConfig::sync_interval_seconds, 1,
-                  86400)},
-      {"discord.reconcile_interval_seconds", "TENURE_DISCORD_RECONCILE_INTERVAL_SECONDS",
-       DiscordInt("discord.reconcile_interval_seconds", &DiscordConfig::reconcile_interval_seconds,
-                  5, int64_t{7} * 86400)},
-      {"discord.authorize_url", "TENURE_DISCORD_AUTHORIZE_URL",
-       UrlSetter("discord.authorize_url",
-                 [](Config& c) -> std::string& { return c.discord.authorize_url; })},
-      {"discord.token_url", "TENURE_DISCORD_TOKEN_URL",
-       UrlSetter("discord.token_url",
-                 [](Config& c) -> std::string& { return c.discord.token_url; })},
-      {"discord.api_base", "TENURE_DISCORD_API_BASE",
-       UrlSetter("discord.api_base", [](Config& c) -> std::string& { return c.discord.api_base; })},
       // Issue 8: the shared test clock; never set in production.
       {"test_clock_file", "TENURE_TEST_CLOCK_FILE", SetTestClockFile},
-  };
+  });
   return fields;
 }
 

@@ -161,8 +161,11 @@ Response DiscordCallback(Context& ctx) {
   if (code.empty()) return BindFailed(ctx, 400, DiscordErrorText(""));
   auto link = ctx.svc.discord->CompleteBind(ctx.Actor(), ctx.User().id, code, pending->verifier);
   if (!link) {
-    const int status =
-        link.error().code == ErrorCode::kUnavailable ? 503 : HttpStatus(link.error().code);
+    // Discord's refusal of the code is a bad request of the browser's (400), not a form to fix.
+    const ErrorCode why = link.error().code;
+    const int status = why == ErrorCode::kUnavailable    ? 503
+                       : why == ErrorCode::kInvalidInput ? 400
+                                                         : HttpStatus(why);
     return BindFailed(ctx, status, link.error().message);
   }
   Response res = Response::Redirect("/settings?done=discord_bound#discord-heading");
