@@ -72,7 +72,14 @@ Setter UrlSetter(const char* key, const std::function<std::string&(Config&)>& me
 namespace tenure {
 namespace {
 
-using namespace config_detail;
+using config_detail::Field;
+using config_detail::IntSetter;
+using config_detail::Invalid;
+using config_detail::ReadSecretFile;
+using config_detail::Setter;
+using config_detail::UrlSetter;
+using config_detail::ValidateDiscord;
+using config_detail::WithDiscordFields;
 
 template <class Int>
 Setter IntField(const char* key, Int Config::*member, int64_t min, int64_t max) {
