@@ -27,39 +27,9 @@ using app::Actor;
 
 const Instant kNow = sys_days(2027y / April / 1) + hours(8);
 
-class AccountSecurityContract : public ::testing::TestWithParam<std::string> {
+class AccountSecurityContract : public StoreContract {
  protected:
-  void SetUp() override {
-    db_ = std::make_unique<TestDatabase>(GetParam(), "security_contract");
-    ASSERT_FALSE(db_->url().empty());
-    store_ = OpenStore(db_->url(), clock_);
-    store_->Migrate();
-  }
-  UserId NewUser(const std::string& email) {
-    auto uow = store_->Begin(Actor::Cli());
-    const auto id = uow->users().Insert(domain::User{.email = email,
-                                                     .password_hash = "$argon2id$v=19$fake",
-                                                     .terms_version = "2026-11-01",
-                                                     .terms_accepted_at = kNow,
-                                                     .created_at = kNow});
-    uow->Audit("test.user", email, nullptr, nullptr);
-    uow->Commit();
-    return id.value();
-  }
-
-  // Runs `fn` in a unit of work and commits it (with an audit row).
-  template <class Fn>
-  auto Write(Fn fn) {
-    auto uow = store_->Begin(Actor::Cli());
-    auto result = fn(*uow);
-    uow->Audit("test.write", "test", nullptr, nullptr);
-    uow->Commit();
-    return result;
-  }
-
-  std::unique_ptr<TestDatabase> db_;  // declared first: its schema outlives the store
-  FakeClock clock_{kNow};
-  std::unique_ptr<SqlStore> store_;
+  AccountSecurityContract() : StoreContract("security_contract", kNow) {}
 };
 
 TEST_P(AccountSecurityContract, ATokenRoundTripsIsUsedOnceAndCountsAttempts) {

@@ -31,36 +31,9 @@ using app::DiscordTokens;
 
 const Instant kNow = sys_days(2027y / May / 3) + hours(9);
 
-class DiscordLinksContract : public ::testing::TestWithParam<std::string> {
+class DiscordLinksContract : public StoreContract {
  protected:
-  void SetUp() override {
-    db_ = std::make_unique<TestDatabase>(GetParam(), "discord_contract");
-    ASSERT_FALSE(db_->url().empty());
-    store_ = OpenStore(db_->url(), clock_);
-    store_->Migrate();
-  }
-
-  UserId NewUser(const std::string& email) {
-    auto uow = store_->Begin(Actor::Cli());
-    const auto id = uow->users().Insert(domain::User{.email = email,
-                                                     .password_hash = "$argon2id$v=19$fake",
-                                                     .terms_version = "2026-11-01",
-                                                     .terms_accepted_at = kNow,
-                                                     .created_at = kNow});
-    uow->Audit("test.user", email, nullptr, nullptr);
-    uow->Commit();
-    return id.value();
-  }
-
-  // Runs `fn` in a unit of work and commits it (with an audit row, habit 3).
-  template <class Fn>
-  auto Write(Fn fn) {
-    auto uow = store_->Begin(Actor::Cli());
-    auto result = fn(*uow);
-    uow->Audit("test.write", "test", nullptr, nullptr);
-    uow->Commit();
-    return result;
-  }
+  DiscordLinksContract() : StoreContract("discord_contract", kNow) {}
 
   bool Insert(const DiscordLink& link) {
     return Write([&](app::UnitOfWork& uow) { return uow.discord_links().Insert(link); });
@@ -77,10 +50,6 @@ class DiscordLinksContract : public ::testing::TestWithParam<std::string> {
       return OpenSqlite(url.substr(std::string("sqlite://").size()));
     return OpenPostgres(url);
   }
-
-  std::unique_ptr<TestDatabase> db_;  // declared first: its schema outlives the store
-  FakeClock clock_{kNow};
-  std::unique_ptr<SqlStore> store_;
 };
 
 // A freshly bound account, as the OAuth2 callback stores it.

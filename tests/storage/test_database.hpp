@@ -5,11 +5,18 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
+#include "app/store/actor.hpp"
+#include "app/store/users.hpp"
+#include "core/clock.hpp"
 #include "core/secure_random.hpp"
 #include "storage/postgres/postgres_connection.hpp"
+#include "storage/sql_store.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tenure::storage {
@@ -47,6 +54,48 @@ class TestDatabase {
  private:
   testing::TempDir dir_;
   std::string base_url_, schema_, url_;
+};
+
+// A contract test run on each backend (the parameter: "sqlite" or "postgres"): a migrated
+// store on a FakeClock at `now`, users to hang rows on, and writes committed with their audit
+// row (habit 3).
+class StoreContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  StoreContract(std::string_view name, Instant now) : name_(name), clock_(now) {}
+
+  void SetUp() override {
+    db_ = std::make_unique<TestDatabase>(GetParam(), name_);
+    ASSERT_FALSE(db_->url().empty());
+    store_ = OpenStore(db_->url(), clock_);
+    store_->Migrate();
+  }
+
+  UserId NewUser(const std::string& email) {
+    auto uow = store_->Begin(app::Actor::Cli());
+    const auto id = uow->users().Insert(domain::User{.email = email,
+                                                     .password_hash = "$argon2id$v=19$fake",
+                                                     .terms_version = "2026-11-01",
+                                                     .terms_accepted_at = clock_.Now(),
+                                                     .created_at = clock_.Now()});
+    uow->Audit("test.user", email, nullptr, nullptr);
+    uow->Commit();
+    return id.value();
+  }
+
+  // Runs `fn` in a unit of work and commits it.
+  template <class Fn>
+  auto Write(Fn fn) {
+    auto uow = store_->Begin(app::Actor::Cli());
+    auto result = fn(*uow);
+    uow->Audit("test.write", "test", nullptr, nullptr);
+    uow->Commit();
+    return result;
+  }
+
+  std::string name_;
+  std::unique_ptr<TestDatabase> db_;  // before the store: its schema outlives the store
+  FakeClock clock_;
+  std::unique_ptr<SqlStore> store_;
 };
 
 }  // namespace tenure::storage
