@@ -2,13 +2,14 @@
 // the code before it, on SQLite and PostgreSQL, and loses nothing. Each fixture is the rows one
 // schema version wrote in ordinary use, tests/storage/fixtures/v<N>_<dialect>.sql, made by
 // make_fixtures.sh beside it with that version's binary: v3 by 9ae975e's, v6 by 21274e7's (the
-// code right before migration 0007), v8 by 303f9c6's (right before 0009). The database is built
-// from migrations/<dialect>/0001-000N exactly as SqlStore::Migrate records them, filled with the
-// fixture, then opened with OpenStore and migrated. Every table and column of version N is read
-// from the catalog, so new migrations are covered without touching this file; so are the
-// repositories' reads of what the fixtures hold (sessions of each kind, disputes, Stripe events
-// due, licenses). PostgreSQL runs in a schema of its own inside TENURE_TEST_POSTGRES_URL's
-// database.
+// code right before migration 0007), v8 by 303f9c6's (right before 0009), v9 by 3388406's (right
+// before 0010). The database is built from migrations/<dialect>/0001-000N exactly as
+// SqlStore::Migrate records them, filled with the fixture, then opened with OpenStore and
+// migrated. Every table and column of version N is read from the catalog, so new migrations are
+// covered without touching this file; so are the repositories' reads of what the fixtures hold
+// (sessions of each kind, accounts and their security, disputes, Stripe events due, licenses),
+// and the tables later migrations add start empty. PostgreSQL runs in a schema of its own inside
+// TENURE_TEST_POSTGRES_URL's database.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -22,6 +23,8 @@
 #include <tuple>
 
 #include "app/store.hpp"
+#include "app/store/account_security.hpp"
+#include "app/store/discord_links.hpp"
 #include "app/store/disputes.hpp"
 #include "core/clock.hpp"
 #include "core/secure_random.hpp"
@@ -38,8 +41,8 @@ using namespace std::chrono;
 namespace fs = std::filesystem;
 
 // The tables each fixture's schema version has besides schema_migrations (0006 adds disputes,
-// 0007 machines, checkouts and signing keys).
-const std::map<int, size_t> kTablesAtVersion{{3, 15}, {6, 16}, {8, 19}};
+// 0007 machines, checkouts and signing keys, 0009 recovery codes, account tokens, rate limits).
+const std::map<int, size_t> kTablesAtVersion{{3, 15}, {6, 16}, {8, 19}, {9, 22}};
 // After every instant in the fixtures, so that rows written after the upgrade come last.
 const Instant kNow = sys_days(2027y / June / 1) + hours(9);
 
@@ -326,22 +329,90 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryRowAndValue) {
 
   // Every account (0009): as stored once its version had those columns; before, unconfirmed,
   // its own password, two-factor off.
+  auto stored = [](const Table& table, const Row& row, std::string_view column) {
+    return table.Has(column) ? row.OptInt(table.Column(column)) : std::nullopt;
+  };
+  auto unix_or_null = [](const std::optional<Instant>& at) {
+    return at ? std::optional(ToUnix(*at)) : std::nullopt;
+  };
+  int verified = 0, must_change = 0, two_factor = 0, new_password = 0;
   for (const Row& row : users.rows) {
     const auto found = read->users().Find(UserId{row.Int(users.Column("id"))});
     ASSERT_TRUE(found) << "user " << row.Int(users.Column("id"));
     EXPECT_EQ(found->email, row.Text(users.Column("email")));
     EXPECT_EQ(found->password_hash, row.Text(users.Column("password_hash")));
-    EXPECT_FALSE(found->email_verified_at) << found->email;
-    EXPECT_FALSE(found->must_change_password) << found->email;
-    EXPECT_FALSE(found->two_factor_enabled()) << found->email;
-    EXPECT_EQ(found->totp_secret, "") << found->email;
+    EXPECT_EQ(unix_or_null(found->email_verified_at), stored(users, row, "email_verified_at"))
+        << found->email;
+    EXPECT_EQ(found->must_change_password, stored(users, row, "must_change_password") == 1)
+        << found->email;
+    EXPECT_EQ(unix_or_null(found->password_changed_at), stored(users, row, "password_changed_at"))
+        << found->email;
+    EXPECT_EQ(unix_or_null(found->totp_enabled_at), stored(users, row, "totp_enabled_at"))
+        << found->email;
+    EXPECT_EQ(found->totp_secret,
+              users.Has("totp_secret") ? row.Text(users.Column("totp_secret")) : "")
+        << found->email;
+    EXPECT_EQ(found->totp_last_step, stored(users, row, "totp_last_step").value_or(0))
+        << found->email;
+    verified += found->email_verified_at ? 1 : 0;
+    must_change += found->must_change_password ? 1 : 0;
+    two_factor += found->two_factor_enabled() ? 1 : 0;
+    new_password += found->password_changed_at ? 1 : 0;
   }
+  // make_fixtures.sh's promise from version 9 on, when accounts had their security (0009).
+  if (users.Has("totp_enabled_at")) {
+    EXPECT_GT(verified, 0) << fixture << " has no confirmed email";
+    EXPECT_GT(must_change, 0) << fixture << " has no password to change (tenure user add)";
+    EXPECT_GT(two_factor, 0) << fixture << " has no account with two-factor on";
+    EXPECT_GT(new_password, 0) << fixture << " has no password chosen again";
+  }
+
+  // Every single-use token (0009) as a link or the code step finds it, and every account's
+  // unused recovery codes.
+  if (const auto it = before.find("account_tokens"); it != before.end()) {
+    const Table& tokens = it->second;
+    int used = 0, attempted = 0;
+    for (const Row& row : tokens.rows) {
+      const std::string& hash = row.Text(tokens.Column("token_hash"));
+      const auto token = read->account_tokens().Find(hash);
+      ASSERT_TRUE(token) << "account token " << hash;
+      EXPECT_EQ(token->user_id.value, row.Int(tokens.Column("user_id")));
+      EXPECT_EQ(ToUnix(token->created_at), row.Int(tokens.Column("created_at")));
+      EXPECT_EQ(ToUnix(token->expires_at), row.Int(tokens.Column("expires_at")));
+      EXPECT_EQ(unix_or_null(token->used_at), row.OptInt(tokens.Column("used_at")));
+      EXPECT_EQ(token->attempts, row.Int(tokens.Column("attempts")));
+      EXPECT_EQ(token->address, row.Text(tokens.Column("address")));
+      const std::string& purpose = row.Text(tokens.Column("purpose"));
+      EXPECT_EQ(token->purpose,
+                purpose == "password_reset"       ? app::AccountTokenPurpose::kPasswordReset
+                : purpose == "email_verification" ? app::AccountTokenPurpose::kEmailVerification
+                                                  : app::AccountTokenPurpose::kTwoFactor)
+          << "account token " << hash << " was stored as " << purpose;
+      used += token->used_at ? 1 : 0;
+      attempted += token->attempts > 0 ? 1 : 0;
+    }
+    EXPECT_GT(used, 0) << fixture << " has no link or step used";
+    EXPECT_GT(attempted, 0) << fixture << " has no wrong code typed";
+  }
+  if (const auto it = before.find("recovery_codes"); it != before.end()) {
+    const Table& codes = it->second;
+    std::map<int64_t, int> unused_by_user;
+    int used = 0;
+    for (const Row& row : codes.rows) {
+      const bool unused = row.IsNull(codes.Column("used_at"));
+      unused_by_user[row.Int(codes.Column("user_id"))] += unused ? 1 : 0;
+      used += unused ? 0 : 1;
+    }
+    EXPECT_GT(used, 0) << fixture << " has no recovery code used";
+    for (const auto& [user_id, unused] : unused_by_user)
+      EXPECT_EQ(read->recovery_codes().CountUnused(UserId{user_id}), unused) << "user " << user_id;
+  }
+
+  // Tables of later migrations start empty: no binding to Discord (0010) before anyone binds.
+  EXPECT_EQ(read->discord_links().Count(), 0);
 
   // Every license: migration 0007's columns as stored, or unset before 0007 (no fewer instances
   // pending, never deactivated), and a suspension (a v6 dispute's) stays.
-  auto stored = [](const Table& table, const Row& row, std::string_view column) {
-    return table.Has(column) ? row.OptInt(table.Column(column)) : std::nullopt;
-  };
   for (const Row& row : licenses.rows) {
     const auto found = read->licenses().FindByUser(UserId{row.Int(licenses.Column("user_id"))});
     ASSERT_TRUE(found) << "license " << row.Int(licenses.Column("id"));
@@ -456,6 +527,13 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryRowAndValue) {
   const LicenseId license_id = uow->licenses().Insert(
       domain::License{.user_id = *user, .created_at = kNow, .updated_at = kNow});
   const std::string subject = "license:" + std::to_string(license_id.value);
+  // An account from before the upgrade binds its Discord (0010's key to users holds).
+  EXPECT_TRUE(uow->discord_links().Insert(
+      app::DiscordLink{.user_id = alice->id,
+                       .discord_user_id = "80351110224678912",
+                       .username = "alice",
+                       .tokens = {.access_token = "access", .expires_at = kNow + days(7)},
+                       .bound_at = kNow}));
   uow->Audit("test.after_upgrade", subject, nullptr, {{"user", user->value}});
   uow->Commit();
   EXPECT_GT(user->value, users.MaxInt("id"));
@@ -467,13 +545,16 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryRowAndValue) {
   const auto found = read->licenses().FindByUser(*user);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->id, license_id);
+  const auto binding = read->discord_links().FindByUser(alice->id);
+  ASSERT_TRUE(binding);
+  EXPECT_EQ(binding->discord_user_id, "80351110224678912");
 }
 
 // Each fixture on each backend: "sqlite_v3", "postgres_v6", ... (tests/CMakeLists.txt runs
 // each as its own ctest case).
 INSTANTIATE_TEST_SUITE_P(Fixtures, MigrationUpgrade,
                          ::testing::Combine(::testing::Values("sqlite", "postgres"),
-                                            ::testing::Values(3, 6, 8)),
+                                            ::testing::Values(3, 6, 8, 9)),
                          [](const auto& param_info) {
                            return std::get<0>(param_info.param) + "_v" +
                                   std::to_string(std::get<1>(param_info.param));
