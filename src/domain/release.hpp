@@ -45,8 +45,8 @@ struct Release {
   ReleaseId id;
   std::string version;  // as published, a valid SemVer
   ReleaseChannel channel = ReleaseChannel::kStable;
-  std::string notes;  // Markdown
-  UserId published_by;
+  std::string notes;                   // Markdown
+  std::optional<UserId> published_by;  // nullopt: published from the command line
   Instant published_at;
   std::optional<Instant> unpublished_at;  // hidden from customers and the API; file kept
 };

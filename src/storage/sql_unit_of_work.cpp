@@ -14,6 +14,7 @@
 #include "storage/repos/machines.hpp"
 #include "storage/repos/outbox.hpp"
 #include "storage/repos/payments.hpp"
+#include "storage/repos/releases.hpp"
 #include "storage/repos/sessions.hpp"
 #include "storage/repos/signing_keys.hpp"
 #include "storage/repos/stripe_events.hpp"
@@ -74,6 +75,7 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   app::RecoveryCodeRepository& recovery_codes() override { return recovery_codes_; }
   app::RateLimitRepository& rate_limits() override { return rate_limits_; }
   app::DiscordLinkRepository& discord_links() override { return discord_links_; }
+  app::ReleaseRepository& releases() override { return releases_; }
 
   void Audit(std::string_view action, std::string_view subject, const nlohmann::json& before,
              const nlohmann::json& after) override {
@@ -124,6 +126,7 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   SqlRecoveryCodes recovery_codes_{tx_};
   SqlRateLimits rate_limits_{tx_};
   SqlDiscordLinks discord_links_{tx_};
+  SqlReleases releases_{tx_};
 };
 
 }  // namespace

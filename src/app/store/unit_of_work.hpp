@@ -27,6 +27,7 @@ class PaymentCustomerRepository;
 class PaymentMethodRepository;
 class RateLimitRepository;
 class RecoveryCodeRepository;
+class ReleaseRepository;
 class SessionRepository;
 class SignInAttemptRepository;
 class SigningKeyRepository;
@@ -58,6 +59,7 @@ class UnitOfWork {
   virtual RecoveryCodeRepository& recovery_codes() = 0;
   virtual RateLimitRepository& rate_limits() = 0;
   virtual DiscordLinkRepository& discord_links() = 0;
+  virtual ReleaseRepository& releases() = 0;
 
   // Records who changed what in this transaction (habit 3).
   virtual void Audit(std::string_view action, std::string_view subject,
