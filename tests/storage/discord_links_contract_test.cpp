@@ -42,14 +42,6 @@ class DiscordLinksContract : public StoreContract {
   std::optional<DiscordLink> Find(UserId user) {
     return store_->Read()->discord_links().FindByUser(user);
   }
-
-  // A connection of its own, outside the store's pool: another server, or a DBA.
-  std::unique_ptr<Connection> OpenRaw() {
-    const std::string& url = db_->url();
-    if (url.starts_with("sqlite://"))
-      return OpenSqlite(url.substr(std::string("sqlite://").size()));
-    return OpenPostgres(url);
-  }
 };
 
 // A freshly bound account, as the OAuth2 callback stores it.

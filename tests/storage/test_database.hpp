@@ -17,6 +17,7 @@
 #include "core/secure_random.hpp"
 #include "storage/postgres/postgres_connection.hpp"
 #include "storage/sql_store.hpp"
+#include "storage/sqlite/sqlite_connection.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tenure::storage {
@@ -90,6 +91,14 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     uow->Audit("test.write", "test", nullptr, nullptr);
     uow->Commit();
     return result;
+  }
+
+  // A connection of its own, outside the store's pool: another server, or a DBA.
+  std::unique_ptr<Connection> OpenRaw() {
+    const std::string& url = db_->url();
+    if (url.starts_with("sqlite://"))
+      return OpenSqlite(url.substr(std::string("sqlite://").size()));
+    return OpenPostgres(url);
   }
 
   std::string name_;
