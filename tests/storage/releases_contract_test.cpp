@@ -81,8 +81,8 @@ class ReleasesContract : public StoreContract {
 
 // A file as publishing stores it, named after its release and system.
 ReleaseFile File(ReleaseId release, ReleaseOs os) {
-  const std::string name = "tenure-" + std::to_string(release.value) + "-" +
-                           std::to_string(static_cast<int>(os));
+  const std::string name =
+      "tenure-" + std::to_string(release.value) + "-" + std::to_string(static_cast<int>(os));
   return ReleaseFile{.release_id = release,
                      .os = os,
                      .file_name = name + ".bin",
@@ -141,14 +141,15 @@ TEST_P(ReleasesContract, EveryFieldRoundTripsFoundByIdOrVersion) {
   EXPECT_FALSE(Find(*plain_id)->published_by);
 
   // Every field of a file, a size past 4 GiB and a count carried over included.
-  const ReleaseFile file{.release_id = *id,
-                         .os = ReleaseOs::kMacos,
-                         .file_name = "Tenure 2.0.0-rc.1 (Apple Silicon).dmg",
-                         .stored_name = "2.0.0-rc.1/3f2a9c-macos.dmg",
-                         .size = int64_t{5} << 32,
-                         .sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-                         .signature = "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.eyJzaGEyNTYiOiI5ZiJ9.c2ln",
-                         .downloads = 7};
+  const ReleaseFile file{
+      .release_id = *id,
+      .os = ReleaseOs::kMacos,
+      .file_name = "Tenure 2.0.0-rc.1 (Apple Silicon).dmg",
+      .stored_name = "2.0.0-rc.1/3f2a9c-macos.dmg",
+      .size = int64_t{5} << 32,
+      .sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+      .signature = "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.eyJzaGEyNTYiOiI5ZiJ9.c2ln",
+      .downloads = 7};
   AddFile(file);
   const auto got = FindFile(*id, ReleaseOs::kMacos);
   ASSERT_TRUE(got);
@@ -226,9 +227,8 @@ TEST_P(ReleasesContract, ListIsNewestFirstAndShowsTheUnpublishedOnlyWhenAsked) {
   // Published in the same second: the one recorded last comes first.
   Publish("1.1.1", kNow - days(1));
   Publish("1.1.2", kNow - days(1));
-  ASSERT_TRUE(Write([&](app::UnitOfWork& uow) {
-    return uow.releases().SetUnpublished(hidden, kNow - days(2));
-  }));
+  ASSERT_TRUE(Write(
+      [&](app::UnitOfWork& uow) { return uow.releases().SetUnpublished(hidden, kNow - days(2)); }));
 
   EXPECT_EQ(Versions(false, 10),
             (std::vector<std::string>{"1.1.2", "1.1.1", "1.1.0-beta.1", "1.0.0"}));
