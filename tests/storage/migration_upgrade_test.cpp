@@ -3,12 +3,13 @@
 // schema version wrote in ordinary use, tests/storage/fixtures/v<N>_<dialect>.sql, made by
 // make_fixtures.sh beside it with that version's binary: v3 by 9ae975e's, v6 by 21274e7's (the
 // code right before migration 0007), v8 by 303f9c6's (right before 0009), v9 by 3388406's (right
-// before 0010). The database is built from migrations/<dialect>/0001-000N exactly as
-// SqlStore::Migrate records them, filled with the fixture, then opened with OpenStore and
-// migrated. Every table and column of version N is read from the catalog, so new migrations are
-// covered without touching this file; so are the repositories' reads of what the fixtures hold
-// (sessions of each kind, accounts and their security, disputes, Stripe events due, licenses),
-// and the tables later migrations add start empty. PostgreSQL runs in a schema of its own inside
+// before 0010), v10 by f0a18bf's (right before 0011). The database is built from
+// migrations/<dialect>/0001-000N exactly as SqlStore::Migrate records them, filled with the
+// fixture, then opened with OpenStore and migrated. Every table and column of version N is read
+// from the catalog, so new migrations are covered without touching this file; so are the
+// repositories' reads of what the fixtures hold (sessions of each kind, accounts and their
+// security, Discord bindings, disputes, Stripe events due, licenses), and the tables later
+// migrations add start empty. PostgreSQL runs in a schema of its own inside
 // TENURE_TEST_POSTGRES_URL's database.
 #include <gtest/gtest.h>
 
@@ -26,6 +27,7 @@
 #include "app/store/account_security.hpp"
 #include "app/store/discord_links.hpp"
 #include "app/store/disputes.hpp"
+#include "app/store/releases.hpp"
 #include "core/clock.hpp"
 #include "core/secure_random.hpp"
 #include "storage/connection.hpp"
@@ -41,8 +43,9 @@ using namespace std::chrono;
 namespace fs = std::filesystem;
 
 // The tables each fixture's schema version has besides schema_migrations (0006 adds disputes,
-// 0007 machines, checkouts and signing keys, 0009 recovery codes, account tokens, rate limits).
-const std::map<int, size_t> kTablesAtVersion{{3, 15}, {6, 16}, {8, 19}, {9, 22}};
+// 0007 machines, checkouts and signing keys, 0009 recovery codes, account tokens, rate limits,
+// 0010 Discord bindings).
+const std::map<int, size_t> kTablesAtVersion{{3, 15}, {6, 16}, {8, 19}, {9, 22}, {10, 23}};
 // After every instant in the fixtures, so that rows written after the upgrade come last.
 const Instant kNow = sys_days(2027y / June / 1) + hours(9);
 
@@ -408,8 +411,44 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryRowAndValue) {
       EXPECT_EQ(read->recovery_codes().CountUnused(UserId{user_id}), unused) << "user " << user_id;
   }
 
-  // Tables of later migrations start empty: no binding to Discord (0010) before anyone binds.
-  EXPECT_EQ(read->discord_links().Count(), 0);
+  // Every Discord binding (0010) as the role sync and staff's page read it, or none before
+  // anyone could bind.
+  if (const auto it = before.find("discord_links"); it != before.end()) {
+    const Table& links = it->second;
+    std::map<std::string, int> by_status;
+    int posting = 0;
+    for (const Row& row : links.rows) {
+      const UserId user{row.Int(links.Column("user_id"))};
+      const auto link = read->discord_links().FindByUser(user);
+      ASSERT_TRUE(link) << "Discord binding of user " << user.value;
+      const std::string& discord_user = row.Text(links.Column("discord_user_id"));
+      EXPECT_EQ(link->discord_user_id, discord_user);
+      EXPECT_EQ(read->discord_links().FindByDiscordUser(discord_user)->user_id, user);
+      EXPECT_EQ(link->username, row.Text(links.Column("username")));
+      EXPECT_EQ(link->avatar, row.Text(links.Column("avatar")));
+      EXPECT_EQ(link->tokens.access_token, row.Text(links.Column("access_token")));
+      EXPECT_EQ(link->tokens.refresh_token, row.Text(links.Column("refresh_token")));
+      EXPECT_EQ(ToUnix(link->tokens.expires_at), row.Int(links.Column("token_expires_at")));
+      EXPECT_EQ(link->post_checkouts, row.Int(links.Column("post_checkouts")) != 0);
+      EXPECT_EQ(ToUnix(link->bound_at), row.Int(links.Column("bound_at")));
+      EXPECT_EQ(link->roles_wanted, row.Int(links.Column("roles_wanted")) != 0);
+      const std::string& status = row.Text(links.Column("sync_status"));
+      EXPECT_EQ(app::DiscordSyncStatusName(link->sync_status), status);
+      EXPECT_EQ(link->sync_error, row.Text(links.Column("sync_error")));
+      EXPECT_EQ(unix_or_null(link->synced_at), row.OptInt(links.Column("synced_at")));
+      ++by_status[status];
+      posting += link->post_checkouts ? 1 : 0;
+    }
+    EXPECT_EQ(read->discord_links().Count(), static_cast<int64_t>(links.rows.size()));
+    // make_fixtures.sh's promise from version 10 on.
+    EXPECT_GT(by_status["ok"], 0) << fixture << " has no binding synced";
+    EXPECT_GT(by_status["failed"], 0) << fixture << " has no failed sync";
+    EXPECT_GT(posting, 0) << fixture << " has no binding posting checkouts";
+  } else {
+    EXPECT_EQ(read->discord_links().Count(), 0);
+  }
+  // Tables of later migrations start empty: no release (0011) before anyone publishes.
+  EXPECT_TRUE(read->releases().List(/*include_unpublished=*/true, 10).empty());
 
   // Every license: migration 0007's columns as stored, or unset before 0007 (no fewer instances
   // pending, never deactivated), and a suspension (a v6 dispute's) stays.
@@ -527,13 +566,28 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryRowAndValue) {
   const LicenseId license_id = uow->licenses().Insert(
       domain::License{.user_id = *user, .created_at = kNow, .updated_at = kNow});
   const std::string subject = "license:" + std::to_string(license_id.value);
-  // An account from before the upgrade binds its Discord (0010's key to users holds).
+  // An account from before the upgrade binds its Discord (0010's key to users holds); dunning
+  // is bound in no fixture.
   EXPECT_TRUE(uow->discord_links().Insert(
-      app::DiscordLink{.user_id = alice->id,
+      app::DiscordLink{.user_id = dunning->id,
                        .discord_user_id = "80351110224678912",
-                       .username = "alice",
+                       .username = "dunning",
                        .tokens = {.access_token = "access", .expires_at = kNow + days(7)},
                        .bound_at = kNow}));
+  // Staff from before the upgrade publishes a release with a file (0011's keys hold).
+  const auto staff_rows = users.Where("email", std::string("staff@example.com"));
+  ASSERT_EQ(staff_rows.size(), 1u);
+  const UserId staff{staff_rows[0]->Int(users.Column("id"))};
+  const auto release = uow->releases().Insert(
+      domain::Release{.version = "1.0.0", .published_by = staff, .published_at = kNow});
+  ASSERT_TRUE(release);
+  uow->releases().InsertFile(domain::ReleaseFile{.release_id = *release,
+                                                 .os = domain::ReleaseOs::kLinux,
+                                                 .file_name = "tenure-1.0.0-linux.tar.gz",
+                                                 .stored_name = "1.0.0/linux.tar.gz",
+                                                 .size = 1024,
+                                                 .sha256 = std::string(64, 'e'),
+                                                 .signature = "header.payload.signature"});
   uow->Audit("test.after_upgrade", subject, nullptr, {{"user", user->value}});
   uow->Commit();
   EXPECT_GT(user->value, users.MaxInt("id"));
@@ -545,16 +599,20 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryRowAndValue) {
   const auto found = read->licenses().FindByUser(*user);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->id, license_id);
-  const auto binding = read->discord_links().FindByUser(alice->id);
+  const auto binding = read->discord_links().FindByUser(dunning->id);
   ASSERT_TRUE(binding);
   EXPECT_EQ(binding->discord_user_id, "80351110224678912");
+  const auto published = read->releases().FindByVersion("1.0.0");
+  ASSERT_TRUE(published);
+  EXPECT_EQ(published->published_by, staff);
+  EXPECT_EQ(read->releases().Files(*release).size(), 1u);
 }
 
 // Each fixture on each backend: "sqlite_v3", "postgres_v6", ... (tests/CMakeLists.txt runs
 // each as its own ctest case).
 INSTANTIATE_TEST_SUITE_P(Fixtures, MigrationUpgrade,
                          ::testing::Combine(::testing::Values("sqlite", "postgres"),
-                                            ::testing::Values(3, 6, 8, 9)),
+                                            ::testing::Values(3, 6, 8, 9, 10)),
                          [](const auto& param_info) {
                            return std::get<0>(param_info.param) + "_v" +
                                   std::to_string(std::get<1>(param_info.param));

@@ -62,11 +62,10 @@ std::optional<ReleaseId> SqlReleases::Insert(const Release& r) {
       "releases.insert",
       "INSERT INTO releases (version, channel, notes, published_by, published_at, unpublished_at) "
       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (version) DO NOTHING RETURNING id"};
-  const auto result =
-      Run(writer(), q,
-          {r.version, std::string(domain::ChannelName(r.channel)), r.notes,
-           r.published_by ? Value(r.published_by->value) : Value(nullptr), ToUnix(r.published_at),
-           Opt(r.unpublished_at)});
+  const auto result = Run(writer(), q,
+                          {r.version, std::string(domain::ChannelName(r.channel)), r.notes,
+                           r.published_by ? Value(r.published_by->value) : Value(nullptr),
+                           ToUnix(r.published_at), Opt(r.unpublished_at)});
   if (result.rows.empty()) return std::nullopt;
   return ReleaseId{result.rows.front().Int(0)};
 }
@@ -76,8 +75,8 @@ void SqlReleases::InsertFile(const ReleaseFile& f) {
                            "INSERT INTO release_files (" TENURE_RELEASE_FILE_COLUMNS
                            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
   Run(writer(), q,
-      {f.release_id.value, OsText(f.os), f.file_name, f.stored_name, f.size, f.sha256,
-       f.signature, f.downloads});
+      {f.release_id.value, OsText(f.os), f.file_name, f.stored_name, f.size, f.sha256, f.signature,
+       f.downloads});
 }
 
 std::optional<Release> SqlReleases::Find(ReleaseId id) {
@@ -93,10 +92,9 @@ std::optional<Release> SqlReleases::FindByVersion(std::string_view version) {
 }
 
 std::vector<Release> SqlReleases::List(bool include_unpublished, int limit) {
-  static constexpr Query q{"releases.list",
-                           "SELECT " TENURE_RELEASE_COLUMNS
-                           " FROM releases WHERE $1 = 1 OR unpublished_at IS NULL "
-                           "ORDER BY published_at DESC, id DESC LIMIT $2"};
+  static constexpr Query q{"releases.list", "SELECT " TENURE_RELEASE_COLUMNS
+                                            " FROM releases WHERE $1 = 1 OR unpublished_at IS NULL "
+                                            "ORDER BY published_at DESC, id DESC LIMIT $2"};
   return ReadAll(Run(conn(), q, {int64_t{include_unpublished}, int64_t{limit}}), ToRelease);
 }
 
