@@ -181,6 +181,8 @@ void Connection::NextRequest() {
 }
 
 void Connection::ReadSome() {
+  // Each piece of a body is due request_timeout after the last. Issue 13's minimum body rate
+  // belongs here too: parser_->body_bytes() against the time since the head.
   if (phase_ == Phase::kBody) SetDeadline(NsAfter(server_.options.request_timeout));
   const bool streaming = phase_ == Phase::kBody && upload_.fd() >= 0;
   socket_.async_read_some(
@@ -267,10 +269,12 @@ bool Connection::OnHead() {
   if (parser_->version() >= 11 && buffer_.size() == 0 &&
       EqualsIgnoringCase(request_.Header("expect"), "100-continue")) {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    phase_ = Phase::kWriting;  // a deadline meanwhile closes: no 408 written over it
     SetDeadline(NsAfter(options.request_timeout));
     net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
                      [self = shared_from_this()](const error_code& ec, size_t /*bytes*/) {
                        if (ec || self->phase_ == Phase::kClosed) return self->Close();
+                       self->phase_ = Phase::kBody;
                        self->ReadSome();
                      });
     return false;
