@@ -23,6 +23,7 @@
 #include <functional>
 #include <future>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -393,6 +394,39 @@ TEST(ServerPipeliningTest, ThreeRequestsInOneWriteAreAnsweredInOrder) {
     ASSERT_TRUE(r.has_value()) << path;
     EXPECT_EQ(r->body, path);
   }
+}
+
+// ---- Connection limit ---------------------------------------------------------------------
+
+TEST(ServerConnectionsTest, AtMaxConnectionsTheNextWaitsUntilOneEnds) {
+  ServerThread server({.max_connections = 2},
+                      [](Request& req) { return Response::Text(200, req.path); });
+  ASSERT_TRUE(server.listening());
+  auto first = std::make_unique<RawClient>(server.port());
+  RawClient second(server.port());
+  for (RawClient* c : {first.get(), &second}) {  // both accepted and kept alive
+    ASSERT_TRUE(c->Send(Get("/held")));
+    ASSERT_TRUE(c->Read().has_value());
+  }
+  RawClient third(server.port());  // the kernel's backlog takes it; the server does not yet
+  ASSERT_TRUE(third.Send(Get("/third")));
+  EXPECT_FALSE(third.Read(false, 700ms).has_value());
+  first.reset();  // one ends: the server accepts again
+  const auto r = third.Read(false, 5s);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->body, "/third");
+}
+
+TEST(ServerConnectionsTest, KeptAliveConnectionClosesQuietlyAfterTheIdleTimeout) {
+  ServerThread server({.idle_timeout = 1s},
+                      [](Request& req) { return Response::Text(200, req.path); });
+  ASSERT_TRUE(server.listening());
+  RawClient c(server.port());
+  ASSERT_TRUE(c.Send(Get("/once")));
+  ASSERT_TRUE(c.Read().has_value());
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.ClosedByServer(5s)) << "no 408 for a connection between requests";
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 900ms);
 }
 
 // ---- Bodies streamed to disk (issue 12) ---------------------------------------------------
