@@ -1,0 +1,492 @@
+#include "http/server_connection.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <limits>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/error.hpp>
+
+namespace tenure::http {
+
+namespace net = boost::asio;
+namespace bhttp = boost::beast::http;
+using boost::beast::error_code;
+
+namespace {
+
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+// After a refusal the client may still be sending (a body it was told not to): read and drop
+// it this long before closing, so that closing with unread bytes (a TCP reset) does not
+// destroy the answer before the client reads it (what nginx calls a lingering close).
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr size_t kHeadReadSize = 4096;
+constexpr size_t kBodyReadSize = 64 << 10;
+constexpr size_t kFileChunkSize = 64 << 10;
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t NsAfter(std::chrono::seconds d) {
+  return NowNs() + std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+}
+
+const char* Reason(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 402: return "Payment Required";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+  }
+}
+
+// What the server says when it answers a request itself.
+std::string RefusalText(int status) {
+  switch (status) {
+    case 400: return "The request could not be read.\n";
+    case 408: return "The request took too long to arrive.\n";
+    case 413: return "The request's body is too large.\n";
+    case 414: return "The request's address is too long.\n";
+    case 431: return "The request's header fields are too large.\n";
+    default: return "Something went wrong on our side.\n";
+  }
+}
+
+// find(char), one memchr each, not find_first_of: every header value of every answer is
+// checked (issue 8 profile).
+bool HasLineBreak(const std::string& s) {
+  return s.find('\r') != std::string::npos || s.find('\n') != std::string::npos;
+}
+
+bool Compressible(const Request& req, const Response& res) {
+  return res.body.size() >= 1024 &&
+         req.Header("accept-encoding").find("gzip") != std::string_view::npos &&
+         (res.content_type.starts_with("text/") ||
+          res.content_type.starts_with("application/json") ||
+          res.content_type.starts_with("application/javascript") ||
+          res.content_type.starts_with("image/svg"));
+}
+
+// Nothing when zlib fails (out of memory): the answer then goes uncompressed.
+std::optional<std::string> Gzip(const std::string& in) {
+  z_stream zs{};
+  // 15 + 16: the largest window, with a gzip header and trailer (zlib.h, deflateInit2).
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    return std::nullopt;
+  std::string out(deflateBound(&zs, in.size()) + 32, '\0');  // + the gzip wrapper
+  // zlib's input is not const (it never writes through it).
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int done = deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  if (done != Z_STREAM_END) return std::nullopt;
+  return out;
+}
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+// ---- Connection: reading ------------------------------------------------------------------
+
+Connection::Connection(net::ip::tcp::socket socket, ServerContext& server)
+    : socket_(std::move(socket)),
+      server_(server),
+      deadline_ns_(NsAfter(server.options.header_timeout)),
+      deadline_set_ns_(deadline_ns_.load()) {
+  error_code ec;
+  remote_address_ = socket_.remote_endpoint(ec).address().to_string();
+  (void)socket_.set_option(net::ip::tcp::no_delay(true), ec);
+}
+
+Connection::~Connection() {
+  RemoveUploadedBody();
+  if (file_fd_ >= 0) ::close(file_fd_);
+  server_.registry.Remove(registered_);
+}
+
+void Connection::Start() {
+  registered_ = server_.registry.Add(weak_from_this());
+  NextRequest();
+}
+
+void Connection::NextRequest() {
+  request_ = Request{};
+  request_.remote_address = remote_address_;
+  parser_.emplace(request_, server_.options);
+  head_done_ = false;
+  refused_ = false;
+  if (buffer_.size() == 0) {
+    if (stopping_) return Close();
+    phase_ = Phase::kIdle;
+    // A new connection's first head is due header_timeout after the accept (constructor).
+    if (!first_request_) SetDeadline(NsAfter(server_.options.idle_timeout));
+    if (buffer_.capacity() > 2 * kHeadReadSize) buffer_.shrink_to_fit();  // after a body
+    ReadSome();
+  } else {  // pipelined: the next head is (partly) here already
+    phase_ = Phase::kHead;
+    SetDeadline(NsAfter(server_.options.header_timeout));
+    Parse();
+  }
+}
+
+void Connection::ReadSome() {
+  // Each piece of a body is due request_timeout after the last. Issue 13's minimum body rate
+  // belongs here too: parser_->body_bytes() against the time since the head.
+  if (phase_ == Phase::kBody) SetDeadline(NsAfter(server_.options.request_timeout));
+  const bool streaming = phase_ == Phase::kBody && upload_.fd() >= 0;
+  socket_.async_read_some(
+      buffer_.prepare(streaming ? kBodyReadSize : kHeadReadSize),
+      [self = shared_from_this()](const error_code& ec, size_t bytes) { self->OnRead(ec, bytes); });
+}
+
+void Connection::OnRead(const error_code& ec, size_t bytes) {
+  // Aborted: Close() or a deadline cancelled the read, and has taken over.
+  if (ec == net::error::operation_aborted || phase_ == Phase::kClosed) return;
+  buffer_.commit(bytes);
+  if (phase_ == Phase::kLinger) {
+    buffer_.consume(buffer_.size());
+    return ec ? Close() : ReadSome();
+  }
+  // The client closed or the connection broke: nobody to answer, even mid-request.
+  if (ec) return Close();
+  if (phase_ == Phase::kIdle) {
+    phase_ = Phase::kHead;
+    if (!first_request_) SetDeadline(NsAfter(server_.options.header_timeout));
+  }
+  Parse();
+}
+
+void Connection::Parse() {
+  for (;;) {
+    if (head_done_ && parser_->is_done()) return Dispatch();
+    if (buffer_.size() == 0) return ReadSome();
+    error_code ec;
+    const size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == bhttp::error::need_more) return ReadSome();
+    if (ec) {
+      int status = 400;
+      if (parser_->refusal() != 0)
+        status = parser_->refusal();
+      else if (parser_->disk_errno() != 0)
+        status = 500;
+      else if (ec == bhttp::error::body_limit)
+        status = 413;
+      else if (ec == bhttp::error::header_limit)
+        status = parser_->saw_request_line() ? 431 : 414;
+      if (status == 500)
+        std::cerr << "tenure: http: writing an uploaded body failed: "
+                  << std::strerror(parser_->disk_errno()) << "\n";
+      return Refuse(status);
+    }
+    if (!head_done_ && parser_->is_header_done()) {
+      head_done_ = true;
+      if (!OnHead()) return;
+    }
+  }
+}
+
+bool Connection::OnHead() {
+  phase_ = Phase::kBody;
+  keep_alive_ = parser_->keep_alive();
+  if (parser_->is_done()) return true;  // no body
+  const ServerOptions& options = server_.options;
+  BodyPlan plan;
+  if (options.body_policy)
+    plan = options.body_policy(request_.method, request_.path, request_.headers);
+  const uint64_t max_bytes = plan.max_bytes.value_or(options.max_body_bytes);
+  // Refused before any of it is read (issue 13): a client that sent Expect: 100-continue
+  // never sends it.
+  if (const auto length = parser_->content_length(); length && *length > max_bytes) {
+    Refuse(413);
+    return false;
+  }
+  parser_->body_limit(max_bytes);  // a chunked body is stopped when it passes the limit
+  if (plan.to_file_dir.empty()) {
+    parser_->BodyToString();
+  } else {
+    if (!upload_.Create(plan.to_file_dir)) {
+      std::cerr << "tenure: http: cannot create a file for an upload in " << plan.to_file_dir
+                << ": " << std::strerror(errno) << "\n";
+      Refuse(500);
+      return false;
+    }
+    parser_->BodyToFile(upload_.fd());
+  }
+  parser_->eager(true);
+  // RFC 9110 section 10.1.1: the client waits for 100 (Continue) before sending the body.
+  if (parser_->version() >= 11 && buffer_.size() == 0 &&
+      EqualsIgnoringCase(request_.Header("expect"), "100-continue")) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    phase_ = Phase::kWriting;  // a deadline meanwhile closes: no 408 written over it
+    SetDeadline(NsAfter(options.request_timeout));
+    net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
+                     [self = shared_from_this()](const error_code& ec, size_t /*bytes*/) {
+                       if (ec || self->phase_ == Phase::kClosed) return self->Close();
+                       self->phase_ = Phase::kBody;
+                       self->ReadSome();
+                     });
+    return false;
+  }
+  return true;
+}
+
+// ---- Connection: handling -----------------------------------------------------------------
+
+void Connection::Dispatch() {
+  phase_ = Phase::kHandling;
+  request_.body_size = parser_->body_bytes();
+  if (upload_.fd() >= 0) request_.body_file = upload_.Release();
+  SetDeadline(NsAfter(server_.options.request_timeout));
+  if (!server_.is_slow(request_)) return Respond(RunHandler());
+  // The job holds the connection; request_ is left alone until its answer is posted back.
+  auto refused = server_.slow_pool.TryPost(remote_address_, [self = shared_from_this()] {
+    Response res = self->RunHandler();
+    net::post(self->socket_.get_executor(),
+              [self, res = std::move(res)]() mutable { self->Respond(std::move(res)); });
+  });
+  if (refused) Respond(RunOverload(*refused));
+}
+
+Response Connection::RunHandler() {
+  Response res;
+  try {
+    res = server_.handler(request_);
+  } catch (const std::exception& e) {  // the handler's own boundary should have caught it
+    std::cerr << "tenure: http: handler failed: " << e.what() << "\n";
+    res = Response::Text(500, RefusalText(500));
+  }
+  RemoveUploadedBody();
+  return res;
+}
+
+Response Connection::RunOverload(Overload why) {
+  Response res;
+  try {
+    res = server_.on_overload(request_, why);
+  } catch (const std::exception& e) {
+    std::cerr << "tenure: http: overload handler failed: " << e.what() << "\n";
+    res = Response::Text(503, "The server is busy. Try again in a moment.\n");
+  }
+  RemoveUploadedBody();
+  return res;
+}
+
+void Connection::RemoveUploadedBody() {
+  if (request_.body_file.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove(request_.body_file, ec);
+  request_.body_file.clear();
+}
+
+// ---- Connection: writing ------------------------------------------------------------------
+
+void Connection::Respond(Response res) {
+  if (phase_ == Phase::kClosed) return;  // the wait for the handler ran out
+  phase_ = Phase::kWriting;
+  const bool head = request_.method == "HEAD";
+  uint64_t length = 0;
+  out_body_.clear();
+  if (res.file) {
+    file_fd_ = ::open(res.file->path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (file_fd_ < 0) {
+      std::cerr << "tenure: http: cannot open " << res.file->path << ": " << std::strerror(errno)
+                << "\n";
+      res = Response::Text(500, RefusalText(500));
+    } else {
+      file_offset_ = res.file->offset;
+      file_left_ = head ? 0 : res.file->length;
+      length = res.file->length;
+    }
+  }
+  if (!res.file || file_fd_ < 0) {
+    if (server_.options.gzip && Compressible(request_, res)) {
+      if (auto zipped = Gzip(res.body)) {
+        res.body = std::move(*zipped);
+        res.Set("Content-Encoding", "gzip");
+      }
+    }
+    if (server_.options.gzip && !refused_) res.Set("Vary", "Accept-Encoding");
+    length = res.body.size();
+    // HEAD answers with GET's Content-Length and no body (RFC 9110 section 9.3.2).
+    if (!head) out_body_ = std::move(res.body);
+  }
+  if (stopping_) keep_alive_ = false;
+
+  out_head_.clear();
+  out_head_ += "HTTP/1.1 ";
+  out_head_ += std::to_string(res.status);
+  out_head_ += ' ';
+  out_head_ += Reason(res.status);
+  out_head_ += "\r\n";
+  // A 204 has no body, so no type (an empty one is what a handler gives it).
+  if (!res.content_type.empty() && !HasLineBreak(res.content_type))
+    out_head_.append("Content-Type: ").append(res.content_type).append("\r\n");
+  for (const auto& [name, value] : res.headers) {
+    // A CR or LF in a value would split the response (header injection): never sent.
+    if (HasLineBreak(name) || HasLineBreak(value)) continue;
+    out_head_.append(name).append(": ").append(value).append("\r\n");
+  }
+  // RFC 9110 section 8.6: none on a 204, nor on a 304 (whose length would be the 200's).
+  if (res.status != 204 && res.status != 304)
+    out_head_.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
+  if (!keep_alive_)
+    out_head_ += "Connection: close\r\n";
+  else if (parser_->version() < 11)
+    out_head_ += "Connection: keep-alive\r\n";
+  out_head_ += "\r\n";
+
+  SetDeadline(NsAfter(server_.options.request_timeout));
+  const std::array<net::const_buffer, 2> buffers{net::buffer(out_head_), net::buffer(out_body_)};
+  net::async_write(socket_, buffers,
+                   [self = shared_from_this()](const error_code& ec, size_t /*bytes*/) {
+                     if (ec || self->phase_ == Phase::kClosed) return self->Close();
+                     self->WriteFileChunk();
+                   });
+}
+
+void Connection::WriteFileChunk() {
+  if (file_left_ == 0) return Written();
+  if (!file_chunk_) file_chunk_ = std::make_unique<char[]>(kFileChunkSize);
+  const size_t want = static_cast<size_t>(std::min<uint64_t>(file_left_, kFileChunkSize));
+  const ssize_t got = ::pread(file_fd_, file_chunk_.get(), want, static_cast<off_t>(file_offset_));
+  if (got <= 0) {  // shorter than promised (truncated meanwhile): the length cannot be kept
+    std::cerr << "tenure: http: a file answer ended early\n";
+    return Close();
+  }
+  file_offset_ += static_cast<uint64_t>(got);
+  file_left_ -= static_cast<uint64_t>(got);
+  SetDeadline(NsAfter(server_.options.request_timeout));
+  net::async_write(socket_, net::buffer(file_chunk_.get(), static_cast<size_t>(got)),
+                   [self = shared_from_this()](const error_code& ec, size_t /*bytes*/) {
+                     if (ec || self->phase_ == Phase::kClosed) return self->Close();
+                     self->WriteFileChunk();
+                   });
+}
+
+void Connection::Written() {
+  if (file_fd_ >= 0) ::close(file_fd_);
+  file_fd_ = -1;
+  file_chunk_.reset();
+  if (refused_) return Linger();
+  if (!keep_alive_ || stopping_) return Close();
+  first_request_ = false;
+  NextRequest();
+}
+
+void Connection::Refuse(int status) {
+  refused_ = true;
+  keep_alive_ = false;
+  upload_.Discard();
+  Respond(Response::Text(status, RefusalText(status)));
+}
+
+void Connection::Linger() {
+  phase_ = Phase::kLinger;
+  error_code ec;
+  (void)socket_.shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  SetDeadline(NsAfter(kLingerTime));
+  buffer_.consume(buffer_.size());
+  ReadSome();
+}
+
+void Connection::Close() {
+  if (phase_ == Phase::kClosed) return;
+  phase_ = Phase::kClosed;
+  SetDeadline(kNever);
+  upload_.Discard();
+  error_code ec;
+  (void)socket_.close(ec);  // pending operations end with operation_aborted
+}
+
+// ---- Connection: deadlines and stopping -----------------------------------------------------
+
+void Connection::SetDeadline(int64_t deadline_ns) {
+  deadline_set_ns_ = deadline_ns;
+  deadline_ns_.store(deadline_ns, std::memory_order_relaxed);
+}
+
+void Connection::CheckDeadline(int64_t now_ns) {
+  int64_t deadline = deadline_ns_.load(std::memory_order_relaxed);
+  // Claimed once: the ticker posts no second OnDeadline for the same deadline.
+  if (deadline > now_ns || !deadline_ns_.compare_exchange_strong(deadline, kNever)) return;
+  net::post(socket_.get_executor(),
+            [self = shared_from_this(), deadline] { self->OnDeadline(deadline); });
+}
+
+void Connection::OnDeadline(int64_t deadline_ns) {
+  if (deadline_ns != deadline_set_ns_) return;  // moved on since the ticker looked
+  switch (phase_) {
+    case Phase::kHead:
+    case Phase::kBody: {
+      error_code ec;
+      (void)socket_.cancel(ec);  // the read in flight ends as operation_aborted
+      return Refuse(408);
+    }
+    case Phase::kIdle:
+    case Phase::kHandling:
+    case Phase::kWriting:
+    case Phase::kLinger: return Close();
+    case Phase::kClosed: return;
+  }
+}
+
+void Connection::Stop() {
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->stopping_ = true;
+    if (self->phase_ == Phase::kIdle) self->Close();
+  });
+}
+
+}  // namespace tenure::http
