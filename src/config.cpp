@@ -312,6 +312,16 @@ const std::vector<Field>& Fields() {
        StripeSecretFile("stripe.webhook_secret_file", &StripeConfig::webhook_secret)},
       {"stripe.api_base", "TENURE_STRIPE_API_BASE",
        UrlSetter("stripe.api_base", [](Config& c) -> std::string& { return c.stripe.api_base; })},
+      // Issue 12: releases' files and the largest upload.
+      {"releases.dir", "TENURE_RELEASES_DIR",
+       [](Config& c, const std::string& v) -> Result<void> {
+         if (v.empty()) return Invalid("releases.dir", "expected a directory");
+         c.releases_dir = v;
+         return {};
+       }},
+      {"releases.max_upload_bytes", "TENURE_RELEASES_MAX_UPLOAD_BYTES",
+       IntField("releases.max_upload_bytes", &Config::release_max_upload_bytes, 1 << 20,
+                int64_t{64} << 30)},
       // Issue 8: the shared test clock; never set in production.
       {"test_clock_file", "TENURE_TEST_CLOCK_FILE", SetTestClockFile},
   });

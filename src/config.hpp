@@ -75,6 +75,9 @@ struct Config {
   std::string billing_provider = "offline";  // offline (test cards, no network) | stripe
   StripeConfig stripe;
   DiscordConfig discord;
+  // Releases (issue 12): where published files live, and the largest upload accepted.
+  std::string releases_dir = "releases";
+  uint64_t release_max_upload_bytes = uint64_t{2} << 30;
   // Issue 10: support and admin accounts must turn on two-factor authentication before any
   // staff page opens.
   bool staff_two_factor_required = false;

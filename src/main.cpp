@@ -30,7 +30,8 @@ int Run(int argc, char** argv) {
   }
   const std::string& command = pos[0];
   if (command != "serve" && command != "migrate" && command != "demo" && command != "user" &&
-      command != "renew-due" && command != "license" && command != "clock" && command != "keys") {
+      command != "renew-due" && command != "license" && command != "clock" && command != "keys" &&
+      command != "release") {
     std::cerr << "tenure: unknown command '" << command << "'\n" << cli::kUsage;
     return 2;
   }
@@ -58,6 +59,7 @@ int Run(int argc, char** argv) {
   if (command == "serve") return cli::Serve(ctx);
   if (command == "license") return cli::License(ctx, pos);
   if (command == "keys") return cli::Keys(ctx, pos);
+  if (command == "release") return cli::Release(ctx, pos);
   if (command == "renew-due") return cli::RenewDue(ctx);
   if (command == "demo") return cli::Demo(ctx, args->customers);
   return cli::UserAdd(ctx, pos, args->role);

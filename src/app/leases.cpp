@@ -113,21 +113,9 @@ std::shared_ptr<const LeaseSigner::LoadedKey> LeaseSigner::CurrentKey() {
   return loaded;
 }
 
-std::string LeaseSigner::Sign(const LeaseClaims& c) {
+std::string LeaseSigner::SignClaims(const nlohmann::json& claims, std::string_view typ) {
   const auto key = CurrentKey();
-  const nlohmann::json header = {{"alg", "EdDSA"}, {"typ", "JWT"}, {"kid", key->kid}};
-  const nlohmann::json claims = {{"iss", issuer_},
-                                 {"sub", std::to_string(c.user.value)},
-                                 {"aud", kAudience},
-                                 {"sid", c.session_id},
-                                 {"fingerprint", c.fingerprint},
-                                 {"status", domain::StatusName(c.status)},
-                                 {"expires_at", FormatRfc3339(c.expires_at)},
-                                 {"grace_ends_at", FormatRfc3339(c.grace_ends_at)},
-                                 {"instances", c.instances},
-                                 {"iat", ToUnix(c.issued_at)},
-                                 {"exp", ToUnix(c.ends_at)},
-                                 {"jti", RandomToken(12)}};
+  const nlohmann::json header = {{"alg", "EdDSA"}, {"typ", typ}, {"kid", key->kid}};
   std::string input =
       Base64Url(header.dump()) + "." +
       Base64Url(claims.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -137,6 +125,52 @@ std::string LeaseSigner::Sign(const LeaseClaims& c) {
   input += '.';
   input += Base64Url({reinterpret_cast<const char*>(signature), sizeof signature});
   return input;
+}
+
+std::string LeaseSigner::CurrentKid() { return CurrentKey()->kid; }
+
+std::optional<nlohmann::json> LeaseSigner::Verify(std::string_view jws) {
+  const size_t first = jws.find('.');
+  const size_t second = first == std::string_view::npos ? first : jws.find('.', first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+  const auto header =
+      nlohmann::json::parse(FromBase64Url(jws.substr(0, first)), nullptr, /*allow_exceptions=*/false);
+  const auto claims = nlohmann::json::parse(FromBase64Url(jws.substr(first + 1, second - first - 1)),
+                                            nullptr, /*allow_exceptions=*/false);
+  const std::string signature = FromBase64Url(jws.substr(second + 1));
+  if (!header.is_object() || !claims.is_object() || signature.size() != crypto_sign_BYTES ||
+      header.value("alg", "") != "EdDSA")
+    return std::nullopt;
+  const std::string kid = header.value("kid", "");
+  for (const auto& key : store_.Read()->signing_keys().Published(clock_.Now() - lease_duration_)) {
+    if (key.kid != kid) continue;
+    const std::string public_key = FromBase64Url(key.public_key);
+    if (public_key.size() != crypto_sign_PUBLICKEYBYTES) return std::nullopt;
+    const std::string_view input = jws.substr(0, second);
+    if (crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(signature.data()),
+                                    reinterpret_cast<const unsigned char*>(input.data()),
+                                    input.size(),
+                                    reinterpret_cast<const unsigned char*>(public_key.data())) != 0)
+      return std::nullopt;
+    return claims;
+  }
+  return std::nullopt;
+}
+
+std::string LeaseSigner::Sign(const LeaseClaims& c) {
+  return SignClaims({{"iss", issuer_},
+                     {"sub", std::to_string(c.user.value)},
+                     {"aud", kAudience},
+                     {"sid", c.session_id},
+                     {"fingerprint", c.fingerprint},
+                     {"status", domain::StatusName(c.status)},
+                     {"expires_at", FormatRfc3339(c.expires_at)},
+                     {"grace_ends_at", FormatRfc3339(c.grace_ends_at)},
+                     {"instances", c.instances},
+                     {"iat", ToUnix(c.issued_at)},
+                     {"exp", ToUnix(c.ends_at)},
+                     {"jti", RandomToken(12)}},
+                    "JWT");
 }
 
 std::string LeaseSigner::Lease(const LeaseClaims& claims) {

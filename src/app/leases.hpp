@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -45,6 +46,13 @@ class LeaseSigner {
   std::string Rotate(const Actor& actor);
 
   std::string Sign(const LeaseClaims& claims);
+  // A compact JWS of any claims with the current key; `typ` says what it is ("JWT" for
+  // leases, "tenure-release+jwt" for release files: issue 12).
+  std::string SignClaims(const nlohmann::json& claims, std::string_view typ);
+  std::string CurrentKid();
+  // The claims of a JWS signed by a key of this installation still published (the JWKS), or
+  // nullopt when it is malformed, forged or its key is gone.
+  std::optional<nlohmann::json> Verify(std::string_view jws);
   // Sign(), or the lease signed for the same session and the same license facts less than a
   // minute ago: a program checking its license many times a minute gets one lease, and the
   // server signs about once a minute per machine (heartbeats stay cheap; issue 9).

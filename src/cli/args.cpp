@@ -17,6 +17,12 @@ commands:
   keys list                     print the public keys that verify the program's leases (JWKS)
   keys rotate                   sign leases with a new key from now on; the old one stays
                                 published until its last lease ends
+  release add VERSION --channel stable|beta --notes FILE --os windows|macos|linux PATH
+                [--os OS PATH]... [--allow-older]
+                                publish a release (a version older than the channel's latest
+                                needs --allow-older)
+  release list                  every release with its files, sizes, SHA-256 and downloads
+  release unpublish|publish V   hide release V from customers (its files stay), or show it again
   clock show|set T|advance D    tests only: show or move the test clock (test_clock_file),
                                 e.g. clock advance 25h
 
@@ -28,6 +34,11 @@ Result<Args> ParseArgs(int argc, char** argv) {
   if (const char* env = std::getenv("TENURE_CONFIG")) a.config_path = env;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
+    // `release` parses its own options (--channel, --os OS PATH, ...).
+    if (!a.positional.empty() && a.positional[0] == "release") {
+      a.positional.push_back(arg);
+      continue;
+    }
     auto value = [&]() -> Result<std::string> {
       if (i + 1 >= argc) return Fail(ErrorCode::kInvalidInput, arg + " needs a value");
       return std::string(argv[++i]);

@@ -42,6 +42,8 @@ int UserAdd(const Context& ctx, const std::vector<std::string>& positional,
 int RenewDue(const Context& ctx);
 int License(const Context& ctx, const std::vector<std::string>& positional);
 int Keys(const Context& ctx, const std::vector<std::string>& positional);
+// `release add|list|unpublish|publish` (issue 12); parses its own options.
+int Release(const Context& ctx, const std::vector<std::string>& positional);
 // Needs no store: it moves the test clock only.
 int ClockCommand(const Config& config, const std::vector<std::string>& positional);
 

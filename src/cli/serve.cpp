@@ -60,7 +60,8 @@ int Serve(const Context& ctx) {
                           .security = app.security,
                           .two_factor = app.two_factor,
                           .staff_two_factor_required = config.staff_two_factor_required,
-                          .discord = app.discord.get()};
+                          .discord = app.discord.get(),
+                          .releases = &app.releases};
   // The lease signing key exists before the first program signs in (issue 9).
   app.leases.EnsureKey();
   http::WebApp web(services, config.access_log);

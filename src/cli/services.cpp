@@ -73,6 +73,7 @@ AppServices::AppServices(const Config& config, storage::SqlStore& store, const C
       billing(store, clock, config.license, *gateway, email),
       stripe_webhooks(MakeStripeWebhooks(config, store, billing, clock)),
       leases(store, clock, config.public_url, config.program.lease_duration),
+      releases(store, clock, leases, config.releases_dir, config.license),
       program(store, clock, accounts, leases, config.license, config.program),
       machines(store, clock, config.program, email),
       discord_api(MakeDiscordApi(config)),

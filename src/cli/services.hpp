@@ -14,6 +14,7 @@
 #include "app/licenses.hpp"
 #include "app/machines.hpp"
 #include "app/program.hpp"
+#include "app/releases.hpp"
 #include "app/renewal.hpp"
 #include "app/sessions.hpp"
 #include "app/staff.hpp"
@@ -51,6 +52,8 @@ struct AppServices {
   const std::unique_ptr<integrations::StripeWebhooks> stripe_webhooks;
   // The program's API (issue 9).
   app::LeaseSigner leases;
+  // Releases (issue 12), signed with the lease key.
+  app::ReleaseService releases;
   app::ProgramService program;
   app::MachineService machines;
   // Discord (issue 11); both null unless discord.client_id is set.

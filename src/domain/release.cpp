@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "domain/user_agent.hpp"
+
 namespace tenure::domain {
 namespace {
 
@@ -133,6 +135,24 @@ int CompareSemVer(const SemVer& a, const SemVer& b) {
   // A pre-release sorts before its release (item 11.3).
   if (a.prerelease.empty() != b.prerelease.empty()) return a.prerelease.empty() ? 1 : -1;
   return ComparePrerelease(a.prerelease, b.prerelease);
+}
+
+std::optional<ReleaseOs> DetectReleaseOs(std::string_view ch_ua_platform,
+                                         std::string_view user_agent) {
+  std::string_view hint = ch_ua_platform;
+  if (hint.size() >= 2 && hint.front() == '"' && hint.back() == '"')
+    hint = hint.substr(1, hint.size() - 2);
+  if (!hint.empty()) {
+    if (hint == "Windows") return ReleaseOs::kWindows;
+    if (hint == "macOS") return ReleaseOs::kMacos;
+    if (hint == "Linux") return ReleaseOs::kLinux;
+    return std::nullopt;  // Android, Chrome OS, iOS, Unknown: no build of ours runs there
+  }
+  const std::string os = ParseUserAgent(user_agent).os;
+  if (os == "Windows") return ReleaseOs::kWindows;
+  if (os == "macOS") return ReleaseOs::kMacos;
+  if (os == "Linux") return ReleaseOs::kLinux;
+  return std::nullopt;
 }
 
 std::optional<size_t> LatestIndex(std::span<const Release> releases, ReleaseChannel channel) {

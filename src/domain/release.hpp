@@ -62,6 +62,12 @@ struct ReleaseFile {
   int64_t downloads = 0;
 };
 
+// The visitor's system for the Download tab: the Sec-CH-UA-Platform client hint when the
+// browser sends one ("\"Windows\""), else the User-Agent; nullopt for systems with no build
+// (Android, iOS, ChromeOS) or none recognised. A label for choosing, never a security decision.
+std::optional<ReleaseOs> DetectReleaseOs(std::string_view ch_ua_platform,
+                                         std::string_view user_agent);
+
 // The latest published release of `channel` by SemVer precedence (unpublished ones ignored).
 std::optional<size_t> LatestIndex(std::span<const Release> releases, ReleaseChannel channel);
 

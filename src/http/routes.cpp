@@ -121,6 +121,7 @@ const std::vector<Route>& Routes() {
       {"GET", "/api/v1/license", kApi, kSignedIn, kFast, api::License},
       {"POST", "/api/v1/heartbeat", kApi, kSignedIn, kFast, api::Heartbeat},
       {"POST", "/api/v1/checkouts", kApi, kSignedIn, kFast, api::ReportCheckouts},
+      {"GET", "/api/v1/releases/latest", kApi, kSignedIn, kFast, api::LatestRelease},
       {"GET", "/api/v1/keys", kApi, kPublic, kFast, api::Keys},
       {"GET", "/api/v1/openapi.json", kApi, kPublic, kFast, api::OpenApi},
   };

@@ -31,6 +31,7 @@ class FeedbackService;
 class CheckoutService;
 class LeaseSigner;
 class LicenseService;
+class ReleaseService;
 class MachineService;
 struct ProgramCaller;
 class ProgramService;
@@ -84,6 +85,8 @@ struct Services {
   std::string metrics_token;
   // Discord (issue 11); null when the seller has not set it up (its pages then say so).
   app::DiscordService* discord = nullptr;
+  // Releases (issue 12): the Download tab, the files, the update check, publishing.
+  app::ReleaseService* releases = nullptr;
 };
 
 struct Context {

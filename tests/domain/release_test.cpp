@@ -57,6 +57,29 @@ TEST(Release, TheLatestIsTheHighestPublishedVersionOfItsChannel) {
   EXPECT_FALSE(LatestIndex(releases, ReleaseChannel::kBeta));
 }
 
+TEST(Release, TheVisitorsSystemComesFromTheClientHintThenTheUserAgent) {
+  constexpr char kWindowsChrome[] =
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Chrome/131.0.0.0 Safari/537.36";
+  constexpr char kMacSafari[] =
+      "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+      "Version/18.1 Safari/605.1.15";
+  constexpr char kLinuxFirefox[] =
+      "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+  constexpr char kAndroid[] =
+      "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Chrome/131.0.0.0 Mobile Safari/537.36";
+  EXPECT_EQ(DetectReleaseOs("", kWindowsChrome), ReleaseOs::kWindows);
+  EXPECT_EQ(DetectReleaseOs("", kMacSafari), ReleaseOs::kMacos);
+  EXPECT_EQ(DetectReleaseOs("", kLinuxFirefox), ReleaseOs::kLinux);
+  EXPECT_FALSE(DetectReleaseOs("", kAndroid)) << "Android is not Linux for downloads";
+  EXPECT_FALSE(DetectReleaseOs("", ""));
+  // Chromium's reduced User-Agent can lie about the system; the hint is what it says.
+  EXPECT_EQ(DetectReleaseOs("\"macOS\"", kWindowsChrome), ReleaseOs::kMacos);
+  EXPECT_EQ(DetectReleaseOs("\"Linux\"", kWindowsChrome), ReleaseOs::kLinux);
+  EXPECT_FALSE(DetectReleaseOs("\"Chrome OS\"", kLinuxFirefox));
+}
+
 TEST(Release, NamesRoundTrip) {
   for (const ReleaseOs os : kAllOs) EXPECT_EQ(ParseOs(OsName(os)), os);
   EXPECT_EQ(OsLabel(ReleaseOs::kMacos), "macOS");

@@ -28,6 +28,9 @@ Response Heartbeat(Context& ctx);  // POST /api/v1/heartbeat
 
 Response ReportCheckouts(Context& ctx);  // POST /api/v1/checkouts
 
+// GET /api/v1/releases/latest?os=&channel= (issue 12; api/releases.cpp): the update check.
+Response LatestRelease(Context& ctx);
+
 Response Keys(Context& ctx);     // GET /api/v1/keys: the JWKS of the lease signing keys
 Response OpenApi(Context& ctx);  // GET /api/v1/openapi.json
 

@@ -24,16 +24,6 @@ std::string StatusText(domain::LicenseStatus status) {
   return "";
 }
 
-// The visitor's operating system, from the User-Agent (Download tab).
-std::string DetectOs(std::string_view ua) {
-  if (ua.find("Windows") != std::string_view::npos) return "Windows";
-  if (ua.find("Mac OS X") != std::string_view::npos ||
-      ua.find("Macintosh") != std::string_view::npos)
-    return "macOS";
-  if (ua.find("Linux") != std::string_view::npos) return "Linux";
-  return "your computer";
-}
-
 }  // namespace
 
 Response Home(Context& ctx) {
@@ -170,9 +160,5 @@ Response SetTimeZone(Context& ctx) {
   return Response::Redirect("/settings?done=time_zone");
 }
 
-Response Download(Context& ctx) {
-  return RenderPage(ctx, "download", "Download", "download",
-                    mstch::map{{"os", DetectOs(ctx.req.Header("user-agent"))}});
-}
 
 }  // namespace tenure::http::pages

@@ -1,0 +1,93 @@
+// The Download tab (issue 12): the latest release for the visitor's system first (the
+// Sec-CH-UA-Platform client hint, else the User-Agent), the other systems' files below, with
+// version, date, size, SHA-256 and the release notes; links only while the license is usable.
+#include <fmt/format.h>
+
+#include "app/licenses.hpp"
+#include "app/releases.hpp"
+#include "http/pages/pages.hpp"
+#include "search/markdown.hpp"
+
+namespace tenure::http::pages {
+namespace {
+
+// "48.3 MB": decimal units, as download sizes are usually shown.
+std::string HumanSize(int64_t bytes) {
+  if (bytes < 1000) return fmt::format("{} bytes", bytes);
+  const char* units[] = {"kB", "MB", "GB", "TB"};
+  double value = static_cast<double>(bytes) / 1000;
+  size_t unit = 0;
+  while (value >= 1000 && unit + 1 < std::size(units)) {
+    value /= 1000;
+    ++unit;
+  }
+  return fmt::format("{:.1f} {}", value, units[unit]);
+}
+
+mstch::map FileVars(const app::ReleaseView& view, const domain::ReleaseFile& f, bool can) {
+  mstch::map vars{{"os_label", std::string(domain::OsLabel(f.os))},
+                  {"file_name", f.file_name},
+                  {"size", HumanSize(f.size)},
+                  {"bytes", std::to_string(f.size)},
+                  {"sha256", f.sha256}};
+  if (can)
+    vars["url"] = fmt::format("/downloads/{}/{}", view.release.id.value, domain::OsName(f.os));
+  return vars;
+}
+
+mstch::map ReleaseVars(const app::ReleaseView& view, std::optional<domain::ReleaseOs> os,
+                       bool can) {
+  mstch::map vars{{"version", view.release.version},
+                  {"channel", std::string(domain::ChannelName(view.release.channel))},
+                  {"beta", view.release.channel == domain::ReleaseChannel::kBeta},
+                  {"date_iso", FormatRfc3339(view.release.published_at)},
+                  {"date_long", FormatLongDate(view.release.published_at)},
+                  {"notes_html", search::RenderHtml(view.release.notes)}};
+  mstch::array others;
+  for (const auto& f : view.files) {
+    if (os && f.os == *os)
+      vars["primary"] = FileVars(view, f, can);
+    else
+      others.push_back(FileVars(view, f, can));
+  }
+  vars["others"] = others;
+  vars["has_others"] = !others.empty();
+  return vars;
+}
+
+}  // namespace
+
+Response Download(Context& ctx) {
+  const auto os = domain::DetectReleaseOs(ctx.req.Header("sec-ch-ua-platform"),
+                                          ctx.req.Header("user-agent"));
+  mstch::map vars{{"os", std::string(os ? domain::OsLabel(*os) : "your computer")}};
+  const auto overview = ctx.svc.licenses.Overview(ctx.User().id);
+  const auto status = overview ? overview->status : domain::LicenseStatus::kNone;
+  const bool can = domain::ProgramAllowed(status);
+  if (!can) {
+    vars["blocked"] =
+        std::string(status == domain::LicenseStatus::kSuspended
+                        ? "Your license is suspended while a payment dispute is open, so "
+                          "downloads are paused. Open a support ticket if it is settled."
+                    : status == domain::LicenseStatus::kExpired
+                        ? "Your license has expired, so downloads are paused until you renew."
+                        : "Downloads open once you have a license.");
+    vars["renew"] = status != domain::LicenseStatus::kSuspended && overview.has_value();
+  }
+  if (const auto stable = ctx.svc.releases->Latest(domain::ReleaseChannel::kStable))
+    vars["stable"] = ReleaseVars(*stable, os, can);
+  // A beta newer than the stable release is offered too, marked as such.
+  if (const auto beta = ctx.svc.releases->Latest(domain::ReleaseChannel::kBeta)) {
+    const auto stable = ctx.svc.releases->Latest(domain::ReleaseChannel::kStable);
+    if (!stable || domain::CompareSemVer(*domain::ParseSemVer(beta->release.version),
+                                         *domain::ParseSemVer(stable->release.version)) > 0)
+      vars["beta_release"] = ReleaseVars(*beta, os, can);
+  }
+  Response res = RenderPage(ctx, "download", "Download", "download", std::move(vars));
+  // Chromium sends Sec-CH-UA-Platform unasked; saying we use it keeps it coming.
+  res.Set("Accept-CH", "Sec-CH-UA-Platform");
+  res.Set("Vary", "Sec-CH-UA-Platform, User-Agent");
+  return res;
+}
+
+}  // namespace tenure::http::pages
