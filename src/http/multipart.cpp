@@ -22,7 +22,8 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// The value of `param` in a header's parameters: token or quoted-string (backslash escapes).
+// The value of `param` in a header's parameters: token or quoted-string. Only \" and \\ are
+// escapes (curl writes them); browsers send a Windows path's backslashes as they are.
 std::optional<std::string> Parameter(std::string_view header, std::string_view param) {
   const std::string lower = Lower(header);
   for (size_t at = 0; (at = lower.find(param, at)) != std::string::npos; ++at) {
@@ -36,7 +37,9 @@ std::optional<std::string> Parameter(std::string_view header, std::string_view p
     std::string value;
     if (i < header.size() && header[i] == '"') {
       for (++i; i < header.size() && header[i] != '"'; ++i) {
-        if (header[i] == '\\' && i + 1 < header.size()) ++i;
+        if (header[i] == '\\' && i + 1 < header.size() &&
+            (header[i + 1] == '"' || header[i + 1] == '\\'))
+          ++i;
         value.push_back(header[i]);
       }
     } else {

@@ -420,7 +420,7 @@ HttpResponse Browser::Send(std::string_view method, std::string_view path, std::
   const std::string interface = "host!" + local_address_;
   if (!local_address_.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, interface.c_str());
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 20000L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &res.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);

@@ -150,12 +150,15 @@ class Browser {
   // one test can be clients on two addresses.
   void SetLocalAddress(std::string address) { local_address_ = std::move(address); }
   void SetCookie(std::string name, std::string value) { jar_[std::move(name)] = std::move(value); }
+  // How long one request may take in all (20 s unless a test waits on a long queue on purpose).
+  void SetTimeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
   void ForgetCookie(std::string_view name);
   const std::map<std::string, std::string, std::less<>>& cookies() const { return jar_; }
 
  private:
   std::string base_url_;
   std::string local_address_;
+  std::chrono::milliseconds timeout_{20000};
   integrations::CurlEasy curl_;
   std::map<std::string, std::string, std::less<>> jar_;
 };

@@ -92,6 +92,8 @@ TEST_F(SignInFloodHttpTest, TheApiAnswers429ForABusyAddressAnd503WhenTheQueueIsF
     for (int k = 0; k < kEach; ++k) {
       flood.emplace_back([&, a, k] {
         Browser b(Base());
+        // The queue's 64 hashes on one thread take ~16 s here, longer on a loaded machine.
+        b.SetTimeout(std::chrono::seconds(120));
         b.SetLocalAddress("127.0.1." + std::to_string(10 + a));
         const nlohmann::json body = {{"email", "nobody" + std::to_string(a) + "@example.com"},
                                      {"password", "not a password " + std::to_string(k)},
