@@ -313,12 +313,13 @@ const std::vector<Field>& Fields() {
       {"stripe.api_base", "TENURE_STRIPE_API_BASE",
        UrlSetter("stripe.api_base", [](Config& c) -> std::string& { return c.stripe.api_base; })},
       // Issue 12: releases' files and the largest upload.
-      {"releases.dir", "TENURE_RELEASES_DIR",
-       [](Config& c, const std::string& v) -> Result<void> {
-         if (v.empty()) return Invalid("releases.dir", "expected a directory");
-         c.releases_dir = v;
-         return {};
-       }},
+      {
+          "releases.dir", "TENURE_RELEASES_DIR",
+          [](Config& c, const std::string& v) -> Result<void> {
+            if (v.empty()) return Invalid("releases.dir", "expected a directory");
+            c.releases_dir = v;
+            return {};
+          }},
       {"releases.max_upload_bytes", "TENURE_RELEASES_MAX_UPLOAD_BYTES",
        IntField("releases.max_upload_bytes", &Config::release_max_upload_bytes, 1 << 20,
                 int64_t{64} << 30)},

@@ -133,10 +133,11 @@ std::optional<nlohmann::json> LeaseSigner::Verify(std::string_view jws) {
   const size_t first = jws.find('.');
   const size_t second = first == std::string_view::npos ? first : jws.find('.', first + 1);
   if (second == std::string_view::npos) return std::nullopt;
-  const auto header =
-      nlohmann::json::parse(FromBase64Url(jws.substr(0, first)), nullptr, /*allow_exceptions=*/false);
-  const auto claims = nlohmann::json::parse(FromBase64Url(jws.substr(first + 1, second - first - 1)),
-                                            nullptr, /*allow_exceptions=*/false);
+  const auto header = nlohmann::json::parse(FromBase64Url(jws.substr(0, first)), nullptr,
+                                            /*allow_exceptions=*/false);
+  const auto claims =
+      nlohmann::json::parse(FromBase64Url(jws.substr(first + 1, second - first - 1)), nullptr,
+                            /*allow_exceptions=*/false);
   const std::string signature = FromBase64Url(jws.substr(second + 1));
   if (!header.is_object() || !claims.is_object() || signature.size() != crypto_sign_BYTES ||
       header.value("alg", "") != "EdDSA")

@@ -77,8 +77,8 @@ Result<void> Place(const ReleaseUpload& upload, const fs::path& target) {
   }
   fs::copy_file(upload.path, target, fs::copy_options::overwrite_existing, ec);
   if (ec)
-    return Fail(ErrorCode::kUnavailable,
-                fmt::format("cannot copy {} to {}: {}", upload.path, target.string(), ec.message()));
+    return Fail(ErrorCode::kUnavailable, fmt::format("cannot copy {} to {}: {}", upload.path,
+                                                     target.string(), ec.message()));
   if (upload.move) fs::remove(upload.path, ec);
   return {};
 }
@@ -159,8 +159,8 @@ Result<ReleaseView> ReleaseService::Publish(const Actor& actor, std::optional<Us
     for (const fs::path& p : placed) fs::remove(p, ec);
   };
   for (const ReleaseUpload& f : request.files) {
-    const fs::path target = fs::path(dir_) / view.release.version / domain::OsName(f.os) /
-                            f.file_name;
+    const fs::path target =
+        fs::path(dir_) / view.release.version / domain::OsName(f.os) / f.file_name;
     if (auto ok = Place(f, target); !ok) {
       undo();
       return std::unexpected(ok.error());
@@ -239,7 +239,8 @@ std::optional<ReleaseView> ReleaseService::Latest(domain::ReleaseChannel channel
 }
 
 std::string ReleaseService::Signature(const Release& release, const ReleaseFile& file) {
-  if (auto claims = signer_.Verify(file.signature); claims && *claims == ReleaseClaims(release, file))
+  if (auto claims = signer_.Verify(file.signature);
+      claims && *claims == ReleaseClaims(release, file))
     return file.signature;
   return signer_.SignClaims(ReleaseClaims(release, file), kReleaseTyp);
 }
@@ -258,8 +259,7 @@ Result<Download> ReleaseService::Authorize(UserId user, domain::ReleaseId id, Re
       case domain::LicenseStatus::kExpired:
         return Fail(ErrorCode::kForbidden,
                     "Your license has expired. Renew it to download the program.");
-      default:
-        return Fail(ErrorCode::kForbidden, "Buy a license to download the program.");
+      default: return Fail(ErrorCode::kForbidden, "Buy a license to download the program.");
     }
   }
   auto release = read->releases().Find(id);
@@ -292,7 +292,8 @@ std::optional<UserId> ReleaseService::CheckDownloadToken(std::string_view token,
   const auto claims = signer_.Verify(token);
   if (!claims || !claims->contains("rid") || !claims->contains("exp") ||
       !(*claims)["rid"].is_number_integer() || !(*claims)["exp"].is_number_integer() ||
-      (*claims)["rid"].get<int64_t>() != id.value || claims->value("os", "") != domain::OsName(os) ||
+      (*claims)["rid"].get<int64_t>() != id.value ||
+      claims->value("os", "") != domain::OsName(os) ||
       (*claims)["exp"].get<int64_t>() <= ToUnix(clock_.Now()))
     return std::nullopt;
   const std::string sub = claims->value("sub", "");

@@ -43,7 +43,8 @@ std::optional<std::string> Parameter(std::string_view header, std::string_view p
         value.push_back(header[i]);
       }
     } else {
-      while (i < header.size() && header[i] != ';' && header[i] != ' ') value.push_back(header[i++]);
+      while (i < header.size() && header[i] != ';' && header[i] != ' ')
+        value.push_back(header[i++]);
     }
     return value;
   }
@@ -57,9 +58,7 @@ struct FileCloser {
 class Splitter {
  public:
   Splitter(std::string boundary, std::string output_dir, const MultipartLimits& limits)
-      : delimiter_("\r\n--" + std::move(boundary)),
-        dir_(std::move(output_dir)),
-        limits_(limits) {}
+      : delimiter_("\r\n--" + std::move(boundary)), dir_(std::move(output_dir)), limits_(limits) {}
 
   ~Splitter() {
     if (!done_) RemoveFiles();
@@ -115,8 +114,8 @@ class Splitter {
           return true;
         }
         const size_t crlf = buf_.find("\r\n");
-        if (crlf == std::string::npos) return buf_.size() > 256 ? Result<bool>(Invalid("Bad part."))
-                                                                 : Result<bool>(false);
+        if (crlf == std::string::npos)
+          return buf_.size() > 256 ? Result<bool>(Invalid("Bad part.")) : Result<bool>(false);
         // RFC 2046 allows transport padding (spaces) before the line break.
         if (buf_.find_first_not_of(" \t") != crlf) return Invalid("Bad part delimiter.");
         buf_.erase(0, crlf + 2);
@@ -126,7 +125,8 @@ class Splitter {
       case State::kHeaders: {
         const size_t end = buf_.find("\r\n\r\n");
         if (end == std::string::npos) {
-          if (buf_.size() > limits_.max_header_bytes) return Invalid("A part's headers are too long.");
+          if (buf_.size() > limits_.max_header_bytes)
+            return Invalid("A part's headers are too long.");
           return false;
         }
         if (end > limits_.max_header_bytes) return Invalid("A part's headers are too long.");
@@ -139,8 +139,9 @@ class Splitter {
       case State::kBody: {
         const size_t at = buf_.find(delimiter_);
         const size_t usable =
-            at != std::string::npos ? at
-                                    : (buf_.size() >= delimiter_.size() ? buf_.size() - (delimiter_.size() - 1) : 0);
+            at != std::string::npos
+                ? at
+                : (buf_.size() >= delimiter_.size() ? buf_.size() - (delimiter_.size() - 1) : 0);
         if (auto ok = Write(std::string_view(buf_).substr(0, usable)); !ok)
           return std::unexpected(ok.error());
         buf_.erase(0, usable);

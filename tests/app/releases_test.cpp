@@ -41,25 +41,31 @@ class ReleasesTest : public ::testing::Test {
     std::ofstream(path, std::ios::binary) << bytes;
     return path;
   }
-  Result<ReleaseView> Publish(const std::string& version, ReleaseChannel channel = ReleaseChannel::kStable,
+  Result<ReleaseView> Publish(const std::string& version,
+                              ReleaseChannel channel = ReleaseChannel::kStable,
                               bool allow_older = false) {
-    return releases_.Publish(
-        Actor::Cli(), std::nullopt,
-        {.version = version,
-         .channel = channel,
-         .notes = "# " + version,
-         .files = {{.os = ReleaseOs::kWindows, .path = Build("setup.exe", "MZ" + version), .file_name = "setup.exe"},
-                   {.os = ReleaseOs::kLinux, .path = Build("app.tar.gz", "tgz" + version), .file_name = "app.tar.gz"}},
-         .allow_older = allow_older});
+    return releases_.Publish(Actor::Cli(), std::nullopt,
+                             {.version = version,
+                              .channel = channel,
+                              .notes = "# " + version,
+                              .files = {{.os = ReleaseOs::kWindows,
+                                         .path = Build("setup.exe", "MZ" + version),
+                                         .file_name = "setup.exe"},
+                                        {.os = ReleaseOs::kLinux,
+                                         .path = Build("app.tar.gz", "tgz" + version),
+                                         .file_name = "app.tar.gz"}},
+                              .allow_older = allow_older});
   }
   UserId Customer(std::optional<Instant> expires_at) {
     auto uow = store_->Begin(Actor::Cli());
-    const UserId id = *uow->users().Insert(domain::User{.email = "c" + std::to_string(++users_) + "@example.com",
-                                                       .password_hash = "x",
-                                                       .terms_version = "2026-11-01",
-                                                       .terms_accepted_at = kNow,
-                                                       .created_at = kNow});
-    uow->licenses().Insert(domain::License{.user_id = id, .expires_at = expires_at, .created_at = kNow, .updated_at = kNow});
+    const UserId id =
+        *uow->users().Insert(domain::User{.email = "c" + std::to_string(++users_) + "@example.com",
+                                          .password_hash = "x",
+                                          .terms_version = "2026-11-01",
+                                          .terms_accepted_at = kNow,
+                                          .created_at = kNow});
+    uow->licenses().Insert(domain::License{
+        .user_id = id, .expires_at = expires_at, .created_at = kNow, .updated_at = kNow});
     uow->Audit("test.setup", "user", nullptr, nullptr);
     uow->Commit();
     return id;
@@ -137,8 +143,10 @@ TEST_F(ReleasesTest, OnlyAUsableLicenseMayDownload) {
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_TRUE(std::filesystem::exists(ok->path));
   EXPECT_TRUE(releases_.Authorize(in_grace, id, ReleaseOs::kLinux));
-  EXPECT_EQ(releases_.Authorize(expired, id, ReleaseOs::kWindows).error().code, ErrorCode::kForbidden);
-  EXPECT_EQ(releases_.Authorize(never, id, ReleaseOs::kWindows).error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(releases_.Authorize(expired, id, ReleaseOs::kWindows).error().code,
+            ErrorCode::kForbidden);
+  EXPECT_EQ(releases_.Authorize(never, id, ReleaseOs::kWindows).error().code,
+            ErrorCode::kForbidden);
   EXPECT_EQ(releases_.Authorize(active, id, ReleaseOs::kMacos).error().code, ErrorCode::kNotFound);
   releases_.CountDownload(id, ReleaseOs::kWindows);
   releases_.CountDownload(id, ReleaseOs::kWindows);
@@ -153,7 +161,8 @@ TEST_F(ReleasesTest, DownloadLinksAreForOneUserOneFileAndTenMinutes) {
   const std::string token = releases_.DownloadToken(user, id, ReleaseOs::kWindows, minutes(10));
   EXPECT_EQ(releases_.CheckDownloadToken(token, id, ReleaseOs::kWindows), user);
   EXPECT_FALSE(releases_.CheckDownloadToken(token, id, ReleaseOs::kLinux));
-  EXPECT_FALSE(releases_.CheckDownloadToken(token, domain::ReleaseId{id.value + 1}, ReleaseOs::kWindows));
+  EXPECT_FALSE(
+      releases_.CheckDownloadToken(token, domain::ReleaseId{id.value + 1}, ReleaseOs::kWindows));
   EXPECT_FALSE(releases_.CheckDownloadToken(token + "x", id, ReleaseOs::kWindows));
   EXPECT_FALSE(releases_.CheckDownloadToken(published->files[0].signature, id, ReleaseOs::kWindows))
       << "a release signature is not a download link";

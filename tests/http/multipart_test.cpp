@@ -65,9 +65,8 @@ TEST_F(MultipartTest, SplitsFieldsAndFilesByteForByte) {
   const std::string big = Random((1 << 20) + 37, 7);
   const std::string body = "preamble to ignore\r\n" + Field("version", "2.4.1") +
                            Field("notes", "# Fixed\r\n\r\n- a crash") +
-                           File("windows", "C:\\builds\\setup.exe", big) +
-                           File("macos", "", "") + File("linux", "app.tar.gz", tricky) + End() +
-                           "epilogue";
+                           File("windows", "C:\\builds\\setup.exe", big) + File("macos", "", "") +
+                           File("linux", "app.tar.gz", tricky) + End() + "epilogue";
   auto form = ReadMultipart(Body(body), kBoundary, dir_.path());
   ASSERT_TRUE(form) << form.error().message;
   EXPECT_EQ(form->fields.find("version")->second, "2.4.1");
@@ -101,9 +100,9 @@ TEST_F(MultipartTest, LimitsOnFieldsHeadersAndParts) {
                              dir_.path(), limits));
   EXPECT_TRUE(ReadMultipart(Body(Field("notes", std::string(10, 'x')) + End()), kBoundary,
                             dir_.path(), limits));
-  EXPECT_FALSE(ReadMultipart(Body(Field("a", "1") + Field("b", "2") + Field("c", "3") +
-                                  Field("d", "4") + End()),
-                             kBoundary, dir_.path(), limits));
+  EXPECT_FALSE(ReadMultipart(
+      Body(Field("a", "1") + Field("b", "2") + Field("c", "3") + Field("d", "4") + End()),
+      kBoundary, dir_.path(), limits));
   const std::string long_header = std::string("--") + kBoundary +
                                   "\r\nContent-Disposition: form-data; name=\"" +
                                   std::string(300, 'n') + "\"\r\n\r\nv\r\n" + End();

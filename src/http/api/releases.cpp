@@ -22,17 +22,16 @@ Response Invalid(const Context& ctx, std::string field, std::string message) {
 // The license must be usable (active or grace) for a download, as on the Download tab.
 std::optional<app::ProgramError> LicenseRefusal(const Context& ctx) {
   const auto& license = ctx.program->license;
-  const auto status = license ? domain::StatusAt(*license, ctx.svc.clock.Now(),
-                                                 ctx.svc.licenses.policy().grace)
-                              : domain::LicenseStatus::kNone;
+  const auto status =
+      license ? domain::StatusAt(*license, ctx.svc.clock.Now(), ctx.svc.licenses.policy().grace)
+              : domain::LicenseStatus::kNone;
   if (domain::ProgramAllowed(status)) return std::nullopt;
   using enum app::ProgramProblem;
   const auto problem = status == domain::LicenseStatus::kSuspended ? kLicenseSuspended
                        : status == domain::LicenseStatus::kExpired ? kLicenseExpired
                                                                    : kNoLicense;
-  return app::ProgramError{.problem = problem,
-                           .message = "Renew your license to download updates.",
-                           .license = license};
+  return app::ProgramError{
+      .problem = problem, .message = "Renew your license to download updates.", .license = license};
 }
 
 }  // namespace
@@ -56,21 +55,21 @@ Response LatestRelease(Context& ctx) {
                                domain::OsLabel(*os)),
                    ctx.req.request_id);
   const Instant expires = ctx.svc.clock.Now() + kDownloadUrlLifetime;
-  const std::string token = ctx.svc.releases->DownloadToken(ctx.User().id, latest->release.id,
-                                                            *os, kDownloadUrlLifetime);
-  return Json({{"version", latest->release.version},
-               {"channel", domain::ChannelName(latest->release.channel)},
-               {"published_at", FormatRfc3339(latest->release.published_at)},
-               {"notes", latest->release.notes},
-               {"os", domain::OsName(file->os)},
-               {"file_name", file->file_name},
-               {"size", file->size},
-               {"sha256", file->sha256},
-               {"signature", ctx.svc.releases->Signature(latest->release, *file)},
-               {"download_url", fmt::format("{}/downloads/{}/{}?token={}", ctx.svc.public_url,
-                                            latest->release.id.value, domain::OsName(file->os),
-                                            token)},
-               {"download_url_expires_at", FormatRfc3339(expires)}});
+  const std::string token =
+      ctx.svc.releases->DownloadToken(ctx.User().id, latest->release.id, *os, kDownloadUrlLifetime);
+  return Json(
+      {{"version", latest->release.version},
+       {"channel", domain::ChannelName(latest->release.channel)},
+       {"published_at", FormatRfc3339(latest->release.published_at)},
+       {"notes", latest->release.notes},
+       {"os", domain::OsName(file->os)},
+       {"file_name", file->file_name},
+       {"size", file->size},
+       {"sha256", file->sha256},
+       {"signature", ctx.svc.releases->Signature(latest->release, *file)},
+       {"download_url", fmt::format("{}/downloads/{}/{}?token={}", ctx.svc.public_url,
+                                    latest->release.id.value, domain::OsName(file->os), token)},
+       {"download_url_expires_at", FormatRfc3339(expires)}});
 }
 
 }  // namespace tenure::http::api

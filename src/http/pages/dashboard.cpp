@@ -160,5 +160,4 @@ Response SetTimeZone(Context& ctx) {
   return Response::Redirect("/settings?done=time_zone");
 }
 
-
 }  // namespace tenure::http::pages

@@ -58,8 +58,8 @@ mstch::map ReleaseVars(const app::ReleaseView& view, std::optional<domain::Relea
 }  // namespace
 
 Response Download(Context& ctx) {
-  const auto os = domain::DetectReleaseOs(ctx.req.Header("sec-ch-ua-platform"),
-                                          ctx.req.Header("user-agent"));
+  const auto os =
+      domain::DetectReleaseOs(ctx.req.Header("sec-ch-ua-platform"), ctx.req.Header("user-agent"));
   mstch::map vars{{"os", std::string(os ? domain::OsLabel(*os) : "your computer")}};
   const auto overview = ctx.svc.licenses.Overview(ctx.User().id);
   const auto status = overview ? overview->status : domain::LicenseStatus::kNone;
