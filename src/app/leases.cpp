@@ -135,7 +135,7 @@ std::optional<nlohmann::json> LeaseSigner::Verify(std::string_view jws) {
   if (second == std::string_view::npos) return std::nullopt;
   const auto header = nlohmann::json::parse(FromBase64Url(jws.substr(0, first)), nullptr,
                                             /*allow_exceptions=*/false);
-  const auto claims =
+  auto claims =
       nlohmann::json::parse(FromBase64Url(jws.substr(first + 1, second - first - 1)), nullptr,
                             /*allow_exceptions=*/false);
   const std::string signature = FromBase64Url(jws.substr(second + 1));

@@ -25,8 +25,8 @@ struct MultipartForm {
 };
 
 struct MultipartLimits {
-  size_t max_field_bytes = 128 * 1024;  // one text field
-  size_t max_header_bytes = 8 * 1024;   // one part's headers
+  size_t max_field_bytes = size_t{128} * 1024;  // one text field
+  size_t max_header_bytes = size_t{8} * 1024;   // one part's headers
   size_t max_parts = 32;
 };
 
