@@ -236,6 +236,12 @@ const std::vector<Field>& Fields() {
        IntField("http.idle_timeout_seconds", &Config::idle_timeout_seconds, 1, 3600)},
       {"http.request_timeout_seconds", "TENURE_HTTP_REQUEST_TIMEOUT_SECONDS",
        IntField("http.request_timeout_seconds", &Config::request_timeout_seconds, 1, 600)},
+      {"http.max_target_bytes", "TENURE_HTTP_MAX_TARGET_BYTES",
+       IntField("http.max_target_bytes", &Config::max_target_bytes, 256, 1 << 20)},
+      {"http.max_header_bytes", "TENURE_HTTP_MAX_HEADER_BYTES",
+       IntField("http.max_header_bytes", &Config::max_header_bytes, 1024, 1 << 20)},
+      {"http.header_timeout_seconds", "TENURE_HTTP_HEADER_TIMEOUT_SECONDS",
+       IntField("http.header_timeout_seconds", &Config::header_timeout_seconds, 1, 600)},
       {"smtp.host", "TENURE_SMTP_HOST",
        [](Config& c, const std::string& v) -> Result<void> {
          c.smtp.host = v;

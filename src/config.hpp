@@ -65,6 +65,11 @@ struct Config {
   int max_connections = 2048;
   int idle_timeout_seconds = 60;
   int request_timeout_seconds = 30;
+  // A request's head: its target over max_target_bytes is 414, its header fields over
+  // max_header_bytes 431, not all there within header_timeout_seconds 408.
+  uint64_t max_target_bytes = 8 << 10;
+  uint64_t max_header_bytes = 16 << 10;
+  int header_timeout_seconds = 10;
 
   SmtpConfig smtp;
   int outbox_interval_ms = 2000;      // how often the outbox worker looks for due mail

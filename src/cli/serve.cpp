@@ -2,6 +2,7 @@
 // SIGINT or SIGTERM.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -38,30 +39,35 @@ int Serve(const Context& ctx) {
                            .log = [](const std::string& line) {
                              std::cout << "tenure: " << line << "\n" << std::flush;
                            }});
-  http::Services services{.accounts = app.accounts,
-                          .licenses = app.licenses,
-                          .staff = app.staff,
-                          .renewal = app.renewal,
-                          .support = app.support,
-                          .feedback = app.feedback,
-                          .store = store,
-                          .clock = clock,
-                          .views = views,
-                          .secure_cookies = config.SecureCookies(),
-                          .help = help,
-                          .billing = app.billing,
-                          .stripe_webhooks = app.stripe_webhooks.get(),
-                          .program = app.program,
-                          .machines = app.machines,
-                          .sessions = app.sessions,
-                          .checkouts = app.checkouts,
-                          .leases = app.leases,
-                          .public_url = config.public_url,
-                          .security = app.security,
-                          .two_factor = app.two_factor,
-                          .staff_two_factor_required = config.staff_two_factor_required,
-                          .discord = app.discord.get(),
-                          .releases = &app.releases};
+  http::Services services{
+      .accounts = app.accounts,
+      .licenses = app.licenses,
+      .staff = app.staff,
+      .renewal = app.renewal,
+      .support = app.support,
+      .feedback = app.feedback,
+      .store = store,
+      .clock = clock,
+      .views = views,
+      .secure_cookies = config.SecureCookies(),
+      .help = help,
+      .billing = app.billing,
+      .stripe_webhooks = app.stripe_webhooks.get(),
+      .program = app.program,
+      .machines = app.machines,
+      .sessions = app.sessions,
+      .checkouts = app.checkouts,
+      .leases = app.leases,
+      .public_url = config.public_url,
+      .security = app.security,
+      .two_factor = app.two_factor,
+      .staff_two_factor_required = config.staff_two_factor_required,
+      .discord = app.discord.get(),
+      .releases = &app.releases,
+      .max_upload_bytes = config.release_max_upload_bytes,
+      .upload_dir = (std::filesystem::path(config.releases_dir) / ".uploads").string()};
+  // Uploads land beside the releases, so that publishing one is a rename.
+  std::filesystem::create_directories(services.upload_dir);
   // The lease signing key exists before the first program signs in (issue 9).
   app.leases.EnsureKey();
   http::WebApp web(services, config.access_log);
@@ -137,9 +143,16 @@ int Serve(const Context& ctx) {
       .io_threads = config.http_threads,
       .slow_threads = config.hash_threads,
       .max_body_bytes = config.max_body_bytes,
+      .max_target_bytes = static_cast<size_t>(config.max_target_bytes),
+      .max_header_bytes = static_cast<size_t>(config.max_header_bytes),
       .max_connections = static_cast<size_t>(config.max_connections),
       .idle_timeout = std::chrono::seconds(config.idle_timeout_seconds),
-      .request_timeout = std::chrono::seconds(config.request_timeout_seconds)};
+      .header_timeout = std::chrono::seconds(config.header_timeout_seconds),
+      .request_timeout = std::chrono::seconds(config.request_timeout_seconds),
+      .body_policy = [&web](std::string_view method, std::string_view path,
+                            const http::Headers& headers) {
+        return web.PlanBody(method, path, headers);
+      }};
   http::Serve(
       options, [&web](http::Request& r) { return web.Handle(r); },
       [&web](const http::Request& r) { return web.IsSlow(r); },

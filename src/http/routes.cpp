@@ -11,6 +11,7 @@ const std::vector<Route>& Routes() {
   using enum Kind;
   using enum Access;
   using enum Cost;
+  using enum Body;
   static const std::vector<Route> routes = {
       {"GET", "/", kPage, kPublic, kFast, pages::Root},
       {"GET", "/healthz", kStatic, kPublic, kFast, pages::Healthz},
@@ -60,6 +61,9 @@ const std::vector<Route>& Routes() {
       {"GET", "/settings/deactivate", kPage, kSignedIn, kFast, pages::DeactivateForm},
       {"POST", "/settings/deactivate", kPage, kSignedIn, kFast, pages::DeactivateSubmit},
       {"GET", "/download", kPage, kSignedIn, kFast, pages::Download},
+      // A release's file: for the signed-in customer, or with the update check's download
+      // token (a program has no cookie), so the handler checks who asks. Streamed from disk.
+      {"GET", "/downloads/{id}/{os}", kPage, kPublic, kFast, pages::DownloadFile},
       {"GET", "/support", kPage, kSignedIn, kFast, pages::Support},
 
       // The cancel journey: Cancel -> Continue to Cancel -> Confirm Cancel (PRODUCT.md).
@@ -102,6 +106,13 @@ const std::vector<Route>& Routes() {
       {"GET", "/staff/feedback.csv", kPage, kStaff, kFast, pages::StaffFeedbackCsv},
       {"POST", "/staff/feedback/{id}/read", kPage, kStaff, kFast, pages::StaffFeedbackRead},
       {"GET", "/staff/checkouts", kPage, kStaff, kFast, pages::StaffCheckouts},
+      // Releases (issue 12): the upload is streamed to disk (Body::kUpload), then hashed and
+      // signed on the slow pool; only admins publish or unpublish.
+      {"GET", "/staff/releases", kPage, kStaff, kFast, pages::StaffReleases},
+      {"POST", "/staff/releases", kPage, kAdmin, kSlow, pages::StaffPublishRelease, kUpload},
+      {"POST", "/staff/releases/{id}/unpublish", kPage, kAdmin, kFast,
+       pages::StaffUnpublishRelease},
+      {"POST", "/staff/releases/{id}/publish", kPage, kAdmin, kFast, pages::StaffRepublishRelease},
 
       // Stripe's webhooks (issue 4): verified by the Stripe-Signature header over the raw body.
       {"POST", "/stripe/webhook", kWebhook, kPublic, kFast, pages::StripeWebhook},

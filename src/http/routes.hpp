@@ -19,7 +19,13 @@ enum class Access {
   kPublic,    // anyone (Webhook, Metrics and Static rows authenticate by their kind, if at all)
   kSignedIn,  // any account; visitors are sent to sign in (Page) or told 401 (Api)
   kStaff,     // support and admin
+  kAdmin,     // admins only (publishing releases)
 };
+
+// Where a request's body goes. An upload route's multipart/form-data body is streamed to disk
+// (never held whole in memory), up to Services::max_upload_bytes for an admin's session and
+// only a small form's size for anyone else, decided before any of the body is read.
+enum class Body { kForm, kUpload };
 
 // Slow handlers run on the hashing pool, never on an I/O thread.
 enum class Cost { kFast, kSlow };
@@ -31,6 +37,7 @@ struct Route {
   Access access;
   Cost cost;
   Response (*handle)(Context&);
+  Body body = Body::kForm;
 };
 
 const std::vector<Route>& Routes();

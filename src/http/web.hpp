@@ -18,6 +18,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "http/forms.hpp"
+#include "http/multipart.hpp"
 #include "http/problem.hpp"
 #include "http/server.hpp"
 #include "http/views.hpp"
@@ -87,6 +88,10 @@ struct Services {
   app::DiscordService* discord = nullptr;
   // Releases (issue 12): the Download tab, the files, the update check, publishing.
   app::ReleaseService* releases = nullptr;
+  // Upload routes (routes.hpp Body::kUpload): the largest body an admin may send, and where it
+  // is written (beside the releases, so that keeping a file is a rename, not a copy).
+  uint64_t max_upload_bytes = uint64_t{2} << 30;
+  std::string upload_dir;
 };
 
 struct Context {
@@ -97,8 +102,11 @@ struct Context {
   // An Api request's program session, with `user` (issue 9): its machine holding the slot,
   // and the license read with it (app/program.hpp).
   std::shared_ptr<const app::ProgramCaller> program;
-  std::string csrf;       // the token this visitor's forms must carry
-  Form form;              // a Page's POST body, parsed
+  std::string csrf;  // the token this visitor's forms must carry
+  Form form;         // a Page's POST body, parsed (an upload's text fields too)
+  // An upload route's files, on disk in Services::upload_dir. Those still there after the
+  // handler returns are removed: a handler keeps a file by moving it.
+  std::vector<UploadedFile> uploads;
   nlohmann::json json;    // an Api request's body, parsed
   Headers extra_headers;  // cookies the middleware sets
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <stdexcept>
 
@@ -125,6 +126,22 @@ Response NotText(Context& ctx, Kind kind, const std::string& field) {
 
 }  // namespace
 
+BodyPlan WebApp::PlanBody(std::string_view method, std::string_view path,
+                          const Headers& headers) const {
+  const Route* r = Match(routes_, method, path).route;
+  if (!r || r->body != Body::kUpload) return {};
+  // Only an admin's session may send gigabytes: anyone else is refused (413) before the body.
+  Request head;
+  head.headers = headers;
+  bool admin = false;
+  if (const auto token = Cookie(head, kSessionCookie); !token.empty()) {
+    const auto user = svc_.accounts.Authenticate(token, app::SessionKind::kDashboard);
+    admin = user && user->user.role == domain::Role::kAdmin;
+  }
+  static constexpr uint64_t kFormBytes = 64 << 10;
+  return {.max_bytes = admin ? svc_.max_upload_bytes : kFormBytes, .to_file_dir = svc_.upload_dir};
+}
+
 bool WebApp::IsSlow(const Request& req) const {
   const Route* r = Match(routes_, req.method, req.path).route;
   return r && r->cost == Cost::kSlow;
@@ -143,6 +160,14 @@ Response WebApp::Handle(Request& req) {
   Response res;
   try {
     Context ctx{.req = req, .svc = svc_, .params = std::move(matched.params)};
+    // Uploaded files the handler did not keep (or that a refusal left) go, whatever happens.
+    struct RemoveUploads {
+      Context& ctx;
+      ~RemoveUploads() {
+        std::error_code ec;
+        for (const auto& f : ctx.uploads) std::filesystem::remove(f.path, ec);
+      }
+    } remove_uploads{ctx};
     res = matched.route ? Run(ctx, *matched.route) : Unmatched(ctx, kind, matched.allowed);
   } catch (const std::exception& e) {
     // The client never sees what(): it may hold SQL or paths. The log has it, with the id.
@@ -213,8 +238,8 @@ std::optional<Response> WebApp::AccountGate(Context& ctx, const Route& route) co
                      "Your account was made with a password someone else chose. Choose your own "
                      "in Settings, Change password, to go on.");
   }
-  if (route.access == Access::kStaff && svc_.staff_two_factor_required &&
-      !user.two_factor_enabled()) {
+  const bool staff_page = route.access == Access::kStaff || route.access == Access::kAdmin;
+  if (staff_page && svc_.staff_two_factor_required && !user.two_factor_enabled()) {
     if (ctx.req.method == "GET") return Response::Redirect("/settings/two-factor");
     return ErrorPage(ctx, 403, "Two-factor authentication required",
                      "Staff accounts must turn on two-factor authentication first.");
@@ -231,6 +256,7 @@ Response WebApp::PageChain(Context& ctx, const Route& route) {
     case Access::kPublic: break;
     case Access::kSignedIn:
     case Access::kStaff:
+    case Access::kAdmin:
       if (!ctx.user) {
         if (req.method == "GET") return Response::Redirect("/sign-in?next=" + UrlEncode(req.path));
         return ErrorPage(ctx, 401, "Please sign in",
@@ -238,6 +264,8 @@ Response WebApp::PageChain(Context& ctx, const Route& route) {
       }
       if (route.access == Access::kStaff && !domain::IsStaff(ctx.User().role))
         return ErrorPage(ctx, 403, "Staff only", "This part of the dashboard is for staff.");
+      if (route.access == Access::kAdmin && ctx.User().role != domain::Role::kAdmin)
+        return ErrorPage(ctx, 403, "Admins only", "Only an admin account can do this.");
       break;
   }
   if (auto gate = AccountGate(ctx, route)) return std::move(*gate);
@@ -257,7 +285,9 @@ Response WebApp::PageChain(Context& ctx, const Route& route) {
                                              ctx.csrf, svc_.secure_cookies ? "; Secure" : ""));
     }
   }
-  if (req.method == "POST") {
+  if (req.method == "POST" && route.body == Body::kUpload) {
+    if (auto refused = ReadUpload(ctx)) return std::move(*refused);
+  } else if (req.method == "POST") {
     if (!req.Header("content-type").starts_with("application/x-www-form-urlencoded"))
       return ErrorPage(ctx, 415, "Unsupported form", "Send the form from the page itself.");
     ctx.form = ParseForm(req.body);
@@ -271,6 +301,28 @@ Response WebApp::PageChain(Context& ctx, const Route& route) {
   Response res = route.handle(ctx);
   for (auto& h : set_cookies) res.headers.push_back(std::move(h));
   return res;
+}
+
+std::optional<Response> WebApp::ReadUpload(Context& ctx) const {
+  const std::string boundary = MultipartBoundary(ctx.req.Header("content-type"));
+  if (boundary.empty())
+    return ErrorPage(ctx, 415, "Unsupported form", "Send the form from the page itself.");
+  if (ctx.req.body_file.empty())  // a body the plan kept in memory is not an upload
+    return ErrorPage(ctx, 400, "The upload was not received",
+                     "Nothing was uploaded. Choose the files and send the form again.");
+  auto read = ReadMultipart(ctx.req.body_file, boundary, svc_.upload_dir);
+  if (!read)
+    return ErrorPage(ctx, 400, "The upload was not complete",
+                     "The form arrived cut short or malformed, so nothing was kept. Send it "
+                     "again from the page.");
+  // The body's copy is no longer needed: the parts are files of their own now.
+  std::error_code ec;
+  std::filesystem::remove(ctx.req.body_file, ec);
+  ctx.req.body_file.clear();
+  for (auto& [name, value] : read->fields) ctx.form.emplace(name, std::move(value));
+  ctx.uploads = std::move(read->files);
+  if (auto field = FirstNotText(ctx.form, "form")) return NotText(ctx, Kind::kPage, *field);
+  return std::nullopt;
 }
 
 // No CSRF here: a bearer token is not an ambient credential, a browser never adds it to a
@@ -302,6 +354,9 @@ Response WebApp::ApiChain(Context& ctx, const Route& route) {
     if (route.access == Access::kStaff && !domain::IsStaff(ctx.User().role))
       return Problem(HttpErrorFor(ErrorCode::kForbidden), "This is for staff accounts.",
                      req.request_id);
+    if (route.access == Access::kAdmin && ctx.User().role != domain::Role::kAdmin)
+      return Problem(HttpErrorFor(ErrorCode::kForbidden), "This is for admin accounts.",
+                     req.request_id);
   }
 
   // A POST without a body (a heartbeat) needs no media type; a body must be JSON.
@@ -329,9 +384,10 @@ Response WebApp::MetricsChain(Context& ctx, const Route& route) const {
 
 void WebApp::Log(const Request& req, const Response& res, double ms) {
   // One line per request; no query strings (they may carry personal data) and no bodies.
-  const std::string line = fmt::format(
-      "access request_id={} remote={} method={} path={} status={} bytes={} ms={:.2f}\n",
-      req.request_id, req.remote_address, req.method, req.path, res.status, res.body.size(), ms);
+  const uint64_t bytes = res.file ? (req.method == "HEAD" ? 0 : res.file->length) : res.body.size();
+  const std::string line =
+      fmt::format("access request_id={} remote={} method={} path={} status={} bytes={} ms={:.2f}\n",
+                  req.request_id, req.remote_address, req.method, req.path, res.status, bytes, ms);
   std::lock_guard lock(log_mutex_);
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);  // a log held in a buffer is lost when the process is killed

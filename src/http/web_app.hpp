@@ -23,11 +23,15 @@ class WebApp {
   // The answer to a slow request the server turned away (Serve's OverloadHandler): 429 or
   // 503 in the route's format, with Retry-After, logged like every other answer.
   Response Overloaded(Request& req, Overload why);
+  // Serve's BodyPolicy: where a body goes and how large it may be, from its head alone.
+  BodyPlan PlanBody(std::string_view method, std::string_view path, const Headers& headers) const;
 
  private:
   Response Run(Context& ctx, const Route& route);
   std::optional<Response> AccountGate(Context& ctx, const Route& route) const;
   Response PageChain(Context& ctx, const Route& route);
+  // An upload route's multipart body into ctx.form and ctx.uploads; an error page when not one.
+  std::optional<Response> ReadUpload(Context& ctx) const;
   Response ApiChain(Context& ctx, const Route& route);
   Response MetricsChain(Context& ctx, const Route& route) const;
   // Security headers, the request id and the access log line: every answer goes through here.

@@ -5,6 +5,7 @@
 
 #include "app/licenses.hpp"
 #include "app/releases.hpp"
+#include "http/file_response.hpp"
 #include "http/pages/pages.hpp"
 #include "search/markdown.hpp"
 
@@ -74,11 +75,10 @@ Response Download(Context& ctx) {
                         : "Downloads open once you have a license.");
     vars["renew"] = status != domain::LicenseStatus::kSuspended && overview.has_value();
   }
-  if (const auto stable = ctx.svc.releases->Latest(domain::ReleaseChannel::kStable))
-    vars["stable"] = ReleaseVars(*stable, os, can);
+  const auto stable = ctx.svc.releases->Latest(domain::ReleaseChannel::kStable);
+  if (stable) vars["stable"] = ReleaseVars(*stable, os, can);
   // A beta newer than the stable release is offered too, marked as such.
   if (const auto beta = ctx.svc.releases->Latest(domain::ReleaseChannel::kBeta)) {
-    const auto stable = ctx.svc.releases->Latest(domain::ReleaseChannel::kStable);
     if (!stable || domain::CompareSemVer(*domain::ParseSemVer(beta->release.version),
                                          *domain::ParseSemVer(stable->release.version)) > 0)
       vars["beta_release"] = ReleaseVars(*beta, os, can);
@@ -87,6 +87,52 @@ Response Download(Context& ctx) {
   // Chromium sends Sec-CH-UA-Platform unasked; saying we use it keeps it coming.
   res.Set("Accept-CH", "Sec-CH-UA-Platform");
   res.Set("Vary", "Sec-CH-UA-Platform, User-Agent");
+  return res;
+}
+
+// GET /downloads/{id}/{os}: the file itself, for the signed-in customer (the Download tab's
+// links) or for the holder of a download token (the update check's download_url, which a
+// program fetches without the dashboard's cookie). 403 while the license is not usable.
+Response DownloadFile(Context& ctx) {
+  const auto id = ctx.IdParam();
+  const auto os = domain::ParseOs(ctx.Param("os"));
+  if (!id || !os) return ErrorPage(ctx, 404, "Page not found", "There is nothing at this address.");
+  const domain::ReleaseId release{*id};
+  std::optional<UserId> user;
+  if (const std::string token = ctx.Query("token"); !token.empty()) {
+    user = ctx.svc.releases->CheckDownloadToken(token, release, *os);
+    if (!user)
+      return ErrorPage(ctx, 403, "This download link has expired",
+                       "Download links from the program work for ten minutes. Check for "
+                       "updates in the program again, or download from the Download tab.");
+  } else if (ctx.user) {
+    user = ctx.User().id;
+  } else {
+    return Response::Redirect("/sign-in?next=" + UrlEncode("/download"));
+  }
+  auto download = ctx.svc.releases->Authorize(*user, release, *os);
+  if (!download) {
+    if (download.error().code != ErrorCode::kForbidden)
+      return ErrorPage(ctx, 404, "Not available", download.error().message);
+    // A dispute is settled through support, not by paying again.
+    const auto overview = ctx.svc.licenses.Overview(*user);
+    const bool suspended = overview && overview->status == domain::LicenseStatus::kSuspended;
+    return RenderPage(
+        ctx, "error", "Downloads are paused", "download",
+        mstch::map{{"heading", std::string("Downloads are paused")},
+                   {"message", download.error().message},
+                   {"back_url", std::string(suspended ? "/support" : "/billing/renew")},
+                   {"back_label", std::string(suspended ? "Open a ticket" : "Renew")},
+                   {"request_id", ctx.req.request_id}},
+        403);
+  }
+  Response res = ServeFile(ctx.req, {.path = download->path,
+                                     .size = static_cast<uint64_t>(download->file.size),
+                                     .etag = "\"" + download->file.sha256 + "\"",
+                                     .file_name = download->file.file_name});
+  // A download is counted once, when it starts: a resumed one asks for a later range.
+  if (ctx.req.method == "GET" && res.file && res.file->offset == 0)
+    ctx.svc.releases->CountDownload(release, *os);
   return res;
 }
 

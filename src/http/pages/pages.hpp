@@ -46,6 +46,7 @@ Response TwoFactorDisable(Context& ctx);
 Response Home(Context& ctx);
 Response Settings(Context& ctx);
 Response Download(Context& ctx);
+Response DownloadFile(Context& ctx);
 Response SetTimeZone(Context& ctx);
 Response Support(Context& ctx);
 
@@ -104,6 +105,10 @@ Response StaffFeedback(Context& ctx);
 Response StaffFeedbackCsv(Context& ctx);
 Response StaffFeedbackRead(Context& ctx);
 Response StaffCheckouts(Context& ctx);
+Response StaffReleases(Context& ctx);
+Response StaffPublishRelease(Context& ctx);
+Response StaffUnpublishRelease(Context& ctx);
+Response StaffRepublishRelease(Context& ctx);
 
 // Stripe's webhooks (issue 4): authenticated by their signature, not a session.
 Response StripeWebhook(Context& ctx);
