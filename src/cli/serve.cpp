@@ -67,7 +67,9 @@ int Serve(const Context& ctx) {
       .max_upload_bytes = config.release_max_upload_bytes,
       .upload_dir = (std::filesystem::path(config.releases_dir) / ".uploads").string()};
   // Uploads land beside the releases, so that publishing one is a rename.
-  std::filesystem::create_directories(services.upload_dir);
+  if (std::error_code ec; !std::filesystem::create_directories(services.upload_dir, ec) && ec)
+    std::cerr << fmt::format("tenure: releases: cannot create {} ({}); uploads will fail\n",
+                             services.upload_dir, ec.message());
   // The lease signing key exists before the first program signs in (issue 9).
   app.leases.EnsureKey();
   http::WebApp web(services, config.access_log);

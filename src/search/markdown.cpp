@@ -333,12 +333,30 @@ ParsedPage ParseMarkdown(std::string_view markdown) {
   return collector.Finish();
 }
 
+namespace {
+std::string Render(std::string_view markdown, const std::vector<std::string>& anchors,
+                   const LinkRewriter& rewrite, bool embedded);
+}  // namespace
+
 std::string RenderHtml(std::string_view markdown) {
   return RenderHtml(markdown, ParseMarkdown(markdown).anchors);
 }
 
 std::string RenderHtml(std::string_view markdown, const std::vector<std::string>& anchors,
                        const LinkRewriter& rewrite) {
+  return Render(markdown, anchors, rewrite, /*embedded=*/false);
+}
+
+std::string RenderEmbeddedHtml(std::string_view markdown) {
+  return Render(markdown, {}, {}, /*embedded=*/true);
+}
+
+namespace {
+
+// RenderHtml's work; `embedded`: headings moved three levels down (h1 -> h4, at most h6),
+// without ids or self-links, for Markdown shown inside a section of a page.
+std::string Render(std::string_view markdown, const std::vector<std::string>& anchors,
+                   const LinkRewriter& rewrite, bool embedded) {
   std::string raw;
   raw.reserve(markdown.size() * 2);
   md_html(
@@ -361,6 +379,17 @@ std::string RenderHtml(std::string_view markdown, const std::vector<std::string>
     }
     html.append(raw, i, lt - i);
     std::string_view rest = std::string_view(raw).substr(lt);
+    if (embedded && rest.size() >= 4 && (rest[1] == 'h' || (rest[1] == '/' && rest[2] == 'h'))) {
+      const bool closing = rest[1] == '/';
+      const char level = rest[closing ? 3 : 2];
+      if (level >= '1' && level <= '6' && rest[closing ? 4 : 3] == '>') {
+        html += closing ? "</h" : "<h";
+        html += static_cast<char>(std::min(level + 3, static_cast<int>('6')));
+        html += '>';
+        i = lt + (closing ? 5 : 4);
+        continue;
+      }
+    }
     if (rest.size() >= 4 && rest[1] == 'h' && rest[2] >= '1' && rest[2] <= '6' && rest[3] == '>') {
       open_anchor =
           heading < anchors.size() ? anchors[heading] : "section-" + std::to_string(heading);
@@ -405,4 +434,5 @@ std::string RenderHtml(std::string_view markdown, const std::vector<std::string>
   return html;
 }
 
+}  // namespace
 }  // namespace tenure::search

@@ -47,5 +47,8 @@ std::string RenderHtml(std::string_view markdown, const std::vector<std::string>
                        const LinkRewriter& rewrite = {});
 // Same, computing the anchors itself.
 std::string RenderHtml(std::string_view markdown);
+// Markdown shown inside a section of a page (release notes): headings start at h4, under the
+// page's h2 and h3, without ids or self-links that could collide with the page's own.
+std::string RenderEmbeddedHtml(std::string_view markdown);
 
 }  // namespace tenure::search

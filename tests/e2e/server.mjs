@@ -52,7 +52,7 @@ function baseEnv(extra) {
  *   env:       more TENURE_* settings (documented ones only)
  *   testClock: run `demo` and `serve` on the shared test clock (issue 8; a file in the
  *              server's directory, starting at the real time), moved with server.clock()
- * Returns { url, port, dir, database, logs(), stop(), clock() }.
+ * Returns { url, port, dir, database, logs(), stop(), clock(), tenure() }.
  */
 export async function startServer({ customers = 0, env: extraEnv = {}, testClock = false } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'tenure-e2e-'));
@@ -138,9 +138,14 @@ export async function startServer({ customers = 0, env: extraEnv = {}, testClock
    * The server sees the new time at once. Needs startServer({ testClock: true }).
    */
   async function clock(...args) {
-    const { stdout } = await run(BINARY, ['clock', ...args], { env, cwd: dir });
+    return tenure('clock', ...args);
+  }
+
+  /** Runs `tenure ARGS...` with this server's settings; resolves to its trimmed stdout. */
+  async function tenure(...args) {
+    const { stdout } = await run(BINARY, args, { env, cwd: dir });
     return stdout.trim();
   }
 
-  return { url, port, dir, database, logs: () => log, stop, clock };
+  return { url, port, dir, database, logs: () => log, stop, clock, tenure };
 }

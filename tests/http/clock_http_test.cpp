@@ -14,15 +14,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string Rfc3339(int64_t unix_seconds) {
-  const time_t t = unix_seconds;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // Home's license badge: {"grace", "Grace period"}, or empty strings when there is none.
 std::pair<std::string, std::string> StatusBadge(const std::string& html) {
   static const std::regex badge(R"re(<span class="badge badge-([a-z]+)">([^<]*)</span>)re");

@@ -20,18 +20,6 @@ using ::testing::Not;
 using ::testing::StartsWith;
 using ::testing::UnorderedElementsAre;
 
-std::string Rfc3339(int64_t unix_seconds) {
-  const std::chrono::sys_seconds t{std::chrono::seconds(unix_seconds)};
-  const auto day = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day ymd(day);
-  const std::chrono::hh_mm_ss hms(t - day);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()));
-  return buf;
-}
-
 // Each cancellation is one <article class="feedback...">.
 std::vector<std::string> Articles(const std::string& html) {
   std::vector<std::string> out;

@@ -93,6 +93,15 @@ std::string PlainText(std::string_view html) {
   return std::regex_replace(out, kSpaceBeforePunct, "$1");
 }
 
+std::string Rfc3339(int64_t unix_seconds) {
+  const time_t t = unix_seconds;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 int64_t UnixFromRfc3339(std::string text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
   std::tm tm{};

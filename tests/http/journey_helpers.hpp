@@ -39,6 +39,8 @@ std::string PlainText(std::string_view html);
 std::string LongDate(int64_t unix_seconds);
 // RFC 3339 in UTC, as `tenure clock` prints it, to Unix seconds; -1 when it is not that.
 int64_t UnixFromRfc3339(std::string text);
+// Unix seconds as RFC 3339 in UTC, as `tenure clock set` takes it.
+std::string Rfc3339(int64_t unix_seconds);
 
 struct Link {
   std::string href;

@@ -136,7 +136,9 @@ uint16_t FreeLoopbackPort() {
     return ::testing::AssertionFailure() << "mkdtemp: " << std::strerror(errno);
   p->dir_ = templ;
 
-  Fields base_env = {{"TENURE_DATABASE", "sqlite://" + p->DatabasePath().string()}};
+  // Releases' files in the server's own directory, not in the test's working directory.
+  Fields base_env = {{"TENURE_DATABASE", "sqlite://" + p->DatabasePath().string()},
+                     {"TENURE_RELEASES_DIR", (p->dir_ / "releases").string()}};
   if (config.test_clock)
     base_env.emplace_back("TENURE_TEST_CLOCK_FILE", p->ClockFilePath().string());
   if (config.seed_demo) {

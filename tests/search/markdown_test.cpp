@@ -34,6 +34,18 @@ TEST(MarkdownTest, HeadingsGetUniqueAnchorsAndSelfLinks) {
   EXPECT_NE(html.find("<h2 id=\"step-1-sign-up-1\">"), std::string::npos) << html;
 }
 
+TEST(MarkdownTest, EmbeddedMarkdownSitsUnderThePagesHeadingsWithoutIds) {
+  const std::string html = RenderEmbeddedHtml(
+      "# Big\n\n## Fixed\n\n#### Deep\n\n- [site](https://example.com) [bad](javascript:x)\n");
+  EXPECT_NE(html.find("<h4>Big</h4>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<h5>Fixed</h5>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<h6>Deep</h6>"), std::string::npos) << html;
+  EXPECT_EQ(html.find(" id="), std::string::npos) << html;
+  EXPECT_EQ(html.find("class=\"anchor\""), std::string::npos) << html;
+  EXPECT_NE(html.find("<a href=\"https://example.com\">"), std::string::npos) << html;
+  EXPECT_NE(html.find("<a href=\"#\">bad</a>"), std::string::npos) << "schemes are checked" << html;
+}
+
 TEST(MarkdownTest, GithubFlavour) {
   const std::string html = RenderHtml(
       "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ https://example.com\n\n- [x] done\n- [ ] "

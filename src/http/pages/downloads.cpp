@@ -43,7 +43,7 @@ mstch::map ReleaseVars(const app::ReleaseView& view, std::optional<domain::Relea
                   {"beta", view.release.channel == domain::ReleaseChannel::kBeta},
                   {"date_iso", FormatRfc3339(view.release.published_at)},
                   {"date_long", FormatLongDate(view.release.published_at)},
-                  {"notes_html", search::RenderHtml(view.release.notes)}};
+                  {"notes_html", search::RenderEmbeddedHtml(view.release.notes)}};
   mstch::array others;
   for (const auto& f : view.files) {
     if (os && f.os == *os)

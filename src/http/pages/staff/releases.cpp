@@ -11,7 +11,8 @@ namespace {
 
 // "2.0 GiB" for the upload limit an admin must stay under.
 std::string Gibibytes(uint64_t bytes) {
-  if (bytes >= (uint64_t{1} << 30)) return fmt::format("{:.1f} GiB", bytes / 1073741824.0);
+  if (bytes >= (uint64_t{1} << 30))
+    return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / 1073741824.0);
   return fmt::format("{} MiB", bytes >> 20);
 }
 
