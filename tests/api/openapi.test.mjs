@@ -47,6 +47,7 @@ test('the document lists exactly the contract\'s operations', () => {
     'GET /api/v1/keys',
     'GET /api/v1/license',
     'GET /api/v1/openapi.json',
+    'GET /api/v1/releases/latest',
     'GET /api/v1/session',
     'POST /api/v1/checkouts',
     'POST /api/v1/heartbeat',
