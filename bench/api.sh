@@ -24,60 +24,8 @@ http_threads=""
 allocator=""
 demo_password='bench-demo-password'
 
-while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^TENURE_' || true)
-
-for tool in curl wrk; do
-  command -v "$tool" >/dev/null || { echo "bench/api.sh: $tool is not installed" >&2; exit 2; }
-done
-[[ -x "$binary" ]] || { echo "bench/api.sh: no server binary at $binary (build: ninja -C build tenure)" >&2; exit 2; }
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/tenure-bench.XXXXXX")"
-server_pid=""
-
-cleanup() {
-  local status=$?
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$server_pid" 2>/dev/null; then
-      echo "bench/api.sh: server ignored SIGTERM for 10 s; killing it" >&2
-      kill -KILL "$server_pid" 2>/dev/null || true
-    fi
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  if [[ $status -ne 0 && -s "$work/server.log" ]]; then
-    echo "--- server output (last 40 lines) ---" >&2
-    tail -n 40 "$work/server.log" >&2
-  fi
-  rm -rf "$work"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-source "$repo/bench/lib/wrk.sh"
-
-port="$(free_port)"
-url="http://127.0.0.1:$port"
-export TENURE_DATABASE="sqlite://$work/tenure.db"
-export TENURE_LISTEN="127.0.0.1:$port"
-export TENURE_PUBLIC_URL="$url"
-export TENURE_ACCESS_LOG=off
-[[ -n "$http_threads" ]] && export TENURE_HTTP_THREADS="$http_threads"
-
-TENURE_DEMO_PASSWORD="$demo_password" "$binary" demo --customers "$machines" >"$work/demo.log" 2>&1 \
-  || { cat "$work/demo.log" >&2; echo "bench/api.sh: tenure demo failed" >&2; exit 1; }
-
-LD_PRELOAD="$allocator" "$binary" serve >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 150); do
-  grep -q 'tenure: listening on ' "$work/server.log" && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "bench/api.sh: server exited during start-up" >&2; exit 1; }
-  sleep 0.1
-done
-grep -q 'tenure: listening on ' "$work/server.log" \
-  || { echo "bench/api.sh: server did not start listening within 15 s" >&2; exit 1; }
+source "$repo/bench/lib/server.sh"
+start_server --customers "$machines"
 
 # Every demo customer signs in from a machine of its own, as a program does; four at a time
 # (the server hashes on its two hashing threads).
