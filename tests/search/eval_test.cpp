@@ -90,6 +90,14 @@ const std::vector<Case> kOurQuestions = {
     {"How do I reopen a closed ticket?", "account/support-tickets"},
     // Program
     {"Where do I download the program?", "program/downloads"},
+    // Releases (issue 12), written before the pages were searched with them.
+    {"How do I check the SHA-256 of the file I downloaded?", "program/downloads"},
+    {"My download stopped halfway, can I resume it?", "program/downloads"},
+    {"Why can't I download anymore after my license expired?", "program/downloads"},
+    {"How do I publish a new version of the program?", "operators/releases"},
+    {"How do I upload a beta build for testers?", "operators/releases"},
+    {"How do I hide a release I published by mistake?", "operators/releases"},
+    {"Where are the release files stored on disk?", "operators/releases"},
     {"How does the program check that my license is valid?", "program/login-api"},
     {"Does the program save my password?", "program/login-api"},
     // Getting started
