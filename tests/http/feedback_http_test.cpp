@@ -376,13 +376,13 @@ TEST_F(FeedbackHttpTest, StaffMenuShowsNoZeroUnreadCountOnTheFeedbackPage) {
     if (start == std::string::npos) return std::string("<no staff menu>");
     return PlainText(page.body.substr(start, page.body.find("</nav>", start) - start));
   };
-  EXPECT_EQ(menu("/staff/tickets"), "Accounts Tickets Checkouts Feedback");
-  EXPECT_EQ(menu("/staff/feedback"), "Accounts Tickets Checkouts Feedback")
+  EXPECT_EQ(menu("/staff/tickets"), "Accounts Tickets Releases Checkouts Feedback");
+  EXPECT_EQ(menu("/staff/feedback"), "Accounts Tickets Releases Checkouts Feedback")
       << "no \"0 unread\" on the feedback page either";
   // With one unread cancellation, every staff page counts it.
   Cancel(1, "unused", "");
-  EXPECT_EQ(menu("/staff/tickets"), "Accounts Tickets Checkouts Feedback 1 unread");
-  EXPECT_EQ(menu("/staff/feedback"), "Accounts Tickets Checkouts Feedback 1 unread");
+  EXPECT_EQ(menu("/staff/tickets"), "Accounts Tickets Releases Checkouts Feedback 1 unread");
+  EXPECT_EQ(menu("/staff/feedback"), "Accounts Tickets Releases Checkouts Feedback 1 unread");
 }
 
 // The parser above must itself be right for the round trip to mean anything.
