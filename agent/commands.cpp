@@ -134,7 +134,7 @@ std::optional<Outcome> Save(const Session& s) {
 // Verifies a lease the server just sent; a kid the cached JWKS lacks (a key rotation, or the
 // first lease) fetches the keys once. No answer from /keys is "unreachable", not a bad lease.
 std::expected<LeaseClaims, Outcome> VerifyFresh(Session& s, const std::string& lease) {
-  auto kid = LeaseKid(lease);
+  auto kid = JwsKid(lease);
   if (kid && !JwksHasKid(s.state.jwks, *kid)) {
     auto keys = s.client.FetchKeys();
     if (!keys) return std::unexpected(FromError(keys.error()));
