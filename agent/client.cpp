@@ -1,8 +1,13 @@
 #include "client.hpp"
 
 #include <curl/curl.h>
+#include <sodium.h>
+#include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <memory>
 
@@ -16,12 +21,51 @@ size_t AppendBody(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
+// The download's write side: each piece goes to the part file and into the hash as it comes.
+struct FileSink {
+  std::FILE* file = nullptr;
+  crypto_hash_sha256_state hash{};
+  int64_t received = 0;
+  int64_t max_bytes = 0;
+  bool too_big = false;
+  int write_errno = 0;
+};
+
+size_t WriteToFile(char* data, size_t size, size_t count, void* out) {
+  auto* sink = static_cast<FileSink*>(out);
+  const size_t n = size * count;
+  sink->received += static_cast<int64_t>(n);
+  if (sink->received > sink->max_bytes) {
+    sink->too_big = true;
+    return 0;  // anything but n makes libcurl stop with CURLE_WRITE_ERROR
+  }
+  if (std::fwrite(data, 1, n, sink->file) != n) {
+    sink->write_errno = errno;
+    return 0;
+  }
+  crypto_hash_sha256_update(&sink->hash, reinterpret_cast<const unsigned char*>(data), n);
+  return n;
+}
+
 struct CurlDeleter {
   void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
 };
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+
+// What every request of the client sets the same way.
+void SetCommonOptions(CURL* c) {
+  curl_easy_setopt(c, CURLOPT_USERAGENT, kUserAgent);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+  // Only the protocols a license server speaks; a redirect is not followed (a token must
+  // not travel to another host).
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // a timeout must not raise SIGALRM in the host
+}
 
 std::unexpected<Error> Fail(Failure failure, std::string message, int status = 0) {
   return std::unexpected(
@@ -57,6 +101,37 @@ std::optional<License> ParseLicense(const nlohmann::json& j) {
                  .server_time = text("server_time"),
                  .lease = text("lease"),
                  .raw = j};
+}
+
+// A release answer: every member the contract names, of its type (api/openapi.json).
+std::optional<Release> ParseRelease(const nlohmann::json& j) {
+  Release out{.raw = j};
+  const std::pair<const char*, std::string*> texts[] = {
+      {"version", &out.version},
+      {"channel", &out.channel},
+      {"published_at", &out.published_at},
+      {"notes", &out.notes},
+      {"os", &out.os},
+      {"file_name", &out.file_name},
+      {"sha256", &out.sha256},
+      {"signature", &out.signature},
+      {"download_url", &out.download_url},
+      {"download_url_expires_at", &out.download_url_expires_at}};
+  for (auto [name, field] : texts) {
+    auto it = j.find(name);
+    if (it == j.end() || !it->is_string()) return std::nullopt;
+    *field = it->get<std::string>();
+  }
+  auto size = j.find("size");
+  if (size == j.end() || !size->is_number_integer()) return std::nullopt;
+  out.size = size->get<int64_t>();
+  return out;
+}
+
+std::string Escape(CURL* curl, std::string_view text) {
+  std::unique_ptr<char, decltype(&curl_free)> escaped(
+      curl_easy_escape(curl, text.data(), static_cast<int>(text.size())), curl_free);
+  return escaped ? std::string(escaped.get()) : std::string();
 }
 
 Result<License> LicenseAnswer(Result<nlohmann::json> answer) {
@@ -99,15 +174,10 @@ Result<Client::Reply> Client::Send(std::string_view method, std::string_view pat
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, verb.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(c, CURLOPT_USERAGENT, kUserAgent);
+  SetCommonOptions(c);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, AppendBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(timeout_.count()));  // NOLINT
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-  // Only the protocols a license server speaks; a redirect is not followed (a token must
-  // not travel to another host).
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // a timeout must not raise SIGALRM in the host
   if (json_body) {
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, json_body->data());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(json_body->size()));
@@ -211,6 +281,85 @@ Result<nlohmann::json> Client::FetchKeys() const {
   if (!answer->contains("keys") || !(*answer)["keys"].is_array())
     return Fail(Failure::kUnexpected, "the server's JWKS has no keys", 200);
   return answer;
+}
+
+Result<Release> Client::LatestRelease(std::string_view token, std::string_view os,
+                                      std::string_view channel) const {
+  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  if (!curl) return Fail(Failure::kUnexpected, "libcurl could not start a request");
+  const std::string path = "/api/v1/releases/latest?os=" + Escape(curl.get(), os) +
+                           "&channel=" + Escape(curl.get(), channel);
+  auto answer = JsonAnswer(Send("GET", path, token, std::nullopt), 200);
+  if (!answer) return std::unexpected(answer.error());
+  auto release = ParseRelease(*answer);
+  if (!release) return Fail(Failure::kUnexpected, "the server's release answer is incomplete", 200);
+  return *release;
+}
+
+Result<DownloadedFile> Client::Download(std::string_view url, const std::string& path,
+                                        int64_t max_bytes) const {
+  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  if (!curl) return Fail(Failure::kUnexpected, "libcurl could not start a request");
+  DownloadedFile out{.part_path = path + ".part"};
+  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(out.part_path.c_str(), "wb"));
+  if (!file)
+    return Fail(Failure::kUnexpected,
+                "cannot write " + out.part_path + ": " + std::strerror(errno));
+  auto failed = [&](Failure failure, std::string message, int status = 0) {
+    file.reset();
+    std::remove(out.part_path.c_str());
+    return Fail(failure, std::move(message), status);
+  };
+
+  FileSink sink{.file = file.get(), .max_bytes = max_bytes};
+  crypto_hash_sha256_init(&sink.hash);
+  const std::string target(url);
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, target.c_str());
+  SetCommonOptions(c);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, WriteToFile);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+  // An error page (403 when the link expired or the license is not usable) is not written.
+  curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(timeout_.count()));  // NOLINT
+  const CURLcode rc = curl_easy_perform(c);
+  long status = 0;  // NOLINT(google-runtime-int): libcurl's type
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  const std::string http = "(HTTP " + std::to_string(status) + ")";
+  if (sink.too_big) {
+    out.size = sink.received;
+    return out;  // the caller compares the size with the signed one and removes the file
+  }
+  if (sink.write_errno != 0)
+    return failed(Failure::kUnexpected,
+                  "cannot write " + out.part_path + ": " + std::strerror(sink.write_errno));
+  if (rc == CURLE_HTTP_RETURNED_ERROR && status < 500)
+    return failed(Failure::kUnexpected,
+                  "the server refused the download " + http +
+                      ": the link lasts ten minutes and needs a usable license",
+                  static_cast<int>(status));
+  if (rc != CURLE_OK || status >= 500)
+    return failed(Failure::kUnreachable,
+                  "the download from " + target.substr(0, target.find('?')) +
+                      " failed: " + (rc != CURLE_OK ? curl_easy_strerror(rc) : http),
+                  static_cast<int>(status));
+  if (status != 200)
+    return failed(Failure::kUnexpected, "unexpected answer to the download " + http,
+                  static_cast<int>(status));
+  // On disk before the caller renames it: a crash must not leave a short file under the
+  // final name.
+  if (std::fflush(file.get()) != 0 || fsync(fileno(file.get())) != 0 ||
+      std::fclose(file.release()) != 0)
+    return failed(Failure::kUnexpected,
+                  "cannot write " + out.part_path + ": " + std::strerror(errno));
+  unsigned char hash[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&sink.hash, hash);
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+  out.size = sink.received;
+  out.sha256 = hex;
+  return out;
 }
 
 std::string FormatRfc3339(int64_t unix_seconds) {

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "lease.hpp"
+#include "release.hpp"
 
 namespace tenure::agent {
 
@@ -69,6 +70,13 @@ struct Error {
 template <typename T>
 using Result = std::expected<T, Error>;
 
+// A file as Download wrote it, measured while it was written.
+struct DownloadedFile {
+  std::string part_path;  // the path asked for + ".part"
+  int64_t size = 0;       // bytes received; more than max_bytes when it stopped there
+  std::string sha256;     // lowercase hex of the bytes written; empty when it stopped early
+};
+
 class Client {
  public:
   // `server` is the seller's public URL, e.g. "https://licenses.example.com".
@@ -86,6 +94,19 @@ class Client {
   Result<void> SignOut(std::string_view token) const;
   // The JWKS of GET /api/v1/keys, to verify leases with (VerifyLease).
   Result<nlohmann::json> FetchKeys() const;
+  // GET /api/v1/releases/latest: the newest published release of `channel` ("stable" or
+  // "beta") for `os` ("windows", "macos" or "linux"). Nothing in it is trusted until
+  // VerifyRelease says so.
+  Result<Release> LatestRelease(std::string_view token, std::string_view os,
+                                std::string_view channel) const;
+  // Streams `url` (a release's download_url, which carries its own token: no bearer is sent)
+  // to `path` + ".part", hashing SHA-256 while writing, so the file is never whole in memory.
+  // Stops once more than `max_bytes` arrive (the signed size: no server fills the disk). The
+  // part file is the caller's to check and rename; it is removed when the download fails.
+  // No overall time limit (a build may take minutes): it fails when nothing arrives for the
+  // client's timeout.
+  Result<DownloadedFile> Download(std::string_view url, const std::string& path,
+                                  int64_t max_bytes) const;
 
   const std::string& server() const { return server_; }
 

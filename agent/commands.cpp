@@ -11,22 +11,12 @@
 #include <sstream>
 
 #include "client.hpp"
+#include "command_support.hpp"
 #include "lease.hpp"
 #include "state.hpp"
 
 namespace tenure::agent {
 namespace {
-
-Outcome Fail(int exit_code, std::string line, nlohmann::json error = nlohmann::json::object()) {
-  Outcome out{.exit_code = exit_code, .line = std::move(line)};
-  out.json = {{"ok", false}, {"message", out.line}, {"error", std::move(error)}};
-  return out;
-}
-
-std::string Value(const Invocation& inv, const std::string& key) {
-  auto it = inv.values.find(key);
-  return it == inv.values.end() ? std::string() : it->second;
-}
 
 // Which exit code a refusal of the server means (the contract's stable codes).
 int ExitFor(const Error& error) {
@@ -76,16 +66,6 @@ std::string Describe(const Error& error) {
   return error.message;
 }
 
-Outcome FromError(const Error& error) {
-  static const char* const kFailures[] = {"unreachable", "problem", "unexpected"};
-  nlohmann::json j = {{"failure", kFailures[static_cast<int>(error.failure)]},
-                      {"status", error.status},
-                      {"code", error.code},
-                      {"detail", error.message}};
-  if (error.failure == Failure::kProblem) j["problem"] = error.body;
-  return Fail(ExitFor(error), Describe(error), std::move(j));
-}
-
 nlohmann::json LeaseJson(const LeaseClaims& c) {
   return {{"verified", true},
           {"status", c.status},
@@ -109,11 +89,28 @@ Outcome FromLeaseError(const LeaseError& e) {
   return Fail(kExitBadLease, "not licensed: " + e.message, std::move(j));
 }
 
-struct Session {
-  std::string path;
-  State state;
-  Client client;
-};
+}  // namespace
+
+Outcome Fail(int exit_code, std::string line, nlohmann::json error) {
+  Outcome out{.exit_code = exit_code, .line = std::move(line)};
+  out.json = {{"ok", false}, {"message", out.line}, {"error", std::move(error)}};
+  return out;
+}
+
+std::string Value(const Invocation& inv, const std::string& key) {
+  auto it = inv.values.find(key);
+  return it == inv.values.end() ? std::string() : it->second;
+}
+
+Outcome FromError(const Error& error) {
+  static const char* const kFailures[] = {"unreachable", "problem", "unexpected"};
+  nlohmann::json j = {{"failure", kFailures[static_cast<int>(error.failure)]},
+                      {"status", error.status},
+                      {"code", error.code},
+                      {"detail", error.message}};
+  if (error.failure == Failure::kProblem) j["problem"] = error.body;
+  return Fail(ExitFor(error), Describe(error), std::move(j));
+}
 
 std::expected<Session, Outcome> Open(const Invocation& inv, bool need_token) {
   auto state = LoadState(inv.state_path);
@@ -131,15 +128,33 @@ std::optional<Outcome> Save(const Session& s) {
   return std::nullopt;
 }
 
-// Verifies a lease the server just sent; a kid the cached JWKS lacks (a key rotation, or the
-// first lease) fetches the keys once. No answer from /keys is "unreachable", not a bad lease.
-std::expected<LeaseClaims, Outcome> VerifyFresh(Session& s, const std::string& lease) {
-  auto kid = LeaseKid(lease);
-  if (kid && !JwksHasKid(s.state.jwks, *kid)) {
-    auto keys = s.client.FetchKeys();
-    if (!keys) return std::unexpected(FromError(keys.error()));
-    s.state.jwks = *keys;
+std::optional<Outcome> RefreshKeysFor(Session& s, std::string_view jws) {
+  auto kid = JwsKid(jws);
+  if (!kid || JwksHasKid(s.state.jwks, *kid)) return std::nullopt;
+  auto keys = s.client.FetchKeys();
+  if (!keys) return FromError(keys.error());
+  s.state.jwks = *keys;
+  return std::nullopt;
+}
+
+Outcome Refused(Session& s, const Error& error) {
+  const int code = ExitFor(error);
+  if (code == kExitNotSignedIn) {
+    s.state.token.clear();
+    s.state.session_id.clear();
+    s.state.lease.clear();
+  } else if (code == kExitLicenseRefused) {
+    s.state.lease.clear();
   }
+  if (code == kExitNotSignedIn || code == kExitLicenseRefused) (void)Save(s);
+  return FromError(error);
+}
+
+namespace {
+
+// Verifies a lease the server just sent, with the keys refreshed when they lack its kid.
+std::expected<LeaseClaims, Outcome> VerifyFresh(Session& s, const std::string& lease) {
+  if (auto failed = RefreshKeysFor(s, lease)) return std::unexpected(*failed);
   auto claims = VerifyLease(lease, s.state.jwks, s.state.fingerprint, UnixNow());
   if (!claims) return std::unexpected(FromLeaseError(claims.error()));
   return *claims;
@@ -183,21 +198,6 @@ Outcome Offline(Session& s, const Error& why) {
   out.json = {
       {"ok", true}, {"online", false}, {"detail", why.message}, {"lease", LeaseJson(*claims)}};
   return out;
-}
-
-// A refusal that ends the session (401) forgets the token and the lease: they are no
-// longer ours to use. A refused license (403) forgets the lease only.
-Outcome Refused(Session& s, const Error& error) {
-  const int code = ExitFor(error);
-  if (code == kExitNotSignedIn) {
-    s.state.token.clear();
-    s.state.session_id.clear();
-    s.state.lease.clear();
-  } else if (code == kExitLicenseRefused) {
-    s.state.lease.clear();
-  }
-  if (code == kExitNotSignedIn || code == kExitLicenseRefused) (void)Save(s);
-  return FromError(error);
 }
 
 Outcome Check(Session& s, bool heartbeat) {

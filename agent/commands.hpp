@@ -18,6 +18,7 @@ inline constexpr int kExitLicenseRefused = 3;  // no_license, expired, suspended
 inline constexpr int kExitNotSignedIn = 4;     // revoked, wrong credentials, throttled, signed out
 inline constexpr int kExitUnreachable = 5;     // no server and no valid cached lease
 inline constexpr int kExitBadLease = 6;        // a lease that does not verify: not licensed
+inline constexpr int kExitBadUpdate = 7;       // an update whose signature or file does not match
 
 struct Invocation {
   std::string state_path;
@@ -46,5 +47,8 @@ Outcome Status(const Invocation& inv);
 Outcome HeartbeatCommand(const Invocation& inv);
 Outcome ReportCheckout(const Invocation& inv);
 Outcome Logout(const Invocation& inv);
+// Asks for the latest release of a channel for a system, verifies its signature and, with
+// --download FILE, downloads it and keeps it only when it is the signed file.
+Outcome UpdateCheck(const Invocation& inv);
 
 }  // namespace tenure::agent

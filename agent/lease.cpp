@@ -70,6 +70,18 @@ bool NamesAudience(const nlohmann::json& claims) {
   return false;
 }
 
+// A lease is refused for the JWS's reason; leases are not checked for a typ.
+LeaseProblem FromJws(JwsProblem problem) {
+  switch (problem) {
+    case JwsProblem::kBadAlgorithm: return LeaseProblem::kBadAlgorithm;
+    case JwsProblem::kUnknownKey: return LeaseProblem::kUnknownKey;
+    case JwsProblem::kBadSignature: return LeaseProblem::kBadSignature;
+    case JwsProblem::kMalformed:
+    case JwsProblem::kWrongType: return LeaseProblem::kMalformed;
+  }
+  return LeaseProblem::kMalformed;
+}
+
 }  // namespace
 
 std::string Base64UrlEncode(std::string_view bytes) {
@@ -100,61 +112,77 @@ bool JwksHasKid(const nlohmann::json& jwks, std::string_view kid) {
   return FindKey(jwks, kid) != nullptr;
 }
 
-std::optional<std::string> LeaseKid(std::string_view lease) {
-  auto parts = Split(lease);
+std::optional<std::string> JwsKid(std::string_view jws) {
+  auto parts = Split(jws);
   if (!parts) return std::nullopt;
   auto header = DecodeJsonObject(parts->header);
   if (!header || !header->contains("kid") || !(*header)["kid"].is_string()) return std::nullopt;
   return (*header)["kid"].get<std::string>();
 }
 
-std::expected<LeaseClaims, LeaseError> VerifyLease(std::string_view lease,
-                                                   const nlohmann::json& jwks,
-                                                   std::string_view fingerprint, int64_t now) {
+std::expected<VerifiedJws, JwsError> VerifyJws(std::string_view jws, const nlohmann::json& jwks,
+                                               std::string_view what, std::string_view typ) {
   EnsureSodium();
-  auto parts = Split(lease);
-  if (!parts) return Refuse(LeaseProblem::kMalformed, "the lease is not a compact JWS");
+  const std::string the = "the " + std::string(what);
+  auto refuse = [](JwsProblem problem, std::string message) {
+    return std::unexpected(JwsError{problem, std::move(message)});
+  };
+  auto parts = Split(jws);
+  if (!parts) return refuse(JwsProblem::kMalformed, the + " is not a compact JWS");
   auto header = DecodeJsonObject(parts->header);
-  if (!header) return Refuse(LeaseProblem::kMalformed, "the lease's header is not JSON");
+  if (!header) return refuse(JwsProblem::kMalformed, the + "'s header is not JSON");
   // RFC 8725 section 3.1: the algorithm is ours to fix, never the token's to choose.
   if (Text(*header, "alg") != "EdDSA")
-    return Refuse(LeaseProblem::kBadAlgorithm, "the lease is not signed with EdDSA");
+    return refuse(JwsProblem::kBadAlgorithm, the + " is not signed with EdDSA");
   const std::string kid = Text(*header, "kid");
   const nlohmann::json* key = FindKey(jwks, kid);
   if (kid.empty() || key == nullptr)
-    return Refuse(LeaseProblem::kUnknownKey, "no key in the JWKS has the lease's kid");
+    return refuse(JwsProblem::kUnknownKey, "no key in the JWKS has " + the + "'s kid");
   if (key->value("kty", "") != "OKP" || key->value("crv", "") != "Ed25519")
-    return Refuse(LeaseProblem::kUnknownKey, "the lease's key is not an Ed25519 key");
+    return refuse(JwsProblem::kUnknownKey, the + "'s key is not an Ed25519 key");
   auto public_key = Base64UrlDecode(key->value("x", ""));
   auto signature = Base64UrlDecode(parts->signature);
   if (!public_key || public_key->size() != crypto_sign_PUBLICKEYBYTES || !signature ||
       signature->size() != crypto_sign_BYTES)
-    return Refuse(LeaseProblem::kBadSignature, "the lease's key or signature has a wrong size");
+    return refuse(JwsProblem::kBadSignature, the + "'s key or signature has a wrong size");
 
   // RFC 7515 section 5.2: the signing input is the two encoded segments as sent.
-  const std::string_view input = lease.substr(0, parts->header.size() + 1 + parts->claims.size());
+  const std::string_view input = jws.substr(0, parts->header.size() + 1 + parts->claims.size());
   if (crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(signature->data()),
                                   reinterpret_cast<const unsigned char*>(input.data()),
                                   input.size(),
                                   reinterpret_cast<const unsigned char*>(public_key->data())) != 0)
-    return Refuse(LeaseProblem::kBadSignature, "the lease's signature does not verify");
+    return refuse(JwsProblem::kBadSignature, the + "'s signature does not verify");
 
+  // RFC 8725 section 3.11: the typ tells one kind of token from another signed by the same
+  // key, so a genuine lease is never taken for a release signature, or the other way round.
+  if (!typ.empty() && Text(*header, "typ") != typ)
+    return refuse(JwsProblem::kWrongType, the + " is not a " + std::string(typ));
   auto claims = DecodeJsonObject(parts->claims);
-  if (!claims) return Refuse(LeaseProblem::kMalformed, "the lease's claims are not JSON");
-  if (!NamesAudience(*claims))
+  if (!claims) return refuse(JwsProblem::kMalformed, the + "'s claims are not JSON");
+  return VerifiedJws{.header = std::move(*header), .claims = std::move(*claims)};
+}
+
+std::expected<LeaseClaims, LeaseError> VerifyLease(std::string_view lease,
+                                                   const nlohmann::json& jwks,
+                                                   std::string_view fingerprint, int64_t now) {
+  auto verified = VerifyJws(lease, jwks, "lease");
+  if (!verified) return Refuse(FromJws(verified.error().problem), verified.error().message);
+  const nlohmann::json& claims = verified->claims;
+  if (!NamesAudience(claims))
     return Refuse(LeaseProblem::kWrongAudience, "the lease is not for a Tenure program");
-  LeaseClaims out{.iss = Text(*claims, "iss"),
-                  .sub = Text(*claims, "sub"),
-                  .sid = Text(*claims, "sid"),
-                  .fingerprint = Text(*claims, "fingerprint"),
-                  .status = Text(*claims, "status"),
-                  .expires_at = Text(*claims, "expires_at"),
-                  .grace_ends_at = Text(*claims, "grace_ends_at"),
-                  .jti = Text(*claims, "jti"),
-                  .instances = Number(*claims, "instances"),
-                  .iat = Number(*claims, "iat"),
-                  .exp = Number(*claims, "exp"),
-                  .raw = *claims};
+  LeaseClaims out{.iss = Text(claims, "iss"),
+                  .sub = Text(claims, "sub"),
+                  .sid = Text(claims, "sid"),
+                  .fingerprint = Text(claims, "fingerprint"),
+                  .status = Text(claims, "status"),
+                  .expires_at = Text(claims, "expires_at"),
+                  .grace_ends_at = Text(claims, "grace_ends_at"),
+                  .jti = Text(claims, "jti"),
+                  .instances = Number(claims, "instances"),
+                  .iat = Number(claims, "iat"),
+                  .exp = Number(claims, "exp"),
+                  .raw = claims};
   if (out.fingerprint != fingerprint)
     return Refuse(LeaseProblem::kWrongMachine, "the lease was issued to another machine");
   if (out.exp <= now) return Refuse(LeaseProblem::kExpired, "the lease has ended", out.exp);

@@ -5,29 +5,16 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
-#include <array>
+#include "test_signing.hpp"
 
 namespace tenure::agent {
 namespace {
 
+using test_keys::KeyPair;
+using test_keys::Sign;
+
 constexpr int64_t kNow = 1'800'000'000;
 constexpr char kFingerprint[] = "machine-1";
-
-struct KeyPair {
-  std::array<unsigned char, crypto_sign_PUBLICKEYBYTES> public_key{};
-  std::array<unsigned char, crypto_sign_SECRETKEYBYTES> secret_key{};
-  KeyPair() { crypto_sign_keypair(public_key.data(), secret_key.data()); }
-
-  nlohmann::json Jwk(const std::string& kid) const {
-    return {{"kty", "OKP"},
-            {"crv", "Ed25519"},
-            {"kid", kid},
-            {"alg", "EdDSA"},
-            {"use", "sig"},
-            {"x", Base64UrlEncode(
-                      {reinterpret_cast<const char*>(public_key.data()), public_key.size()})}};
-  }
-};
 
 nlohmann::json Claims() {
   return {{"iss", "https://licenses.example.com"},
@@ -42,16 +29,6 @@ nlohmann::json Claims() {
           {"iat", kNow - 60},
           {"exp", kNow + 86400},
           {"jti", "j1"}};
-}
-
-std::string Sign(const KeyPair& key, const nlohmann::json& header, const nlohmann::json& claims) {
-  const std::string input = Base64UrlEncode(header.dump()) + "." + Base64UrlEncode(claims.dump());
-  std::array<unsigned char, crypto_sign_BYTES> signature{};
-  crypto_sign_detached(signature.data(), nullptr,
-                       reinterpret_cast<const unsigned char*>(input.data()), input.size(),
-                       key.secret_key.data());
-  return input + "." +
-         Base64UrlEncode({reinterpret_cast<const char*>(signature.data()), signature.size()});
 }
 
 nlohmann::json Header(const std::string& kid = "k1") {
@@ -136,6 +113,24 @@ TEST_F(LeaseTest, MalformedLeasesAreRefused) {
   EXPECT_EQ(Refusal(lease + ".x"), LeaseProblem::kMalformed);
   // Padding is not base64url as RFC 7515 writes it.
   EXPECT_EQ(Refusal("=" + lease), LeaseProblem::kMalformed);
+}
+
+TEST_F(LeaseTest, VerifyJwsChecksTheTypeOnlyWhenAskedAndAfterTheSignature) {
+  const std::string lease = Sign(key_, Header(), Claims());
+  auto any = VerifyJws(lease, Jwks(), "lease");
+  ASSERT_TRUE(any.has_value()) << any.error().message;
+  EXPECT_EQ(any->claims.value("sub", ""), "42");
+  EXPECT_EQ(any->header.value("typ", ""), "JWT");
+  auto typed = VerifyJws(lease, Jwks(), "release signature", "tenure-release+jwt");
+  ASSERT_FALSE(typed.has_value());
+  EXPECT_EQ(typed.error().problem, JwsProblem::kWrongType);
+  EXPECT_EQ(typed.error().message, "the release signature is not a tenure-release+jwt");
+  // A forged header claiming the type still has to carry a signature that verifies.
+  nlohmann::json header = Header();
+  header["typ"] = "tenure-release+jwt";
+  const std::string forged = Base64UrlEncode(header.dump()) + lease.substr(lease.find('.'));
+  EXPECT_EQ(VerifyJws(forged, Jwks(), "release signature", "tenure-release+jwt").error().problem,
+            JwsProblem::kBadSignature);
 }
 
 TEST(Base64UrlTest, RoundTripsWithoutPadding) {

@@ -34,6 +34,12 @@ Commands:
         Report checkouts (a JSON array of checkouts, or {"checkouts": [...]}, 1..100).
   logout
         Sign out and free the slot.
+  update-check [--os windows|macos|linux] [--channel stable|beta] [--current-version V]
+               [--download FILE]
+        Ask for the latest release (default: this system, stable) and verify its Ed25519
+        signature: "update available: ..." or, when --current-version is not older,
+        "up to date". --download FILE writes FILE.part, keeps it as FILE only when its size
+        and SHA-256 are the signed ones, and deletes it otherwise (exit 7).
 
 Options:
   --state FILE   the state file (token, lease, keys; mode 0600), default
@@ -50,14 +56,17 @@ Exit codes:
      right, too many failed sign-ins
   5  server unreachable and no valid cached lease
   6  the lease does not verify (signature, key, audience or machine): not licensed
+  7  the update does not match its signature (a bad signature, a field that is not the
+     signed one, or a downloaded file of another size or SHA-256): not installed
 )";
 
 constexpr std::string_view kValueFlags[] = {
-    "state", "server",  "email",       "fingerprint", "name",     "os", "app-version", "id",
-    "store", "product", "price-cents", "currency",    "quantity", "at", "file",        "otp"};
+    "state", "server", "email",   "fingerprint",     "name",     "os",       "app-version",
+    "id",    "store",  "product", "price-cents",     "currency", "quantity", "at",
+    "file",  "otp",    "channel", "current-version", "download"};
 constexpr std::string_view kSwitches[] = {"json", "loop", "password-stdin"};
-constexpr std::string_view kCommands[] = {"login", "status", "heartbeat", "report-checkout",
-                                          "logout"};
+constexpr std::string_view kCommands[] = {"login",           "status", "heartbeat",
+                                          "report-checkout", "logout", "update-check"};
 
 template <typename List>
 bool Contains(const List& list, std::string_view name) {
@@ -138,6 +147,8 @@ int Run(int argc, char** argv) {
     outcome = HeartbeatCommand(*inv);
   } else if (inv->command == "report-checkout") {
     outcome = ReportCheckout(*inv);
+  } else if (inv->command == "update-check") {
+    outcome = UpdateCheck(*inv);
   } else {
     outcome = Logout(*inv);
   }
