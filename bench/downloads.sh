@@ -55,7 +55,8 @@ run_wrk file-1m /downloads/1/linux -H "$cookie"
 run_wrk range-64k /downloads/1/linux -H "$cookie" -H 'Range: bytes=65536-131071'
 connections_before="$connections"
 connections=4
-run_wrk file-64m /downloads/2/linux -H "$cookie"
+# One answer takes ~40 ms at full speed; a slow one near the end must not count as an error.
+run_wrk file-64m /downloads/2/linux -H "$cookie" --timeout 30s
 connections="$connections_before"
 
 rss_after="$(rss)"
