@@ -3,7 +3,6 @@
 // serves the file whole, by range (a resumed download), revalidated by ETag, counted once, and
 // answers 403 once the license has expired. A 1 GiB upload keeps the server's memory small.
 #include <gmock/gmock.h>
-#include <openssl/evp.h>
 
 #include <curl/curl.h>
 
@@ -16,6 +15,7 @@
 #include <thread>
 
 #include "journey_helpers.hpp"
+#include "support/sha256.hpp"
 
 namespace tenure::http_test {
 namespace {
@@ -35,35 +35,8 @@ void WriteFile(const std::filesystem::path& path, std::string_view bytes) {
       .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
-  ~Sha256() { EVP_MD_CTX_free(ctx_); }
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-  void Update(std::string_view bytes) { EVP_DigestUpdate(ctx_, bytes.data(), bytes.size()); }
-  std::string Hex() {
-    unsigned char digest[32];
-    unsigned int n = 0;
-    EVP_DigestFinal_ex(ctx_, digest, &n);
-    std::string hex;
-    char two[3];
-    for (unsigned int i = 0; i < n; ++i) {
-      std::snprintf(two, sizeof two, "%02x", digest[i]);
-      hex += two;
-    }
-    return hex;
-  }
-
- private:
-  EVP_MD_CTX* ctx_;
-};
-
-std::string Sha256Of(std::string_view bytes) {
-  Sha256 h;
-  h.Update(bytes);
-  return h.Hex();
-}
+using testing::Sha256;
+using testing::Sha256Hex;
 
 constexpr char kLinuxAgent[] =
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 "
@@ -108,7 +81,7 @@ HttpResponse PostStreamed(const std::string& url, const Browser& as, const Strea
       const uint64_t offset = s.at - s.head.size();
       n = std::min<uint64_t>(n, s.form.size - offset);
       s.form.fill(out, n, offset);
-      if (s.hash) s.hash->Update(std::string_view(out, n));
+      if (s.hash) s.hash->Add(std::string_view(out, n));
     } else {
       const uint64_t offset = s.at - s.head.size() - s.form.size;
       std::memcpy(out, s.tail.data() + offset, n);
@@ -187,7 +160,7 @@ TEST_F(ReleasesHttpTest, ACustomerDownloadsWholeResumedAndRevalidatedCountedOnce
   ASSERT_EQ(tab.status, 200);
   EXPECT_THAT(tab.Text(), HasSubstr("Version 1.2.0"));
   EXPECT_THAT(tab.Text(), HasSubstr("Download for Linux"));
-  EXPECT_THAT(tab.Text(), HasSubstr(Sha256Of(bytes)));
+  EXPECT_THAT(tab.Text(), HasSubstr(Sha256Hex(bytes)));
   EXPECT_THAT(tab.body, HasSubstr("Faster start-up"));
   EXPECT_EQ(tab.Header("accept-ch"), "Sec-CH-UA-Platform");
   const std::string url = "/downloads/1/linux";
@@ -199,7 +172,7 @@ TEST_F(ReleasesHttpTest, ACustomerDownloadsWholeResumedAndRevalidatedCountedOnce
   EXPECT_TRUE(whole.body == bytes) << "the bytes served are the bytes published";
   EXPECT_EQ(whole.Header("content-length"), "3000000");
   EXPECT_EQ(whole.Header("content-type"), "application/octet-stream");
-  EXPECT_EQ(whole.Header("etag"), "\"" + Sha256Of(bytes) + "\"");
+  EXPECT_EQ(whole.Header("etag"), "\"" + Sha256Hex(bytes) + "\"");
   EXPECT_EQ(whole.Header("accept-ranges"), "bytes");
   EXPECT_THAT(whole.Header("content-disposition"), HasSubstr("filename=\"app.tar.gz\""));
 
