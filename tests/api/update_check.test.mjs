@@ -14,13 +14,11 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 
-import { BINARY, REPO, startServer } from '../e2e/server.mjs';
+import { REPO, startServer } from '../e2e/server.mjs';
 import { Visitor } from './dashboard.mjs';
 import { DEMO, DEMO_PASSWORD, machine, rfc3339 } from './helpers.mjs';
 
-const run = promisify(execFile);
 const AGENT = process.env.TENURE_AGENT_BINARY || path.join(REPO, 'build', 'tenure-agent');
 const EXIT = { ok: 0, error: 1, usage: 2, licenseRefused: 3, badUpdate: 7 };
 const VERSION = '2.4.1';
@@ -35,19 +33,6 @@ const m = machine('update', { name: 'Update box', os: 'Debian 12', app_version: 
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 const show = (r) => `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
-
-/** Runs `tenure ARGS...` against the test server's database, releases dir and clock. */
-async function tenure(...args) {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TENURE_')) env[k] = v;
-  Object.assign(env, {
-    TENURE_DATABASE: server.database,
-    TENURE_LISTEN: `127.0.0.1:${server.port}`,
-    TENURE_PUBLIC_URL: server.url,
-    TENURE_TEST_CLOCK_FILE: path.join(server.dir, 'test-clock'),
-  });
-  return (await run(BINARY, args, { env, cwd: server.dir })).stdout;
-}
 
 /** Runs tenure-agent; resolves to { code, stdout, stderr } whatever the exit code. */
 function agent(args, { password, stateFile = state } = {}) {
@@ -85,7 +70,7 @@ before(async () => {
   published = { name: `app-${VERSION}.tar.gz`, size: FILE_SIZE, sha256: sha256(bytes) };
   await writeFile(path.join(dir, published.name), bytes);
   await writeFile(path.join(dir, 'notes.md'), '## Fixes\n\n- Faster start-up.\n');
-  const out = await tenure('release', 'add', VERSION, '--channel', 'stable', '--notes',
+  const out = await server.tenure('release', 'add', VERSION, '--channel', 'stable', '--notes',
     path.join(dir, 'notes.md'), '--os', 'linux', path.join(dir, published.name));
   assert.match(out, new RegExp(`^published ${VERSION} \\(stable\\)\\n.*${published.sha256}`, 's'));
   const signedIn = await login();
