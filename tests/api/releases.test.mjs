@@ -1,15 +1,17 @@
 // The update check (issue 12, GET /api/v1/releases/latest) against api/openapi.json: 404
 // no_release before anything is published, 422 naming a bad query parameter, then the newest
 // release of the channel with a signature `jose` verifies with /api/v1/keys whose claims are
-// the answer's facts, and a download URL that serves exactly those bytes (resumable), for
+// the answer's facts, and a download URL that serves exactly those bytes (resumed by curl), for
 // this account and this file only, and 403 once the license has expired.
 //
 // Run: node --test tests/api/releases.test.mjs
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
+import { promisify } from 'node:util';
 
 import { createLocalJWKSet, compactVerify, decodeProtectedHeader } from 'jose';
 
@@ -17,6 +19,7 @@ import { api, assertProblem, validatorAt } from './contract.mjs';
 import { Visitor } from './dashboard.mjs';
 import { DEMO, DEMO_PASSWORD, machine, serverNow, rfc3339, signedIn, withServer } from './helpers.mjs';
 
+const run = promisify(execFile);
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 async function publish(server, version, channel, bytes, extra = []) {
@@ -84,6 +87,13 @@ test('the update check: signed facts, a download URL for this file, refusals as 
     const tail = await fetch(url, { headers: { range: 'bytes=1500000-' } });
     assert.equal(tail.status, 206);
     assert.equal(sha256(Buffer.concat([got.subarray(0, 1_500_000), Buffer.from(await tail.arrayBuffer())])), release.sha256);
+    // And as people resume one: curl cut off after 700 kB, then `curl -C -` goes on from there.
+    const part = path.join(server.dir, 'resumed.tar.gz');
+    await run('curl', ['-sS', '--fail', '-r', '0-699999', '-o', part, release.download_url]);
+    assert.equal((await readFile(part)).length, 700_000);
+    const { stdout } = await run('curl', ['-sS', '--fail', '-C', '-', '-o', part, '-w', '%{http_code}', release.download_url]);
+    assert.equal(stdout, '206', 'curl resumed with a range');
+    assert.equal(sha256(await readFile(part)), release.sha256);
     // Its token opens that file only: not another system's, not another release's.
     const token2 = url.searchParams.get('token');
     assert.equal((await fetch(`${server.url}/downloads/1/linux?token=${token2}`)).status, 403);
