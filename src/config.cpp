@@ -58,6 +58,16 @@ Result<std::string> HttpsOrLoopback(const char* key, const std::string& v) {
   return base;
 }
 
+Result<void> SetBool(const char* key, bool& out, const std::string& v) {
+  if (v == "true" || v == "1" || v == "on")
+    out = true;
+  else if (v == "false" || v == "0" || v == "off")
+    out = false;
+  else
+    return Invalid(key, fmt::format("expected true or false, got '{}'", v));
+  return {};
+}
+
 Setter UrlSetter(const char* key, const std::function<std::string&(Config&)>& member) {
   return [=](Config& c, const std::string& v) -> Result<void> {
     auto url = HttpsOrLoopback(key, v);
@@ -73,18 +83,16 @@ namespace tenure {
 namespace {
 
 using config_detail::Field;
+using config_detail::IntField;
 using config_detail::IntSetter;
 using config_detail::Invalid;
 using config_detail::ReadSecretFile;
+using config_detail::SetBool;
 using config_detail::Setter;
 using config_detail::UrlSetter;
 using config_detail::ValidateDiscord;
 using config_detail::WithDiscordFields;
-
-template <class Int>
-Setter IntField(const char* key, Int Config::*member, int64_t min, int64_t max) {
-  return IntSetter(key, min, max, [=](Config& c, int64_t n) { c.*member = static_cast<Int>(n); });
-}
+using config_detail::WithOperationsFields;
 
 Setter StringField(std::string Config::*member) {
   return [=](Config& c, const std::string& v) -> Result<void> {
@@ -122,16 +130,6 @@ Result<void> SetPublicUrl(Config& c, const std::string& v) {
   if (!v.starts_with("http://") && !v.starts_with("https://"))
     return Invalid("public_url", "expected an http:// or https:// URL");
   c.public_url = v.ends_with('/') ? v.substr(0, v.size() - 1) : v;
-  return {};
-}
-
-Result<void> SetBool(const char* key, bool& out, const std::string& v) {
-  if (v == "true" || v == "1" || v == "on")
-    out = true;
-  else if (v == "false" || v == "0" || v == "off")
-    out = false;
-  else
-    return Invalid(key, fmt::format("expected true or false, got '{}'", v));
   return {};
 }
 
@@ -210,128 +208,120 @@ Setter SessionHours(const char* key, Seconds domain::SessionPolicy::*member) {
 }
 
 const std::vector<Field>& Fields() {
-  static const std::vector<Field> fields = WithDiscordFields({
-      {"listen", "TENURE_LISTEN", SetListen},
-      {"database", "TENURE_DATABASE", SetDatabase},
-      {"docs_dir", "TENURE_DOCS_DIR", StringField(&Config::docs_dir)},
-      {"public_url", "TENURE_PUBLIC_URL", SetPublicUrl},
-      {"access_log", "TENURE_ACCESS_LOG",
-       [](Config& c, const std::string& v) { return SetBool("access_log", c.access_log, v); }},
-      {"security.sign_ups_per_address_hour", "TENURE_SIGN_UPS_PER_ADDRESS_HOUR",
-       IntField("security.sign_ups_per_address_hour", &Config::sign_ups_per_address_hour, 1,
-                100000)},
-      {"security.staff_two_factor", "TENURE_STAFF_TWO_FACTOR",
-       [](Config& c, const std::string& v) {
-         return SetBool("security.staff_two_factor", c.staff_two_factor_required, v);
-       }},
-      {"http.threads", "TENURE_HTTP_THREADS",
-       IntField("http.threads", &Config::http_threads, 1, 64)},
-      {"http.hash_threads", "TENURE_HASH_THREADS",
-       IntField("http.hash_threads", &Config::hash_threads, 1, 16)},
-      {"http.max_body_bytes", "TENURE_HTTP_MAX_BODY_BYTES",
-       IntField("http.max_body_bytes", &Config::max_body_bytes, 1024, 64 << 20)},
-      {"http.max_connections", "TENURE_HTTP_MAX_CONNECTIONS",
-       IntField("http.max_connections", &Config::max_connections, 1, 100000)},
-      {"http.idle_timeout_seconds", "TENURE_HTTP_IDLE_TIMEOUT_SECONDS",
-       IntField("http.idle_timeout_seconds", &Config::idle_timeout_seconds, 1, 3600)},
-      {"http.request_timeout_seconds", "TENURE_HTTP_REQUEST_TIMEOUT_SECONDS",
-       IntField("http.request_timeout_seconds", &Config::request_timeout_seconds, 1, 600)},
-      {"http.max_target_bytes", "TENURE_HTTP_MAX_TARGET_BYTES",
-       IntField("http.max_target_bytes", &Config::max_target_bytes, 256, 1 << 20)},
-      {"http.max_header_bytes", "TENURE_HTTP_MAX_HEADER_BYTES",
-       IntField("http.max_header_bytes", &Config::max_header_bytes, 1024, 1 << 20)},
-      {"http.header_timeout_seconds", "TENURE_HTTP_HEADER_TIMEOUT_SECONDS",
-       IntField("http.header_timeout_seconds", &Config::header_timeout_seconds, 1, 600)},
-      {"smtp.host", "TENURE_SMTP_HOST",
-       [](Config& c, const std::string& v) -> Result<void> {
-         c.smtp.host = v;
-         return {};
-       }},
-      {"smtp.port", "TENURE_SMTP_PORT",
-       IntSetter("smtp.port", 1, 65535,
-                 [](Config& c, int64_t n) { c.smtp.port = static_cast<int>(n); })},
-      {"smtp.username", "TENURE_SMTP_USERNAME",
-       [](Config& c, const std::string& v) -> Result<void> {
-         c.smtp.username = v;
-         return {};
-       }},
-      {"", "TENURE_SMTP_PASSWORD",
-       [](Config& c, const std::string& v) -> Result<void> {
-         c.smtp.password = v;
-         return {};
-       }},
-      {"smtp.password_file", "TENURE_SMTP_PASSWORD_FILE",
-       [](Config& c, const std::string& v) -> Result<void> {
-         auto s = ReadSecretFile("smtp.password_file", v);
-         if (!s) return std::unexpected(s.error());
-         c.smtp.password = *s;
-         return {};
-       }},
-      {"smtp.from", "TENURE_SMTP_FROM",
-       [](Config& c, const std::string& v) -> Result<void> {
-         c.smtp.from = v;
-         return {};
-       }},
-      {"smtp.tls", "TENURE_SMTP_TLS",
-       [](Config& c, const std::string& v) -> Result<void> {
-         if (v != "none" && v != "starttls" && v != "tls")
-           return Invalid("smtp.tls", "expected none, starttls or tls");
-         c.smtp.tls = v;
-         return {};
-       }},
-      {"outbox.interval_ms", "TENURE_OUTBOX_INTERVAL_MS",
-       IntField("outbox.interval_ms", &Config::outbox_interval_ms, 50, 3'600'000)},
-      {"billing.renewal_interval_seconds", "TENURE_RENEWAL_INTERVAL_SECONDS",
-       IntField("billing.renewal_interval_seconds", &Config::renewal_interval_seconds, 1, 86400)},
-      {"license.reactivation_fee_cents", "TENURE_REACTIVATION_FEE_CENTS",
-       Cents("license.reactivation_fee_cents", &domain::LicensePolicy::reactivation_fee)},
-      {"license.price_cents", "TENURE_PRICE_CENTS",
-       Cents("license.price_cents", &domain::LicensePolicy::monthly_price)},
-      {"license.instance_price_cents", "TENURE_INSTANCE_PRICE_CENTS",
-       Cents("license.instance_price_cents", &domain::LicensePolicy::instance_price)},
-      {"license.grace_hours", "TENURE_GRACE_HOURS",
-       Hours("license.grace_hours", &domain::LicensePolicy::grace)},
-      {"license.renewal_lead_hours", "TENURE_RENEWAL_LEAD_HOURS",
-       Hours("license.renewal_lead_hours", &domain::LicensePolicy::renewal_lead)},
-      // Issue 9: the program's machines and leases.
-      {"program.heartbeat_timeout_seconds", "TENURE_HEARTBEAT_TIMEOUT_SECONDS",
-       ProgramSeconds("program.heartbeat_timeout_seconds",
-                      &domain::ProgramPolicy::heartbeat_timeout, 60, 86400, 1)},
-      {"program.lease_hours", "TENURE_LEASE_HOURS",
-       ProgramSeconds("program.lease_hours", &domain::ProgramPolicy::lease_duration, 1,
-                      int64_t{24} * 30, 3600)},
-      {"program.deactivate_cooldown_hours", "TENURE_DEACTIVATE_COOLDOWN_HOURS",
-       ProgramSeconds("program.deactivate_cooldown_hours",
-                      &domain::ProgramPolicy::deactivate_cooldown, 0, int64_t{24} * 90, 3600)},
-      // Issue 10: how long a dashboard session lives, and how long it may stay unused.
-      {"sessions.lifetime_hours", "TENURE_SESSION_LIFETIME_HOURS",
-       SessionHours("sessions.lifetime_hours", &domain::SessionPolicy::lifetime)},
-      {"sessions.idle_timeout_hours", "TENURE_SESSION_IDLE_TIMEOUT_HOURS",
-       SessionHours("sessions.idle_timeout_hours", &domain::SessionPolicy::idle_timeout)},
-      // Issue 4: the payment provider; Stripe's secrets from the environment or files only.
-      {"billing.provider", "TENURE_BILLING_PROVIDER", SetProvider},
-      {"", "TENURE_STRIPE_SECRET_KEY", StripeSecret(&StripeConfig::secret_key)},
-      {"stripe.secret_key_file", "TENURE_STRIPE_SECRET_KEY_FILE",
-       StripeSecretFile("stripe.secret_key_file", &StripeConfig::secret_key)},
-      {"", "TENURE_STRIPE_WEBHOOK_SECRET", StripeSecret(&StripeConfig::webhook_secret)},
-      {"stripe.webhook_secret_file", "TENURE_STRIPE_WEBHOOK_SECRET_FILE",
-       StripeSecretFile("stripe.webhook_secret_file", &StripeConfig::webhook_secret)},
-      {"stripe.api_base", "TENURE_STRIPE_API_BASE",
-       UrlSetter("stripe.api_base", [](Config& c) -> std::string& { return c.stripe.api_base; })},
-      // Issue 12: releases' files and the largest upload.
-      {
-          "releases.dir", "TENURE_RELEASES_DIR",
-          [](Config& c, const std::string& v) -> Result<void> {
-            if (v.empty()) return Invalid("releases.dir", "expected a directory");
-            c.releases_dir = v;
-            return {};
-          }},
-      {"releases.max_upload_bytes", "TENURE_RELEASES_MAX_UPLOAD_BYTES",
-       IntField("releases.max_upload_bytes", &Config::release_max_upload_bytes, 1 << 20,
-                int64_t{64} << 30)},
-      // Issue 8: the shared test clock; never set in production.
-      {"test_clock_file", "TENURE_TEST_CLOCK_FILE", SetTestClockFile},
-  });
+  static const std::vector<Field> fields =
+      WithOperationsFields(
+          WithDiscordFields(
+              {
+                  {"listen", "TENURE_LISTEN", SetListen},
+                  {"database", "TENURE_DATABASE", SetDatabase},
+                  {"docs_dir", "TENURE_DOCS_DIR", StringField(&Config::docs_dir)},
+                  {"public_url", "TENURE_PUBLIC_URL", SetPublicUrl},
+                  {"access_log", "TENURE_ACCESS_LOG",
+                   [](Config& c, const std::string& v) {
+                     return SetBool("access_log", c.access_log, v);
+                   }},
+                  {"security.sign_ups_per_address_hour", "TENURE_SIGN_UPS_PER_ADDRESS_HOUR",
+                   IntField("security.sign_ups_per_address_hour",
+                            &Config::sign_ups_per_address_hour, 1, 100000)},
+                  {"security.staff_two_factor", "TENURE_STAFF_TWO_FACTOR",
+                   [](Config& c, const std::string& v) {
+                     return SetBool("security.staff_two_factor", c.staff_two_factor_required, v);
+                   }},
+                  {"smtp.host", "TENURE_SMTP_HOST",
+                   [](Config& c, const std::string& v) -> Result<void> {
+                     c.smtp.host = v;
+                     return {};
+                   }},
+                  {"smtp.port", "TENURE_SMTP_PORT",
+                   IntSetter("smtp.port", 1, 65535,
+                             [](Config& c, int64_t n) { c.smtp.port = static_cast<int>(n); })},
+                  {"smtp.username", "TENURE_SMTP_USERNAME",
+                   [](Config& c, const std::string& v) -> Result<void> {
+                     c.smtp.username = v;
+                     return {};
+                   }},
+                  {"", "TENURE_SMTP_PASSWORD",
+                   [](Config& c, const std::string& v) -> Result<void> {
+                     c.smtp.password = v;
+                     return {};
+                   }},
+                  {"smtp.password_file", "TENURE_SMTP_PASSWORD_FILE",
+                   [](Config& c, const std::string& v) -> Result<void> {
+                     auto s = ReadSecretFile("smtp.password_file", v);
+                     if (!s) return std::unexpected(s.error());
+                     c.smtp.password = *s;
+                     return {};
+                   }},
+                  {"smtp.from", "TENURE_SMTP_FROM",
+                   [](Config& c, const std::string& v) -> Result<void> {
+                     c.smtp.from = v;
+                     return {};
+                   }},
+                  {"smtp.tls", "TENURE_SMTP_TLS",
+                   [](Config& c, const std::string& v) -> Result<void> {
+                     if (v != "none" && v != "starttls" && v != "tls")
+                       return Invalid("smtp.tls", "expected none, starttls or tls");
+                     c.smtp.tls = v;
+                     return {};
+                   }},
+                  {"outbox.interval_ms", "TENURE_OUTBOX_INTERVAL_MS",
+                   IntField("outbox.interval_ms", &Config::outbox_interval_ms, 50, 3'600'000)},
+                  {"billing.renewal_interval_seconds", "TENURE_RENEWAL_INTERVAL_SECONDS",
+                   IntField("billing.renewal_interval_seconds", &Config::renewal_interval_seconds,
+                            1, 86400)},
+                  {"license.reactivation_fee_cents", "TENURE_REACTIVATION_FEE_CENTS",
+                   Cents("license.reactivation_fee_cents",
+                         &domain::LicensePolicy::reactivation_fee)},
+                  {"license.price_cents", "TENURE_PRICE_CENTS",
+                   Cents("license.price_cents", &domain::LicensePolicy::monthly_price)},
+                  {"license.instance_price_cents", "TENURE_INSTANCE_PRICE_CENTS",
+                   Cents("license.instance_price_cents", &domain::LicensePolicy::instance_price)},
+                  {"license.grace_hours", "TENURE_GRACE_HOURS",
+                   Hours("license.grace_hours", &domain::LicensePolicy::grace)},
+                  {"license.renewal_lead_hours", "TENURE_RENEWAL_LEAD_HOURS",
+                   Hours("license.renewal_lead_hours", &domain::LicensePolicy::renewal_lead)},
+                  // Issue 9: the program's machines and leases.
+                  {"program.heartbeat_timeout_seconds", "TENURE_HEARTBEAT_TIMEOUT_SECONDS",
+                   ProgramSeconds("program.heartbeat_timeout_seconds",
+                                  &domain::ProgramPolicy::heartbeat_timeout, 60, 86400, 1)},
+                  {"program.lease_hours", "TENURE_LEASE_HOURS",
+                   ProgramSeconds("program.lease_hours", &domain::ProgramPolicy::lease_duration, 1,
+                                  int64_t{24} * 30, 3600)},
+                  {"program.deactivate_cooldown_hours", "TENURE_DEACTIVATE_COOLDOWN_HOURS",
+                   ProgramSeconds("program.deactivate_cooldown_hours",
+                                  &domain::ProgramPolicy::deactivate_cooldown, 0, int64_t{24} * 90,
+                                  3600)},
+                  // Issue 10: how long a dashboard session lives, and how long it may stay unused.
+                  {"sessions.lifetime_hours", "TENURE_SESSION_LIFETIME_HOURS",
+                   SessionHours("sessions.lifetime_hours", &domain::SessionPolicy::lifetime)},
+                  {"sessions.idle_timeout_hours", "TENURE_SESSION_IDLE_TIMEOUT_HOURS",
+                   SessionHours("sessions.idle_timeout_hours",
+                                &domain::SessionPolicy::idle_timeout)},
+                  // Issue 4: the payment provider; Stripe's secrets from the environment or files
+                  // only.
+                  {"billing.provider", "TENURE_BILLING_PROVIDER", SetProvider},
+                  {"", "TENURE_STRIPE_SECRET_KEY", StripeSecret(&StripeConfig::secret_key)},
+                  {"stripe.secret_key_file", "TENURE_STRIPE_SECRET_KEY_FILE",
+                   StripeSecretFile("stripe.secret_key_file", &StripeConfig::secret_key)},
+                  {"", "TENURE_STRIPE_WEBHOOK_SECRET", StripeSecret(&StripeConfig::webhook_secret)},
+                  {"stripe.webhook_secret_file", "TENURE_STRIPE_WEBHOOK_SECRET_FILE",
+                   StripeSecretFile("stripe.webhook_secret_file", &StripeConfig::webhook_secret)},
+                  {"stripe.api_base", "TENURE_STRIPE_API_BASE",
+                   UrlSetter("stripe.api_base",
+                             [](Config& c) -> std::string& { return c.stripe.api_base; })},
+                  // Issue 12: releases' files and the largest upload.
+                  {"releases.dir", "TENURE_RELEASES_DIR",
+                   [](Config& c, const std::string& v) -> Result<void> {
+                     if (v.empty()) return Invalid("releases.dir", "expected a directory");
+                     c.releases_dir = v;
+                     return {};
+                   }},
+                  {"releases.max_upload_bytes", "TENURE_RELEASES_MAX_UPLOAD_BYTES",
+                   IntField("releases.max_upload_bytes", &Config::release_max_upload_bytes, 1 << 20,
+                            int64_t{64} << 30)},
+                  // Issue 8: the shared test clock; never set in production.
+                  {"test_clock_file", "TENURE_TEST_CLOCK_FILE", SetTestClockFile},
+              }));
   return fields;
 }
 
@@ -369,7 +359,7 @@ Result<void> ApplyTable(Config& config, const toml::table& table, const std::str
                       key == "stripe.secret_key" ? "STRIPE_SECRET_KEY" : "STRIPE_WEBHOOK_SECRET",
                       key));
     if (key == "discord.client_secret" || key == "discord.bot_token" ||
-        key == "discord.checkout_webhook_url")
+        key == "discord.checkout_webhook_url" || key == "metrics.token")
       return Invalid(
           key, "secrets never go in the config file: use its TENURE_ variable or " + key + "_file");
     if (!field) return Invalid(key, "unknown key");

@@ -51,6 +51,22 @@ struct DiscordConfig {
   bool enabled() const { return !client_id.empty(); }
 };
 
+// Issue 13: what one client may hold open and how often it may repeat a write, what operators
+// watch (metrics, logs), and how SQLite's write-ahead log is kept small.
+struct LimitsConfig {
+  int max_connections_per_address = 64;
+  // Reverse proxies whose X-Forwarded-For names the client ("127.0.0.1,::1"); empty: none.
+  std::vector<std::string> trusted_proxies;
+  uint64_t min_body_bytes_per_second = 1024;
+  // Bodies of forms and API calls; webhooks get http.max_body_bytes, uploads their own.
+  uint64_t max_form_bytes = 256 << 10;
+  // Writes a customer can repeat (routes.hpp Limit::kWrite), per account and per address, in
+  // windows of write_window_seconds; more answer 429 with Retry-After.
+  int writes_per_account = 60;
+  int writes_per_address = 300;
+  int write_window_seconds = 600;
+};
+
 struct Config {
   std::string listen_address = "127.0.0.1";
   uint16_t listen_port = 8080;
@@ -70,6 +86,11 @@ struct Config {
   uint64_t max_target_bytes = 8 << 10;
   uint64_t max_header_bytes = 16 << 10;
   int header_timeout_seconds = 10;
+
+  LimitsConfig limits;
+  // GET /metrics needs "Authorization: Bearer <token>"; empty (the default): /metrics is 404.
+  std::string metrics_token;        // TENURE_METRICS_TOKEN or metrics.token_file
+  std::string log_format = "text";  // text | json: one JSON object a line (issue 13)
 
   SmtpConfig smtp;
   int outbox_interval_ms = 2000;      // how often the outbox worker looks for due mail

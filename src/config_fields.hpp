@@ -29,6 +29,15 @@ Result<std::string> ReadSecretFile(const char* key, const std::string& path);
 Result<std::string> HttpsOrLoopback(const char* key, const std::string& v);
 Setter UrlSetter(const char* key, const std::function<std::string&(Config&)>& member);
 
+Result<void> SetBool(const char* key, bool& out, const std::string& v);
+template <class Int>
+Setter IntField(const char* key, Int Config::*member, int64_t min, int64_t max) {
+  return IntSetter(key, min, max, [=](Config& c, int64_t n) { c.*member = static_cast<Int>(n); });
+}
+
+// `fields` and the HTTP server's, the limits', metrics' and logs' (config_operations.cpp).
+std::vector<Field> WithOperationsFields(std::vector<Field> fields);
+
 // `fields` and Discord's (issue 11; config_discord.cpp).
 std::vector<Field> WithDiscordFields(std::vector<Field> fields);
 Result<void> ValidateDiscord(const DiscordConfig& discord);

@@ -268,5 +268,37 @@ TEST(Config, DiscordIsOffByDefaultAndOnNeedsItsWholeSetup) {
   }
 }
 
+// Issue 13: what one client may hold and repeat, the metrics' token, the logs' format.
+TEST(Config, HardeningLimitsHaveDefaultsAndAreValidated) {
+  auto defaults = LoadConfig("", {});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->limits.max_connections_per_address, 64);
+  EXPECT_EQ(defaults->limits.min_body_bytes_per_second, 1024u);
+  EXPECT_EQ(defaults->limits.max_form_bytes, 256u << 10);
+  EXPECT_EQ(defaults->limits.writes_per_account, 60);
+  EXPECT_TRUE(defaults->limits.trusted_proxies.empty());
+  EXPECT_TRUE(defaults->metrics_token.empty());
+  EXPECT_EQ(defaults->log_format, "text");
+
+  auto set = LoadConfig(
+      "[http]\ntrusted_proxies = \"127.0.0.1, ::1\"\nmax_connections_per_address = 8\n"
+      "[rate_limits]\nwrites_per_account = 5\nwindow_seconds = 60\n[log]\nformat = \"json\"\n",
+      {{"TENURE_METRICS_TOKEN", "a-metrics-token-of-some-length"}});
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->limits.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_EQ(set->limits.max_connections_per_address, 8);
+  EXPECT_EQ(set->limits.writes_per_account, 5);
+  EXPECT_EQ(set->limits.write_window_seconds, 60);
+  EXPECT_EQ(set->log_format, "json");
+  EXPECT_EQ(set->metrics_token, "a-metrics-token-of-some-length");
+
+  EXPECT_FALSE(LoadConfig("[http]\ntrusted_proxies = \"proxy.example\"\n", {}));
+  EXPECT_FALSE(LoadConfig("[log]\nformat = \"xml\"\n", {}));
+  EXPECT_FALSE(LoadConfig("", {{"TENURE_METRICS_TOKEN", "short"}}));
+  const auto in_file = LoadConfig("[metrics]\ntoken = \"a-metrics-token-of-some-length\"\n", {});
+  ASSERT_FALSE(in_file);
+  EXPECT_NE(in_file.error().message.find("secrets never go in the config file"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tenure

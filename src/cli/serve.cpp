@@ -62,10 +62,15 @@ int Serve(const Context& ctx) {
       .security = app.security,
       .two_factor = app.two_factor,
       .staff_two_factor_required = config.staff_two_factor_required,
+      .metrics_token = config.metrics_token,
       .discord = app.discord.get(),
       .releases = &app.releases,
       .max_upload_bytes = config.release_max_upload_bytes,
-      .upload_dir = (std::filesystem::path(config.releases_dir) / ".uploads").string()};
+      .upload_dir = (std::filesystem::path(config.releases_dir) / ".uploads").string(),
+      .max_form_bytes = config.limits.max_form_bytes,
+      .write_limits = {.per_account = config.limits.writes_per_account,
+                       .per_address = config.limits.writes_per_address,
+                       .window = Seconds(config.limits.write_window_seconds)}};
   // Uploads land beside the releases, so that publishing one is a rename.
   if (std::error_code ec; !std::filesystem::create_directories(services.upload_dir, ec) && ec)
     std::cerr << fmt::format("tenure: releases: cannot create {} ({}); uploads will fail\n",
@@ -111,6 +116,15 @@ int Serve(const Context& ctx) {
         return static_cast<int>(removed > 0);
       },
       std::chrono::hours(1));
+  // SQLite's write-ahead log, truncated every second whatever the readers do (issue 13). A
+  // pass that could not finish is not hurried: the next comes a second later all the same.
+  jobs::PeriodicWorker wal_checkpoint(
+      "wal checkpoint",
+      [&] {
+        (void)store.CheckpointWal();
+        return 0;
+      },
+      std::chrono::seconds(1));
   jobs::PeriodicWorker renewal_worker(
       "renewal job", [&] { return renewal_job.RunOnce().claimed; },
       std::chrono::milliseconds(config.renewal_interval_seconds * 1000));
@@ -148,9 +162,12 @@ int Serve(const Context& ctx) {
       .max_target_bytes = static_cast<size_t>(config.max_target_bytes),
       .max_header_bytes = static_cast<size_t>(config.max_header_bytes),
       .max_connections = static_cast<size_t>(config.max_connections),
+      .max_connections_per_address = static_cast<size_t>(config.limits.max_connections_per_address),
+      .trusted_proxies = config.limits.trusted_proxies,
       .idle_timeout = std::chrono::seconds(config.idle_timeout_seconds),
       .header_timeout = std::chrono::seconds(config.header_timeout_seconds),
       .request_timeout = std::chrono::seconds(config.request_timeout_seconds),
+      .min_body_bytes_per_second = config.limits.min_body_bytes_per_second,
       .body_policy = [&web](std::string_view method, std::string_view path,
                             const http::Headers& headers) {
         return web.PlanBody(method, path, headers);
@@ -165,6 +182,7 @@ int Serve(const Context& ctx) {
                   << std::flush;
       });
   renewal_worker.Stop();
+  wal_checkpoint.Stop();
   housekeeping.Stop();
   machine_sweeper.Stop();
   if (stripe_worker) stripe_worker->Stop();

@@ -12,6 +12,7 @@ const std::vector<Route>& Routes() {
   using enum Access;
   using enum Cost;
   using enum Body;
+  using enum Limit;
   static const std::vector<Route> routes = {
       {"GET", "/", kPage, kPublic, kFast, pages::Root},
       {"GET", "/healthz", kStatic, kPublic, kFast, pages::Healthz},
@@ -34,7 +35,8 @@ const std::vector<Route>& Routes() {
       {"POST", "/verify-email", kPage, kPublic, kFast, pages::VerifyEmailSubmit},
       {"GET", "/settings/password", kPage, kSignedIn, kFast, pages::ChangePasswordForm},
       {"POST", "/settings/password", kPage, kSignedIn, kSlow, pages::ChangePasswordSubmit},
-      {"POST", "/settings/verify-email", kPage, kSignedIn, kFast, pages::ResendVerification},
+      {"POST", "/settings/verify-email", kPage, kSignedIn, kFast, pages::ResendVerification, kForm,
+       kWrite},
       {"GET", "/settings/two-factor", kPage, kSignedIn, kFast, pages::TwoFactor},
       {"POST", "/settings/two-factor/enable", kPage, kSignedIn, kFast, pages::TwoFactorEnable},
       {"POST", "/settings/two-factor/recovery-codes", kPage, kSignedIn, kSlow,
@@ -43,7 +45,7 @@ const std::vector<Route>& Routes() {
 
       {"GET", "/home", kPage, kSignedIn, kFast, pages::Home},
       {"GET", "/settings", kPage, kSignedIn, kFast, pages::Settings},
-      {"POST", "/settings/time-zone", kPage, kSignedIn, kFast, pages::SetTimeZone},
+      {"POST", "/settings/time-zone", kPage, kSignedIn, kFast, pages::SetTimeZone, kForm, kWrite},
       // The program's machines (issue 9): Sign out one, or Deactivate license for all.
       {"POST", "/settings/machines/{id}/sign-out", kPage, kSignedIn, kFast, pages::MachineSignOut},
       // Every session of the account (issue 10 item 5): Sign out one, or everywhere else.
@@ -57,9 +59,10 @@ const std::vector<Route>& Routes() {
       {"GET", "/settings/discord/callback", kPage, kSignedIn, kSlow, pages::DiscordCallback},
       {"POST", "/settings/discord/unbind", kPage, kSignedIn, kFast, pages::DiscordUnbind},
       {"POST", "/settings/discord/checkout-posts", kPage, kSignedIn, kFast,
-       pages::DiscordCheckoutPosts},
+       pages::DiscordCheckoutPosts, kForm, kWrite},
       {"GET", "/settings/deactivate", kPage, kSignedIn, kFast, pages::DeactivateForm},
-      {"POST", "/settings/deactivate", kPage, kSignedIn, kFast, pages::DeactivateSubmit},
+      {"POST", "/settings/deactivate", kPage, kSignedIn, kFast, pages::DeactivateSubmit, kForm,
+       kWrite},
       {"GET", "/download", kPage, kSignedIn, kFast, pages::Download},
       // A release's file: for the signed-in customer, or with the update check's download
       // token (a program has no cookie), so the handler checks who asks. Streamed from disk.
@@ -69,26 +72,30 @@ const std::vector<Route>& Routes() {
       // The cancel journey: Cancel -> Continue to Cancel -> Confirm Cancel (PRODUCT.md).
       {"GET", "/cancel", kPage, kSignedIn, kFast, pages::CancelStart},
       {"GET", "/cancel/reason", kPage, kSignedIn, kFast, pages::CancelReason},
-      {"POST", "/cancel/confirm", kPage, kSignedIn, kFast, pages::CancelConfirm},
-      {"POST", "/subscribe", kPage, kSignedIn, kFast, pages::Subscribe},
+      {"POST", "/cancel/confirm", kPage, kSignedIn, kFast, pages::CancelConfirm, kForm, kWrite},
+      {"POST", "/subscribe", kPage, kSignedIn, kFast, pages::Subscribe, kForm, kWrite},
 
       // Billing (issue 4): every payment form carries the terms tick.
       {"GET", "/billing", kPage, kSignedIn, kFast, pages::Billing},
       {"GET", "/billing/renew", kPage, kSignedIn, kFast, pages::RenewForm},
-      {"POST", "/billing/renew", kPage, kSignedIn, kFast, pages::RenewSubmit},
+      {"POST", "/billing/renew", kPage, kSignedIn, kFast, pages::RenewSubmit, kForm, kWrite},
       {"GET", "/billing/card", kPage, kSignedIn, kFast, pages::CardForm},
-      {"POST", "/billing/card", kPage, kSignedIn, kFast, pages::CardSubmit},
+      {"POST", "/billing/card", kPage, kSignedIn, kFast, pages::CardSubmit, kForm, kWrite},
       {"GET", "/billing/instances", kPage, kSignedIn, kFast, pages::InstancesForm},
-      {"POST", "/billing/instances", kPage, kSignedIn, kFast, pages::InstancesSubmit},
+      {"POST", "/billing/instances", kPage, kSignedIn, kFast, pages::InstancesSubmit, kForm,
+       kWrite},
       // Edit Instances' other half: fewer from the next renewal, nothing refunded (issue 9).
-      {"POST", "/billing/instances/renewal", kPage, kSignedIn, kFast,
-       pages::InstancesRenewalSubmit},
+      {"POST", "/billing/instances/renewal", kPage, kSignedIn, kFast, pages::InstancesRenewalSubmit,
+       kForm, kWrite},
 
-      {"POST", "/support/tickets", kPage, kSignedIn, kFast, pages::OpenTicket},
+      {"POST", "/support/tickets", kPage, kSignedIn, kFast, pages::OpenTicket, kForm, kWrite},
       {"GET", "/support/tickets/{id}", kPage, kSignedIn, kFast, pages::Ticket},
-      {"POST", "/support/tickets/{id}/reply", kPage, kSignedIn, kFast, pages::TicketReply},
-      {"POST", "/support/tickets/{id}/close", kPage, kSignedIn, kFast, pages::TicketClose},
-      {"POST", "/support/tickets/{id}/reopen", kPage, kSignedIn, kFast, pages::TicketReopen},
+      {"POST", "/support/tickets/{id}/reply", kPage, kSignedIn, kFast, pages::TicketReply, kForm,
+       kWrite},
+      {"POST", "/support/tickets/{id}/close", kPage, kSignedIn, kFast, pages::TicketClose, kForm,
+       kWrite},
+      {"POST", "/support/tickets/{id}/reopen", kPage, kSignedIn, kFast, pages::TicketReopen, kForm,
+       kWrite},
 
       {"GET", "/staff", kPage, kStaff, kFast, pages::Staff},
       {"GET", "/staff/customers/{id}", kPage, kStaff, kFast, pages::StaffCustomer},
@@ -131,7 +138,7 @@ const std::vector<Route>& Routes() {
       {"GET", "/api/v1/session", kApi, kSignedIn, kFast, api::Session},
       {"GET", "/api/v1/license", kApi, kSignedIn, kFast, api::License},
       {"POST", "/api/v1/heartbeat", kApi, kSignedIn, kFast, api::Heartbeat},
-      {"POST", "/api/v1/checkouts", kApi, kSignedIn, kFast, api::ReportCheckouts},
+      {"POST", "/api/v1/checkouts", kApi, kSignedIn, kFast, api::ReportCheckouts, kForm, kWrite},
       {"GET", "/api/v1/releases/latest", kApi, kSignedIn, kFast, api::LatestRelease},
       {"GET", "/api/v1/keys", kApi, kPublic, kFast, api::Keys},
       {"GET", "/api/v1/openapi.json", kApi, kPublic, kFast, api::OpenApi},

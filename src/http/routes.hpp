@@ -30,6 +30,11 @@ enum class Body { kForm, kUpload };
 // Slow handlers run on the hashing pool, never on an I/O thread.
 enum class Cost { kFast, kSlow };
 
+// Issue 13: a write a customer can repeat (a ticket, a reply, a payment, a cancellation, a
+// card) counts against one limiter, per account and per address (config rate_limits.*);
+// over it, 429 with Retry-After before the handler runs.
+enum class Limit { kNone, kWrite };
+
 struct Route {
   std::string_view method;
   std::string_view path;  // exact, or a prefix when it ends with '*'
@@ -38,6 +43,7 @@ struct Route {
   Cost cost;
   Response (*handle)(Context&);
   Body body = Body::kForm;
+  Limit limit = Limit::kNone;
 };
 
 const std::vector<Route>& Routes();

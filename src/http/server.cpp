@@ -1,5 +1,8 @@
 #include "http/server.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -49,17 +52,24 @@ Response Response::Text(int status, std::string body) {
 
 // ---- ConnectionRegistry ---------------------------------------------------------------------
 
-ConnectionRegistry::Handle ConnectionRegistry::Add(std::weak_ptr<Connection> connection) {
+bool ConnectionRegistry::Add(std::weak_ptr<Connection> connection, const std::string& address,
+                             bool capped, Handle* handle) {
   std::lock_guard lock(mutex_);
-  return connections_.insert(connections_.end(), std::move(connection));
+  *handle = connections_.insert(connections_.end(), std::move(connection));
+  const bool room = ++per_address_[address] <= max_per_address_ || !capped;
+  if (room) ++counted_;
+  return room;
 }
 
-void ConnectionRegistry::Remove(Handle handle) {
+void ConnectionRegistry::Remove(Handle handle, const std::string& address, bool counted) {
   bool resume = false;
   {
     std::lock_guard lock(mutex_);
     connections_.erase(handle);
-    if (paused_ && connections_.size() < max_) {
+    if (counted) --counted_;
+    if (auto it = per_address_.find(address); it != per_address_.end() && --it->second == 0)
+      per_address_.erase(it);
+    if (paused_ && counted_ < max_) {
       paused_ = false;
       resume = true;
     }
@@ -69,9 +79,19 @@ void ConnectionRegistry::Remove(Handle handle) {
 
 bool ConnectionRegistry::RoomOrPause() {
   std::lock_guard lock(mutex_);
-  paused_ = connections_.size() >= max_;
+  paused_ = counted_ >= max_;
   return !paused_;
 }
+
+bool ConnectionRegistry::ReserveBodyMemory(uint64_t bytes) {
+  uint64_t held = body_memory_.load();
+  do {
+    if (bytes > max_body_memory_ - std::min(held, max_body_memory_)) return false;
+  } while (!body_memory_.compare_exchange_weak(held, held + bytes));
+  return true;
+}
+
+void ConnectionRegistry::ReleaseBodyMemory(uint64_t bytes) { body_memory_ -= bytes; }
 
 size_t ConnectionRegistry::size() {
   std::lock_guard lock(mutex_);
@@ -108,13 +128,25 @@ int64_t NowNs() {
       .count();
 }
 
+// Every connection is a file descriptor: a soft limit of 1,024 (a shell's default) would turn
+// max_connections into a promise the process cannot keep. The hard limit is the operator's.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0)
+    std::cerr << "tenure: http: cannot raise the open files limit\n";
+}
+
 }  // namespace
 
 void Serve(const ServerOptions& options, const Handler& handler, const SlowPredicate& is_slow,
            const OverloadHandler& on_overload, const std::function<void()>& on_listening) {
   IoContext io(options.io_threads);
   // Connections refer to these; they outlive every connection (io.shutdown() below).
-  ConnectionRegistry registry(options.max_connections);
+  RaiseOpenFileLimit();
+  ConnectionRegistry registry(options.max_connections, options.max_connections_per_address,
+                              options.max_body_memory_bytes);
   SlowPool slow_pool(options.slow_threads, options.slow_queue_limit,
                      options.slow_per_address_limit);
   ServerContext server{.options = options,

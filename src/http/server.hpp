@@ -76,10 +76,21 @@ struct ServerOptions {
   // so that a flood from one address cannot fill the queue others sign in through.
   size_t slow_per_address_limit = 4;
   uint64_t max_body_bytes = 1 << 20;
+  // Bodies held in memory at once, all connections together (each counted at its
+  // Content-Length, or its limit when chunked): a body that would pass it is answered 503
+  // before it is read, so that many clients holding bodies cannot exhaust memory (issue 13).
+  uint64_t max_body_memory_bytes = 128 << 20;
   // A request line's target over this is answered 414; the header fields over this, 431.
   size_t max_target_bytes = 8 << 10;
   size_t max_header_bytes = 16 << 10;
   size_t max_connections = 2048;
+  // Connections one address may hold open at once; the next is answered 429 and closed (issue
+  // 13: 2,200 half-sent requests from one address took every connection). Trusted proxies
+  // are not capped.
+  size_t max_connections_per_address = 64;
+  // Peers whose X-Forwarded-For is believed (a reverse proxy in front): a request's
+  // remote_address is then the rightmost address in that header that is not one of them.
+  std::vector<std::string> trusted_proxies;
   // Between requests on a kept-alive connection.
   std::chrono::seconds idle_timeout{60};
   // From a request's first byte (a new connection's accept) to the end of its head: 408.
@@ -87,6 +98,10 @@ struct ServerOptions {
   // The longest wait for the next piece of a body (408), for a handler's answer, and for the
   // client to take the next piece of the answer.
   std::chrono::seconds request_timeout{30};
+  // A body must arrive at this average rate, after header_timeout's grace from its head; a
+  // slower one is answered 408 (issue 13: bodies sent nearly whole, then held, to keep the
+  // server's memory). 0: no floor.
+  uint64_t min_body_bytes_per_second = 1024;
   std::chrono::seconds shutdown_timeout{20};
   bool gzip = true;
   // Unset: every body is read into Request::body, up to max_body_bytes.
@@ -109,7 +124,8 @@ using OverloadHandler = std::function<Response(Request&, Overload)>;
 // requests run on their own threads, taken from each address in turn (fair queuing).
 // Requests the server cannot hand to `handler` are answered by the server itself, then the
 // connection is closed: 400 (malformed), 408 (head or body too slow), 413 (body over its
-// plan's limit; with a Content-Length, before any of it is read), 414, 431. Pipelined
+// plan's limit; with a Content-Length, before any of it is read), 414, 431, 429 for a
+// connection over its address's cap, 503 for a body over the memory left for bodies. Pipelined
 // requests are answered in order.
 void Serve(const ServerOptions& options, const Handler& handler, const SlowPredicate& is_slow,
            const OverloadHandler& on_overload, const std::function<void()>& on_listening = {});

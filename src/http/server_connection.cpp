@@ -17,6 +17,7 @@
 #include <string_view>
 #include <utility>
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
@@ -34,6 +35,8 @@ constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 // it this long before closing, so that closing with unread bytes (a TCP reset) does not
 // destroy the answer before the client reads it (what nginx calls a lingering close).
 constexpr std::chrono::seconds kLingerTime{2};
+// A connection over its address's cap lingers less: a flood of them must not pile up.
+constexpr std::chrono::milliseconds kOverCapLingerTime{250};
 constexpr size_t kHeadReadSize = 4096;
 constexpr size_t kBodyReadSize = 64 << 10;
 constexpr size_t kFileChunkSize = 64 << 10;
@@ -88,6 +91,8 @@ std::string RefusalText(int status) {
     case 400: return "The request could not be read.\n";
     case 408: return "The request took too long to arrive.\n";
     case 413: return "The request's body is too large.\n";
+    case 429: return "Too many connections from your address. Try again in a moment.\n";
+    case 503: return "The server is busy. Try again in a moment.\n";
     case 414: return "The request's address is too long.\n";
     case 431: return "The request's header fields are too large.\n";
     default: return "Something went wrong on our side.\n";
@@ -128,6 +133,27 @@ std::optional<std::string> Gzip(const std::string& in) {
   return out;
 }
 
+// The client behind a trusted proxy: the rightmost X-Forwarded-For entry that is not a trusted
+// proxy itself (entries to its left are whatever the client claimed). `peer` when none is.
+std::string ForwardedClient(std::string_view forwarded, const std::vector<std::string>& trusted,
+                            const std::string& peer) {
+  while (!forwarded.empty()) {
+    const size_t comma = forwarded.rfind(',');
+    std::string_view entry =
+        comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);
+    forwarded = comma == std::string_view::npos ? std::string_view{} : forwarded.substr(0, comma);
+    while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
+    while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
+    if (entry.empty()) continue;
+    if (std::find(trusted.begin(), trusted.end(), entry) == trusted.end()) {
+      error_code ec;
+      const auto address = net::ip::make_address(entry, ec);  // never a made-up string in logs
+      return ec ? peer : address.to_string();
+    }
+  }
+  return peer;
+}
+
 bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
@@ -147,20 +173,29 @@ Connection::Connection(net::ip::tcp::socket socket, ServerContext& server)
   error_code ec;
   remote_address_ = socket_.remote_endpoint(ec).address().to_string();
   (void)socket_.set_option(net::ip::tcp::no_delay(true), ec);
+  const auto& proxies = server.options.trusted_proxies;
+  trusted_peer_ = std::find(proxies.begin(), proxies.end(), remote_address_) != proxies.end();
 }
 
 Connection::~Connection() {
   RemoveUploadedBody();
+  server_.registry.ReleaseBodyMemory(body_memory_);
   if (file_fd_ >= 0) ::close(file_fd_);
-  server_.registry.Remove(registered_);
+  server_.registry.Remove(registered_, remote_address_, !over_cap_);
 }
 
 void Connection::Start() {
-  registered_ = server_.registry.Add(weak_from_this());
-  NextRequest();
+  over_cap_ =
+      !server_.registry.Add(weak_from_this(), remote_address_, !trusted_peer_, &registered_);
+  if (!over_cap_) return NextRequest();
+  // Told at once, before reading anything: its address holds max_connections_per_address.
+  parser_.emplace(request_, server_.options);
+  Refuse(429);
 }
 
 void Connection::NextRequest() {
+  server_.registry.ReleaseBodyMemory(body_memory_);
+  body_memory_ = 0;
   request_ = Request{};
   request_.remote_address = remote_address_;
   parser_.emplace(request_, server_.options);
@@ -181,9 +216,19 @@ void Connection::NextRequest() {
 }
 
 void Connection::ReadSome() {
-  // Each piece of a body is due request_timeout after the last. Issue 13's minimum body rate
-  // belongs here too: parser_->body_bytes() against the time since the head.
-  if (phase_ == Phase::kBody) SetDeadline(NsAfter(server_.options.request_timeout));
+  // Each piece of a body is due request_timeout after the last, and the body as a whole must
+  // keep up with the minimum rate (after header_timeout's grace from its head).
+  if (phase_ == Phase::kBody) {
+    const ServerOptions& options = server_.options;
+    int64_t deadline = NsAfter(options.request_timeout);
+    if (options.min_body_bytes_per_second > 0) {
+      const double allowed_s = static_cast<double>(parser_->body_bytes()) /
+                                   static_cast<double>(options.min_body_bytes_per_second) +
+                               static_cast<double>(options.header_timeout.count());
+      deadline = std::min(deadline, body_started_ns_ + static_cast<int64_t>(allowed_s * 1e9));
+    }
+    SetDeadline(deadline);
+  }
   const bool streaming = phase_ == Phase::kBody && upload_.fd() >= 0;
   socket_.async_read_some(
       buffer_.prepare(streaming ? kBodyReadSize : kHeadReadSize),
@@ -239,6 +284,10 @@ void Connection::Parse() {
 
 bool Connection::OnHead() {
   phase_ = Phase::kBody;
+  body_started_ns_ = NowNs();
+  if (trusted_peer_)
+    request_.remote_address = ForwardedClient(request_.Header("x-forwarded-for"),
+                                              server_.options.trusted_proxies, remote_address_);
   keep_alive_ = parser_->keep_alive();
   if (parser_->is_done()) return true;  // no body
   const ServerOptions& options = server_.options;
@@ -254,6 +303,12 @@ bool Connection::OnHead() {
   }
   parser_->body_limit(max_bytes);  // a chunked body is stopped when it passes the limit
   if (plan.to_file_dir.empty()) {
+    const uint64_t bytes = parser_->content_length().value_or(max_bytes);
+    if (!server_.registry.ReserveBodyMemory(bytes)) {
+      Refuse(503);
+      return false;
+    }
+    body_memory_ = bytes;
     parser_->BodyToString();
   } else {
     if (!upload_.Create(plan.to_file_dir)) {
@@ -291,7 +346,7 @@ void Connection::Dispatch() {
   SetDeadline(NsAfter(server_.options.request_timeout));
   if (!server_.is_slow(request_)) return Respond(RunHandler());
   // The job holds the connection; request_ is left alone until its answer is posted back.
-  auto refused = server_.slow_pool.TryPost(remote_address_, [self = shared_from_this()] {
+  auto refused = server_.slow_pool.TryPost(request_.remote_address, [self = shared_from_this()] {
     Response res = self->RunHandler();
     net::post(self->socket_.get_executor(),
               [self, res = std::move(res)]() mutable { self->Respond(std::move(res)); });
@@ -429,14 +484,17 @@ void Connection::Refuse(int status) {
   refused_ = true;
   keep_alive_ = false;
   upload_.Discard();
-  Respond(Response::Text(status, RefusalText(status)));
+  Response res = Response::Text(status, RefusalText(status));
+  if (status == 429 || status == 503) res.Set("Retry-After", "1");
+  Respond(std::move(res));
 }
 
 void Connection::Linger() {
   phase_ = Phase::kLinger;
   error_code ec;
   (void)socket_.shutdown(net::ip::tcp::socket::shutdown_send, ec);
-  SetDeadline(NsAfter(kLingerTime));
+  SetDeadline(over_cap_ ? NowNs() + std::chrono::nanoseconds(kOverCapLingerTime).count()
+                        : NsAfter(kLingerTime));
   buffer_.consume(buffer_.size());
   ReadSome();
 }

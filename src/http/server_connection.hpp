@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -29,22 +30,38 @@ class ConnectionRegistry {
  public:
   using Handle = std::list<std::weak_ptr<Connection>>::iterator;
 
-  explicit ConnectionRegistry(size_t max_connections) : max_(max_connections) {}
+  ConnectionRegistry(size_t max_connections, size_t max_per_address, uint64_t max_body_memory)
+      : max_(max_connections),
+        max_per_address_(max_per_address),
+        max_body_memory_(max_body_memory) {}
   // Called when there is room again after RoomOrPause said no.
   void OnRoom(std::function<void()> resume) { resume_ = std::move(resume); }
 
-  Handle Add(std::weak_ptr<Connection> connection);
-  void Remove(Handle handle);
+  // Registers a connection from `address`; false when that address already holds its cap
+  // (`capped` false: a trusted proxy's, never capped). Registered either way, but one over
+  // the cap does not count towards max_connections (it is told 429 and closed at once), so
+  // that a flood of them cannot pause the acceptor. Remove with what Add returned.
+  bool Add(std::weak_ptr<Connection> connection, const std::string& address, bool capped,
+           Handle* handle);
+  void Remove(Handle handle, const std::string& address, bool counted);
   // Whether another connection may be accepted; if not, remembers to call the OnRoom callback.
   bool RoomOrPause();
   size_t size();
+  // ServerOptions::max_body_memory_bytes: takes `bytes` of it, or says there is not enough.
+  bool ReserveBodyMemory(uint64_t bytes);
+  void ReleaseBodyMemory(uint64_t bytes);
   std::vector<std::shared_ptr<Connection>> Live();
 
  private:
   size_t max_;
+  size_t max_per_address_;
+  uint64_t max_body_memory_;
+  std::atomic<uint64_t> body_memory_{0};
   std::function<void()> resume_;
   std::mutex mutex_;
   std::list<std::weak_ptr<Connection>> connections_;
+  size_t counted_ = 0;  // the connections within their address's cap
+  std::unordered_map<std::string, size_t> per_address_;
   bool paused_ = false;
 };
 
@@ -114,7 +131,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool head_done_ = false;
   bool keep_alive_ = true;
   bool stopping_ = false;
-  bool refused_ = false;  // the answer being written is the server's refusal
+  bool refused_ = false;         // the answer being written is the server's refusal
+  bool over_cap_ = false;        // its address holds too many connections: closed once told so
+  bool trusted_peer_ = false;    // a trusted proxy: X-Forwarded-For names the client
+  int64_t body_started_ns_ = 0;  // for the minimum body rate
+  uint64_t body_memory_ = 0;     // of the registry's body memory, held for this request
   // The deadline in steady-clock nanoseconds: set on the connection's strand, read and
   // claimed (swapped for kNever) by the ticker, which then posts OnDeadline with it.
   std::atomic<int64_t> deadline_ns_;

@@ -56,6 +56,13 @@ namespace tenure::http {
 
 using Params = std::vector<std::pair<std::string, std::string>>;
 
+// Issue 13: Limit::kWrite routes' one limiter, counted per account and per address.
+struct WriteLimits {
+  int per_account = 60;
+  int per_address = 300;
+  Seconds window{600};
+};
+
 struct Services {
   app::AccountService& accounts;
   app::LicenseService& licenses;
@@ -66,7 +73,7 @@ struct Services {
   app::Store& store;
   const Clock& clock;
   const Views& views;
-  bool secure_cookies = false;
+  bool secure_cookies = false;  // the public URL is https: Secure cookies, and HSTS
   search::HelpCenter& help;
   app::BillingService& billing;
   // Stripe's webhook endpoint (issue 4); null unless billing.provider is stripe (then 404).
@@ -92,6 +99,10 @@ struct Services {
   // is written (beside the releases, so that keeping a file is a rename, not a copy).
   uint64_t max_upload_bytes = uint64_t{2} << 30;
   std::string upload_dir;
+  // Issue 13: the largest body of a form or an API call (webhooks get the server's
+  // max_body_bytes), and the limits of writes a customer can repeat.
+  uint64_t max_form_bytes = 256 << 10;
+  WriteLimits write_limits;
 };
 
 struct Context {

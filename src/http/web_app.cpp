@@ -68,7 +68,10 @@ bool ValidRequestId(std::string_view id) {
   });
 }
 
-void SecurityHeaders(Response& res) {
+void SecurityHeaders(Response& res, bool https) {
+  // Issue 13: once a browser has seen the dashboard over https it never tries plain http
+  // again (RFC 6797). Not for subdomains: they are the seller's, not ours to promise.
+  if (https) res.Set("Strict-Transport-Security", "max-age=31536000");
   res.Set("Content-Security-Policy",
           "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
           "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
@@ -129,7 +132,10 @@ Response NotText(Context& ctx, Kind kind, const std::string& field) {
 BodyPlan WebApp::PlanBody(std::string_view method, std::string_view path,
                           const Headers& headers) const {
   const Route* r = Match(routes_, method, path).route;
-  if (!r || r->body != Body::kUpload) return {};
+  // Forms and API calls are small (issue 13: bodies held nearly whole were a way to fill the
+  // server's memory); a webhook gets the server's max_body_bytes, an upload its own below.
+  if (r && r->kind == Kind::kWebhook) return {};
+  if (!r || r->body != Body::kUpload) return {.max_bytes = svc_.max_form_bytes};
   // Only an admin's session may send gigabytes: anyone else is refused (413) before the body.
   Request head;
   head.headers = headers;
@@ -201,7 +207,7 @@ Response WebApp::Overloaded(Request& req, Overload why) {
 Response WebApp::Finish(const Request& req, Response res,
                         std::chrono::steady_clock::time_point start) {
   res.Set("X-Request-Id", req.request_id);
-  SecurityHeaders(res);
+  SecurityHeaders(res, svc_.secure_cookies);
   if (access_log_)
     Log(req, res,
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -298,6 +304,7 @@ Response WebApp::PageChain(Context& ctx, const Route& route) {
                        "and send it again.");
   }
 
+  if (auto throttled = Throttled(ctx, route)) return std::move(*throttled);
   Response res = route.handle(ctx);
   for (auto& h : set_cookies) res.headers.push_back(std::move(h));
   return res;
@@ -368,7 +375,29 @@ Response WebApp::ApiChain(Context& ctx, const Route& route) {
     if (ctx.json.is_discarded())
       return Problem(kMalformedJson, "The body is not valid JSON.", req.request_id);
   }
+  if (auto throttled = Throttled(ctx, route)) return std::move(*throttled);
   return route.handle(ctx);
+}
+
+std::optional<Response> WebApp::Throttled(Context& ctx, const Route& route) {
+  if (route.limit != Limit::kWrite || !ctx.user) return std::nullopt;
+  const WriteLimits& limits = svc_.write_limits;
+  const Instant now = svc_.clock.Now();
+  static constexpr char kMessage[] =
+      "You have done this too many times in a short while. Wait a few minutes and try again.";
+  // The account first: one account's flood from many addresses is stopped there (and, once
+  // refused, costs the address's count nothing); many accounts' from one address by the other.
+  auto counted =
+      write_limiter_.Hit(svc_.store, {"writes.account", limits.per_account, limits.window},
+                         std::to_string(ctx.User().id.value), now, kMessage);
+  if (counted)
+    counted = write_limiter_.Hit(svc_.store, {"writes.address", limits.per_address, limits.window},
+                                 ctx.req.remote_address, now, kMessage);
+  if (counted) return std::nullopt;
+  Response res = Refusal(ctx, route.kind, HttpErrorFor(ErrorCode::kRateLimited),
+                         "Too many requests", kMessage);
+  res.Set("Retry-After", std::to_string(counted.error().retry_after_seconds));
+  return res;
 }
 
 Response WebApp::MetricsChain(Context& ctx, const Route& route) const {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 
+#include "app/rate_limits.hpp"
 #include "http/routes.hpp"
 
 namespace tenure::http {
@@ -34,6 +35,9 @@ class WebApp {
   std::optional<Response> ReadUpload(Context& ctx) const;
   Response ApiChain(Context& ctx, const Route& route);
   Response MetricsChain(Context& ctx, const Route& route) const;
+  // A Limit::kWrite route's count against the account's and the address's limits: 429 in the
+  // route's format once either is over.
+  std::optional<Response> Throttled(Context& ctx, const Route& route);
   // Security headers, the request id and the access log line: every answer goes through here.
   Response Finish(const Request& req, Response res, std::chrono::steady_clock::time_point start);
   void Log(const Request& req, const Response& res, double ms);
@@ -42,6 +46,7 @@ class WebApp {
   bool access_log_;
   std::span<const Route> routes_;
   std::mutex log_mutex_;
+  app::RateLimiter write_limiter_;
 };
 
 }  // namespace tenure::http

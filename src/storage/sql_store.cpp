@@ -30,6 +30,14 @@ bool SqlStore::Ping() {
   }
 }
 
+bool SqlStore::CheckpointWal() {
+  if (dialect_ != Dialect::kSqlite) return true;
+  static constexpr Query q{"wal_checkpoint", "PRAGMA wal_checkpoint(TRUNCATE)"};
+  auto lease = pool_.Acquire();
+  const QueryResult result = Run(*lease, q);
+  return !result.rows.empty() && result.rows[0].Int(0) == 0;  // busy = 0: it finished
+}
+
 MigrationReport SqlStore::Migrate() {
   auto conn = pool_.Acquire();
   return ApplyMigrations(*conn, dialect_, clock_);

@@ -21,6 +21,11 @@ class SqlStore final : public app::Store {
   // Applies the embedded migrations of this dialect that the database lacks, each in its
   // own transaction; safe to run from several processes at once.
   MigrationReport Migrate();
+  // SQLite: copies the write-ahead log into the database and truncates it to nothing, waiting
+  // (up to the busy timeout) for readers on older snapshots, so that a stream of overlapping
+  // reads cannot starve SQLite's own checkpoints and let the log grow without end (issue 13).
+  // False when it could not finish (the next call tries again). PostgreSQL: nothing to do.
+  bool CheckpointWal();
   Dialect dialect() const { return dialect_; }
 
  private:

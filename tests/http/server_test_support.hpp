@@ -105,7 +105,15 @@ struct RawResponse {
 // One TCP connection that sends bytes as given and reads answers as they come.
 class RawClient {
  public:
-  explicit RawClient(uint16_t port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+  // From `local` (any 127.x.y.z: Linux routes all of 127.0.0.0/8 to loopback) when given.
+  explicit RawClient(uint16_t port, const char* local = nullptr)
+      : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    if (local) {
+      sockaddr_in from{};
+      from.sin_family = AF_INET;
+      inet_pton(AF_INET, local, &from.sin_addr);
+      if (bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) return;
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

@@ -30,7 +30,11 @@ class SqliteConnection final : public Connection {
     }
     sqlite3_busy_timeout(db_, 5000);
     sqlite3_extended_result_codes(db_, 1);
-    ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    // journal_size_limit: after a checkpoint resets the write-ahead log, its file is cut back
+    // to 16 MiB instead of keeping the size of its largest burst (issue 13).
+    ExecScript(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+        "PRAGMA journal_size_limit=16777216;");
   }
   ~SqliteConnection() override {
     for (auto& [name, prepared] : statements_) sqlite3_finalize(prepared.stmt);
