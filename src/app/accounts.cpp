@@ -11,6 +11,7 @@
 #include "app/store/sessions.hpp"
 #include "app/store/users.hpp"
 #include "app/two_factor.hpp"
+#include "core/metrics.hpp"
 #include "core/secure_random.hpp"
 #include "core/time_zone.hpp"
 #include "domain/terms.hpp"
@@ -137,6 +138,12 @@ Result<NewSession> AccountService::SignUp(const SignUpForm& form, const ClientIn
   return session;
 }
 
+void CountSignInFailure(std::string_view reason) {
+  static auto& failures = metrics::Metrics().Counters("tenure_sign_in_failures_total",
+                                                      "Failed sign-ins, by reason.", {"reason"});
+  failures.With({reason}).Add();
+}
+
 Result<AccountService::VerifiedPassword> AccountService::VerifyPassword(std::string_view raw_email,
                                                                         std::string_view password,
                                                                         const ClientInfo& client) {
@@ -155,8 +162,10 @@ Result<AccountService::VerifiedPassword> AccountService::VerifyPassword(std::str
     auto read = store_.Read();
     history = read->sign_in_attempts().History(*email, client.address, now - limits.window,
                                                now - limits.known_address_memory);
-    if (auto allowed = domain::CheckSignInAllowed(history, limits, now); !allowed)
+    if (auto allowed = domain::CheckSignInAllowed(history, limits, now); !allowed) {
+      CountSignInFailure("throttled");
       return std::unexpected(allowed.error());
+    }
     user = read->users().FindByEmail(*email);
   }
 
@@ -178,6 +187,7 @@ Result<AccountService::VerifiedPassword> AccountService::VerifyPassword(std::str
   const std::string subject =
       user ? fmt::format("user:{}", user->id.value) : fmt::format("email:{}", *email);
   if (!ok) {
+    CountSignInFailure("wrong_password");
     uow->Audit("user.sign_in_failed", subject, nullptr, {{"address", client.address}});
     uow->Commit();
     return Fail(ErrorCode::kUnauthenticated, kWrong);

@@ -55,6 +55,10 @@ struct SignInPolicy {
   domain::SessionPolicy sessions;  // dashboard sessions' lifetime and idle timeout (sessions.*)
 };
 
+// Issue 13: a failed sign-in, counted for /metrics by why (wrong_password, wrong_code,
+// throttled), whichever way it came (the dashboard, the program's API, the code step).
+void CountSignInFailure(std::string_view reason);
+
 class AccountService {
  public:
   AccountService(Store& store, const Clock& clock, const PasswordHasher& hasher, EmailContext email,

@@ -11,6 +11,7 @@
 #include "app/store/machines.hpp"
 #include "app/store/sessions.hpp"
 #include "app/store/users.hpp"
+#include "core/metrics.hpp"
 #include "core/secure_random.hpp"
 
 namespace tenure::app {
@@ -255,7 +256,15 @@ ProgramResult<ProgramLicense> ProgramService::License(const ProgramCaller& calle
                 clock_.Now());
 }
 
+namespace {
+metrics::Counter& program_heartbeats =
+    metrics::Metrics()
+        .Counters("tenure_program_heartbeats_total", "Heartbeats the program sent.")
+        .With({});
+}  // namespace
+
 ProgramResult<ProgramLicense> ProgramService::Heartbeat(const ProgramCaller& caller) {
+  program_heartbeats.Add();
   const Instant now = clock_.Now();
   if (caller.machine.last_seen_at <= now - policy_.heartbeat_coalesce) {
     auto uow = store_.Begin(Actor::User(caller.current.user.id));

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/account_emails.hpp"
+#include "app/accounts.hpp"
 #include "app/store/account_security.hpp"
 #include "app/store/sessions.hpp"
 #include "app/store/users.hpp"
@@ -82,6 +83,7 @@ Result<void> VerifySecondFactor(UnitOfWork& uow, const EmailContext& email,
   auto used = CheckSecondFactor(uow, user, code, now);
   uow.sign_in_attempts().Insert(user.email, client.address, used.has_value(), now);
   if (!used) {
+    CountSignInFailure("wrong_code");
     uow.Audit("user.sign_in_failed", subject, nullptr,
               {{"address", client.address}, {"step", step}});
     return std::unexpected(used.error());

@@ -36,6 +36,9 @@ struct Context {
 
 // Each returns the process's exit status.
 int Serve(const Context& ctx);
+// /metrics' gauges read from the database at each scrape (cli/metrics.cpp; `serve` only).
+void CollectDatabaseMetrics(storage::SqlStore& store, const Clock& clock,
+                            const domain::LicensePolicy& policy);
 int Demo(const Context& ctx, int customers);
 int UserAdd(const Context& ctx, const std::vector<std::string>& positional,
             const std::string& role);

@@ -78,6 +78,7 @@ int Serve(const Context& ctx) {
   // The lease signing key exists before the first program signs in (issue 9).
   app.leases.EnsureKey();
   http::WebApp web(services, config.access_log);
+  if (!config.metrics_token.empty()) CollectDatabaseMetrics(store, clock, config.license);
 
   // Each kind of outbox message leaves only when its service is configured; until then it
   // waits there, safe. Mail needs SMTP.

@@ -16,6 +16,8 @@ const std::vector<Route>& Routes() {
   static const std::vector<Route> routes = {
       {"GET", "/", kPage, kPublic, kFast, pages::Root},
       {"GET", "/healthz", kStatic, kPublic, kFast, pages::Healthz},
+      // Issue 13: for Prometheus, with the configured token (metrics.token); 404 without one.
+      {"GET", "/metrics", kMetrics, kPublic, kFast, pages::Metrics},
       {"GET", "/static/*", kStatic, kPublic, kFast, pages::Static},
       {"GET", "/terms", kPage, kPublic, kFast, pages::Terms},
 

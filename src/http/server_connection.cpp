@@ -22,6 +22,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "core/metrics.hpp"
+
 namespace tenure::http {
 
 namespace net = boost::asio;
@@ -161,6 +163,26 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
          });
 }
 
+// Issue 13: what the adapter answers itself, and how many connections it holds.
+metrics::Family<metrics::Counter>& Refusals() {
+  static auto& f = [] -> metrics::Family<metrics::Counter>& {
+    auto& family = metrics::Metrics().Counters(
+        "tenure_http_refusals_total",
+        "Requests the server answered itself before any handler, by status.", {"status"});
+    for (std::string_view status : {"400", "408", "413", "414", "429", "431", "503"})
+      family.With({status});  // shown at 0 from the start
+    return family;
+  }();
+  return f;
+}
+metrics::Gauge& OpenConnections() {
+  static auto& g =
+      metrics::Metrics().Gauges("tenure_http_connections", "Client connections open now.").With({});
+  return g;
+}
+// Registered at start, so that /metrics shows them before the first connection.
+[[maybe_unused]] const bool kRegistered = (Refusals(), OpenConnections(), true);
+
 }  // namespace
 
 // ---- Connection: reading ------------------------------------------------------------------
@@ -173,11 +195,13 @@ Connection::Connection(net::ip::tcp::socket socket, ServerContext& server)
   error_code ec;
   remote_address_ = socket_.remote_endpoint(ec).address().to_string();
   (void)socket_.set_option(net::ip::tcp::no_delay(true), ec);
+  OpenConnections().Add(1);
   const auto& proxies = server.options.trusted_proxies;
   trusted_peer_ = std::find(proxies.begin(), proxies.end(), remote_address_) != proxies.end();
 }
 
 Connection::~Connection() {
+  OpenConnections().Add(-1);
   RemoveUploadedBody();
   server_.registry.ReleaseBodyMemory(body_memory_);
   if (file_fd_ >= 0) ::close(file_fd_);
@@ -481,6 +505,7 @@ void Connection::Written() {
 }
 
 void Connection::Refuse(int status) {
+  Refusals().With({std::to_string(status)}).Add();
   refused_ = true;
   keep_alive_ = false;
   upload_.Discard();

@@ -1,8 +1,25 @@
 #include "http/slow_pool.hpp"
 
+#include <chrono>
 #include <utility>
 
+#include "core/metrics.hpp"
+
 namespace tenure::http {
+namespace {
+
+// Issue 13: the password-hashing queue, as operators see it at /metrics (from the start).
+metrics::Gauge& queue_depth =
+    metrics::Metrics()
+        .Gauges("tenure_hash_queue_depth", "Slow requests (password hashing) waiting for a thread.")
+        .With({});
+metrics::Histogram& queue_wait =
+    metrics::Metrics()
+        .Histograms("tenure_hash_queue_wait_seconds",
+                    "How long slow requests waited for a hashing thread.")
+        .With({});
+
+}  // namespace
 
 SlowPool::SlowPool(int threads, size_t limit, size_t per_address_limit)
     : limit_(limit), per_address_limit_(per_address_limit) {
@@ -29,8 +46,13 @@ std::optional<Overload> SlowPool::TryPost(const std::string& address, std::funct
     if (queued_ >= limit_) return Overload::kQueueFull;
     Address& a = addresses_[address];
     if (a.queued.empty()) turns_.push_back(address);
-    a.queued.push_back(std::move(job));
+    a.queued.push_back([job = std::move(job), queued_at = std::chrono::steady_clock::now()] {
+      queue_wait.Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - queued_at).count());
+      job();
+    });
     ++queued_;
+    queue_depth.Add(1);
   }
   cv_.notify_one();
   return std::nullopt;
@@ -50,6 +72,7 @@ void SlowPool::Loop() {
       job = std::move(a.queued.front());
       a.queued.pop_front();
       --queued_;
+      queue_depth.Add(-1);
       ++a.running;
       if (!a.queued.empty()) turns_.push_back(address);  // its next job waits its turn
     }

@@ -10,6 +10,7 @@
 
 #include "app/accounts.hpp"
 #include "app/program.hpp"
+#include "core/metrics.hpp"
 #include "core/secure_random.hpp"
 #include "domain/text.hpp"
 #include "http/api/api.hpp"
@@ -60,6 +61,30 @@ Matched Match(std::span<const Route> routes, std::string_view method, std::strin
     }
   }
   return m;
+}
+
+// Issue 13: every answer counted by route (the URL map's pattern, never the raw path, so the
+// series stay few), method and status, and timed by route.
+struct RequestMetrics {
+  metrics::Family<metrics::Counter>& answered = metrics::Metrics().Counters(
+      "tenure_http_requests_total", "Requests answered, by route, method and status.",
+      {"route", "method", "status"});
+  metrics::Family<metrics::Histogram>& seconds = metrics::Metrics().Histograms(
+      "tenure_http_request_duration_seconds", "Time to answer a request, by route.", {"route"});
+  metrics::Gauge& in_flight =
+      metrics::Metrics()
+          .Gauges("tenure_http_requests_in_flight", "Requests being handled now.")
+          .With({});
+};
+RequestMetrics& Requests() {
+  static RequestMetrics m;
+  return m;
+}
+// A client may send any token as a method: only known ones become a label of their own.
+std::string_view MethodLabel(std::string_view method) {
+  for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+    if (method == known) return known;
+  return "other";
 }
 
 bool ValidRequestId(std::string_view id) {
@@ -160,6 +185,10 @@ void AssignRequestId(Request& req) {
 
 Response WebApp::Handle(Request& req) {
   const auto start = std::chrono::steady_clock::now();
+  Requests().in_flight.Add(1);
+  struct Done {
+    ~Done() { Requests().in_flight.Add(-1); }
+  } done;
   AssignRequestId(req);
   Matched matched = Match(routes_, req.method, req.path);
   const Kind kind = matched.route ? matched.route->kind : UnmatchedKind(req.path);
@@ -184,7 +213,7 @@ Response WebApp::Handle(Request& req) {
               : Response::Text(500, fmt::format("Something went wrong on our side. Reference: {}\n",
                                                 req.request_id));
   }
-  return Finish(req, std::move(res), start);
+  return Finish(req, std::move(res), start, matched.route);
 }
 
 Response WebApp::Overloaded(Request& req, Overload why) {
@@ -201,17 +230,19 @@ Response WebApp::Overloaded(Request& req, Overload why) {
           : Refusal(ctx, kind, HttpErrorFor(ErrorCode::kUnavailable), "The server is busy",
                     "The server is busy. Try again in a moment.");
   res.Set("Retry-After", "2");
-  return Finish(req, std::move(res), start);
+  return Finish(req, std::move(res), start, matched.route);
 }
 
 Response WebApp::Finish(const Request& req, Response res,
-                        std::chrono::steady_clock::time_point start) {
+                        std::chrono::steady_clock::time_point start, const Route* route) {
   res.Set("X-Request-Id", req.request_id);
   SecurityHeaders(res, svc_.secure_cookies);
-  if (access_log_)
-    Log(req, res,
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-            .count());
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string_view pattern = route ? route->path : "unmatched";
+  Requests().answered.With({pattern, MethodLabel(req.method), std::to_string(res.status)}).Add();
+  Requests().seconds.With({pattern}).Observe(seconds);
+  if (access_log_) Log(req, res, seconds * 1000);
   return res;
 }
 

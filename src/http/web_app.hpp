@@ -39,7 +39,8 @@ class WebApp {
   // route's format once either is over.
   std::optional<Response> Throttled(Context& ctx, const Route& route);
   // Security headers, the request id and the access log line: every answer goes through here.
-  Response Finish(const Request& req, Response res, std::chrono::steady_clock::time_point start);
+  Response Finish(const Request& req, Response res, std::chrono::steady_clock::time_point start,
+                  const Route* route);
   void Log(const Request& req, const Response& res, double ms);
 
   Services& svc_;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <iostream>
 #include <set>
 
@@ -10,6 +11,7 @@
 #include "app/billing.hpp"
 #include "app/store/actor.hpp"
 #include "app/store/licenses.hpp"
+#include "core/metrics.hpp"
 #include "domain/lifecycle.hpp"
 
 namespace tenure::jobs {
@@ -30,7 +32,39 @@ RenewalJob::RenewalJob(app::Store& store, app::BillingService& billing, const Cl
                        const domain::LicensePolicy& policy, int batch)
     : store_(store), billing_(billing), clock_(clock), policy_(policy), batch_(batch) {}
 
+namespace {
+
+// Issue 13: each pass's outcome, for /metrics.
+void Count(const RenewalSummary& summary, double seconds) {
+  static auto& outcomes = metrics::Metrics().Counters(
+      "tenure_renewal_licenses_total",
+      "Licenses the renewal job took, by outcome (charged, declined, error, skipped).",
+      {"outcome"});
+  static auto& charged = outcomes.With({"charged"});
+  static auto& declined = outcomes.With({"declined"});
+  static auto& errors = outcomes.With({"error"});
+  static auto& skipped = outcomes.With({"skipped"});
+  static auto& duration =
+      metrics::Metrics()
+          .Histograms("tenure_renewal_pass_duration_seconds", "Time of one renewal job pass.")
+          .With({});
+  charged.Add(static_cast<uint64_t>(summary.succeeded));
+  declined.Add(static_cast<uint64_t>(summary.declined));
+  errors.Add(static_cast<uint64_t>(summary.errors));
+  skipped.Add(static_cast<uint64_t>(summary.skipped));
+  duration.Observe(seconds);
+}
+
+}  // namespace
+
 RenewalSummary RenewalJob::RunOnce() {
+  const auto started = std::chrono::steady_clock::now();
+  RenewalSummary summary = Pass();
+  Count(summary, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return summary;
+}
+
+RenewalSummary RenewalJob::Pass() {
   RenewalSummary summary;
   summary.recovered = billing_.RecoverPending(Seconds(120));
   std::set<int64_t> seen;  // a license skipped in this pass is not taken again

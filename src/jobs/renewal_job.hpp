@@ -32,9 +32,12 @@ class RenewalJob {
   RenewalJob(app::Store& store, app::BillingService& billing, const Clock& clock,
              const domain::LicensePolicy& policy, int batch = 200);
 
+  // One pass, counted for /metrics (issue 13).
   RenewalSummary RunOnce();
 
  private:
+  RenewalSummary Pass();
+
   app::Store& store_;
   app::BillingService& billing_;
   const Clock& clock_;

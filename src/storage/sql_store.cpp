@@ -30,6 +30,11 @@ bool SqlStore::Ping() {
   }
 }
 
+OperationsStats SqlStore::ReadOperationsStats(Instant now, Instant due_before) {
+  auto lease = pool_.Acquire();
+  return storage::ReadOperationsStats(*lease, now, due_before);
+}
+
 bool SqlStore::CheckpointWal() {
   if (dialect_ != Dialect::kSqlite) return true;
   static constexpr Query q{"wal_checkpoint", "PRAGMA wal_checkpoint(TRUNCATE)"};

@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "storage/connection.hpp"
 #include "storage/migrations.hpp"
+#include "storage/operations_stats.hpp"
 
 namespace tenure::storage {
 
@@ -26,6 +27,8 @@ class SqlStore final : public app::Store {
   // reads cannot starve SQLite's own checkpoints and let the log grow without end (issue 13).
   // False when it could not finish (the next call tries again). PostgreSQL: nothing to do.
   bool CheckpointWal();
+  // Issue 13: the backlog counts /metrics shows (storage/operations_stats.hpp).
+  OperationsStats ReadOperationsStats(Instant now, Instant due_before);
   Dialect dialect() const { return dialect_; }
 
  private:

@@ -14,6 +14,7 @@ inline void AddError(mstch::map& vars, const Error* error) {
 
 Response Root(Context& ctx);
 Response Healthz(Context& ctx);
+Response Metrics(Context& ctx);
 Response Static(Context& ctx);
 Response Terms(Context& ctx);
 

@@ -1,4 +1,5 @@
 #include "app/store/unit_of_work.hpp"
+#include "core/metrics.hpp"
 #include "domain/terms.hpp"
 #include "http/pages/pages.hpp"
 
@@ -10,6 +11,15 @@ Response Healthz(Context& ctx) {
   // 200 only when the database answers: load balancers take this server out otherwise.
   const bool ok = ctx.svc.store.Ping();
   Response res = Response::Text(ok ? 200 : 503, ok ? "ok\n" : "database unavailable\n");
+  res.Set("Cache-Control", "no-store");
+  return res;
+}
+
+Response Metrics(Context& /*ctx*/) {
+  // Behind the metrics token (WebApp's Metrics chain); Prometheus' text format 0.0.4.
+  Response res;
+  res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  res.body = metrics::Metrics().Render();
   res.Set("Cache-Control", "no-store");
   return res;
 }
