@@ -91,6 +91,7 @@ struct Config {
   // GET /metrics needs "Authorization: Bearer <token>"; empty (the default): /metrics is 404.
   std::string metrics_token;        // TENURE_METRICS_TOKEN or metrics.token_file
   std::string log_format = "text";  // text | json: one JSON object a line (issue 13)
+  bool log_jobs = true;             // a line for each job step that did something
 
   SmtpConfig smtp;
   int outbox_interval_ms = 2000;      // how often the outbox worker looks for due mail

@@ -101,6 +101,8 @@ std::vector<Field> WithOperationsFields(std::vector<Field> fields) {
          c.log_format = v;
          return {};
        }},
+      {"log.jobs", "TENURE_LOG_JOBS",
+       [](Config& c, const std::string& v) { return SetBool("log.jobs", c.log_jobs, v); }},
   };
   fields.insert(fields.end(), operations.begin(), operations.end());
   return fields;

@@ -7,6 +7,7 @@
 
 #include "cli/cli.hpp"
 #include "config.hpp"
+#include "core/log.hpp"
 #include "storage/sql_store.hpp"
 
 namespace tenure {
@@ -28,6 +29,7 @@ int Run(int argc, char** argv) {
     std::cerr << "tenure: " << config.error().message << "\n";
     return 2;
   }
+  log::SetFormat(config->log_format == "json" ? log::Format::kJson : log::Format::kText);
   const std::string& command = pos[0];
   if (command != "serve" && command != "migrate" && command != "demo" && command != "user" &&
       command != "renew-due" && command != "license" && command != "clock" && command != "keys" &&

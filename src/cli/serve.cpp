@@ -10,6 +10,7 @@
 
 #include "cli/cli.hpp"
 #include "cli/services.hpp"
+#include "core/log.hpp"
 #include "http/server.hpp"
 #include "http/web_app.hpp"
 #include "integrations/email/smtp_mailer.hpp"
@@ -34,11 +35,10 @@ int Serve(const Context& ctx) {
   AppServices app(config, store, clock);
   const http::Views views;
   // The help center reads config.docs_dir now and whenever it changes (issue 5).
-  search::HelpCenter help({.docs_dir = config.docs_dir,
-                           .library = {.public_url = config.public_url},
-                           .log = [](const std::string& line) {
-                             std::cout << "tenure: " << line << "\n" << std::flush;
-                           }});
+  search::HelpCenter help(
+      {.docs_dir = config.docs_dir,
+       .library = {.public_url = config.public_url},
+       .log = [](const std::string& line) { log::Say("info", "help_center", "tenure: " + line); }});
   http::Services services{
       .accounts = app.accounts,
       .licenses = app.licenses,
@@ -73,11 +73,13 @@ int Serve(const Context& ctx) {
                        .window = Seconds(config.limits.write_window_seconds)}};
   // Uploads land beside the releases, so that publishing one is a rename.
   if (std::error_code ec; !std::filesystem::create_directories(services.upload_dir, ec) && ec)
-    std::cerr << fmt::format("tenure: releases: cannot create {} ({}); uploads will fail\n",
-                             services.upload_dir, ec.message());
+    log::Say("error", "releases_dir",
+             fmt::format("tenure: releases: cannot create {} ({}); uploads will fail",
+                         services.upload_dir, ec.message()));
   // The lease signing key exists before the first program signs in (issue 9).
   app.leases.EnsureKey();
   http::WebApp web(services, config.access_log);
+  jobs::PeriodicWorker::LogPasses(config.log_jobs);
   if (!config.metrics_token.empty()) CollectDatabaseMetrics(store, clock, config.license);
 
   // Each kind of outbox message leaves only when its service is configured; until then it
@@ -88,7 +90,7 @@ int Serve(const Context& ctx) {
     mailer = std::make_unique<integrations::SmtpMailer>(config.smtp, clock);
     outbox_routes.push_back(jobs::MailRoute(*mailer));
   } else {
-    std::cout << "tenure: no SMTP host configured: emails wait in the outbox\n";
+    log::Say("warning", "smtp", "tenure: no SMTP host configured: emails wait in the outbox");
   }
   if (app.discord) {
     app::DiscordService& discord = *app.discord;
@@ -178,9 +180,9 @@ int Serve(const Context& ctx) {
       [&web](const http::Request& r) { return web.IsSlow(r); },
       [&web](http::Request& r, http::Overload why) { return web.Overloaded(r, why); },
       [&] {
-        std::cout << fmt::format("tenure: listening on http://{}:{} (public URL {})\n",
-                                 config.listen_address, config.listen_port, config.public_url)
-                  << std::flush;
+        log::Say("info", "listening",
+                 fmt::format("tenure: listening on http://{}:{} (public URL {})",
+                             config.listen_address, config.listen_port, config.public_url));
       });
   renewal_worker.Stop();
   wal_checkpoint.Stop();
@@ -190,7 +192,7 @@ int Serve(const Context& ctx) {
   if (discord_changes) discord_changes->Stop();
   if (discord_reconcile) discord_reconcile->Stop();
   if (outbox_worker) outbox_worker->Stop();
-  std::cout << "tenure: stopped\n";
+  log::Say("info", "stopped", "tenure: stopped");
   return 0;
 }
 

@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <iostream>
 #include <stdexcept>
 
 #include "app/accounts.hpp"
 #include "app/program.hpp"
+#include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "core/secure_random.hpp"
 #include "domain/text.hpp"
@@ -206,8 +206,11 @@ Response WebApp::Handle(Request& req) {
     res = matched.route ? Run(ctx, *matched.route) : Unmatched(ctx, kind, matched.allowed);
   } catch (const std::exception& e) {
     // The client never sees what(): it may hold SQL or paths. The log has it, with the id.
-    std::cerr << fmt::format("error request_id={} {} {}: {}\n", req.request_id, req.method,
-                             req.path, e.what());
+    log::Write("error", "request_failed",
+               {{"request_id", req.request_id},
+                {"method", req.method},
+                {"path", req.path},
+                {"error", e.what()}});
     res = kind == Kind::kApi
               ? Problem(kInternal, "Something went wrong on our side.", req.request_id)
               : Response::Text(500, fmt::format("Something went wrong on our side. Reference: {}\n",
@@ -445,12 +448,14 @@ Response WebApp::MetricsChain(Context& ctx, const Route& route) const {
 void WebApp::Log(const Request& req, const Response& res, double ms) {
   // One line per request; no query strings (they may carry personal data) and no bodies.
   const uint64_t bytes = res.file ? (req.method == "HEAD" ? 0 : res.file->length) : res.body.size();
-  const std::string line =
-      fmt::format("access request_id={} remote={} method={} path={} status={} bytes={} ms={:.2f}\n",
-                  req.request_id, req.remote_address, req.method, req.path, res.status, bytes, ms);
-  std::lock_guard lock(log_mutex_);
-  std::fwrite(line.data(), 1, line.size(), stdout);
-  std::fflush(stdout);  // a log held in a buffer is lost when the process is killed
+  log::Write("info", "access",
+             {{"request_id", req.request_id},
+              {"remote", req.remote_address},
+              {"method", req.method},
+              {"path", req.path},
+              {"status", int64_t{res.status}},
+              {"bytes", static_cast<int64_t>(bytes)},
+              {"ms", ms}});
 }
 
 }  // namespace tenure::http

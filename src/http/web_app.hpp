@@ -3,8 +3,6 @@
 // policy, CSRF or bearer token, body) -> handler, then security headers and the access log.
 // Exceptions stop here (habit 8).
 #include <chrono>
-#include <cstdio>
-#include <mutex>
 #include <optional>
 #include <span>
 
@@ -46,7 +44,6 @@ class WebApp {
   Services& svc_;
   bool access_log_;
   std::span<const Route> routes_;
-  std::mutex log_mutex_;
   app::RateLimiter write_limiter_;
 };
 

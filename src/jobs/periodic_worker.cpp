@@ -1,8 +1,16 @@
 #include "jobs/periodic_worker.hpp"
 
-#include <iostream>
+#include <atomic>
+#include <chrono>
+
+#include "core/log.hpp"
 
 namespace tenure::jobs {
+namespace {
+std::atomic<bool> log_passes{true};
+}  // namespace
+
+void PeriodicWorker::LogPasses(bool on) { log_passes = on; }
 
 PeriodicWorker::PeriodicWorker(std::string name, Pass pass, std::chrono::milliseconds interval)
     : name_(std::move(name)),
@@ -34,12 +42,21 @@ void PeriodicWorker::Loop() {
   while (!stop_) {
     lock.unlock();
     int handled = 0;
+    const auto started = std::chrono::steady_clock::now();
+    auto ms = [&] {
+      return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+          .count();
+    };
     try {
       handled = pass_();
+      // One line per step that did something; idle passes (most of them) say nothing.
+      if (handled > 0 && log_passes)
+        log::Write("info", "job", {{"job", name_}, {"handled", int64_t{handled}}, {"ms", ms()}});
     } catch (const std::exception& e) {
-      std::cerr << name_ << ": pass failed: " << e.what() << '\n';
+      log::Write("error", "job_failed", {{"job", name_}, {"error", e.what()}, {"ms", ms()}});
     } catch (...) {
-      std::cerr << name_ << ": pass failed with a non-standard exception\n";
+      log::Write("error", "job_failed",
+                 {{"job", name_}, {"error", "a non-standard exception"}, {"ms", ms()}});
     }
     lock.lock();
     // A pass that handled something may have left more due: go again without waiting.

@@ -9,8 +9,8 @@
 namespace tenure::jobs {
 
 // Runs a pass (the outbox, the renewal job) on a background thread every `interval`, and at
-// once after a pass that handled something, until Stop(). A pass that throws is reported on
-// stderr and the loop goes on.
+// once after a pass that handled something, until Stop(). A pass that throws is logged
+// (job_failed) and the loop goes on.
 class PeriodicWorker {
  public:
   using Pass = std::function<int()>;
@@ -22,6 +22,9 @@ class PeriodicWorker {
   ~PeriodicWorker();
   PeriodicWorker(const PeriodicWorker&) = delete;
   PeriodicWorker& operator=(const PeriodicWorker&) = delete;
+
+  // Whether each pass that handled something writes a "job" log line (config log.jobs).
+  static void LogPasses(bool on);
 
   // Runs a pass soon (e.g. after a use case enqueued mail) instead of after the interval.
   void Wake();

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <iostream>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +10,7 @@
 #include "app/billing.hpp"
 #include "app/store/actor.hpp"
 #include "app/store/licenses.hpp"
+#include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "domain/lifecycle.hpp"
 
@@ -96,7 +96,7 @@ RenewalSummary RenewalJob::Pass() {
           ++summary.errors;  // an error, or a payment whose outcome is not known yet
       } catch (const std::exception& e) {
         ++summary.errors;
-        std::cerr << "renewal job: user " << user.value << ": " << e.what() << "\n";
+        log::Write("error", "renewal_failed", {{"user_id", user.value}, {"error", e.what()}});
       }
     }
     if (fresh == 0) break;
