@@ -33,7 +33,7 @@ int Run(int argc, char** argv) {
   const std::string& command = pos[0];
   if (command != "serve" && command != "migrate" && command != "demo" && command != "user" &&
       command != "renew-due" && command != "license" && command != "clock" && command != "keys" &&
-      command != "release") {
+      command != "release" && command != "backup" && command != "restore") {
     std::cerr << "tenure: unknown command '" << command << "'\n" << cli::kUsage;
     return 2;
   }
@@ -49,6 +49,8 @@ int Run(int argc, char** argv) {
     return 2;
   }
   const Clock& clock = **made_clock;
+  if (command == "backup") return cli::Backup(*config, pos);
+  if (command == "restore") return cli::Restore(*config, clock, pos);
   auto store = storage::OpenStore(config->database, clock);
   const auto migrated = store->Migrate();
   if (command == "migrate") {

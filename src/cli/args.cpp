@@ -23,6 +23,9 @@ commands:
                                 needs --allow-older)
   release list                  every release with its files, sizes, SHA-256 and downloads
   release unpublish|publish V   hide release V from customers (its files stay), or show it again
+  backup PATH                   copy the SQLite database to PATH, consistent while serving
+  restore PATH                  replace the SQLite database with the backup at PATH (the one
+                                it replaces is kept beside it; stop `serve` first)
   clock show|set T|advance D    tests only: show or move the test clock (test_clock_file),
                                 e.g. clock advance 25h
 

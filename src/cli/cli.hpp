@@ -36,6 +36,9 @@ struct Context {
 
 // Each returns the process's exit status.
 int Serve(const Context& ctx);
+// `backup PATH` and `restore PATH` (SQLite; cli/backup.cpp): run before the store is opened.
+int Backup(const Config& config, const std::vector<std::string>& positional);
+int Restore(const Config& config, const Clock& clock, const std::vector<std::string>& positional);
 // /metrics' gauges read from the database at each scrape (cli/metrics.cpp; `serve` only).
 void CollectDatabaseMetrics(storage::SqlStore& store, const Clock& clock,
                             const domain::LicensePolicy& policy);

@@ -123,7 +123,8 @@ class PerTestServer : public ::testing::Test {
     ASSERT_TRUE(started) << "tenure serve did not start: " << started.message();
   }
   void TearDown() override {
-    if (server_) {
+    // A test may have stopped it itself (to restore a backup into its database).
+    if (server_ && server_->running()) {
       EXPECT_TRUE(server_->Stop()) << "tenure serve did not shut down cleanly";
     }
   }

@@ -114,6 +114,13 @@ const std::vector<Case> kOurQuestions = {
     {"How are migrations applied on Postgres?", "operators/postgresql"},
     {"How do I back up the SQLite database?", "operators/backups"},
     {"How do I restore a pg_dump backup?", "operators/backups"},
+    // Issue 13, written before searching with them.
+    {"How do I bring back last night's backup after a disk failure?", "operators/backups"},
+    {"How do I scrape Tenure with Prometheus?", "operators/monitoring"},
+    {"Can the server write its logs as JSON?", "operators/monitoring"},
+    {"What happens when one IP opens hundreds of connections?", "operators/monitoring"},
+    {"Tenure runs behind nginx; how does it see the client's IP?", "operators/monitoring"},
+    {"Why was I told to wait after opening several tickets?", "account/support-tickets"},
     {"Where do I put the Stripe API key?", "operators/stripe"},
     {"Are Stripe webhooks verified?", "operators/stripe"},
     {"How can I test payments without real money?", "operators/stripe"},
