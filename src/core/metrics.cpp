@@ -100,7 +100,7 @@ struct Registry::Entry {
 Registry::Registry() = default;
 Registry::~Registry() = default;
 
-Registry::Entry& Registry::Add(std::string name, std::string help, std::string type) {
+Registry::Entry& Registry::Add(const std::string& name, std::string help, const std::string& type) {
   auto& slot = entries_[name];
   if (slot && slot->type != type)
     throw std::logic_error("metrics: " + name + " registered as " + slot->type);
@@ -108,40 +108,40 @@ Registry::Entry& Registry::Add(std::string name, std::string help, std::string t
   return *slot;
 }
 
-Family<Counter>& Registry::Counters(std::string name, std::string help,
+Family<Counter>& Registry::Counters(const std::string& name, std::string help,
                                     std::vector<std::string> labels) {
   std::lock_guard lock(mutex_);
-  Entry& e = Add(std::move(name), std::move(help), "counter");
+  Entry& e = Add(name, std::move(help), "counter");
   if (!e.counters)
     e.counters = std::make_unique<Family<Counter>>(std::move(labels),
                                                    [] { return std::make_unique<Counter>(); });
   return *e.counters;
 }
 
-Family<Gauge>& Registry::Gauges(std::string name, std::string help,
+Family<Gauge>& Registry::Gauges(const std::string& name, std::string help,
                                 std::vector<std::string> labels) {
   std::lock_guard lock(mutex_);
-  Entry& e = Add(std::move(name), std::move(help), "gauge");
+  Entry& e = Add(name, std::move(help), "gauge");
   if (!e.gauges)
     e.gauges = std::make_unique<Family<Gauge>>(std::move(labels),
                                                [] { return std::make_unique<Gauge>(); });
   return *e.gauges;
 }
 
-Family<Histogram>& Registry::Histograms(std::string name, std::string help,
+Family<Histogram>& Registry::Histograms(const std::string& name, std::string help,
                                         std::vector<std::string> labels,
                                         std::span<const double> bounds) {
   std::lock_guard lock(mutex_);
-  Entry& e = Add(std::move(name), std::move(help), "histogram");
+  Entry& e = Add(name, std::move(help), "histogram");
   if (!e.histograms)
     e.histograms = std::make_unique<Family<Histogram>>(
         std::move(labels), [bounds] { return std::make_unique<Histogram>(bounds); });
   return *e.histograms;
 }
 
-void Registry::Collected(std::string name, std::string help, Collect collect) {
+void Registry::Collected(const std::string& name, std::string help, Collect collect) {
   std::lock_guard lock(mutex_);
-  Add(std::move(name), std::move(help), "gauge").collect = std::move(collect);
+  Add(name, std::move(help), "gauge").collect = std::move(collect);
 }
 
 std::string Registry::Render() const {

@@ -86,14 +86,15 @@ class Registry {
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
 
-  Family<Counter>& Counters(std::string name, std::string help,
+  Family<Counter>& Counters(const std::string& name, std::string help,
                             std::vector<std::string> labels = {});
-  Family<Gauge>& Gauges(std::string name, std::string help, std::vector<std::string> labels = {});
-  Family<Histogram>& Histograms(std::string name, std::string help,
+  Family<Gauge>& Gauges(const std::string& name, std::string help,
+                        std::vector<std::string> labels = {});
+  Family<Histogram>& Histograms(const std::string& name, std::string help,
                                 std::vector<std::string> labels = {},
                                 std::span<const double> bounds = kLatencyBounds);
   // A gauge family computed at each scrape by `collect`.
-  void Collected(std::string name, std::string help, Collect collect);
+  void Collected(const std::string& name, std::string help, Collect collect);
 
   // The whole exposition, families in name order.
   std::string Render() const;
@@ -102,7 +103,7 @@ class Registry {
   struct Entry;
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Entry>> entries_;
-  Entry& Add(std::string name, std::string help, std::string type);
+  Entry& Add(const std::string& name, std::string help, const std::string& type);
 };
 
 // The process's registry.
