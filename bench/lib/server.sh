@@ -53,6 +53,11 @@ export TENURE_LISTEN="127.0.0.1:$port"
 export TENURE_PUBLIC_URL="$url"
 export TENURE_ACCESS_LOG=off
 export TENURE_RELEASES_DIR="$work/releases"
+# wrk is one client address holding every connection and repeating writes on purpose: the
+# per-address limits (issue 13) would measure themselves, not the server.
+export TENURE_HTTP_MAX_CONNECTIONS_PER_ADDRESS=100000
+export TENURE_RATE_LIMIT_WRITES_PER_ACCOUNT=1000000
+export TENURE_RATE_LIMIT_WRITES_PER_ADDRESS=1000000
 [[ -n "${http_threads:-}" ]] && export TENURE_HTTP_THREADS="$http_threads"
 
 start_server() {
