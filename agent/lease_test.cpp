@@ -165,7 +165,7 @@ TEST_F(LeaseTest, ASignatureWithAHighByteForAnUnderscoreIsRefused) {
     ASSERT_TRUE(VerifyLease(lease, Jwks(), kFingerprint, kNow).has_value());
     std::string tampered = lease;
     tampered[underscore] = '\xdf';
-    EXPECT_EQ(Refusal(tampered), LeaseProblem::kMalformed);
+    EXPECT_EQ(Refusal(tampered), LeaseProblem::kBadSignature);
     return;
   }
   FAIL() << "no signature with a '_' in 100 leases";
