@@ -7,8 +7,11 @@
 #
 # Usage: bench/fuzz.sh [SECONDS_PER_TARGET=60] [TARGET...]      (default: every target)
 #   FUZZ_PARALLEL=2  two targets at once (one process each; the machine has two cores)
-#   FUZZ_MERGE=1     afterwards, add to fuzz/corpus/<target>/ only the inputs that reach new
-#                    coverage (libFuzzer -merge=1), so the committed corpus stays small
+#   FUZZ_BUILD=0     use build-fuzz/ as it is (another build is running)
+#   FUZZ_MERGE=1     afterwards, make fuzz/corpus/<target>/ its named seeds (hand-made inputs
+#                    and past findings, kept as they are) plus the fewest inputs of the old
+#                    corpus and this run that reach every edge (libFuzzer -set_cover_merge=1,
+#                    -use_counters=0: edges, not hit counts), so the committed corpus stays small
 # Results are recorded in BENCHMARKS.md ("Fuzzing (issue 13)").
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +28,7 @@ fi
 parallel="${FUZZ_PARALLEL:-1}"
 merge="${FUZZ_MERGE:-0}"
 
-TENURE_FUZZ=ON scripts/build
+[ "${FUZZ_BUILD:-1}" = 0 ] || TENURE_FUZZ=ON scripts/build
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 # Stack traces with file and line; leaks are findings too.
@@ -47,12 +50,12 @@ fuzz_one() {
   "$binary" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
     -artifact_prefix="$findings/" "$dir/corpus" >"$dir/log" 2>&1 || true
   local execs rate cov files bytes crashes
-  execs=$(grep -aoE '^stat::number_of_executed_units: [0-9]+' "$dir/log" | grep -oE '[0-9]+$' ||
+  execs=$(grep -aoE '^stat::number_of_executed_units: +[0-9]+' "$dir/log" | grep -oE '[0-9]+$' ||
     grep -aoE '^#[0-9]+' "$dir/log" | tail -1 | tr -d '#')
-  rate=$(grep -aoE '^stat::average_exec_per_sec: [0-9]+' "$dir/log" | grep -oE '[0-9]+$' || echo "?")
+  rate=$(grep -aoE '^stat::average_exec_per_sec: +[0-9]+' "$dir/log" | grep -oE '[0-9]+$' || echo "?")
   cov=$(grep -aoE 'cov: [0-9]+' "$dir/log" | tail -1 | grep -oE '[0-9]+$' || echo "?")
   files=$(find "$dir/corpus" -type f | wc -l)
-  bytes=$(du -sb "$dir/corpus" | cut -f1)
+  bytes=$(find "$dir/corpus" -type f -printf '%s\n' | awk '{ n += $1 } END { print n + 0 }')
   crashes=$(find "$findings" -type f -newer "$dir/started" | wc -l)
   printf '%-17s executions %10s  exec/s %7s  corpus %5s files %7s KiB  cov %5s  crashes %s\n' \
     "$target" "${execs:-0}" "$rate" "$files" "$((bytes / 1024))" "$cov" "$crashes" \
@@ -62,8 +65,19 @@ fuzz_one() {
     find "$findings" -type f -newer "$dir/started" -printf '  kept: %p\n' >>"$dir/result"
   fi
   if [ "$merge" = 1 ] && [ "$crashes" -eq 0 ]; then
-    "$binary" -merge=1 -rss_limit_mb=2048 -timeout=10 "fuzz/corpus/$target" "$dir/corpus" \
-      >"$dir/merge.log" 2>&1
+    mkdir -p "$dir/merged"
+    if "$binary" -set_cover_merge=1 -use_counters=0 -rss_limit_mb=2048 -timeout=10 \
+      "$dir/merged" "fuzz/corpus/$target" "$dir/corpus" >"$dir/merge.log" 2>&1; then
+      # libFuzzer names what it picks by the SHA-1 of its bytes; the named seeds stay.
+      find "fuzz/corpus/$target" -type f -regextype egrep -regex '.*/[0-9a-f]{40}' -delete
+      local seed
+      for seed in "fuzz/corpus/$target"/*; do
+        rm -f "$dir/merged/$(sha1sum <"$seed" | cut -c1-40)"
+      done
+      cp "$dir/merged"/* "fuzz/corpus/$target/" 2>/dev/null || true
+    else
+      echo "  merge failed, fuzz/corpus/$target left as it was" >>"$dir/result"
+    fi
   fi
 }
 
