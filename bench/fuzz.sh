@@ -8,6 +8,7 @@
 # Usage: bench/fuzz.sh [SECONDS_PER_TARGET=60] [TARGET...]      (default: every target)
 #   FUZZ_PARALLEL=2  two targets at once (one process each; the machine has two cores)
 #   FUZZ_BUILD=0     use build-fuzz/ as it is (another build is running)
+#   FUZZ_REPLAY_ONLY="markdown ..."  these targets only replay their corpus, no new inputs
 #   FUZZ_MERGE=1     afterwards, make fuzz/corpus/<target>/ its named seeds (hand-made inputs
 #                    and past findings, kept as they are) plus the fewest inputs of the old
 #                    corpus and this run that reach every edge (libFuzzer -set_cover_merge=1,
@@ -26,6 +27,7 @@ if [ ${#targets[@]} -eq 0 ]; then
   done
 fi
 parallel="${FUZZ_PARALLEL:-1}"
+replay_only=" ${FUZZ_REPLAY_ONLY:-} "
 merge="${FUZZ_MERGE:-0}"
 
 [ "${FUZZ_BUILD:-1}" = 0 ] || TENURE_FUZZ=ON scripts/build
@@ -46,8 +48,10 @@ fuzz_one() {
   mkdir -p "$dir/corpus" "$findings"
   cp fuzz/corpus/"$target"/* "$dir/corpus/" 2>/dev/null || true
   touch "$dir/started"
+  local how=(-max_total_time="$seconds")
+  [[ "$replay_only" == *" $target "* ]] && how=(-runs=0)
   # -timeout: an input that takes 10 s is a finding (a hang), not something to wait for.
-  "$binary" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+  "$binary" "${how[@]}" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
     -artifact_prefix="$findings/" "$dir/corpus" >"$dir/log" 2>&1 || true
   local execs rate cov files bytes crashes
   execs=$(grep -aoE '^stat::number_of_executed_units: +[0-9]+' "$dir/log" | grep -oE '[0-9]+$' ||

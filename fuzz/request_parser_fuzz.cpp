@@ -3,9 +3,9 @@
 // (its limit, into a string), pipelined requests one after another. The input is the bytes
 // a client sends on one connection; it arrives whole, in thirds, and one byte at a time.
 // Properties: how the bytes were cut changes nothing (the same requests are dispatched, a
-// refused one is refused, but a malformed head cut short may still wait for more); the
-// path holds no '?' or '#', the query no '#'; header names are lowercase and within the
-// header limit; a 414 is a target over its limit; a body stays within its limit.
+// refused one is refused, but a malformed one cut short may wait for more or be refused
+// sooner); the path holds no '?' or '#', the query no '#'; header names are lowercase and
+// within the header limit; a body stays within its limit.
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 
@@ -143,14 +143,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Beast checks a request line as soon as it arrives whole in one read, but once it has
     // asked for more, only when the head's blank line is there (basic_parser's skip_): a
     // malformed head cut short may wait for its refusal (the header deadline ends it, 408),
-    // and a long one may meet the header limit first (414 or 431 rather than 400).
+    // and a long one may meet the header limit first (414 or 431 rather than 400). The other
+    // way round, Boost 1.74 takes a chunk's size off the body limit again each time it reads
+    // the chunk's header anew, so a malformed chunk extension (a quoted string running past
+    // its line) that arrives in pieces is refused (413) where whole it would wait for more.
+    // Either way the requests dispatched are the same, and the one left over is refused.
     const size_t same = std::min(split.size(), whole.size());
     FUZZ_CHECK(std::equal(split.begin(), split.begin() + static_cast<ptrdiff_t>(same),
                           whole.begin(), [](const Outcome& x, const Outcome& y) {
                             return x == y || (x.status != 0 && y.status != 0);
                           }));
+    const auto& longer = split.size() > whole.size() ? split : whole;
     if (split.size() != whole.size())
-      FUZZ_CHECK(split.size() + 1 == whole.size() && whole.back().status != 0);
+      FUZZ_CHECK(longer.size() == same + 1 && longer.back().status != 0);
   }
   return 0;
 }
