@@ -148,10 +148,16 @@ std::optional<nlohmann::json> LeaseSigner::Verify(std::string_view jws) {
       nlohmann::json::parse(FromBase64Url(jws.substr(first + 1, second - first - 1)), nullptr,
                             /*allow_exceptions=*/false);
   const std::string signature = FromBase64Url(jws.substr(second + 1));
+  // The header is read before anything is verified: a member of another type is no string
+  // (json::value() would throw; found by fuzz/lease_jws_fuzz.cpp, issue 13).
+  auto text = [&](const char* name) {
+    const auto it = header.find(name);
+    return it != header.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
   if (!header.is_object() || !claims.is_object() || signature.size() != crypto_sign_BYTES ||
-      header.value("alg", "") != "EdDSA")
+      text("alg") != "EdDSA")
     return std::nullopt;
-  const std::string kid = header.value("kid", "");
+  const std::string kid = text("kid");
   for (const auto& key : store_.Read()->signing_keys().Published(clock_.Now() - lease_duration_)) {
     if (key.kid != kid) continue;
     const std::string public_key = FromBase64Url(key.public_key);

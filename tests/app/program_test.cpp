@@ -287,6 +287,19 @@ TEST_P(ProgramTest, ATokenWithAHighByteForAnUnderscoreIsRefused) {
   FAIL() << "no signature with a '_' in 100 tokens";
 }
 
+// Regression (fuzz/lease_jws_fuzz.cpp, issue 13): a header whose alg or kid is not a string
+// made Verify throw (json::value()) on a token from a URL instead of refusing it.
+TEST_P(ProgramTest, ATokenWhoseHeaderMembersAreNotStringsIsRefused) {
+  const std::string token = leases_->SignClaims({{"sub", "1"}}, "JWT");
+  const std::string rest = token.substr(token.find('.'));
+  for (const char* header : {R"({"alg":1,"kid":"k"})", R"({"alg":"EdDSA","kid":7})",
+                             R"({"alg":["EdDSA"],"kid":null})"}) {
+    std::optional<nlohmann::json> claims;
+    EXPECT_NO_THROW(claims = leases_->Verify(Base64Url(header) + rest)) << header;
+    EXPECT_FALSE(claims) << header;
+  }
+}
+
 TEST_P(ProgramTest, ALeaseIsReusedForAMinuteWhileTheFactsStayTheSame) {
   const domain::User user = Customer("reuse@example.com", 2);
   auto signed_in = SignIn("reuse@example.com", "reuse-box");
