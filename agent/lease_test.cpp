@@ -141,5 +141,35 @@ TEST(Base64UrlTest, RoundTripsWithoutPadding) {
   EXPECT_EQ(Base64UrlDecode("a+b/"), std::nullopt);
 }
 
+// Regression (fuzz/lease_jws_fuzz.cpp, issue 13): libsodium 1.0.18 decodes every byte from
+// 0x80 up as '_', so a lease with such a byte in place of a '_' of its signature verified.
+TEST(Base64UrlTest, BytesAbove0x7FAreNotUnderscores) {
+  ASSERT_GE(sodium_init(), 0);
+  EXPECT_EQ(Base64UrlDecode("A_AA"), std::optional<std::string>(std::string("\x03\xf0\x00", 3)));
+  EXPECT_EQ(Base64UrlDecode("A\xdf"
+                            "AA"),
+            std::nullopt);
+  EXPECT_EQ(Base64UrlDecode("A\x80"
+                            "AA"),
+            std::nullopt);
+}
+
+TEST_F(LeaseTest, ASignatureWithAHighByteForAnUnderscoreIsRefused) {
+  // Signed until a signature holds a '_' (about three in four do).
+  for (int i = 0; i < 100; ++i) {
+    nlohmann::json claims = Claims();
+    claims["jti"] = "j" + std::to_string(i);
+    const std::string lease = Sign(key_, Header(), claims);
+    const size_t underscore = lease.find('_', lease.rfind('.'));
+    if (underscore == std::string::npos) continue;
+    ASSERT_TRUE(VerifyLease(lease, Jwks(), kFingerprint, kNow).has_value());
+    std::string tampered = lease;
+    tampered[underscore] = '\xdf';
+    EXPECT_EQ(Refusal(tampered), LeaseProblem::kBadSignature);
+    return;
+  }
+  FAIL() << "no signature with a '_' in 100 leases";
+}
+
 }  // namespace
 }  // namespace tenure::agent

@@ -265,6 +265,41 @@ TEST_P(ProgramTest, ALeaseIsSignedAndNeverOutlivesTheGracePeriod) {
   EXPECT_EQ(leases_->Jwks()["keys"][0]["kid"], kid);
 }
 
+// Regression (fuzz/lease_jws_fuzz.cpp, issue 13): libsodium 1.0.18 decodes every byte from
+// 0x80 up as base64url's '_', so a token with such a byte in place of a '_' of its signature
+// verified (a download token in a URL is checked this way).
+TEST_P(ProgramTest, ATokenWithAHighByteForAnUnderscoreIsRefused) {
+  EXPECT_EQ(FromBase64Url("A_AA"), std::string("\x03\xf0\x00", 3));
+  EXPECT_EQ(FromBase64Url("A\xdf"
+                          "AA"),
+            "");
+  // Signed until a signature holds a '_' (about three in four do).
+  for (int i = 0; i < 100; ++i) {
+    const std::string token = leases_->SignClaims({{"sub", std::to_string(i)}}, "JWT");
+    const size_t underscore = token.find('_', token.rfind('.'));
+    if (underscore == std::string::npos) continue;
+    ASSERT_TRUE(leases_->Verify(token));
+    std::string tampered = token;
+    tampered[underscore] = '\xdf';
+    EXPECT_FALSE(leases_->Verify(tampered)) << tampered;
+    return;
+  }
+  FAIL() << "no signature with a '_' in 100 tokens";
+}
+
+// Regression (fuzz/lease_jws_fuzz.cpp, issue 13): a header whose alg or kid is not a string
+// made Verify throw (json::value()) on a token from a URL instead of refusing it.
+TEST_P(ProgramTest, ATokenWhoseHeaderMembersAreNotStringsIsRefused) {
+  const std::string token = leases_->SignClaims({{"sub", "1"}}, "JWT");
+  const std::string rest = token.substr(token.find('.'));
+  for (const char* header : {R"({"alg":1,"kid":"k"})", R"({"alg":"EdDSA","kid":7})",
+                             R"({"alg":["EdDSA"],"kid":null})"}) {
+    std::optional<nlohmann::json> claims;
+    EXPECT_NO_THROW(claims = leases_->Verify(Base64Url(header) + rest)) << header;
+    EXPECT_FALSE(claims) << header;
+  }
+}
+
 TEST_P(ProgramTest, ALeaseIsReusedForAMinuteWhileTheFactsStayTheSame) {
   const domain::User user = Customer("reuse@example.com", 2);
   auto signed_in = SignIn("reuse@example.com", "reuse-box");

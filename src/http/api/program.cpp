@@ -5,22 +5,10 @@
 #include <fmt/format.h>
 
 #include "http/api/api.hpp"
+#include "http/api/bodies.hpp"
 
 namespace tenure::http::api {
 namespace {
-
-// A member that must be a string: its text, or the field name for a 422.
-struct Text {
-  std::string value;
-  bool ok = true;
-};
-Text StringMember(const nlohmann::json& object, const char* name) {
-  if (!object.is_object()) return {{}, false};
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return {};
-  if (!it->is_string()) return {{}, false};
-  return {it->get<std::string>()};
-}
 
 Response Invalid(const Context& ctx, std::string field, std::string message) {
   return Refusal(ctx, app::ProgramError{.problem = app::ProgramProblem::kInvalidInput,
@@ -49,30 +37,10 @@ Response LicenseAnswer(const Context& ctx, const app::ProgramResult<app::Program
 }  // namespace
 
 Response SignIn(Context& ctx) {
-  const nlohmann::json& body = ctx.json;
-  // Not an object: every member is missing, the first of them named.
-  if (!body.is_object())
-    return Invalid(ctx, "email", "Send a JSON object with email, password and machine.");
-  const Text email = StringMember(body, "email");
-  if (!email.ok) return Invalid(ctx, "email", "The email must be a string.");
-  const Text password = StringMember(body, "password");
-  if (!password.ok) return Invalid(ctx, "password", "The password must be a string.");
-  const Text otp = StringMember(body, "otp");
-  if (!otp.ok) return Invalid(ctx, "otp", "The code must be a string.");
-  if (otp.value.size() > 100) return Invalid(ctx, "otp", "The code is at most 100 characters.");
-  auto machine = body.find("machine");
-  if (machine == body.end() || !machine->is_object())
-    return Invalid(ctx, "machine", "Send the machine: its fingerprint, name, os and app_version.");
-  domain::MachineInfo info;
-  for (auto [name, member] :
-       {std::pair{"fingerprint", &info.fingerprint}, std::pair{"name", &info.name},
-        std::pair{"os", &info.os}, std::pair{"app_version", &info.app_version}}) {
-    Text t = StringMember(*machine, name);
-    if (!t.ok) return Invalid(ctx, std::string("machine.") + name, "This must be a string.");
-    *member = std::move(t.value);
-  }
-  auto signed_in =
-      ctx.svc.program.SignIn(email.value, password.value, otp.value, std::move(info), ctx.Client());
+  auto body = ReadSignInBody(ctx.json);
+  if (!body) return Invalid(ctx, body.error().field, body.error().message);
+  auto signed_in = ctx.svc.program.SignIn(body->email, body->password, body->otp,
+                                          std::move(body->machine), ctx.Client());
   if (!signed_in) return Refusal(ctx, signed_in.error());
   // The token is base64url and the session id hex: nothing to escape either.
   return JsonText(fmt::format(R"({{"token":"{}","session_id":"{}","license":{},"lease":"{}"}})",

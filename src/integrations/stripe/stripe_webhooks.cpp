@@ -3,7 +3,6 @@
 #include "integrations/stripe/json_fields.hpp"
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include <algorithm>
 #include <charconv>
@@ -16,7 +15,6 @@
 #include "app/store/actor.hpp"
 #include "app/store/charges.hpp"
 #include "app/store/payments.hpp"
-#include "core/secure_random.hpp"
 #include "integrations/stripe/stripe_gateway.hpp"
 
 namespace tenure::integrations {
@@ -24,8 +22,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kMaxHeader = 8192;
-constexpr size_t kMaxSignatures = 16;
 constexpr Seconds kFirstRetry{5};
 constexpr Seconds kLongestRetry{3600};
 constexpr Seconds kClaimLease{300};  // longer than Stripe's retried reads of one event
@@ -37,26 +33,6 @@ using stripe_json::Str;
 std::string IdOf(const json& field) {
   if (field.is_string()) return field.get<std::string>();
   return Str(field, "id");
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::string HmacSha256Hex(std::string_view key, std::string_view message) {
-  if (sodium_init() < 0) throw std::runtime_error("sodium_init failed");
-  crypto_auth_hmacsha256_state state;
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()),
-                              key.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()),
-                                message.size());
-  crypto_auth_hmacsha256_final(&state, mac);
-  char hex[crypto_auth_hmacsha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-  return std::string(hex, crypto_auth_hmacsha256_BYTES * 2);
 }
 
 std::optional<int64_t> ParseDigits(std::string_view s) {
@@ -83,46 +59,6 @@ std::optional<app::DisputeOutcome> DisputeOutcomeOf(std::string_view status) {
 
 }  // namespace
 
-Result<void> VerifyStripeSignature(std::string_view payload, std::string_view header,
-                                   std::string_view secret, Instant now, Seconds tolerance) {
-  auto invalid = [] { return Fail(ErrorCode::kInvalidInput, "invalid signature"); };
-  if (secret.empty() || header.empty() || header.size() > kMaxHeader) return invalid();
-  std::optional<int64_t> timestamp;
-  std::vector<std::string_view> signatures;
-  for (size_t start = 0; start <= header.size();) {
-    size_t end = header.find(',', start);
-    if (end == std::string_view::npos) end = header.size();
-    const std::string_view item = Trim(header.substr(start, end - start));
-    start = end + 1;
-    const size_t eq = item.find('=');
-    if (eq == std::string_view::npos) continue;
-    const std::string_view key = item.substr(0, eq);
-    const std::string_view value = item.substr(eq + 1);
-    if (key == "t") {
-      if (timestamp) return invalid();  // Stripe sends one; two is someone else's header
-      timestamp = ParseDigits(value);
-      if (!timestamp) return invalid();
-    } else if (key == "v1") {  // v0 and other schemes are ignored (STRIPE.md)
-      if (signatures.size() == kMaxSignatures) return invalid();
-      signatures.push_back(value);
-    }
-  }
-  if (!timestamp || signatures.empty()) return invalid();
-
-  // STRIPE.md: the signed payload is "<t>.<raw body>"; compare with every v1 (several during
-  // a secret rotation), each in constant time, and look at them all whatever matched.
-  const std::string expected =
-      HmacSha256Hex(secret, fmt::format("{}.", *timestamp) + std::string(payload));
-  bool matched = false;
-  for (std::string_view candidate : signatures)
-    matched = SecretEquals(expected, candidate) || matched;
-  if (!matched) return invalid();
-  const int64_t age = ToUnix(now) - *timestamp;
-  if (age > tolerance.count() || age < -tolerance.count())
-    return Fail(ErrorCode::kInvalidInput, "timestamp outside the tolerance");
-  return {};
-}
-
 StripeWebhooks::StripeWebhooks(app::Store& store, app::BillingService& billing, const Clock& clock,
                                StripeClientOptions api, std::string endpoint_secret)
     : store_(store),
@@ -139,11 +75,10 @@ Result<void> StripeWebhooks::Receive(std::string_view raw_body, std::string_view
       !verified)
     return verified;
   // Only the id and the type are read here; the raw bytes are what is stored.
-  const json event = json::parse(raw_body, nullptr, false);
-  const std::string id = Str(event, "id");
-  const std::string type = Str(event, "type");
-  if (id.empty() || id.size() > 255 || type.empty() || type.size() > 255)
-    return Fail(ErrorCode::kInvalidInput, "malformed event");
+  auto head = ReadStripeEvent(raw_body);
+  if (!head) return std::unexpected(head.error());
+  const std::string& id = head->id;
+  const std::string& type = head->type;
 
   auto uow = store_.Begin(app::Actor{.label = "stripe"});
   // STRIPE.md: Delivery is at least once: a stored id is a replay, accepted and not stored again.
@@ -218,8 +153,9 @@ Result<json> StripeWebhooks::Fetch(const std::string& path, const StripeParams& 
 }
 
 Result<std::string> StripeWebhooks::Apply(const app::StripeEvent& event) {
-  const json body = json::parse(event.payload, nullptr, false);
-  const std::string object_id = Str(Member(Member(body, "data"), "object"), "id");
+  // Stored only after ReadStripeEvent accepted it; an unreadable one names no object.
+  const auto head = ReadStripeEvent(event.payload);
+  const std::string object_id = head ? head->object_id : std::string();
   const std::string& type = event.type;
   const bool payment = type == "payment_intent.succeeded" ||
                        type == "payment_intent.payment_failed" || type == "payment_intent.canceled";

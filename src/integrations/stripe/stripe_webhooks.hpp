@@ -10,22 +10,13 @@
 #include "app/store/unit_of_work.hpp"
 #include "core/clock.hpp"
 #include "integrations/stripe/stripe_client.hpp"
+#include "integrations/stripe/webhook_input.hpp"
 
 namespace tenure::app {
 class BillingService;
 }  // namespace tenure::app
 
 namespace tenure::integrations {
-
-inline constexpr Seconds kStripeSignatureTolerance{300};
-
-// Checks a `Stripe-Signature` header ("t=<unix seconds>,v1=<hex>[,v1=<hex>...]"; v0 and
-// unknown schemes ignored) against HMAC-SHA256(secret, "<t>.<payload>"), comparing in constant
-// time with every v1, and the timestamp against `now` within `tolerance` either way.
-// kInvalidInput with a short public message when it fails.
-Result<void> VerifyStripeSignature(std::string_view payload, std::string_view header,
-                                   std::string_view secret, Instant now,
-                                   Seconds tolerance = kStripeSignatureTolerance);
 
 class StripeWebhooks {
  public:
