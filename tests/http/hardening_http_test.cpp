@@ -9,6 +9,7 @@
 #include <gmock/gmock.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -262,6 +263,80 @@ TEST_F(HardeningHttpTest, ATicketFloodIsRefusedAfterTheLimitAndTheWalStaysSmall)
   EXPECT_EQ(db.Count("SELECT COUNT(*) FROM tickets WHERE subject LIKE 'Flood %'"), created.load());
   EXPECT_LT(wal_peak.load(), uint64_t{64} << 20);
   std::cout << "tickets created " << created << ", refused " << limited << ", WAL peak "
+            << (wal_peak >> 10) << " KiB\n";
+}
+
+// Issue 13 item 3: writes that never pause, and read transactions that always overlap (a
+// reporting tool on the database file: SQLite's own checkpoints can then never reset the
+// log): the write-ahead log is still truncated and stays small.
+class SustainedWritesHttpTest : public PerTestServer {
+ protected:
+  SustainedWritesHttpTest()
+      : PerTestServer({.env = {{"TENURE_RATE_LIMIT_WRITES_PER_ACCOUNT", "1000000"},
+                               {"TENURE_RATE_LIMIT_WRITES_PER_ADDRESS", "1000000"}},
+                       .demo_customers = 4}) {}
+};
+
+TEST_F(SustainedWritesHttpTest, TheWalStaysUnder64MiBWhileWritersAndReadersNeverPause) {
+  const auto wal = server().DatabasePath().string() + "-wal";
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{0}, read{0}, failed{0};
+  std::atomic<uint64_t> wal_peak{0};
+  // Signed in one at a time first: hashing admits only a few sign-ins per address at once.
+  std::vector<Browser> writers, readers;
+  for (int k = 1; k <= 4; ++k) {
+    writers.push_back(SignedIn(Base(), DemoCustomerEmail(k)));
+    readers.push_back(SignedIn(Base(), DemoCustomerEmail(k)));
+  }
+  std::vector<std::thread> load;
+  for (int k = 0; k < 4; ++k) {
+    load.emplace_back([&, k] {  // a writer: tickets with a long message, as fast as answered
+      Browser& b = writers[static_cast<size_t>(k)];
+      const std::string csrf = SessionCsrf(b);
+      for (int i = 0; !stop; ++i) {
+        const HttpResponse r = b.Post("/support/tickets", {{"csrf", csrf},
+                                                           {"category", "other"},
+                                                           {"subject", "Load " + std::to_string(i)},
+                                                           {"message", std::string(8000, 'w')}});
+        (r.status == 303 ? written : failed)++;
+      }
+    });
+    load.emplace_back([&, k] {  // a reader: the same customer's Support tab, over and over
+      Browser& b = readers[static_cast<size_t>(k)];
+      while (!stop) (b.Get("/support").status == 200 ? read : failed)++;
+    });
+  }
+  // Two readers outside the server, each holding a read transaction 40 ms and taking turns,
+  // so that one is always open.
+  for (int r = 0; r < 2; ++r) {
+    load.emplace_back([&, r] {
+      sqlite3* db = nullptr;
+      ASSERT_EQ(
+          sqlite3_open_v2(server().DatabasePath().c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+          SQLITE_OK);
+      sqlite3_busy_timeout(db, 5000);
+      std::this_thread::sleep_for(milliseconds(20 * r));
+      while (!stop) {
+        sqlite3_exec(db, "BEGIN; SELECT COUNT(*) FROM tickets;", nullptr, nullptr, nullptr);
+        std::this_thread::sleep_for(milliseconds(40));
+        sqlite3_exec(db, "COMMIT;", nullptr, nullptr, nullptr);
+      }
+      sqlite3_close(db);
+    });
+  }
+  const auto until = Clock::now() + std::chrono::seconds(10);
+  while (Clock::now() < until) {
+    std::error_code ec;
+    const uint64_t size = std::filesystem::file_size(wal, ec);
+    if (!ec && size > wal_peak) wal_peak = size;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  stop = true;
+  for (auto& t : load) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_GT(written.load(), 500) << "the writes were sustained";
+  EXPECT_LT(wal_peak.load(), uint64_t{64} << 20);
+  std::cout << "tickets written " << written << ", pages read " << read << ", WAL peak "
             << (wal_peak >> 10) << " KiB\n";
 }
 
