@@ -82,7 +82,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-source "$repo/bench/lib/wrk.sh"  # free_port, to_ms
+source "$repo/bench/lib/wrk.sh"  # free_port, to_ms, machine_busy_ticks, cores
 fail() { echo "$bench_name: $*" >&2; exit 1; }
 
 pg_url="$("$repo/scripts/pg-test-db")"
@@ -225,6 +225,8 @@ wrk_run() {  # name connections file [env...]
   env "$@" wrk -t1 -c"$c" -d"${seconds}s" --timeout 10s --latency "$url/" -s "$lua" -- "$file" \
     >"$work/wrk-$name.txt" 2>&1
 }
+pid_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+busy0="$(machine_busy_ticks)"; servers0=$(( $(pid_ticks "${server_pids[0]}") + $(pid_ticks "${server_pids[1]}") ))
 wrk_pids=()
 wrk_run home "$connections" "$work/home.txt" & wrk_pids+=($!)
 wrk_run license "$connections" "$work/license.txt" & wrk_pids+=($!)
@@ -242,6 +244,9 @@ while [[ -z "$charged_at" ]] && (( $(date +%s) < deadline )); do
   sleep 0.5
 done
 for pid in "${wrk_pids[@]}"; do wait "$pid" || fail "wrk failed: $(cat "$work"/wrk-*.txt)"; done
+load_seconds="$(awk -v a="$load_start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')"
+busy_cores="$(cores $(( $(machine_busy_ticks) - busy0 )) "$load_seconds")"
+server_cores="$(cores $(( $(pid_ticks "${server_pids[0]}") + $(pid_ticks "${server_pids[1]}") - servers0 )) "$load_seconds")"
 for name in home license sign_in; do record "$name" "$work/wrk-$name.txt"; done
 renewal_seconds="$(awk -v a="$advanced_at" -v b="${charged_at:-0}" 'BEGIN { printf "%.1f", (b > 0 ? b - a : -1) }')"
 
@@ -292,6 +297,7 @@ for i in 0 1; do served+=("$(metric_sum "$work/metrics$i.txt" tenure_http_reques
 for i in 0 1; do
   echo "server $((i + 1)): ${served[$i]} requests, $(metric_sum "$work/metrics$i.txt" tenure_renewal_licenses_total 'outcome="charged"') licenses charged, $(metric_sum "$work/metrics$i.txt" tenure_sign_in_failures_total) sign-in failures, renewals due at the end $(metric_sum "$work/metrics$i.txt" tenure_renewals_due), exit status on SIGTERM ${exits[$i]}"
 done
+echo "cpu during the mix: the two servers $server_cores cores, the whole machine $busy_cores of $(nproc) (nginx, wrk, PostgreSQL and anything else running)"
 echo "renewals: the clock jumped 31 days $(awk -v a="$load_start" -v b="$advanced_at" 'BEGIN { printf "%.0f", b - a }') s into the run; $succeeded of $licenses licenses charged $renewal_seconds s later ($(awk -v n="$licenses" -v s="$renewal_seconds" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }') licenses/s, under the load)"
 echo "charges: $charges in all, $succeeded succeeded; licenses charged once $paid_once, twice or more $paid_twice, not charged $uncharged; programs refused after the run $refused of $machines"
 echo
