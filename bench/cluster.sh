@@ -37,6 +37,9 @@ for n in "$seconds" "$customers" "$sessions" "$machines" "$connections" "$baseli
 done
 (( machines <= customers && sessions <= customers )) \
   || { echo "$bench_name: BENCH_SESSIONS and BENCH_MACHINES must not exceed BENCH_CUSTOMERS" >&2; exit 2; }
+# Every wrk connection comes from 127.0.0.1, and deploy/nginx allows one address 64.
+(( 2 * connections + 1 <= 64 )) \
+  || { echo "$bench_name: BENCH_CONNECTIONS=$connections: 2 x $connections + 1 connections from one address are over nginx's limit_conn of 64" >&2; exit 2; }
 for tool in curl wrk nginx psql; do
   command -v "$tool" >/dev/null || { echo "$bench_name: $tool is not installed (scripts/install-deps)" >&2; exit 2; }
 done
