@@ -223,13 +223,18 @@ lua="$repo/bench/lib/requests.lua"
 wrk -t1 -c"$connections" -d"${baseline_seconds}s" --latency "$url/healthz" >"$work/wrk-healthz.txt"
 record healthz "$work/wrk-healthz.txt"
 
-wrk_run() {  # name connections file [env...]
+wrk_run() {  # name connections file [env...]; wrk's own CPU (user, system seconds) in time-NAME.txt
   local name="$1" c="$2" file="$3"; shift 3
-  env "$@" wrk -t1 -c"$c" -d"${seconds}s" --timeout 10s --latency "$url/" -s "$lua" -- "$file" \
-    >"$work/wrk-$name.txt" 2>&1
+  { TIMEFORMAT='%U %S'; time env "$@" wrk -t1 -c"$c" -d"${seconds}s" --timeout 10s --latency "$url/" \
+    -s "$lua" -- "$file" >"$work/wrk-$name.txt" 2>&1; } 2>"$work/time-$name.txt"
 }
-pid_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-busy0="$(machine_busy_ticks)"; servers0=$(( $(pid_ticks "${server_pids[0]}") + $(pid_ticks "${server_pids[1]}") ))
+# CPU during the mix, in clock ticks: the machine, the servers, nginx's worker and this
+# database's PostgreSQL backends (the servers' pooled connections); wrk's from `time`.
+pid_ticks() { awk '{ s += $14 + $15 } END { print s + 0 }' "${@/#//proc/}" 2>/dev/null || echo 0; }
+nginx_worker="$(ps -o pid= --ppid "$nginx_pid" | tr -d ' ' | head -n1)"
+backends=($(sql "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+ticks_of() { pid_ticks "${server_pids[0]}/stat" "${server_pids[1]}/stat"; pid_ticks "$nginx_worker/stat"; pid_ticks "${backends[@]/%//stat}"; }
+busy0="$(machine_busy_ticks)"; read -r -d '' servers0 nginx0 pg0 < <(ticks_of) || true
 wrk_pids=()
 wrk_run home "$connections" "$work/home.txt" & wrk_pids+=($!)
 wrk_run license "$connections" "$work/license.txt" & wrk_pids+=($!)
@@ -248,8 +253,14 @@ while [[ -z "$charged_at" ]] && (( $(date +%s) < deadline )); do
 done
 for pid in "${wrk_pids[@]}"; do wait "$pid" || fail "wrk failed: $(cat "$work"/wrk-*.txt)"; done
 load_seconds="$(awk -v a="$load_start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')"
-busy_cores="$(cores $(( $(machine_busy_ticks) - busy0 )) "$load_seconds")"
-server_cores="$(cores $(( $(pid_ticks "${server_pids[0]}") + $(pid_ticks "${server_pids[1]}") - servers0 )) "$load_seconds")"
+busy1="$(machine_busy_ticks)"; read -r -d '' servers1 nginx1 pg1 < <(ticks_of) || true
+wrk_ticks="$(cat "$work"/time-*.txt | awk -v hz="$clk_tck" '{ s += ($1 + $2) * hz } END { printf "%.0f", s }')"
+busy_cores="$(cores $((busy1 - busy0)) "$load_seconds")"
+server_cores="$(cores $((servers1 - servers0)) "$load_seconds")"
+nginx_cores="$(cores $((nginx1 - nginx0)) "$load_seconds")"
+pg_cores="$(cores $((pg1 - pg0)) "$load_seconds")"
+wrk_cores="$(cores "$wrk_ticks" "$load_seconds")"
+other_cores="$(cores $((busy1 - busy0 - (servers1 - servers0) - (nginx1 - nginx0) - (pg1 - pg0) - wrk_ticks)) "$load_seconds")"
 for name in home license sign_in; do record "$name" "$work/wrk-$name.txt"; done
 renewal_seconds="$(awk -v a="$advanced_at" -v b="${charged_at:-0}" 'BEGIN { printf "%.1f", (b > 0 ? b - a : -1) }')"
 
@@ -300,7 +311,7 @@ for i in 0 1; do served+=("$(metric_sum "$work/metrics$i.txt" tenure_http_reques
 for i in 0 1; do
   echo "server $((i + 1)): ${served[$i]} requests, $(metric_sum "$work/metrics$i.txt" tenure_renewal_licenses_total 'outcome="charged"') licenses charged, $(metric_sum "$work/metrics$i.txt" tenure_sign_in_failures_total) sign-in failures, renewals due at the end $(metric_sum "$work/metrics$i.txt" tenure_renewals_due), exit status on SIGTERM ${exits[$i]}"
 done
-echo "cpu during the mix: the two servers $server_cores cores, the whole machine $busy_cores of $(nproc) (nginx, wrk, PostgreSQL and anything else running)"
+echo "cpu during the mix (cores): the machine $busy_cores of $(nproc): the two servers $server_cores, nginx $nginx_cores, PostgreSQL (${#backends[@]} backends) $pg_cores, wrk $wrk_cores, everything else $other_cores"
 echo "renewals: the clock jumped 31 days $(awk -v a="$load_start" -v b="$advanced_at" 'BEGIN { printf "%.0f", b - a }') s into the run; $succeeded of $licenses licenses charged $renewal_seconds s later ($(awk -v n="$licenses" -v s="$renewal_seconds" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }') licenses/s, under the load)"
 echo "charges: $charges in all, $succeeded succeeded; licenses charged once $paid_once, twice or more $paid_twice, not charged $uncharged; programs refused after the run $refused of $machines"
 echo
