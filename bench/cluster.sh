@@ -13,9 +13,10 @@
 # Usage: bench/cluster.sh [SECONDS]      (default 60)
 #   env: TENURE_BINARY (default build/tenure), BENCH_CUSTOMERS=2000 (`tenure demo --customers`),
 #        BENCH_SESSIONS=customers/40 (browsers signed in for Home), BENCH_MACHINES=customers/10
-#        (programs signed in for license checks), BENCH_CONNECTIONS=16 (wrk connections for Home, and as many
-#        for license checks), BENCH_SIGN_IN_INTERVAL_MS=1000 (one connection signs in, waiting
-#        this long between sign-ins), BENCH_BASELINE=5 (seconds of /healthz alone first)
+#        (programs signed in for license checks), BENCH_CONNECTIONS=16 (wrk connections for
+#        Home, and as many for license checks), BENCH_SIGN_IN_INTERVAL_MS=1000 (one connection
+#        signs in, waiting this long between sign-ins), BENCH_BASELINE=5 (seconds of /healthz
+#        alone first)
 # Results are recorded in BENCHMARKS.md ("Several servers behind nginx (issue 13)").
 set -euo pipefail
 
