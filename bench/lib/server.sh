@@ -3,10 +3,11 @@
 # directory, `tenure demo` and `tenure serve` on SQLite there with the access log off, and a
 # trap that stops the server (SIGTERM, then SIGKILL after 10 s) and removes the directory
 # however the script ends. Sourced after the script sets repo, binary and demo_password (and
-# optionally http_threads, allocator); sets work, url, server_pid and sources wrk.sh.
+# optionally http_threads, allocator); sets work, url, server_pid and sources wrk.sh and
+# sign_in.sh.
 #
 #   start_server [demo args...]   runs `tenure demo ARGS` then `tenure serve`, waits for it
-#   sign_in_browser EMAIL         signs in as a browser does; echoes "Cookie: tenure_session=..."
+#   sign_in_browser EMAIL         (sign_in.sh) signs in as a browser does; echoes the Cookie header
 
 bench_name="${0##*/}"
 
@@ -45,6 +46,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 source "$repo/bench/lib/wrk.sh"
+source "$repo/bench/lib/sign_in.sh"
 
 port="$(free_port)"
 url="http://127.0.0.1:$port"
@@ -72,23 +74,4 @@ start_server() {
   done
   grep -q 'tenure: listening on ' "$work/server.log" \
     || { echo "$bench_name: server did not start listening within 15 s" >&2; exit 1; }
-}
-
-# Sign in like a browser does: the sign-in form sets the tenure_csrf cookie and carries the
-# same token in a hidden field (double submit).
-sign_in_browser() {
-  local email="$1" jar="$work/cookies-$1.txt" csrf status session
-  curl -sS --fail -c "$jar" -b "$jar" -o "$work/sign-in.html" "$url/sign-in"
-  csrf="$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$work/sign-in.html" | head -n1)"
-  [[ -n "$csrf" ]] || { echo "$bench_name: no csrf field on /sign-in" >&2; exit 1; }
-  status="$(curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{http_code} %{redirect_url}' \
-    --data-urlencode "csrf=$csrf" --data-urlencode "email=$email" \
-    --data-urlencode "password=$demo_password" --data-urlencode "next=/home" "$url/sign-in")"
-  case "$status" in
-    30[123]\ */home) ;;
-    *) echo "$bench_name: sign-in failed: $status" >&2; exit 1 ;;
-  esac
-  session="$(awk '$6 == "tenure_session" { print $7 }' "$jar" | tail -n1)"
-  [[ -n "$session" ]] || { echo "$bench_name: no tenure_session cookie after sign-in" >&2; exit 1; }
-  echo "Cookie: tenure_session=$session"
 }
