@@ -1,5 +1,5 @@
 #pragma once
-// Our HTTP server adapter: the rest of http/ sees only these types. server.cpp,
+// Our HTTP server adapter: the rest of http/ sees only these types. server.cpp, server_wire.cpp,
 // server_connection.cpp and request_parser.cpp are the only files that include the HTTP
 // library (Boost.Beast's parser over Boost.Asio; RESTinio until it stood in the way of issues
 // 12 and 13: it read every body whole into memory and closed connections without an answer).
