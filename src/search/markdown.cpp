@@ -1,8 +1,9 @@
 #include "search/markdown.hpp"
 
-#include <md4c-html.h>
-#include <md4c.h>
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
 
+#include <algorithm>
 #include <map>
 
 #include "search/text.hpp"
@@ -10,8 +11,8 @@
 namespace tenure::search {
 namespace {
 
-// GitHub flavour (tables, strikethrough, autolinks, task lists); raw HTML is text.
-constexpr unsigned kParserFlags = MD_DIALECT_GITHUB | MD_FLAG_NOHTML;
+// GitHub flavour: cmark-gfm's extensions for tables, strikethrough, autolinks, task lists.
+constexpr const char* kExtensions[] = {"table", "strikethrough", "autolink", "tasklist"};
 
 // Raw HTML shows as text on the page, but its tags are no words to search for.
 std::string StripTags(std::string_view text) {
@@ -73,10 +74,101 @@ std::string DecodeEntity(std::string_view entity) {
   return std::string(entity);
 }
 
+// One Markdown document parsed by cmark-gfm with GitHub's extensions. The parser outlives
+// the tree: rendering the extensions' nodes needs it.
+class Document {
+ public:
+  explicit Document(std::string_view markdown) {
+    static const bool kRegistered = [] {
+      cmark_gfm_core_extensions_ensure_registered();  // not thread-safe: once, here
+      return true;
+    }();
+    (void)kRegistered;
+    parser_ = cmark_parser_new(CMARK_OPT_DEFAULT);
+    for (const char* name : kExtensions)
+      if (cmark_syntax_extension* extension = cmark_find_syntax_extension(name))
+        cmark_parser_attach_syntax_extension(parser_, extension);
+    cmark_parser_feed(parser_, markdown.data(), markdown.size());
+    root_ = cmark_parser_finish(parser_);
+  }
+  ~Document() {
+    cmark_node_free(root_);
+    cmark_parser_free(parser_);
+  }
+  Document(const Document&) = delete;
+  Document& operator=(const Document&) = delete;
+
+  // Calls enter(node) and leave(node) in document order; leaves get no leave().
+  template <typename Enter, typename Leave>
+  void Walk(Enter&& enter, Leave&& leave) const {
+    cmark_iter* iter = cmark_iter_new(root_);
+    for (cmark_event_type event; (event = cmark_iter_next(iter)) != CMARK_EVENT_DONE;) {
+      cmark_node* node = cmark_iter_get_node(iter);
+      if (event == CMARK_EVENT_ENTER)
+        enter(node);
+      else
+        leave(node);
+    }
+    cmark_iter_free(iter);
+  }
+
+  // Raw HTML becomes text, shown as written and never run: an HTML block a paragraph of its
+  // source, inline HTML a text node.
+  void HtmlToText() {
+    std::vector<cmark_node*> html;
+    Walk(
+        [&](cmark_node* node) {
+          const cmark_node_type type = cmark_node_get_type(node);
+          if (type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE) html.push_back(node);
+        },
+        [](cmark_node*) {});
+    for (cmark_node* node : html) {
+      std::string literal = Literal(node);
+      cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
+      cmark_node* replacement = text;
+      if (cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK) {
+        while (!literal.empty() && (literal.back() == '\n' || literal.back() == '\r'))
+          literal.pop_back();
+        replacement = cmark_node_new(CMARK_NODE_PARAGRAPH);
+        cmark_node_append_child(replacement, text);
+      }
+      cmark_node_set_literal(text, literal.c_str());
+      if (cmark_node_replace(node, replacement) == 0) {
+        cmark_node_free(replacement);  // no place for text there: the HTML goes
+        cmark_node_unlink(node);
+      }
+      cmark_node_free(node);
+    }
+  }
+
+  std::string Html() const {
+    // Unsafe as cmark-gfm calls it: link targets pass through, for SafeTarget to judge (cmark's
+    // own filter would blank them); raw HTML is text by now.
+    char* html =
+        cmark_render_html(root_, CMARK_OPT_UNSAFE, cmark_parser_get_syntax_extensions(parser_));
+    std::string out(html);
+    cmark_get_default_mem_allocator()->free(html);
+    return out;
+  }
+
+  static std::string Literal(cmark_node* node) {
+    const char* literal = cmark_node_get_literal(node);
+    return literal != nullptr ? literal : "";
+  }
+
+ private:
+  cmark_parser* parser_ = nullptr;
+  cmark_node* root_ = nullptr;
+};
+
+// Builds the page's sections and passages from the walk over a Document.
 class Collector {
  public:
   explicit Collector(std::string_view input) : input_(input) {
     page_.sections.emplace_back();  // text before the first heading
+    line_starts_.push_back(0);
+    for (size_t i = 0; i < input.size(); ++i)
+      if (input[i] == '\n') line_starts_.push_back(i + 1);
   }
 
   ParsedPage Finish() {
@@ -88,130 +180,149 @@ class Collector {
     return std::move(page_);
   }
 
-  int EnterBlock(MD_BLOCKTYPE type, void* detail) {
-    switch (type) {
-      case MD_BLOCK_H:
+  void Enter(cmark_node* node) {
+    switch (cmark_node_get_type(node)) {
+      case CMARK_NODE_HEADING:
         Flush();
         in_heading_ = true;
-        heading_level_ = static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level);
+        heading_level_ = std::clamp(cmark_node_get_heading_level(node), 1, 6);
         heading_text_.clear();
         break;
-      case MD_BLOCK_P:
-      case MD_BLOCK_CODE:
-        Flush();
-        Start(type == MD_BLOCK_CODE ? PassageKind::kCode : PassageKind::kParagraph);
-        if (type == MD_BLOCK_CODE) {
-          const auto* d = static_cast<MD_BLOCK_CODE_DETAIL*>(detail);
-          code_lang_.assign(d->lang.text ? d->lang.text : "", d->lang.text ? d->lang.size : 0);
+      case CMARK_NODE_PARAGRAPH:
+        if (InItem(node)) {  // an item's text, however many paragraphs it has
+          if (!active_) Start(PassageKind::kListItem);
+          if (!acc_.empty()) acc_ += ' ';
+        } else {
+          Flush();
+          Start(PassageKind::kParagraph);
         }
+        AddLines(node);
         break;
-      case MD_BLOCK_LI:
+      case CMARK_NODE_CODE_BLOCK: {
+        Flush();
+        Start(PassageKind::kCode);
+        const char* info = cmark_node_get_fence_info(node);
+        code_lang_ =
+            info != nullptr ? std::string(info).substr(0, std::string(info).find(' ')) : "";
+        acc_ = Document::Literal(node);
+        Flush();
+        break;
+      }
+      case CMARK_NODE_HTML_BLOCK:
+        Flush();
+        Start(PassageKind::kParagraph);
+        acc_ = Document::Literal(node);
+        AddLines(node);
+        Flush();
+        break;
+      case CMARK_NODE_ITEM:
         Flush();
         Start(PassageKind::kListItem);
         break;
-      case MD_BLOCK_THEAD: in_thead_ = true; break;
-      case MD_BLOCK_TABLE:
-        Flush();
-        header_lines_.clear();
-        delimiter_line_.clear();
-        break;
-      case MD_BLOCK_TR:
-        Flush();
-        Start(PassageKind::kTableRow);
-        break;
-      case MD_BLOCK_TH:
-      case MD_BLOCK_TD:
-        if (active_ && !acc_.empty()) acc_ += " | ";
-        break;
-      default:
+      case CMARK_NODE_LIST:
+      case CMARK_NODE_BLOCK_QUOTE:
         // A nested list or quote ends the text of the item that holds it.
         if (active_ && kind_ == PassageKind::kListItem) Flush();
         break;
+      case CMARK_NODE_TEXT:
+      case CMARK_NODE_CODE:
+      case CMARK_NODE_HTML_INLINE: Append(Document::Literal(node)); break;
+      case CMARK_NODE_SOFTBREAK:
+      case CMARK_NODE_LINEBREAK: Append(" "); break;
+      default: EnterExtension(node); break;
     }
-    blocks_.push_back(type);
-    return 0;
   }
 
-  int LeaveBlock(MD_BLOCKTYPE type) {
-    if (!blocks_.empty()) blocks_.pop_back();
-    switch (type) {
-      case MD_BLOCK_H: EndHeading(); break;
-      case MD_BLOCK_P:
-      case MD_BLOCK_CODE:
-      case MD_BLOCK_LI: Flush(); break;
-      case MD_BLOCK_TR:
-        if (in_thead_) {
-          header_lines_ = Lines(lo_, hi_);
-          const size_t after = input_.find('\n', hi_);
-          if (after != std::string_view::npos) {
-            const size_t next_end = input_.find('\n', after + 1);
-            delimiter_line_ = std::string(input_.substr(
-                after + 1,
-                (next_end == std::string_view::npos ? input_.size() : next_end) - after - 1));
-          }
-          Current().text += CollapseSpaces(StripTags(acc_)) + "\n";
-          active_ = false;
-        } else {
-          Flush();
-        }
+  void Leave(cmark_node* node) {
+    switch (cmark_node_get_type(node)) {
+      case CMARK_NODE_HEADING: EndHeading(); break;
+      case CMARK_NODE_PARAGRAPH:
+        if (!InItem(node)) Flush();
         break;
-      case MD_BLOCK_THEAD: in_thead_ = false; break;
-      case MD_BLOCK_UL:
-      case MD_BLOCK_OL:
-      case MD_BLOCK_QUOTE:
-        if (!blocks_.empty() && blocks_.back() == MD_BLOCK_LI) Start(PassageKind::kListItem);
+      case CMARK_NODE_ITEM: Flush(); break;
+      case CMARK_NODE_LIST:
+      case CMARK_NODE_BLOCK_QUOTE:
+        // The item's text may go on after its nested list.
+        if (InItem(node)) Start(PassageKind::kListItem);
         break;
-      default: break;
+      default:
+        if (IsTableRow(node)) LeaveTableRow(node);
+        break;
     }
-    return 0;
-  }
-
-  int Text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size) {
-    // md4c 0.4.8 (Debian 12) now and then hands a size read from memory it never wrote
-    // (~3.2 GB; found by fuzz/markdown_fuzz.cpp, issue 13). No piece of a document is longer
-    // than the document: such a piece stops the parse here instead of being read.
-    if (size > input_.size()) return 1;
-    std::string_view piece(text, size);
-    std::string decoded;
-    switch (type) {
-      case MD_TEXT_NULLCHAR: return 0;
-      case MD_TEXT_BR:
-      case MD_TEXT_SOFTBR: decoded = kind_ == PassageKind::kCode ? "\n" : " "; break;
-      case MD_TEXT_ENTITY: decoded = DecodeEntity(piece); break;
-      default: decoded = std::string(piece); break;
-    }
-    if (text >= input_.data() && text + size <= input_.data() + input_.size()) {
-      const size_t off = static_cast<size_t>(text - input_.data());
-      if (in_heading_ || active_) {
-        if (lo_ == std::string_view::npos || off < lo_) lo_ = off;
-        if (off + size > hi_) hi_ = off + size;
-      }
-    }
-    if (in_heading_)
-      heading_text_ += decoded;
-    else if (active_)
-      acc_ += decoded;
-    return 0;
   }
 
  private:
+  static bool InItem(cmark_node* node) {
+    cmark_node* parent = cmark_node_parent(node);
+    return parent != nullptr && cmark_node_get_type(parent) == CMARK_NODE_ITEM;
+  }
+  static std::string_view TypeName(cmark_node* node) {
+    const char* name = cmark_node_get_type_string(node);
+    return name != nullptr ? name : "";
+  }
+  static bool IsTableRow(cmark_node* node) {
+    const std::string_view name = TypeName(node);
+    return name == "table_row" || name == "table_header";
+  }
+
+  void EnterExtension(cmark_node* node) {
+    const std::string_view name = TypeName(node);
+    if (name == "table") {
+      Flush();
+      header_lines_.clear();
+      delimiter_line_.clear();
+    } else if (IsTableRow(node)) {
+      Flush();
+      Start(PassageKind::kTableRow);
+      AddLines(node);
+    } else if (name == "table_cell") {
+      if (active_ && !acc_.empty()) acc_ += " | ";
+    }
+  }
+
+  void LeaveTableRow(cmark_node* node) {
+    if (cmark_gfm_extensions_get_table_row_is_header(node) == 0) {
+      Flush();
+      return;
+    }
+    header_lines_ = Lines(first_line_, last_line_);
+    delimiter_line_ = Lines(last_line_ + 1, last_line_ + 1);
+    Current().text += CollapseSpaces(StripTags(acc_)) + "\n";
+    active_ = false;
+  }
+
+  void Append(std::string_view text) {
+    if (in_heading_)
+      heading_text_ += text;
+    else if (active_)
+      acc_ += text;
+  }
+
   DocSection& Current() { return page_.sections.back(); }
 
   void Start(PassageKind kind) {
     active_ = true;
     kind_ = kind;
     acc_.clear();
-    lo_ = std::string_view::npos;
-    hi_ = 0;
+    first_line_ = 0;
+    last_line_ = 0;
   }
 
-  // The whole source lines holding [lo, hi).
-  std::string Lines(size_t lo, size_t hi) const {
-    if (lo == std::string_view::npos || hi <= lo) return {};
-    size_t start = input_.rfind('\n', lo);
-    start = start == std::string_view::npos ? 0 : start + 1;
-    size_t end = input_.find('\n', hi > 0 ? hi - 1 : 0);
-    if (end == std::string_view::npos) end = input_.size();
+  void AddLines(cmark_node* node) {
+    const int first = cmark_node_get_start_line(node);
+    const int last = std::max(first, cmark_node_get_end_line(node));
+    if (first <= 0) return;
+    if (first_line_ == 0 || first < first_line_) first_line_ = first;
+    last_line_ = std::max(last_line_, last);
+  }
+
+  // Source lines first..last (1-based, inclusive), without the final line break.
+  std::string Lines(int first, int last) const {
+    if (first <= 0 || last < first || static_cast<size_t>(first) > line_starts_.size()) return {};
+    const size_t start = line_starts_[static_cast<size_t>(first) - 1];
+    const size_t end = static_cast<size_t>(last) < line_starts_.size()
+                           ? line_starts_[static_cast<size_t>(last)]
+                           : input_.size();
     std::string lines(input_.substr(start, end - start));
     while (!lines.empty() && (lines.back() == '\r' || lines.back() == '\n')) lines.pop_back();
     return lines;
@@ -223,9 +334,9 @@ class Collector {
     std::string text = kind_ == PassageKind::kCode ? acc_ : CollapseSpaces(StripTags(acc_));
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
     if (text.empty() || text.find_first_not_of(" \n\t") == std::string::npos) return;
-    Passage p{.kind = kind_, .text = std::move(text), .markdown = Lines(lo_, hi_)};
+    Passage p{.kind = kind_, .text = std::move(text), .markdown = Lines(first_line_, last_line_)};
     if (kind_ == PassageKind::kCode) {
-      p.markdown = "```" + code_lang_ + "\n" + p.markdown + "\n```";
+      p.markdown = "```" + code_lang_ + "\n" + p.text + "\n```";
     } else if (kind_ == PassageKind::kTableRow && !header_lines_.empty()) {
       p.markdown = header_lines_ + "\n" + delimiter_line_ + "\n" + p.markdown;
     }
@@ -251,25 +362,22 @@ class Collector {
     for (const auto& [level, text] : parents_) section.parents.push_back(text);
     parents_.emplace_back(heading_level_, heading);
     page_.sections.push_back(std::move(section));
-    lo_ = std::string_view::npos;
-    hi_ = 0;
   }
 
   std::string_view input_;
+  std::vector<size_t> line_starts_;  // offset of each line's first byte
   ParsedPage page_;
-  std::vector<MD_BLOCKTYPE> blocks_;
   std::vector<std::pair<int, std::string>> parents_;
   std::map<std::string, int> anchor_counts_;
   bool active_ = false;
   PassageKind kind_ = PassageKind::kParagraph;
   std::string acc_;
-  size_t lo_ = std::string_view::npos;
-  size_t hi_ = 0;
+  int first_line_ = 0;  // the source lines of the passage being collected (1-based; 0: none)
+  int last_line_ = 0;
   std::string code_lang_;
   bool in_heading_ = false;
   int heading_level_ = 0;
   std::string heading_text_;
-  bool in_thead_ = false;
   std::string header_lines_;
   std::string delimiter_line_;
 };
@@ -318,22 +426,10 @@ bool SafeTarget(std::string_view url) {
 }  // namespace
 
 ParsedPage ParseMarkdown(std::string_view markdown) {
+  const Document document(markdown);
   Collector collector(markdown);
-  MD_PARSER parser{};
-  parser.abi_version = 0;
-  parser.flags = kParserFlags;
-  parser.enter_block = [](MD_BLOCKTYPE t, void* d, void* u) {
-    return static_cast<Collector*>(u)->EnterBlock(t, d);
-  };
-  parser.leave_block = [](MD_BLOCKTYPE t, void*, void* u) {
-    return static_cast<Collector*>(u)->LeaveBlock(t);
-  };
-  parser.enter_span = [](MD_SPANTYPE, void*, void*) { return 0; };
-  parser.leave_span = [](MD_SPANTYPE, void*, void*) { return 0; };
-  parser.text = [](MD_TEXTTYPE t, const MD_CHAR* s, MD_SIZE n, void* u) {
-    return static_cast<Collector*>(u)->Text(t, s, n);
-  };
-  md_parse(markdown.data(), static_cast<MD_SIZE>(markdown.size()), &parser, &collector);
+  document.Walk([&](cmark_node* node) { collector.Enter(node); },
+                [&](cmark_node* node) { collector.Leave(node); });
   return collector.Finish();
 }
 
@@ -361,28 +457,11 @@ namespace {
 // without ids or self-links, for Markdown shown inside a section of a page.
 std::string Render(std::string_view markdown, const std::vector<std::string>& anchors,
                    const LinkRewriter& rewrite, bool embedded) {
-  // md4c 0.4.8 (Debian 12) now and then hands a size read from memory it never wrote (~3.2 GB;
-  // found by fuzz/markdown_fuzz.cpp, issue 13). No piece of HTML md4c writes is longer than
-  // the whole Markdown (escaping makes a byte at most 6): such a piece is not read, and the
-  // page shows the Markdown as plain text instead.
-  struct Output {
-    std::string html;
-    size_t max_piece;
-    bool broken = false;
-  } out{.html = {}, .max_piece = markdown.size() * 6 + 64};
-  out.html.reserve(markdown.size() * 2);
-  md_html(
-      markdown.data(), static_cast<MD_SIZE>(markdown.size()),
-      [](const MD_CHAR* t, MD_SIZE n, void* u) {
-        auto* o = static_cast<Output*>(u);
-        if (n > o->max_piece) o->broken = true;
-        if (!o->broken) o->html.append(t, n);
-      },
-      &out, kParserFlags, 0);
-  if (out.broken) return "<pre>" + AttrEscape(markdown) + "</pre>\n";
-  std::string& raw = out.html;
+  Document document(markdown);
+  document.HtmlToText();
+  const std::string raw = document.Html();
 
-  // Every '<' left in md4c's output is a tag md4c wrote (raw HTML was escaped), so these
+  // Every '<' left in cmark-gfm's output is a tag it wrote (raw HTML became text), so these
   // rewrites cannot be steered by the Markdown.
   std::string html;
   html.reserve(raw.size() + raw.size() / 4);

@@ -1,5 +1,5 @@
 #pragma once
-// Markdown for the help center (md4c, GitHub flavour): the HTML of a page, and its rendered
+// Markdown for the help center (cmark-gfm, GitHub flavour): the HTML of a page, and its rendered
 // text split at headings into sections and passages for the index (ENGINEERING.md: index
 // rendered text, not raw Markdown). Raw HTML in Markdown is always shown as text, never run.
 #include <functional>

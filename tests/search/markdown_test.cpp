@@ -18,6 +18,21 @@ TEST(MarkdownTest, RawHtmlIsShownNeverRun) {
   EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos) << html;
 }
 
+TEST(MarkdownTest, HtmlBlocksShowAsTheirSourceAndTheMarkdownAfterThemStillParses) {
+  const std::string md =
+      "<div align=\"center\">\n<iframe src=\"https://x\"></iframe>\n</div>\n\n"
+      "<a id=\"setup\"></a>\n## Setup\n\nRun it.\n";
+  const std::string html = RenderHtml(md);
+  EXPECT_EQ(html.find("<div"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<iframe"), std::string::npos) << html;
+  EXPECT_NE(html.find("&lt;iframe src=&quot;https://x&quot;&gt;"), std::string::npos) << html;
+  EXPECT_NE(html.find("<h2 id=\"setup\">Setup"), std::string::npos) << html;
+  const ParsedPage page = ParseMarkdown(md);
+  ASSERT_EQ(page.sections.size(), 1u);  // tags are no words: nothing before the heading
+  EXPECT_EQ(page.sections[0].heading, "Setup");
+  EXPECT_EQ(page.sections[0].passages.at(0).text, "Run it.");
+}
+
 TEST(MarkdownTest, HeadingsGetUniqueAnchorsAndSelfLinks) {
   const std::string md =
       "# Getting started\n\n## Step 1: sign up!\n\ntext\n\n## Step 1: sign up!\n";
@@ -115,6 +130,21 @@ TEST(MarkdownTest, SectionsAndPassages) {
   EXPECT_EQ(after.passages[0].kind, PassageKind::kCode);
   EXPECT_EQ(after.passages[0].markdown, "```\ncode here\n```");
   EXPECT_EQ(page.sections[3].text.find("id="), std::string::npos);
+}
+
+TEST(MarkdownTest, AListItemIsOnePassageUpToItsNestedList) {
+  const std::string md =
+      "# Steps\n\n- Open **Billing**.\n\n  Then press Renew.\n  - a nested step\n- Done &amp; "
+      "dusted.\n";
+  const ParsedPage page = ParseMarkdown(md);
+  ASSERT_EQ(page.sections.size(), 1u);
+  const auto& passages = page.sections[0].passages;
+  ASSERT_EQ(passages.size(), 3u);
+  EXPECT_EQ(passages[0].kind, PassageKind::kListItem);
+  EXPECT_EQ(passages[0].text, "Open Billing. Then press Renew.");
+  EXPECT_EQ(passages[0].markdown, "- Open **Billing**.\n\n  Then press Renew.");
+  EXPECT_EQ(passages[1].text, "a nested step");
+  EXPECT_EQ(passages[2].text, "Done & dusted.");
 }
 
 TEST(TextTest, Words) {
