@@ -1,18 +1,15 @@
 #include "search/markdown.hpp"
 
 #include <cmark-gfm-core-extensions.h>
-#include <cmark-gfm.h>
 
 #include <algorithm>
 #include <map>
 
+#include "search/cmark_document.hpp"
 #include "search/text.hpp"
 
 namespace tenure::search {
 namespace {
-
-// GitHub flavour: cmark-gfm's extensions for tables, strikethrough, autolinks, task lists.
-constexpr const char* kExtensions[] = {"table", "strikethrough", "autolink", "tasklist"};
 
 // Raw HTML shows as text on the page, but its tags are no words to search for.
 std::string StripTags(std::string_view text) {
@@ -35,131 +32,6 @@ std::string StripTags(std::string_view text) {
   }
   return out;
 }
-
-std::string DecodeEntity(std::string_view entity) {
-  static const std::map<std::string_view, std::string_view> kNamed = {
-      {"&amp;", "&"},  {"&lt;", "<"},   {"&gt;", ">"},    {"&quot;", "\""}, {"&apos;", "'"},
-      {"&nbsp;", " "}, {"&copy;", "©"}, {"&mdash;", "—"}, {"&ndash;", "–"}, {"&hellip;", "…"},
-      {"&rarr;", "→"}, {"&larr;", "←"}, {"&times;", "×"}, {"&euro;", "€"},
-  };
-  if (auto it = kNamed.find(entity); it != kNamed.end()) return std::string(it->second);
-  if (entity.size() > 3 && entity[1] == '#') {
-    unsigned long cp = 0;
-    try {
-      cp = entity[2] == 'x' || entity[2] == 'X'
-               ? std::stoul(std::string(entity.substr(3, entity.size() - 4)), nullptr, 16)
-               : std::stoul(std::string(entity.substr(2, entity.size() - 3)));
-    } catch (const std::exception&) {
-      return std::string(entity);
-    }
-    if (cp == 0 || cp > 0x10FFFF) return " ";
-    std::string out;
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-    return out;
-  }
-  return std::string(entity);
-}
-
-// One Markdown document parsed by cmark-gfm with GitHub's extensions. The parser outlives
-// the tree: rendering the extensions' nodes needs it.
-class Document {
- public:
-  explicit Document(std::string_view markdown) {
-    static const bool kRegistered = [] {
-      cmark_gfm_core_extensions_ensure_registered();  // not thread-safe: once, here
-      return true;
-    }();
-    (void)kRegistered;
-    parser_ = cmark_parser_new(CMARK_OPT_DEFAULT);
-    for (const char* name : kExtensions)
-      if (cmark_syntax_extension* extension = cmark_find_syntax_extension(name))
-        cmark_parser_attach_syntax_extension(parser_, extension);
-    cmark_parser_feed(parser_, markdown.data(), markdown.size());
-    root_ = cmark_parser_finish(parser_);
-  }
-  ~Document() {
-    cmark_node_free(root_);
-    cmark_parser_free(parser_);
-  }
-  Document(const Document&) = delete;
-  Document& operator=(const Document&) = delete;
-
-  // Calls enter(node) and leave(node) in document order; leaves get no leave().
-  template <typename Enter, typename Leave>
-  void Walk(Enter&& enter, Leave&& leave) const {
-    cmark_iter* iter = cmark_iter_new(root_);
-    for (cmark_event_type event; (event = cmark_iter_next(iter)) != CMARK_EVENT_DONE;) {
-      cmark_node* node = cmark_iter_get_node(iter);
-      if (event == CMARK_EVENT_ENTER)
-        enter(node);
-      else
-        leave(node);
-    }
-    cmark_iter_free(iter);
-  }
-
-  // Raw HTML becomes text, shown as written and never run: an HTML block a paragraph of its
-  // source, inline HTML a text node.
-  void HtmlToText() {
-    std::vector<cmark_node*> html;
-    Walk(
-        [&](cmark_node* node) {
-          const cmark_node_type type = cmark_node_get_type(node);
-          if (type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE) html.push_back(node);
-        },
-        [](cmark_node*) {});
-    for (cmark_node* node : html) {
-      std::string literal = Literal(node);
-      cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
-      cmark_node* replacement = text;
-      if (cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK) {
-        while (!literal.empty() && (literal.back() == '\n' || literal.back() == '\r'))
-          literal.pop_back();
-        replacement = cmark_node_new(CMARK_NODE_PARAGRAPH);
-        cmark_node_append_child(replacement, text);
-      }
-      cmark_node_set_literal(text, literal.c_str());
-      if (cmark_node_replace(node, replacement) == 0) {
-        cmark_node_free(replacement);  // no place for text there: the HTML goes
-        cmark_node_unlink(node);
-      }
-      cmark_node_free(node);
-    }
-  }
-
-  std::string Html() const {
-    // Unsafe as cmark-gfm calls it: link targets pass through, for SafeTarget to judge (cmark's
-    // own filter would blank them); raw HTML is text by now.
-    char* html =
-        cmark_render_html(root_, CMARK_OPT_UNSAFE, cmark_parser_get_syntax_extensions(parser_));
-    std::string out(html);
-    cmark_get_default_mem_allocator()->free(html);
-    return out;
-  }
-
-  static std::string Literal(cmark_node* node) {
-    const char* literal = cmark_node_get_literal(node);
-    return literal != nullptr ? literal : "";
-  }
-
- private:
-  cmark_parser* parser_ = nullptr;
-  cmark_node* root_ = nullptr;
-};
 
 // Builds the page's sections and passages from the walk over a Document.
 class Collector {
@@ -204,14 +76,14 @@ class Collector {
         const char* info = cmark_node_get_fence_info(node);
         code_lang_ =
             info != nullptr ? std::string(info).substr(0, std::string(info).find(' ')) : "";
-        acc_ = Document::Literal(node);
+        acc_ = CmarkDocument::Literal(node);
         Flush();
         break;
       }
       case CMARK_NODE_HTML_BLOCK:
         Flush();
         Start(PassageKind::kParagraph);
-        acc_ = Document::Literal(node);
+        acc_ = CmarkDocument::Literal(node);
         AddLines(node);
         Flush();
         break;
@@ -226,7 +98,7 @@ class Collector {
         break;
       case CMARK_NODE_TEXT:
       case CMARK_NODE_CODE:
-      case CMARK_NODE_HTML_INLINE: Append(Document::Literal(node)); break;
+      case CMARK_NODE_HTML_INLINE: Append(CmarkDocument::Literal(node)); break;
       case CMARK_NODE_SOFTBREAK:
       case CMARK_NODE_LINEBREAK: Append(" "); break;
       default: EnterExtension(node); break;
@@ -382,154 +254,14 @@ class Collector {
   std::string delimiter_line_;
 };
 
-std::string HtmlUnescape(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '&') {
-      const size_t semi = s.find(';', i);
-      if (semi != std::string_view::npos && semi - i < 10) {
-        out += DecodeEntity(s.substr(i, semi - i + 1));
-        i = semi;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
-
-std::string AttrEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
-
-bool SafeTarget(std::string_view url) {
-  const size_t colon = url.find(':');
-  if (colon == std::string_view::npos) return true;
-  const size_t stop = url.find_first_of("/?#");
-  if (stop != std::string_view::npos && stop < colon) return true;  // "a/b:c" is a path
-  std::string scheme;
-  for (char c : url.substr(0, colon))
-    scheme.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return scheme == "http" || scheme == "https" || scheme == "mailto";
-}
-
 }  // namespace
 
 ParsedPage ParseMarkdown(std::string_view markdown) {
-  const Document document(markdown);
+  const CmarkDocument document(markdown);
   Collector collector(markdown);
   document.Walk([&](cmark_node* node) { collector.Enter(node); },
                 [&](cmark_node* node) { collector.Leave(node); });
   return collector.Finish();
 }
 
-namespace {
-std::string Render(std::string_view markdown, const std::vector<std::string>& anchors,
-                   const LinkRewriter& rewrite, bool embedded);
-}  // namespace
-
-std::string RenderHtml(std::string_view markdown) {
-  return RenderHtml(markdown, ParseMarkdown(markdown).anchors);
-}
-
-std::string RenderHtml(std::string_view markdown, const std::vector<std::string>& anchors,
-                       const LinkRewriter& rewrite) {
-  return Render(markdown, anchors, rewrite, /*embedded=*/false);
-}
-
-std::string RenderEmbeddedHtml(std::string_view markdown) {
-  return Render(markdown, {}, {}, /*embedded=*/true);
-}
-
-namespace {
-
-// RenderHtml's work; `embedded`: headings moved three levels down (h1 -> h4, at most h6),
-// without ids or self-links, for Markdown shown inside a section of a page.
-std::string Render(std::string_view markdown, const std::vector<std::string>& anchors,
-                   const LinkRewriter& rewrite, bool embedded) {
-  Document document(markdown);
-  document.HtmlToText();
-  const std::string raw = document.Html();
-
-  // Every '<' left in cmark-gfm's output is a tag it wrote (raw HTML became text), so these
-  // rewrites cannot be steered by the Markdown.
-  std::string html;
-  html.reserve(raw.size() + raw.size() / 4);
-  size_t heading = 0;
-  std::string open_anchor;
-  size_t i = 0;
-  while (i < raw.size()) {
-    const size_t lt = raw.find('<', i);
-    if (lt == std::string::npos) {
-      html.append(raw, i, std::string::npos);
-      break;
-    }
-    html.append(raw, i, lt - i);
-    std::string_view rest = std::string_view(raw).substr(lt);
-    if (embedded && rest.size() >= 4 && (rest[1] == 'h' || (rest[1] == '/' && rest[2] == 'h'))) {
-      const bool closing = rest[1] == '/';
-      const char level = rest[closing ? 3 : 2];
-      if (level >= '1' && level <= '6' && rest[closing ? 4 : 3] == '>') {
-        html += closing ? "</h" : "<h";
-        html += static_cast<char>(std::min(level + 3, static_cast<int>('6')));
-        html += '>';
-        i = lt + (closing ? 5 : 4);
-        continue;
-      }
-    }
-    if (rest.size() >= 4 && rest[1] == 'h' && rest[2] >= '1' && rest[2] <= '6' && rest[3] == '>') {
-      open_anchor =
-          heading < anchors.size() ? anchors[heading] : "section-" + std::to_string(heading);
-      ++heading;
-      html += "<h";
-      html += rest[2];
-      html += " id=\"" + AttrEscape(open_anchor) + "\">";
-      i = lt + 4;
-    } else if (rest.size() >= 5 && rest[1] == '/' && rest[2] == 'h' && rest[3] >= '1' &&
-               rest[3] <= '6' && rest[4] == '>') {
-      html += " <a class=\"anchor\" href=\"#" + AttrEscape(open_anchor) +
-              "\" aria-label=\"Link to this section\">#</a></h";
-      html += rest[3];
-      html += '>';
-      i = lt + 5;
-    } else if (rest.starts_with("<a href=\"") || rest.starts_with("<img src=\"")) {
-      const size_t attr = rest.find('"') + 1;
-      const size_t close = rest.find('"', attr);
-      if (close == std::string_view::npos) {
-        html.append(rest);
-        break;
-      }
-      std::string target = HtmlUnescape(rest.substr(attr, close - attr));
-      if (!SafeTarget(target))
-        target = "#";
-      else if (rewrite)
-        target = rewrite(target);
-      html.append(rest.substr(0, attr));
-      html += AttrEscape(target);
-      i = lt + close;
-    } else if (rest.starts_with("<table>")) {
-      html += "<div class=\"table-wrap\"><table>";
-      i = lt + 7;
-    } else if (rest.starts_with("</table>")) {
-      html += "</table></div>";
-      i = lt + 8;
-    } else {
-      html.push_back('<');
-      i = lt + 1;
-    }
-  }
-  return html;
-}
-
-}  // namespace
 }  // namespace tenure::search
