@@ -1,0 +1,69 @@
+#include "eval_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+#include "search/plain_bm25.hpp"
+
+namespace tenure::search {
+
+Ranking OurRanking(const Library& lib) {
+  return [&lib](std::string_view q, size_t limit) { return lib.Search(q, limit); };
+}
+
+Ranking PlainBm25Ranking(const Library& lib) {
+  auto index = std::make_shared<const PlainBm25>(lib.Pages());
+  return [index](std::string_view q, size_t limit) { return index->Search(q, limit); };
+}
+
+EvalScore Evaluate(const Library& lib, const std::vector<EvalCase>& cases, const Ranking& rank,
+                   std::string_view name, bool print_misses) {
+  size_t hit1 = 0, hit3 = 0;
+  for (const EvalCase& c : cases) {
+    EXPECT_NE(lib.Find(c.page), nullptr) << name << ": no page " << c.page;
+    const auto found = rank(c.question, 3);
+    const auto at =
+        std::find_if(found.begin(), found.end(), [&](const Page* p) { return p->slug == c.page; });
+    if (at == found.begin() && at != found.end()) ++hit1;
+    if (at != found.end()) ++hit3;
+    if (print_misses && (at == found.end() || at != found.begin())) {
+      std::string got;
+      for (const Page* p : found) got += " " + p->slug;
+      std::printf("  miss%s [%.*s] %s -> want %s, got%s\n", at == found.end() ? "  " : "@3",
+                  static_cast<int>(name.size()), name.data(), c.question.c_str(), c.page.c_str(),
+                  got.c_str());
+    }
+  }
+  const double n = static_cast<double>(std::max<size_t>(cases.size(), 1));
+  const EvalScore s{static_cast<double>(hit1) / n, static_cast<double>(hit3) / n};
+  std::printf("%.*s: %zu questions, top-1 %.3f, top-3 %.3f\n", static_cast<int>(name.size()),
+              name.data(), cases.size(), s.top1, s.top3);
+  return s;
+}
+
+std::shared_ptr<const Library> LoadDocs(const std::filesystem::path& dir) {
+  return Library::Build(ReadDocsFolder(dir), {.public_url = "https://help.example"});
+}
+
+std::vector<EvalCase> ReadQuestions(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error(file.string() + ": cannot be read");
+  std::vector<EvalCase> out;
+  std::string line;
+  for (size_t number = 1; std::getline(in, line); ++number) {
+    if (line.empty() || line.front() == '#') continue;
+    const size_t tab = line.find('\t');
+    if (tab == std::string::npos || tab == 0 || tab + 1 == line.size() ||
+        line.find('\t', tab + 1) != std::string::npos)
+      throw std::runtime_error(file.string() + ":" + std::to_string(number) +
+                               ": not `question<TAB>slug`");
+    out.push_back({line.substr(0, tab), line.substr(tab + 1)});
+  }
+  return out;
+}
+
+}  // namespace tenure::search
