@@ -14,7 +14,8 @@ namespace {
 // as entities, everything else unsafe as %XX) back to the target itself.
 std::string HtmlUnescape(std::string_view s) {
   static constexpr std::pair<std::string_view, char> kEntities[] = {
-      {"&amp;", '&'}, {"&#x27;", '\''}, {"&#39;", '\''}, {"&quot;", '"'}, {"&lt;", '<'}, {"&gt;", '>'}};
+      {"&amp;", '&'},  {"&#x27;", '\''}, {"&#39;", '\''},
+      {"&quot;", '"'}, {"&lt;", '<'},    {"&gt;", '>'}};
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     bool replaced = false;
