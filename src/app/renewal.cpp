@@ -8,6 +8,7 @@
 #include "app/store/cancellations.hpp"
 #include "app/store/licenses.hpp"
 #include "app/store/payments.hpp"
+#include "app/store/reports.hpp"
 #include "app/store/tickets.hpp"
 #include "domain/billing.hpp"
 #include "domain/lifecycle.hpp"
@@ -51,6 +52,7 @@ Result<RenewalChange> RenewalService::ConfirmCancel(const Actor& actor,
              {{"license", AuditView(*license)},
               {"cancellation", id.value},
               {"reason", domain::CancelReasonName(feedback->reason)}});
+  uow->reports().RecordFunnelStep(customer.id, domain::FunnelStep::kConfirmed, now);
   Queue(*uow, CancellationConfirmation(email_, customer.email, ends_at));
   uow->Commit();
   return RenewalChange{true, license->expires_at};
@@ -80,9 +82,17 @@ Result<RenewalChange> RenewalService::Resubscribe(const Actor& actor,
   const Money price = domain::MonthlyPrice(*license, policy_);
   auto due = domain::AutoRenewalDueAt(*license, policy_);
   if (due && *due <= now) due.reset();  // lapsed: the next renewal pass charges it
+  uow->reports().RecordFunnelStep(customer.id, domain::FunnelStep::kResubscribed, now);
   Queue(*uow, ResubscribeConfirmation(email_, customer.email, due, price));
   uow->Commit();
   return RenewalChange{true, license->expires_at};
+}
+
+void RenewalService::RecordCancelStep(const Actor& actor, const domain::User& customer,
+                                      domain::FunnelStep step) {
+  auto uow = store_.Begin(actor);
+  uow->reports().RecordFunnelStep(customer.id, step, clock_.Now());
+  uow->Commit();
 }
 
 }  // namespace tenure::app

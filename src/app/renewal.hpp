@@ -8,6 +8,7 @@
 #include "app/licenses.hpp"
 #include "app/store/actor.hpp"
 #include "domain/account.hpp"
+#include "domain/business_metrics.hpp"
 
 namespace tenure::app {
 
@@ -32,6 +33,9 @@ class RenewalService {
   Result<RenewalChange> ConfirmCancel(const Actor& actor, const domain::User& customer,
                                       const CancelRequest& request);
   Result<RenewalChange> Resubscribe(const Actor& actor, const domain::User& customer);
+  // A step of the cancel journey seen (opening Cancel, Continue to Cancel), for the cancel
+  // funnel: appended to its own record, never to the license (issue 14 item 3).
+  void RecordCancelStep(const Actor& actor, const domain::User& customer, domain::FunnelStep step);
 
  private:
   Store& store_;

@@ -11,6 +11,7 @@
 #include "app/store/machines.hpp"
 #include "app/store/outbox.hpp"
 #include "app/store/payments.hpp"
+#include "app/store/reports.hpp"
 #include "app/store/sessions.hpp"
 #include "app/store/signing_keys.hpp"
 #include "app/store/stripe_events.hpp"

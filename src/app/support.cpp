@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/store/reports.hpp"
 #include "app/store/users.hpp"
 
 namespace tenure::app {
@@ -65,6 +66,8 @@ Result<TicketId> SupportService::Open(const Actor& actor, const domain::User& cu
                              .body = *message,
                              .created_at = now});
   uow->Audit("ticket.open", Subject(ticket), nullptr, AuditView(ticket));
+  if (input.from_cancel_flow)
+    uow->reports().RecordFunnelStep(customer.id, domain::FunnelStep::kTicket, now);
   NotifyStaff(*uow, ticket, customer.email, *message, /*is_new=*/true);
   uow->Commit();
   return ticket.id;

@@ -71,7 +71,8 @@ int Serve(const Context& ctx) {
       .max_form_bytes = config.limits.max_form_bytes,
       .write_limits = {.per_account = config.limits.writes_per_account,
                        .per_address = config.limits.writes_per_address,
-                       .window = Seconds(config.limits.write_window_seconds)}};
+                       .window = Seconds(config.limits.write_window_seconds)},
+      .reports = &app.reports};
   // Uploads land beside the releases, so that publishing one is a rename.
   if (std::error_code ec; !std::filesystem::create_directories(services.upload_dir, ec) && ec)
     log::Say("error", "releases_dir",

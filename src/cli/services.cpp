@@ -66,6 +66,7 @@ AppServices::AppServices(const Config& config, storage::SqlStore& store, const C
       two_factor(store, clock, hasher, email, "Tenure"),
       licenses(store, clock, config.license),
       staff(store, clock, licenses, email),
+      reports(store, clock, config.license),
       renewal(store, clock, config.license, email),
       support(store, clock, licenses, email),
       feedback(store, clock),

@@ -16,6 +16,7 @@
 #include "app/program.hpp"
 #include "app/releases.hpp"
 #include "app/renewal.hpp"
+#include "app/reports.hpp"
 #include "app/sessions.hpp"
 #include "app/staff.hpp"
 #include "app/support.hpp"
@@ -40,6 +41,7 @@ struct AppServices {
   app::TwoFactorService two_factor;
   app::LicenseService licenses;
   app::StaffService staff;
+  app::ReportService reports;  // the business figures (issue 14)
   app::RenewalService renewal;
   app::SupportService support;
   app::FeedbackService feedback;

@@ -84,6 +84,9 @@ void AddLicenseFigures(const BusinessInputs& in, const MonthTable& table,
           {.at = c.at, .until = *c.new_expires_at, .paid = true, .amount_cents = c.amount_cents});
   for (const GrantRecord& g : in.grants)
     by_license[g.license_id].push_back({.at = g.at, .until = g.expires_after});
+  for (const LicenseRecord& l : in.licenses)
+    if (l.expires_at && !by_license.contains(l.license_id))
+      by_license[l.license_id].push_back({.at = l.created_at, .until = *l.expires_at});
 
   const size_t n = table.months().size();
   PerMonthSets new_set(n), renewed(n), lapsed(n), reactivated(n);

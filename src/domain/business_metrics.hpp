@@ -43,6 +43,14 @@ struct GrantRecord {
   Instant expires_after;
 };
 
+// A license as it stands. Only one with neither a charge nor granted days needs it (made by
+// `tenure demo`, or brought in from elsewhere): it counts as active from its creation to its end.
+struct LicenseRecord {
+  int64_t license_id = 0;
+  Instant created_at;
+  std::optional<Instant> expires_at;
+};
+
 struct CancellationRecord {
   CancelReason reason = CancelReason::kOther;
   Instant at;
@@ -65,6 +73,7 @@ struct FunnelRecord {
 struct BusinessInputs {
   std::vector<ChargeRecord> charges;  // every charge of every license, any status
   std::vector<GrantRecord> grants;
+  std::vector<LicenseRecord> licenses;
   std::vector<CancellationRecord> cancellations;
   std::vector<FunnelRecord> funnel;
   Seconds grace{24 * 60 * 60};  // a license lapses this long after its end without a renewal

@@ -115,6 +115,8 @@ const std::vector<Route>& Routes() {
       {"GET", "/staff/feedback.csv", kPage, kStaff, kFast, pages::StaffFeedbackCsv},
       {"POST", "/staff/feedback/{id}/read", kPage, kStaff, kFast, pages::StaffFeedbackRead},
       {"GET", "/staff/checkouts", kPage, kStaff, kFast, pages::StaffCheckouts},
+      // The business figures and the cancel funnel (issue 14), for admins.
+      {"GET", "/staff/business", kPage, kAdmin, kFast, pages::StaffBusiness},
       // Releases (issue 12): the upload is streamed to disk (Body::kUpload), then hashed and
       // signed on the slow pool; only admins publish or unpublish.
       {"GET", "/staff/releases", kPage, kStaff, kFast, pages::StaffReleases},

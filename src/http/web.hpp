@@ -33,6 +33,7 @@ class CheckoutService;
 class LeaseSigner;
 class LicenseService;
 class ReleaseService;
+class ReportService;
 class MachineService;
 struct ProgramCaller;
 class ProgramService;
@@ -103,6 +104,8 @@ struct Services {
   // max_body_bytes), and the limits of writes a customer can repeat.
   uint64_t max_form_bytes = 256 << 10;
   WriteLimits write_limits;
+  // The seller's business figures for admins (issue 14); null: their page answers 404.
+  app::ReportService* reports = nullptr;
 };
 
 struct Context {

@@ -15,6 +15,7 @@
 #include "storage/repos/outbox.hpp"
 #include "storage/repos/payments.hpp"
 #include "storage/repos/releases.hpp"
+#include "storage/repos/reports.hpp"
 #include "storage/repos/sessions.hpp"
 #include "storage/repos/signing_keys.hpp"
 #include "storage/repos/stripe_events.hpp"
@@ -76,6 +77,7 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   app::RateLimitRepository& rate_limits() override { return rate_limits_; }
   app::DiscordLinkRepository& discord_links() override { return discord_links_; }
   app::ReleaseRepository& releases() override { return releases_; }
+  app::ReportRepository& reports() override { return reports_; }
 
   void Audit(std::string_view action, std::string_view subject, const nlohmann::json& before,
              const nlohmann::json& after) override {
@@ -127,6 +129,7 @@ class SqlUnitOfWork final : public app::UnitOfWork {
   SqlRateLimits rate_limits_{tx_};
   SqlDiscordLinks discord_links_{tx_};
   SqlReleases releases_{tx_};
+  SqlReports reports_{tx_};
 };
 
 }  // namespace

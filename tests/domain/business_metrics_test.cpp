@@ -75,6 +75,20 @@ BusinessInputs Fixture() {
        .at = At("2026-06-01T09:00:00Z"),
        .expires_after = At("2026-06-30T09:00:00Z")},
   };
+  in.licenses = {
+      // License 5: neither charged nor granted (made by `tenure demo`): active from its
+      // creation to its end, never new, no price. Licenses 1 and 2 are here too, as storage
+      // hands every license in: their charges decide, not their record.
+      {.license_id = 5,
+       .created_at = At("2026-04-01T08:00:00Z"),
+       .expires_at = At("2026-07-01T00:00:00Z")},
+      {.license_id = 1,
+       .created_at = At("2026-01-10T08:00:00Z"),
+       .expires_at = At("2026-12-10T08:00:00Z")},
+      {.license_id = 2,
+       .created_at = At("2026-02-01T10:00:00Z"),
+       .expires_at = At("2026-05-27T10:00:00Z")},
+  };
   in.cancellations = {
       {.reason = CancelReason::kTooExpensive, .at = At("2026-03-20T12:00:00Z")},
       {.reason = CancelReason::kUnused, .at = At("2026-06-02T12:00:00Z")},
@@ -125,17 +139,18 @@ TEST(BusinessMetricsTest, MonthByMonthToTheCent) {
   EXPECT_EQ(feb.mrr_cents, 15000);
   EXPECT_EQ(mar.active_licenses, 1);  // 1, until April 10; 2 lapsed
   EXPECT_EQ(mar.mrr_cents, 5000);
-  EXPECT_EQ(apr.active_licenses, 1);  // 2, paid again
+  EXPECT_EQ(apr.active_licenses, 2);  // 2, paid again; 5
   EXPECT_EQ(apr.mrr_cents, 10000);
-  EXPECT_EQ(may.active_licenses, 1);  // 4, bought at 23:30; 2's granted days ended May 27
+  EXPECT_EQ(may.active_licenses, 2);  // 4, bought at 23:30; 5; 2's granted days ended May 27
   EXPECT_EQ(may.mrr_cents, 5000);
-  EXPECT_EQ(jun.active_licenses, 2);  // 3 (granted, no price) and 4
+  EXPECT_EQ(jun.active_licenses, 3);  // 3 (granted, no price), 4 and 5
   EXPECT_EQ(jun.mrr_cents, 5000);
 
   EXPECT_EQ(jan.new_licenses, 1);
   EXPECT_EQ(feb.new_licenses, 1);
   EXPECT_EQ(may.new_licenses, 1);
   EXPECT_EQ(jun.new_licenses, 0);  // 3 never paid
+  EXPECT_EQ(apr.new_licenses, 0);  // nor did 5
   EXPECT_EQ(feb.renewed, 1);
   EXPECT_EQ(mar.renewed, 1);
   EXPECT_EQ(jun.renewed, 1);
@@ -143,7 +158,7 @@ TEST(BusinessMetricsTest, MonthByMonthToTheCent) {
   EXPECT_EQ(mar.lapsed, 1);   // 2, March 2
   EXPECT_EQ(apr.lapsed, 1);   // 1, April 11
   EXPECT_EQ(may.lapsed, 1);   // 2 again, May 28
-  EXPECT_EQ(jun.lapsed, 0);
+  EXPECT_EQ(jun.lapsed, 0);   // 5 ends July 1
   EXPECT_EQ(apr.reactivated, 1);
 
   EXPECT_EQ(jan.revenue_cents, 5000);

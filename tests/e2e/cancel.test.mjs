@@ -78,7 +78,10 @@ async function assertNotRenewing(page, ends, why) {
 async function assertSupportFirst(page, why) {
   assert.match(pathOf(page), /^\/cancel(\?ticket=\d+)?$/, why);
   assert.equal(await textOf(page.getByRole('heading', { level: 1 })), 'Before you cancel', why);
-  assert.equal(await page.getByRole('heading', { name: 'Can we help first?' }).count(), 1, why);
+  // Before a ticket, the form to open one; after, that ticket instead of a blank form again.
+  const withTicket = /\?ticket=\d+$/.test(pathOf(page));
+  assert.equal(await page.getByRole('heading', { name: 'Can we help first?' }).count(), withTicket ? 0 : 1, why);
+  assert.equal(await page.getByRole('heading', { name: 'Your ticket is open' }).count(), withTicket ? 1 : 0, why);
   assert.equal(await page.getByRole('link', { name: LABELS.continue, exact: true }).count(), 1,
                `a "${LABELS.continue}" link (${why})`);
 }
@@ -103,6 +106,7 @@ async function assertReasonPage(page, ends) {
   assert.equal(await page.getByRole('textbox', { name: /Anything you'd like to add\?/ }).count(), 1);
   const main = await textOf(page.getByRole('main'));
   assert.ok(main.includes('nothing is refunded'), 'the no-refund statement');
+  assert.ok(main.includes('Every submission is read by our staff.'), 'the seed\'s promise: every submission is read');
   assert.ok(main.includes(`It keeps working until ${ends}.`), `the license works until ${ends}`);
   assert.equal(await page.getByRole('button', { name: LABELS.confirm, exact: true }).count(), 1);
 }
@@ -143,10 +147,12 @@ describe('the cancellation journey', () => {
       await page.getByLabel("What's going on?").fill('It takes a minute to start.\nCan you help?');
       await clickAndWait(page, page.getByRole('button', { name: 'Open a support ticket' }), /\/cancel\?ticket=\d+$/);
       const ticket = new URL(page.url()).searchParams.get('ticket');
-      const opened = page.getByRole('status');
-      assert.match(await textOf(opened), new RegExp(`^Ticket #${ticket} is open\\. Our support team will answer by email`));
-      assert.equal(await opened.getByRole('link', { name: 'follow it here' }).getAttribute('href'),
+      const opened = page.getByRole('region', { name: 'Your ticket is open' });
+      assert.match(await textOf(opened.getByRole('status')), /^We got your message\. Our support team will answer by email/);
+      assert.equal(await opened.getByRole('link', { name: `#${ticket} Before I go: the program is slow` }).getAttribute('href'),
                    `/support/tickets/${ticket}`);
+      assert.match(await textOf(opened), /Status\s*Open/);
+      assert.equal(await page.getByLabel("What's going on?").count(), 0, 'no blank form again');
       await assertSupportFirst(page, 'after opening a ticket');
       const toStaff = await sink.waitFor((m) => m.to.includes(DEMO_USERS.staff) && m.subject.includes(`[ticket #${ticket}]`),
                                          'to staff about the new ticket');

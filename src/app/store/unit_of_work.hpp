@@ -28,6 +28,7 @@ class PaymentMethodRepository;
 class RateLimitRepository;
 class RecoveryCodeRepository;
 class ReleaseRepository;
+class ReportRepository;
 class SessionRepository;
 class SignInAttemptRepository;
 class SigningKeyRepository;
@@ -60,6 +61,7 @@ class UnitOfWork {
   virtual RateLimitRepository& rate_limits() = 0;
   virtual DiscordLinkRepository& discord_links() = 0;
   virtual ReleaseRepository& releases() = 0;
+  virtual ReportRepository& reports() = 0;
 
   // Records who changed what in this transaction (habit 3).
   virtual void Audit(std::string_view action, std::string_view subject,

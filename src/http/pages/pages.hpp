@@ -105,6 +105,7 @@ Response StaffTicketStatus(Context& ctx);
 Response StaffFeedback(Context& ctx);
 Response StaffFeedbackCsv(Context& ctx);
 Response StaffFeedbackRead(Context& ctx);
+Response StaffBusiness(Context& ctx);
 Response StaffCheckouts(Context& ctx);
 Response StaffReleases(Context& ctx);
 Response StaffPublishRelease(Context& ctx);

@@ -1,12 +1,15 @@
 // The Account Renewal journey: Cancel -> Continue to Cancel -> a reason -> Confirm Cancel,
-// and Subscribe (cancel anytime). PRODUCT.md: labels and order are exact. Every GET here
-// only reads, so going back at any step changes nothing.
+// and Subscribe (cancel anytime). PRODUCT.md: labels and order are exact. Going back at any
+// step changes nothing: a GET here changes no state, it only appends the step seen to the
+// cancel funnel's own record (issue 14 item 3), which no license reads.
 #include <fmt/format.h>
 
 #include "app/licenses.hpp"
 #include "app/renewal.hpp"
 #include "app/support.hpp"
+#include "domain/business_metrics.hpp"
 #include "domain/cancellation.hpp"
+#include "domain/ticket.hpp"
 #include "http/pages/pages.hpp"
 
 namespace tenure::http::pages {
@@ -61,8 +64,16 @@ Response CancelStart(Context& ctx) {
   auto overview = ctx.svc.licenses.Overview(ctx.User().id);
   if (!overview) return ErrorPage(ctx, 404, "No license", overview.error().message);
   if (!overview->license.auto_renew) return AlreadyOff(ctx, *overview);
+  ctx.svc.renewal.RecordCancelStep(ctx.Actor(), ctx.User(), domain::FunnelStep::kOpened);
   mstch::map vars{{"subject", std::string("Thinking about canceling")}};
-  if (auto own = OwnTicket(ctx, ctx.Query("ticket"))) vars["ticket"] = *own;
+  // After a ticket was opened here: the ticket, in place of a blank form to fill again.
+  if (auto id = ParseTicketId(ctx.Query("ticket"))) {
+    if (auto thread = ctx.svc.support.MyTicket(ctx.User(), *id)) {
+      vars["ticket"] = std::to_string(id->value);
+      vars["ticket_subject"] = thread->ticket.subject;
+      vars["ticket_status"] = std::string(domain::TicketStatusLabel(thread->ticket.status));
+    }
+  }
   return RenderPage(ctx, "cancel", "Before you cancel", "home", std::move(vars));
 }
 
@@ -70,6 +81,7 @@ Response CancelReason(Context& ctx) {
   auto overview = ctx.svc.licenses.Overview(ctx.User().id);
   if (!overview) return ErrorPage(ctx, 404, "No license", overview.error().message);
   if (!overview->license.auto_renew) return AlreadyOff(ctx, *overview);
+  ctx.svc.renewal.RecordCancelStep(ctx.Actor(), ctx.User(), domain::FunnelStep::kContinued);
   return ReasonPage(ctx, *overview, 200, nullptr);
 }
 

@@ -8,7 +8,8 @@
 namespace tenure::http::pages {
 
 mstch::map StaffVars(Context& ctx, std::string_view section) {
-  mstch::map vars{{"sub_" + std::string(section), true}};
+  mstch::map vars{{"sub_" + std::string(section), true},
+                  {"is_admin_nav", ctx.User().role == domain::Role::kAdmin}};
   if (const auto unread = ctx.svc.feedback.Unread(ctx.User()); unread > 0)
     vars["unread_feedback"] = std::to_string(unread);
   return vars;
