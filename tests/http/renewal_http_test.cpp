@@ -185,10 +185,16 @@ TEST_F(RenewalHttpTest, TicketOpenedOnTheCancelScreenIsLinkedToTheCancellation) 
   // Opening a ticket changes nothing about renewal.
   EXPECT_EQ(db.Int("SELECT auto_renew FROM licenses WHERE user_id = ?", {c.id}), 1);
 
-  // Back on the Cancel screen: the ticket is acknowledged and Continue carries it on.
+  // Back on the Cancel screen: the ticket (link and status) instead of a blank form, and
+  // Continue carries it on.
   const HttpResponse back = c.browser.Get("/cancel?ticket=" + n);
   ASSERT_EQ(back.status, 200);
-  EXPECT_THAT(PlainText(back.body), HasSubstr("Ticket #" + n + " is open"));
+  EXPECT_THAT(PlainText(back.body),
+              HasSubstr("Your ticket is open We got your message. Our support team will answer by "
+                        "email, usually within a day. Ticket #" +
+                        n + " Thinking about canceling Status Open"));
+  EXPECT_TRUE(HasLink(back.body, "/support/tickets/" + n, "#" + n + " Thinking about canceling"));
+  EXPECT_EQ(FormWithAction(back.body, "/support/tickets"), "") << "no blank form again";
   EXPECT_TRUE(HasLink(back.body, "/cancel/reason?ticket=" + n, "Continue to Cancel"))
       << ::testing::PrintToString(LinkTexts(back.body));
 
