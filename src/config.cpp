@@ -130,6 +130,7 @@ Result<void> SetPublicUrl(Config& c, const std::string& v) {
   if (!v.starts_with("http://") && !v.starts_with("https://"))
     return Invalid("public_url", "expected an http:// or https:// URL");
   c.public_url = v.ends_with('/') ? v.substr(0, v.size() - 1) : v;
+  c.public_url_set = true;
   return {};
 }
 
@@ -397,6 +398,16 @@ Result<Config> LoadConfig(const std::string& toml_text,
                   fmt::format("unknown environment variable {} (see README: Configuration)", name),
                   name);
     if (auto r = field->set(config, value); !r) return std::unexpected(r.error());
+  }
+  // Unset, the public URL is where the server listens (links in emails, /llms.txt and help
+  // answers then work on the machine itself); an address that means "every interface" is
+  // reached on loopback.
+  if (!config.public_url_set) {
+    std::string host = config.listen_address;
+    if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+    if (host == "::") host = "::1";
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    config.public_url = fmt::format("http://{}:{}", host, config.listen_port);
   }
   if (auto r = Validate(config); !r) return std::unexpected(r.error());
   return config;

@@ -73,6 +73,7 @@ struct Config {
   std::string database = "sqlite://tenure.db";
   std::string docs_dir;  // default: the repository's docs/
   std::string public_url = "http://127.0.0.1:8080";
+  bool public_url_set = false;  // false: public_url follows listen (LoadConfig)
   bool access_log = true;
 
   int http_threads = 2;

@@ -22,6 +22,19 @@ TEST(Config, DefaultsWithoutFileOrEnvironment) {
   EXPECT_TRUE(c->docs_dir.ends_with("/docs"));
 }
 
+TEST(Config, ThePublicUrlFollowsListenUntilSet) {
+  EXPECT_EQ(LoadConfig("", {})->public_url, "http://127.0.0.1:8080");
+  EXPECT_EQ(LoadConfig("listen = \"127.0.0.1:9123\"", {})->public_url, "http://127.0.0.1:9123");
+  EXPECT_EQ(LoadConfig("", {{"TENURE_LISTEN", "0.0.0.0:80"}})->public_url, "http://127.0.0.1:80");
+  EXPECT_EQ(LoadConfig("", {{"TENURE_LISTEN", "[::]:8443"}})->public_url, "http://[::1]:8443");
+  EXPECT_EQ(LoadConfig("", {{"TENURE_LISTEN", "[2001:db8::1]:8080"}})->public_url,
+            "http://[2001:db8::1]:8080");
+  EXPECT_EQ(
+      LoadConfig("listen = \"127.0.0.1:9123\"\npublic_url = \"https://licenses.example.com\"", {})
+          ->public_url,
+      "https://licenses.example.com");
+}
+
 TEST(Config, FileThenEnvironmentOverrides) {
   auto c = LoadConfig(R"(
 listen = "0.0.0.0:9000"

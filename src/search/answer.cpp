@@ -21,9 +21,17 @@ std::string TooLong() {
       kMaxQuestionChars);
 }
 
-constexpr char kNoAnswer[] =
+constexpr char kNoAnswerWithPages[] =
     "The help pages don't answer this question. The closest pages are listed below; if they "
     "don't help, please open a support ticket.";
+// Only said when no page came close: the message never points at a list that is not there.
+constexpr char kNoAnswerNoPages[] =
+    "The help pages don't answer this question, and none comes close. Please open a support "
+    "ticket: a person answers every one.";
+
+const char* NoAnswer(const Answer& a) {
+  return a.sources.empty() ? kNoAnswerNoPages : kNoAnswerWithPages;
+}
 
 }  // namespace
 
@@ -31,7 +39,7 @@ std::string AnswerMessage(const Answer& a) {
   switch (a.status) {
     case AnswerStatus::kEmpty: return kHowToAsk;
     case AnswerStatus::kTooLong: return TooLong();
-    case AnswerStatus::kNoAnswer: return kNoAnswer;
+    case AnswerStatus::kNoAnswer: return NoAnswer(a);
     case AnswerStatus::kAnswered: break;
   }
   return {};
@@ -42,7 +50,7 @@ std::string AnswerMarkdown(const Answer& a) {
   switch (a.status) {
     case AnswerStatus::kEmpty: return std::string("# How to ask\n\n") + kHowToAsk + "\n";
     case AnswerStatus::kTooLong: return "# Question too long\n\n" + TooLong() + "\n";
-    case AnswerStatus::kNoAnswer: out = "# " + a.question + "\n\n" + kNoAnswer + "\n"; break;
+    case AnswerStatus::kNoAnswer: out = "# " + a.question + "\n\n" + NoAnswer(a) + "\n"; break;
     case AnswerStatus::kAnswered:
       out = "# " + a.question + "\n\n" + a.answer + "\n";
       if (!a.excerpts.empty()) {
@@ -56,9 +64,9 @@ std::string AnswerMarkdown(const Answer& a) {
       }
       break;
   }
+  if (a.sources.empty()) return out;
   out += "\n# Sources:\n\n";
   for (const Link& s : a.sources) out += "- [" + s.title + "](" + s.url + ")\n";
-  if (a.sources.empty()) out += "(none)\n";
   return out;
 }
 
@@ -69,7 +77,7 @@ std::string AnswerJson(const Answer& a) {
     case AnswerStatus::kAnswered: j["answer"] = a.answer; break;
     case AnswerStatus::kNoAnswer:
       j["answer"] = nullptr;
-      j["message"] = kNoAnswer;
+      j["message"] = NoAnswer(a);
       break;
     case AnswerStatus::kEmpty:
       j["answer"] = nullptr;

@@ -124,7 +124,7 @@ Link SourceOf(const LibraryContents& im, const Page& p) {
 
 }  // namespace
 
-Answer Library::Ask(std::string_view raw_question) const {
+Answer Library::Ask(std::string_view raw_question, Audience audience) const {
   const Impl& im = *impl_;
   const Weights& w = kWeights;
   Answer answer;
@@ -138,7 +138,7 @@ Answer Library::Ask(std::string_view raw_question) const {
     answer.status = AnswerStatus::kEmpty;
     return answer;
   }
-  const auto sections = RankSections(im.index, concepts);
+  const auto sections = RankSections(im.index, concepts, audience);
   const auto pages = RankPages(im.index, sections);
 
   answer.confidence = sections.empty() ? 0 : sections.front().coverage;

@@ -95,6 +95,7 @@ Page MakePage(SourceFile file, const SiteUrls& urls) {
   Page page;
   page.slug = SlugOfPath(file.path);
   page.section = FolderOf(page.slug);
+  page.for_operators = page.slug.starts_with(std::string(kOperatorsFolder) + "/");
   page.markdown = std::move(file.text);
   const ParsedPage parsed = ParseMarkdown(page.markdown);
   page.title = parsed.title;
@@ -143,6 +144,8 @@ std::shared_ptr<const Library> Library::Build(std::vector<SourceFile> files,
       if (auto idx = im.by_slug.find(p.section + "/index");
           !p.section.empty() && idx != im.by_slug.end())
         s.title = im.pages[idx->second].title;
+      else if (p.section == kOperatorsFolder)
+        s.title = "For sellers and operators";
       else
         s.title = p.section.empty() ? "Overview" : TitleFromName(BaseName(p.section));
       im.sections.push_back(std::move(s));
@@ -204,10 +207,12 @@ std::string Library::ExcerptHtml(std::string_view markdown, std::string_view pag
   });
 }
 
-std::vector<const Page*> Library::Search(std::string_view query, size_t limit) const {
+std::vector<const Page*> Library::Search(std::string_view query, size_t limit,
+                                         Audience audience) const {
   const SearchIndex& index = impl_->index;
   std::vector<const Page*> out;
-  for (const RankedPage& p : RankPages(index, RankSections(index, Concepts(index, query)))) {
+  for (const RankedPage& p :
+       RankPages(index, RankSections(index, Concepts(index, query), audience))) {
     if (out.size() >= limit) break;
     out.push_back(&impl_->pages[p.page]);
   }

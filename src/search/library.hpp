@@ -28,11 +28,19 @@ struct TocEntry {
   std::string anchor;
 };
 
+// The folder of the pages for sellers and operators (issue 14 item 11): its own section of
+// the help center, searched from its own pages; customers' searches leave it out.
+inline constexpr char kOperatorsFolder[] = "operators";
+
+// Whose questions a search answers: a customer's (the pages outside operators/), or anyone's.
+enum class Audience { kEveryone, kCustomers };
+
 struct Page {
-  std::string slug;     // "billing/refunds"; a folder's index.md is "billing/index"
-  std::string section;  // its folder: "billing"; "" at the top
-  std::string title;    // the first `# ` heading, else the file name
-  std::string summary;  // the first sentence
+  std::string slug;            // "billing/refunds"; a folder's index.md is "billing/index"
+  std::string section;         // its folder: "billing"; "" at the top
+  bool for_operators = false;  // under operators/
+  std::string title;           // the first `# ` heading, else the file name
+  std::string summary;         // the first sentence
   std::string markdown;
   std::string html;
   std::vector<TocEntry> toc;  // the `## ` headings
@@ -96,10 +104,11 @@ class Library {
   std::string SlugUrl(std::string_view slug) const;  // HtmlUrl for a page that may not exist
 
   // The most relevant pages for a search, best first.
-  std::vector<const Page*> Search(std::string_view query, size_t limit) const;
+  std::vector<const Page*> Search(std::string_view query, size_t limit,
+                                  Audience audience = Audience::kEveryone) const;
   // Pages like a missing address ("/help/billing/refund" -> Refunds, ...).
   std::vector<const Page*> Suggest(std::string_view missing_slug, size_t limit = 5) const;
-  Answer Ask(std::string_view question) const;
+  Answer Ask(std::string_view question, Audience audience = Audience::kEveryone) const;
 
   std::string LlmsTxt() const;
   size_t LlmsFullParts() const;  // at least 1

@@ -17,9 +17,9 @@ std::string Library::LlmsTxt() const {
   if (const Page* home = Find("index"); home && !home->summary.empty())
     out += "> " + home->summary + "\n\n";
   out += fmt::format(
-      "Every page below is Markdown. Ask a question of the whole help center with "
-      "`{}{}index.md?ask=<question>` (add `Accept: application/json` for JSON); all pages in "
-      "one file: {}/llms-full.txt\n",
+      "Every page below is Markdown. Ask a question of the customers' pages with "
+      "`{}{}index.md?ask=<question>`, of every page with `&in=operators` (add `Accept: "
+      "application/json` for JSON); all pages in one file: {}/llms-full.txt\n",
       public_url, im.urls.Prefix(), public_url);
   for (const Section& s : im.sections) {
     out += "\n## " + s.title + "\n\n";

@@ -23,11 +23,12 @@ std::pair<double, double> Coverage(const std::vector<Concept>& concepts, const I
 }  // namespace
 
 std::vector<RankedSection> RankSections(const SearchIndex& index,
-                                        const std::vector<Concept>& concepts) {
+                                        const std::vector<Concept>& concepts, Audience audience) {
   const Xapian::Query query = XapianQuery(concepts);
   if (query.empty()) return {};
   std::vector<RankedSection> ranked;
-  for (const auto& [section, bm25] : index.Candidates(query, kWeights.candidates))
+  for (const auto& [section, bm25] :
+       index.Candidates(query, kWeights.candidates, audience == Audience::kCustomers))
     ranked.push_back({.section = section, .score = bm25});
   // Rerank: a section that holds more of the question's concepts beats one that repeats one
   // of them often; a page whose title names the question's subject is the page about it.

@@ -22,7 +22,8 @@ struct RankedPage {
 
 // The sections that hold any of the concepts, best first.
 std::vector<RankedSection> RankSections(const SearchIndex& index,
-                                        const std::vector<Concept>& concepts);
+                                        const std::vector<Concept>& concepts,
+                                        Audience audience = Audience::kEveryone);
 // Each page once, at its best section's place and score.
 std::vector<RankedPage> RankPages(const SearchIndex& index,
                                   const std::vector<RankedSection>& sections);

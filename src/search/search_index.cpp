@@ -10,6 +10,10 @@
 namespace tenure::search {
 namespace {
 
+// The boolean term of every section of a customer page (not under operators/): a customer's
+// search keeps to them. Upper case: no stem ever is.
+constexpr char kCustomerPageTerm[] = "XCUSTOMER";
+
 std::vector<uint32_t> SortedUnique(std::vector<uint32_t> v) {
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
@@ -92,6 +96,7 @@ void SearchIndex::IndexPages(const std::vector<Page>& pages) {
       add(parent_terms, kWeights.parent_heading_term_weight);
       add(heading_terms, kWeights.heading_term_weight);
       add(data.body_sequence, 1);
+      if (!pages[p].for_operators) doc.add_boolean_term(kCustomerPageTerm);
       db_.add_document(doc);
       sections_.push_back(std::move(data));
     }
@@ -121,12 +126,15 @@ void SearchIndex::AddSynonyms() {
 }
 
 std::vector<std::pair<size_t, double>> SearchIndex::Candidates(const Xapian::Query& query,
-                                                               uint32_t limit) const {
+                                                               uint32_t limit,
+                                                               bool customers_only) const {
   std::vector<std::pair<size_t, double>> out;
   try {
     std::lock_guard lock(xapian_mutex_);
     Xapian::Enquire enquire(db_);
-    enquire.set_query(query);
+    enquire.set_query(customers_only ? Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                                     Xapian::Query(kCustomerPageTerm))
+                                     : query);
     const Xapian::MSet mset = enquire.get_mset(0, limit);
     for (auto it = mset.begin(); it != mset.end(); ++it)
       out.emplace_back(static_cast<size_t>(*it - 1), it.get_weight());

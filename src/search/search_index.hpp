@@ -66,8 +66,9 @@ class SearchIndex {
   uint32_t LookupTerm(const std::string& stem) const;
 
   // Xapian's best `limit` sections for the query, best first: (index into Sections(), BM25).
-  std::vector<std::pair<size_t, double>> Candidates(const Xapian::Query& query,
-                                                    uint32_t limit) const;
+  // customers_only: sections of pages outside operators/ (Audience::kCustomers).
+  std::vector<std::pair<size_t, double>> Candidates(const Xapian::Query& query, uint32_t limit,
+                                                    bool customers_only = false) const;
 
  private:
   uint32_t TermId(const std::string& stem);

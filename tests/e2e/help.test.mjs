@@ -80,6 +80,11 @@ describe('help center over HTTP', () => {
     assert.ok(body.startsWith('# Tenure help center\n\n> '), body.slice(0, 80));
     assert.match(body, /\n## Billing\n/);
     assert.ok(body.includes(`- [Cancelling your subscription](${server.url}/help/billing/cancelling.md): `), body);
+    // The sellers' and operators' pages are a section of their own, after the customers'.
+    const operators = body.indexOf('\n## For sellers and operators\n');
+    assert.ok(operators > body.indexOf('\n## Billing\n'), body);
+    assert.ok(body.indexOf(`(${server.url}/help/operators/backups.md)`) > operators, body);
+    assert.ok(body.includes('of every page with `&in=operators`'), body);
     const full = await get(`${server.url}/llms-full.txt`);
     assert.equal(full.res.status, 200);
     assert.ok(full.body.includes('# Refunds and the terms\n'));
@@ -96,6 +101,12 @@ describe('help center over HTTP', () => {
     // Any page's .md address answers from the whole folder.
     const other = await get(`${server.url}/help/operators/backups.md?ask=${encodeURIComponent('how do I cancel')}`);
     assert.ok(other.body.includes(`- [Cancelling your subscription](${server.url}/help/billing/cancelling.md)`), other.body);
+    // A customer's question keeps to the customers' pages; `in=operators` asks every page.
+    const backup = encodeURIComponent('How do I back up the SQLite database?');
+    const customers = await get(`${server.url}/help/index.md?ask=${backup}`);
+    assert.ok(!customers.body.includes('/help/operators/'), customers.body);
+    const sellers = await get(`${server.url}/help/index.md?ask=${backup}&in=operators`);
+    assert.ok(sellers.body.includes(`\n# Sources:\n\n- [Backups](${server.url}/help/operators/backups.md)`), sellers.body);
   });
 
   test('ask answers in JSON when asked to', async () => {
@@ -129,9 +140,9 @@ describe('help center over HTTP', () => {
     assert.equal(ok.res.status, 200);
   });
 
-  test('missing pages: .md answers 200 with five suggestions; HTML is a real 404', async () => {
+  test('missing pages: .md and HTML answer 404 with five suggestions', async () => {
     const md = await get(`${server.url}/help/billing/refund-policy.md`);
-    assert.equal(md.res.status, 200);
+    assert.equal(md.res.status, 404);
     assert.ok(md.body.startsWith('# Not found\n'), md.body);
     assert.equal((md.body.match(/^- \[.*\]\(.*\.md\)$/gm) || []).length, 5, md.body);
     assert.ok(md.body.includes(`(${server.url}/help/billing/refunds-and-terms.md)`));

@@ -11,21 +11,37 @@
 
 namespace tenure::search {
 
+Audience AskedBy(const EvalCase& c) {
+  return c.page.starts_with(std::string(kOperatorsFolder) + "/") ? Audience::kEveryone
+                                                                 : Audience::kCustomers;
+}
+
 Ranking OurRanking(const Library& lib) {
-  return [&lib](std::string_view q, size_t limit) { return lib.Search(q, limit); };
+  return [&lib](std::string_view q, size_t limit, Audience audience) {
+    return lib.Search(q, limit, audience);
+  };
 }
 
 Ranking PlainBm25Ranking(const Library& lib) {
   auto index = std::make_shared<const PlainBm25>(lib.Pages());
-  return [index](std::string_view q, size_t limit) { return index->Search(q, limit); };
+  return [index, &lib](std::string_view q, size_t limit, Audience audience) {
+    // The same pages as ours: a customer's search leaves the operators' pages out.
+    std::vector<const Page*> out;
+    for (const Page* p : index->Search(q, lib.Pages().size())) {
+      if (out.size() >= limit) break;
+      if (audience == Audience::kCustomers && p->for_operators) continue;
+      out.push_back(p);
+    }
+    return out;
+  };
 }
 
 EvalScore Evaluate(const Library& lib, const std::vector<EvalCase>& cases, const Ranking& rank,
-                   std::string_view name, bool print_misses) {
+                   std::string_view name, bool print_misses, bool by_section) {
   size_t hit1 = 0, hit3 = 0;
   for (const EvalCase& c : cases) {
     EXPECT_NE(lib.Find(c.page), nullptr) << name << ": no page " << c.page;
-    const auto found = rank(c.question, 3);
+    const auto found = rank(c.question, 3, by_section ? AskedBy(c) : Audience::kEveryone);
     const auto at =
         std::find_if(found.begin(), found.end(), [&](const Page* p) { return p->slug == c.page; });
     if (at == found.begin() && at != found.end()) ++hit1;

@@ -24,17 +24,24 @@ struct EvalScore {
   double top3 = 0;
 };
 
-// A ranking under test: the best `limit` pages for a question, best first.
-using Ranking = std::function<std::vector<const Page*>(std::string_view question, size_t limit)>;
+// A ranking under test: the best `limit` pages for a question asked by `audience`, best first.
+using Ranking = std::function<std::vector<const Page*>(std::string_view question, size_t limit,
+                                                      Audience audience)>;
+
+// Where a question is asked (issue 14 item 11): a question a seller's or operator's page
+// answers is asked in their section, whose search covers every page; any other in the
+// customers' help, which leaves the operators' pages out.
+Audience AskedBy(const EvalCase& c);
 
 // Our ranking (Library::Search) and the plain BM25 baseline (plain_bm25.hpp) over `lib`.
 Ranking OurRanking(const Library& lib);
 Ranking PlainBm25Ranking(const Library& lib);  // the returned function owns its index
 
-// Scores `rank` on `cases` over `lib`'s pages; prints each miss when `print_misses`, then one
-// line "<name>: N questions, top-1 X, top-3 Y". Fails the test when a case names no page.
+// Scores `rank` on `cases` over `lib`'s pages, each asked where AskedBy says (or of every page
+// when not `by_section`); prints each miss when `print_misses`, then one line "<name>: N
+// questions, top-1 X, top-3 Y". Fails the test when a case names no page.
 EvalScore Evaluate(const Library& lib, const std::vector<EvalCase>& cases, const Ranking& rank,
-                   std::string_view name, bool print_misses);
+                   std::string_view name, bool print_misses, bool by_section = true);
 
 std::shared_ptr<const Library> LoadDocs(const std::filesystem::path& dir);
 

@@ -52,10 +52,12 @@ Response MarkdownText(int status, std::string body) {
   return Text(status, "text/markdown; charset=utf-8", std::move(body));
 }
 
-// The navigation: one group per folder, the current page marked.
-mstch::array Nav(const search::Library& lib, const search::Page* current) {
+// The navigation: one group per folder, the current page marked; the customers' pages, or
+// the sellers' and operators' (issue 14 item 11: separate sections).
+mstch::array Nav(const search::Library& lib, const search::Page* current, bool operators) {
   mstch::array nav;
   for (const search::Section& s : lib.Sections()) {
+    if ((s.slug == search::kOperatorsFolder) != operators) continue;
     mstch::array pages;
     for (size_t i : s.pages) {
       const search::Page& p = lib.Pages()[i];
@@ -67,17 +69,30 @@ mstch::array Nav(const search::Library& lib, const search::Page* current) {
   return nav;
 }
 
-mstch::map BaseVars(const search::Library& lib, const search::Page* current, std::string question) {
-  return mstch::map{{"nav", Nav(lib, current)},
-                    {"question", std::move(question)},
-                    {"site_title", lib.SiteTitle()}};
+// A search from a seller's or operator's page (or carrying `in=operators`) covers every page;
+// a customer's leaves the operators' pages out.
+bool ForOperators(Context& ctx, const search::Page* current) {
+  if (current && current->for_operators) return true;
+  const Form query = ParseForm(ctx.req.query);
+  const auto in = query.find("in");
+  return in != query.end() && in->second == "operators";
+}
+
+mstch::map BaseVars(Context& ctx, const search::Library& lib, const search::Page* current,
+                    std::string question) {
+  mstch::array operators_nav = Nav(lib, current, true);
+  const bool has_operators_nav = !operators_nav.empty();
+  return mstch::map{
+      {"nav", Nav(lib, current, false)},        {"operators_nav", std::move(operators_nav)},
+      {"has_operators_nav", has_operators_nav}, {"operators", ForOperators(ctx, current)},
+      {"question", std::move(question)},        {"site_title", lib.SiteTitle()}};
 }
 
 Response NotFoundPage(Context& ctx, const search::Library& lib, std::string_view slug) {
   mstch::array suggestions;
   for (const search::Page* p : lib.Suggest(slug))
     suggestions.push_back(mstch::map{{"title", p->title}, {"url", lib.HtmlUrl(*p)}});
-  mstch::map vars = BaseVars(lib, nullptr, "");
+  mstch::map vars = BaseVars(ctx, lib, nullptr, "");
   vars["path"] = std::string(kPrefix) + std::string(slug);
   vars["has_suggestions"] = !suggestions.empty();
   vars["suggestions"] = std::move(suggestions);
@@ -85,7 +100,7 @@ Response NotFoundPage(Context& ctx, const search::Library& lib, std::string_view
 }
 
 Response AnswerPage(Context& ctx, const search::Library& lib, const search::Answer& a) {
-  mstch::map vars = BaseVars(lib, nullptr, a.question);
+  mstch::map vars = BaseVars(ctx, lib, nullptr, a.question);
   const bool answered = a.status == search::AnswerStatus::kAnswered;
   vars["answered"] = answered;
   vars["heading"] = a.status == search::AnswerStatus::kEmpty     ? std::string("Ask a question")
@@ -130,7 +145,9 @@ Response AnswerPage(Context& ctx, const search::Library& lib, const search::Answ
 
 Response AskResponse(Context& ctx, const search::Library& lib, std::string_view question,
                      Format format) {
-  const search::Answer a = lib.Ask(question);
+  const search::Answer a =
+      lib.Ask(question, ForOperators(ctx, nullptr) ? search::Audience::kEveryone
+                                                   : search::Audience::kCustomers);
   // A question over the limit is refused, not cut (issue 5): 422 with the reason.
   const int status = a.status == search::AnswerStatus::kTooLong ? 422 : 200;
   switch (format) {
@@ -143,7 +160,7 @@ Response AskResponse(Context& ctx, const search::Library& lib, std::string_view 
 }
 
 Response PageHtml(Context& ctx, const search::Library& lib, const search::Page& page) {
-  mstch::map vars = BaseVars(lib, &page, "");
+  mstch::map vars = BaseVars(ctx, lib, &page, "");
   vars["html"] = page.html;
   vars["md_url"] = lib.MarkdownPath(page);
   const search::Section* section = lib.SectionOf(page);
@@ -177,8 +194,8 @@ Response Help(Context& ctx) {
   if (markdown) {
     const std::string slug = path.substr(0, path.size() - 3);
     if (const search::Page* page = lib->Find(slug)) return MarkdownText(200, page->markdown);
-    // Agents follow links blindly: a missing page answers 200 with where to go instead.
-    return MarkdownText(200, lib->MissingMarkdown(slug));
+    // Not found, with where to go instead in the body (agents follow links blindly).
+    return MarkdownText(404, lib->MissingMarkdown(slug));
   }
   const bool folder = path.empty() || path.ends_with('/');
   const std::string slug = folder ? path + "index" : path;
