@@ -17,6 +17,10 @@ CREATE TABLE cancel_funnel (
 );
 CREATE INDEX cancel_funnel_by_time ON cancel_funnel (at);
 
+-- The audit log page filters by actor and by action (newest first): one index each.
+CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
+CREATE INDEX audit_log_by_action ON audit_log (action, id);
+
 INSERT INTO cancel_funnel (user_id, step, at)
   SELECT user_id, 'confirmed', created_at FROM cancellations ORDER BY id;
 INSERT INTO cancel_funnel (user_id, step, at)

@@ -68,13 +68,15 @@ Email TicketMessageToStaff(const EmailContext& ctx, std::vector<std::string> to,
                           Quote(message), ctx.public_url, ticket.id.value)};
 }
 
-Email DaysGranted(const EmailContext& ctx, const std::string& to, int days, Instant new_expiry) {
+Email DaysGranted(const EmailContext& ctx, const std::string& to, int days, Instant new_expiry,
+                  const std::string& reason) {
   return Email{
       .to = {to},
       .subject = fmt::format("We added {} day{} to your license", days, days == 1 ? "" : "s"),
       .text = fmt::format("Hello,\n\nWe added {} day{} to your license, free of charge. "
-                          "It now runs until {}.\n\n{}/home\n",
-                          days, days == 1 ? "" : "s", FormatLongDate(new_expiry), ctx.public_url)};
+                          "It now runs until {}.\n\nWhy: {}\n\n{}/home\n",
+                          days, days == 1 ? "" : "s", FormatLongDate(new_expiry), reason,
+                          ctx.public_url)};
 }
 
 Email Receipt(const EmailContext& ctx, const std::string& to, const Charge& charge) {

@@ -37,7 +37,9 @@ Email LicenseExpired(const EmailContext& ctx, const std::string& to, Instant exp
 // Deactivate license (issue 9): every machine signed out; when it can be used again.
 Email LicenseDeactivated(const EmailContext& ctx, const std::string& to, int machines,
                          Instant available_again_at);
-Email DaysGranted(const EmailContext& ctx, const std::string& to, int days, Instant new_expiry);
+// The reason staff gave is in it: staff are told so beside the field.
+Email DaysGranted(const EmailContext& ctx, const std::string& to, int days, Instant new_expiry,
+                  const std::string& reason);
 
 // Queues `email` in the unit of work's outbox (kind "email").
 void Queue(UnitOfWork& uow, const Email& email);

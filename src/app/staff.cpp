@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/accounts.hpp"
+#include "app/store/charges.hpp"
 #include "app/store/licenses.hpp"
 #include "app/store/users.hpp"
 #include "domain/lifecycle.hpp"
@@ -28,18 +29,15 @@ Result<std::vector<CustomerRow>> StaffService::Accounts(const domain::User& view
   return out;
 }
 
-Result<std::vector<AuditEntry>> StaffService::RecentAudit(const domain::User& viewer, int limit) {
-  if (viewer.role != domain::Role::kAdmin)
-    return Fail(ErrorCode::kForbidden, "Only admins can read the audit log.");
-  return store_.Read()->audit_log().Recent(limit);
-}
-
 Result<CustomerFile> StaffService::Customer(const domain::User& viewer, UserId id) {
   if (!domain::IsStaff(viewer.role)) return Fail(ErrorCode::kForbidden, "Staff only.");
   auto read = store_.Read();
   auto user = read->users().Find(id);
   if (!user) return Fail(ErrorCode::kNotFound, "There is no such account.");
-  CustomerFile file{.user = *user, .tickets = read->tickets().ForCustomer(id, 50)};
+  CustomerFile file{.user = *user,
+                    .tickets = read->tickets().ForCustomer(id, 50),
+                    .charges = read->charges().ForUser(id, 100),
+                    .timeline = CustomerTimeline(*read, id, 200)};
   if (auto overview = licenses_.Overview(id)) {
     file.license = *overview;
     file.grants = read->license_grants().ForLicense(overview->license.id);
@@ -82,7 +80,7 @@ Result<Instant> StaffService::GrantDays(const Actor& actor, const domain::User& 
                                             .created_at = now});
   uow->Audit("license.grant_days", fmt::format("license:{}", license->id.value), before,
              {{"license", AuditView(*license)}, {"days", days}, {"reason", *reason}});
-  Queue(*uow, DaysGranted(email_, user->email, days, *license->expires_at));
+  Queue(*uow, DaysGranted(email_, user->email, days, *license->expires_at, *reason));
   uow->Commit();
   return *license->expires_at;
 }

@@ -105,6 +105,13 @@ const std::vector<Route>& Routes() {
       {"POST", "/staff/customers/{id}/lift-suspension", kPage, kStaff, kFast,
        pages::StaffLiftSuspension},
       {"POST", "/staff/customers/{id}/discord/sync", kPage, kStaff, kFast, pages::StaffDiscordSync},
+      // The seller's console (issue 14): receipts again, roles, the audit log, the outbox.
+      {"POST", "/staff/customers/{id}/receipts/{charge}/resend", kPage, kStaff, kFast,
+       pages::StaffResendReceipt},
+      {"POST", "/staff/customers/{id}/role", kPage, kAdmin, kFast, pages::StaffSetRole},
+      {"GET", "/staff/audit", kPage, kAdmin, kFast, pages::StaffAudit},
+      {"GET", "/staff/outbox", kPage, kAdmin, kFast, pages::StaffOutbox},
+      {"POST", "/staff/outbox/{id}/retry", kPage, kAdmin, kFast, pages::StaffOutboxRetry},
       {"POST", "/staff/discord/sync", kPage, kStaff, kFast, pages::StaffDiscordSyncAll},
       {"GET", "/staff/tickets", kPage, kStaff, kFast, pages::StaffQueue},
       {"GET", "/staff/tickets/{id}", kPage, kStaff, kFast, pages::StaffTicket},

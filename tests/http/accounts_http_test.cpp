@@ -657,14 +657,19 @@ TEST_F(AccountsHttpTest, AdminSeesTheAuditLogWithSignUps) {
   Browser customer = NewBrowser();
   ASSERT_EQ(SignUp(customer, "audited@example.com", kPassword).status, 303);
   Browser b = SignedIn(kDemoAdmin);
-  const HttpResponse r = b.Get("/staff");
+  EXPECT_THAT(b.Get("/staff").body, HasSubstr("href=\"/staff/audit\""));
+  auto db = Db();
+  const std::string subject = "user:" + std::to_string(UserId(db, "audited@example.com"));
+  const HttpResponse r = b.Get("/staff/audit?subject=" + subject);
   ASSERT_EQ(r.status, 200) << ::testing::PrintToString(r);
   const std::string text = r.Text();
+  // Subjects by name (their reference beside them), only this subject's rows.
   EXPECT_THAT(text, AllOf(HasSubstr("Audit log"), HasSubstr("user.sign_up"),
-                          HasSubstr("session.create"), HasSubstr(">audited@example.com</a></td>")));
-  // The sign-up's row names the new user's id as its subject.
-  auto db = Db();
-  EXPECT_THAT(text, HasSubstr("user:" + std::to_string(UserId(db, "audited@example.com"))));
+                          HasSubstr("session.create"), HasSubstr(">audited@example.com</a>")));
+  EXPECT_THAT(r.body, HasSubstr("title=\"" + subject + "\""));
+  EXPECT_THAT(text, Not(HasSubstr("admin@example.com</a> · <code>session.create")))
+      << "another subject's rows are filtered out";
+  EXPECT_EQ(SignedIn(kDemoSupport).Get("/staff/audit").status, 403);
 }
 
 // ---- What every response carries --------------------------------------------------------

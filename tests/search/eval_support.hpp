@@ -26,7 +26,7 @@ struct EvalScore {
 
 // A ranking under test: the best `limit` pages for a question asked by `audience`, best first.
 using Ranking = std::function<std::vector<const Page*>(std::string_view question, size_t limit,
-                                                      Audience audience)>;
+                                                       Audience audience)>;
 
 // Where a question is asked (issue 14 item 11): a question a seller's or operator's page
 // answers is asked in their section, whose search covers every page; any other in the

@@ -38,6 +38,12 @@ class OutboxRepository {
   virtual void MarkFailed(int64_t id, std::string_view error, std::optional<Instant> retry_at) = 0;
   // Newest first; `status` empty for all.
   virtual std::vector<OutboxMessage> List(std::string_view status, int limit) = 0;
+  virtual std::optional<OutboxMessage> Find(int64_t id) = 0;
+  // Emails to `address` (their payload's "to" holds it), newest first.
+  virtual std::vector<OutboxMessage> ForRecipient(std::string_view address, int limit) = 0;
+  // A dead letter back in the queue, due now with its attempts from zero (staff's Retry);
+  // false when it is not dead.
+  virtual bool Retry(int64_t id, Instant now) = 0;
 };
 
 }  // namespace tenure::app

@@ -35,6 +35,10 @@ class UserRepository {
   virtual std::vector<domain::User> List(int limit, int offset) = 0;
   virtual std::vector<domain::User> Staff() = 0;  // support and admin, by email
   virtual void SetTimeZone(UserId id, std::string_view iana_name) = 0;
+  virtual void SetRole(UserId id, domain::Role role) = 0;
+  // Staff's search (issue 14): accounts whose email or bound Discord username holds `text`
+  // (any case), or whose Stripe customer or payment id is `text`; by email.
+  virtual std::vector<domain::User> Search(std::string_view text, int limit) = 0;
   virtual int64_t Count() = 0;
 };
 

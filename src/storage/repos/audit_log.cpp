@@ -1,5 +1,6 @@
 #include "storage/repos/audit_log.hpp"
 
+#include <cstdint>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -33,6 +34,28 @@ std::vector<app::AuditEntry> SqlAuditLog::Recent(int limit) {
                            "SELECT id, at, actor, action, subject, before_json, after_json, "
                            "request_id FROM audit_log ORDER BY id DESC LIMIT $1"};
   return ReadAll(Run(conn(), q, {int64_t{limit}}), ToAudit);
+}
+
+std::vector<app::AuditEntry> SqlAuditLog::Search(const app::AuditFilter& f, int limit) {
+  // One query for every combination of filters: an empty text, or the bounds' extremes,
+  // match every row.
+  static constexpr Query q{
+      "audit.search",
+      "SELECT id, at, actor, action, subject, before_json, after_json, request_id "
+      "FROM audit_log WHERE ($1 = '' OR actor = $1) AND ($2 = '' OR action = $2) "
+      "AND ($3 = '' OR subject = $3) AND at >= $4 AND at < $5 AND id < $6 "
+      "ORDER BY id DESC LIMIT $7"};
+  return ReadAll(
+      Run(conn(), q,
+          {f.actor, f.action, f.subject, f.from ? ToUnix(*f.from) : INT64_MIN,
+           f.to ? ToUnix(*f.to) : INT64_MAX, f.before_id.value_or(INT64_MAX), int64_t{limit}}),
+      ToAudit);
+}
+
+std::vector<std::string> SqlAuditLog::Actions() {
+  static constexpr Query q{"audit.actions",
+                           "SELECT DISTINCT action FROM audit_log ORDER BY action"};
+  return ReadAll(Run(conn(), q), [](const Row& r) { return r.Text(0); });
 }
 
 void SqlAuditLog::Append(Instant at, const app::Actor& actor, std::string_view action,

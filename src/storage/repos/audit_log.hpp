@@ -13,6 +13,8 @@ class SqlAuditLog final : public app::AuditLog, Repository {
   using Repository::Repository;
   std::vector<app::AuditEntry> ForSubject(std::string_view subject, int limit) override;
   std::vector<app::AuditEntry> Recent(int limit) override;
+  std::vector<app::AuditEntry> Search(const app::AuditFilter& filter, int limit) override;
+  std::vector<std::string> Actions() override;
 
   // The row behind UnitOfWork::Audit() (habit 3).
   void Append(Instant at, const app::Actor& actor, std::string_view action,

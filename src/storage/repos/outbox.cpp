@@ -76,6 +76,38 @@ std::vector<app::OutboxMessage> SqlOutbox::List(std::string_view status, int lim
   return ReadAll(Run(conn(), q, {std::string(status), int64_t{limit}}), ToOutbox);
 }
 
+std::optional<app::OutboxMessage> SqlOutbox::Find(int64_t id) {
+  static constexpr Query q{
+      "outbox.find",
+      "SELECT id, kind, payload, status, attempts, last_error, created_at, next_attempt_at "
+      "FROM outbox WHERE id = $1"};
+  return ReadFirst(Run(conn(), q, {id}), ToOutbox);
+}
+
+std::vector<app::OutboxMessage> SqlOutbox::ForRecipient(std::string_view address, int limit) {
+  // The payload is JSON text in both dialects: the address in quotes, its % and _ escaped.
+  static constexpr Query q{
+      "outbox.for_recipient",
+      "SELECT id, kind, payload, status, attempts, last_error, created_at, next_attempt_at "
+      "FROM outbox WHERE kind = 'email' AND payload LIKE $1 ESCAPE '\\' "
+      "ORDER BY id DESC LIMIT $2"};
+  std::string pattern = "%\"";
+  for (char c : address) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  pattern += "\"%";
+  return ReadAll(Run(conn(), q, {pattern, int64_t{limit}}), ToOutbox);
+}
+
+bool SqlOutbox::Retry(int64_t id, Instant now) {
+  static constexpr Query q{
+      "outbox.retry",
+      "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, "
+      "locked_until = NULL WHERE id = $1 AND status = 'dead'"};
+  return Run(writer(), q, {id, ToUnix(now)}).affected == 1;
+}
+
 void SqlOutbox::Add(std::string_view kind, const nlohmann::json& payload, Instant now) {
   static constexpr Query q{
       "outbox.insert",

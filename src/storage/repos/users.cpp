@@ -1,5 +1,6 @@
 #include "storage/repos/users.hpp"
 
+#include <cctype>
 #include <string>
 
 namespace tenure::storage {
@@ -115,6 +116,30 @@ std::vector<User> SqlUsers::Staff() {
 void SqlUsers::SetTimeZone(UserId id, std::string_view iana_name) {
   static constexpr Query q{"users.set_time_zone", "UPDATE users SET time_zone = $2 WHERE id = $1"};
   Run(writer(), q, {id.value, std::string(iana_name)});
+}
+
+void SqlUsers::SetRole(UserId id, domain::Role role) {
+  static constexpr Query q{"users.set_role", "UPDATE users SET role = $2 WHERE id = $1"};
+  Run(writer(), q, {id.value, std::string(domain::RoleName(role))});
+}
+
+std::vector<User> SqlUsers::Search(std::string_view text, int limit) {
+  // $1: a LIKE pattern (the text lower-cased, its % _ and \ escaped); $2: the text as typed.
+  static constexpr Query q{
+      "users.search",
+      "SELECT " TENURE_USER_COLUMNS
+      " FROM users WHERE lower(email) LIKE $1 ESCAPE '\\' "
+      "OR id IN (SELECT user_id FROM discord_links WHERE lower(username) LIKE $1 ESCAPE '\\') "
+      "OR id IN (SELECT user_id FROM payment_customers WHERE customer_ref = $2) "
+      "OR id IN (SELECT user_id FROM charges WHERE provider_payment_id = $2 AND $2 <> '') "
+      "ORDER BY email LIMIT $3"};
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  pattern += '%';
+  return ReadAll(Run(conn(), q, {pattern, std::string(text), int64_t{limit}}), ToUser);
 }
 
 int64_t SqlUsers::Count() {

@@ -29,6 +29,8 @@ class SqlUsers final : public app::UserRepository, Repository {
   std::vector<domain::User> List(int limit, int offset) override;
   std::vector<domain::User> Staff() override;
   void SetTimeZone(UserId id, std::string_view iana_name) override;
+  void SetRole(UserId id, domain::Role role) override;
+  std::vector<domain::User> Search(std::string_view text, int limit) override;
   int64_t Count() override;
 };
 

@@ -1,9 +1,11 @@
-// Staff: every account (with the audit log, for admins) and one customer's file, where staff
-// grant days and lift a dispute's suspension.
+// Staff: every account, found by email, Discord name or Stripe id, and one customer's file:
+// their license, history, payments, tickets, and the staff actions (grant days, lift a
+// suspension, send a receipt again, and for admins the account's role).
 #include <fmt/format.h>
 
 #include <algorithm>
 
+#include "app/licenses.hpp"
 #include "app/staff.hpp"
 #include "http/pages/account_views.hpp"
 #include "http/pages/staff/staff_common.hpp"
@@ -48,6 +50,36 @@ Response CustomerPage(Context& ctx, UserId id, int status = 200, const Error* er
                    {"subject", row.ticket.subject},
                    {"status_label", std::string(domain::TicketStatusLabel(row.ticket.status))}});
   vars["tickets"] = tickets;
+  mstch::array payments;
+  for (const app::Charge& c : file->charges)
+    payments.push_back(mstch::map{
+        {"id", std::to_string(c.id)},
+        {"at", FormatDateTime(c.created_at)},
+        {"at_iso", FormatRfc3339(c.created_at)},
+        {"kind", std::string(domain::ChargeKindName(c.kind))},
+        {"amount", c.amount.Format()},
+        {"status", std::string(domain::ChargeStatusName(c.status))},
+        {"until", c.new_expires_at ? FormatDateTime(*c.new_expires_at) : std::string("—")},
+        {"reference", c.provider_payment_id},
+        {"paid", c.status == domain::ChargeStatus::kSucceeded}});
+  vars["has_payments"] = !payments.empty();
+  vars["payments"] = payments;
+  mstch::array timeline;
+  for (const app::TimelineEvent& e : file->timeline)
+    timeline.push_back(mstch::map{{"at", FormatDateTime(e.at)},
+                                  {"at_iso", FormatRfc3339(e.at)},
+                                  {"kind", e.kind},
+                                  {"what", e.what},
+                                  {"detail", e.detail},
+                                  {"link", e.link}});
+  vars["timeline"] = timeline;
+  vars["is_admin"] = ctx.User().role == domain::Role::kAdmin;
+  mstch::array roles;
+  for (domain::Role r : {domain::Role::kCustomer, domain::Role::kSupport, domain::Role::kAdmin})
+    roles.push_back(mstch::map{{"value", std::string(domain::RoleName(r))},
+                               {"selected", r == file->user.role}});
+  vars["roles"] = roles;
+  vars["role"] = std::string(domain::RoleName(file->user.role));
   AddStaffDiscordVars(ctx, vars, id);
   if (form == CustomerForm::kGrant) {
     vars["days"] = std::string(ctx.Field("days"));
@@ -61,6 +93,9 @@ Response CustomerPage(Context& ctx, UserId id, int status = 200, const Error* er
     vars["notice"] = std::string("Days granted; the customer was emailed.");
   if (ctx.Query("done") == "lifted")
     vars["notice"] = std::string("Suspension lifted; the license works again.");
+  if (ctx.Query("done") == "receipt")
+    vars["notice"] = std::string("The receipt is on its way to the customer again.");
+  if (ctx.Query("done") == "role") vars["notice"] = std::string("The role is changed.");
   return RenderPage(ctx, "staff_customer", file->user.email, "staff", std::move(vars), status);
 }
 
@@ -68,6 +103,33 @@ Response CustomerPage(Context& ctx, UserId id, int status = 200, const Error* er
 
 Response Staff(Context& ctx) {
   constexpr int kPageSize = 50;
+  if (const std::string q = ctx.Query("q"); !q.empty()) {
+    mstch::map vars = StaffVars(ctx, "accounts");
+    vars["q"] = q;
+    vars["searched"] = true;
+    vars["is_admin"] = ctx.User().role == domain::Role::kAdmin;
+    auto found = ctx.svc.staff.Search(ctx.User(), q);
+    if (!found) {
+      vars["q_error"] = found.error().message;
+      return RenderPage(ctx, "staff", "Staff", "staff", std::move(vars),
+                        HttpStatus(found.error().code));
+    }
+    mstch::array rows;
+    for (const domain::User& u : *found) {
+      const auto overview = ctx.svc.licenses.Overview(u.id);
+      rows.push_back(mstch::map{
+          {"id", std::to_string(u.id.value)},
+          {"email", u.email},
+          {"role", std::string(domain::RoleName(u.role))},
+          {"status", overview ? std::string(domain::StatusName(overview->status)) : "none"},
+          {"expires", overview && overview->license.expires_at
+                          ? FormatRfc3339(*overview->license.expires_at)
+                          : std::string("—")},
+          {"auto_renew", std::string(overview && overview->license.auto_renew ? "on" : "off")}});
+    }
+    vars["accounts"] = rows;
+    return RenderPage(ctx, "staff", "Staff", "staff", std::move(vars));
+  }
   int page =
       std::clamp<int>(static_cast<int>(ParseId(ctx.Query("page")).value_or(1)), 1, 1'000'000);
   auto accounts = ctx.svc.staff.Accounts(ctx.User(), kPageSize + 1, (page - 1) * kPageSize);
@@ -91,18 +153,6 @@ Response Staff(Context& ctx) {
   vars["is_admin"] = ctx.User().role == domain::Role::kAdmin;
   if (more) vars["next_page"] = page + 1;
   AddStaffDiscordVars(ctx, vars, std::nullopt);
-  if (auto audit = ctx.svc.staff.RecentAudit(ctx.User(), 50)) {
-    mstch::array entries;
-    for (const auto& e : *audit)
-      entries.push_back(mstch::map{{"at", FormatRfc3339(e.at)},
-                                   {"actor", e.actor},
-                                   {"action", e.action},
-                                   {"subject", e.subject},
-                                   {"before", e.before},
-                                   {"after", e.after},
-                                   {"request_id", e.request_id}});
-    vars["audit"] = entries;
-  }
   return RenderPage(ctx, "staff", "Staff", "staff", std::move(vars));
 }
 
