@@ -28,6 +28,7 @@
 #include "app/store/discord_links.hpp"
 #include "app/store/disputes.hpp"
 #include "app/store/releases.hpp"
+#include "app/store/reports.hpp"
 #include "core/clock.hpp"
 #include "core/secure_random.hpp"
 #include "storage/connection.hpp"
@@ -448,7 +449,36 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryRowAndValue) {
     EXPECT_EQ(read->discord_links().Count(), 0);
   }
   // Tables of later migrations start empty: no release (0011) before anyone publishes.
-  EXPECT_TRUE(read->releases().List(/*include_unpublished=*/true, 10).empty());
+  if (fixture_version() < 11) {
+    EXPECT_TRUE(read->releases().List(/*include_unpublished=*/true, 10).empty());
+  }
+
+  // Migration 0012 filled the cancel funnel with what earlier versions recorded of it: every
+  // Confirm Cancel (cancellations), every ticket opened on the Cancel screen, every Subscribe
+  // (license.resubscribe audit rows); make_fixtures.sh's demo customer cancels through the
+  // journey with a ticket, and dunning@ subscribes.
+  {
+    std::map<std::string, int64_t> steps;
+    for (const auto& step : read->reports().Funnel(FromUnix(0)))
+      ++steps[std::string(domain::FunnelStepName(step.step))];
+    const Table& cancellations = before.at("cancellations");
+    const Table& tickets = before.at("tickets");
+    const Table& audit = before.at("audit_log");
+    int64_t cancel_tickets = 0, resubscribes = 0;
+    for (const Row& row : tickets.rows) {
+      const Value& flag = row.values[tickets.Column("opened_in_cancel_flow")];
+      const std::string shown = Show(flag);  // SQLite's 1, PostgreSQL's boolean as text
+      cancel_tickets += shown == "1" || shown == "'t'" || shown == "'true'" ? 1 : 0;
+    }
+    for (const Row& row : audit.rows)
+      resubscribes += Show(row.values[audit.Column("action")]) == "'license.resubscribe'" ? 1 : 0;
+    EXPECT_EQ(steps["confirmed"], static_cast<int64_t>(cancellations.rows.size()));
+    EXPECT_GT(steps["confirmed"], 0) << fixture << " has no cancellation";
+    EXPECT_EQ(steps["ticket"], cancel_tickets);
+    EXPECT_GT(cancel_tickets, 0) << fixture << " has no ticket opened on the Cancel screen";
+    EXPECT_EQ(steps["resubscribed"], resubscribes);
+    EXPECT_EQ(steps["opened"] + steps["continued"], 0) << "never recorded before 0012";
+  }
 
   // Every license: migration 0007's columns as stored, or unset before 0007 (no fewer instances
   // pending, never deactivated), and a suspension (a v6 dispute's) stays.
