@@ -82,7 +82,7 @@ std::string ChargeSentence(const Charge& c) {
                      : c.kind == domain::ChargeKind::kRenewal     ? "a month (Renew)"
                      : c.kind == domain::ChargeKind::kAutoRenewal ? "a month (automatic renewal)"
                                                                   : "extra instances";
-  const std::string amount = Money2(c.amount.cents(), c.currency);
+  std::string amount = Money2(c.amount.cents(), c.currency);
   switch (c.status) {
     case domain::ChargeStatus::kSucceeded: return fmt::format("Paid {} for {}", amount, what);
     case domain::ChargeStatus::kFailed:

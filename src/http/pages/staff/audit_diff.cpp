@@ -20,7 +20,8 @@ std::string Show(const Json& v) {
 void Flatten(const Json& v, const std::string& path, std::map<std::string, Json>& out, int depth) {
   if (v.is_object() && !v.empty() && depth < 4) {
     for (const auto& [key, child] : v.items())
-      Flatten(child, path.empty() ? key : path + "." + key, out, depth + 1);
+      Flatten(child, path.empty() ? key : std::string(path).append(".").append(key), out,
+              depth + 1);
     return;
   }
   out[path] = v;

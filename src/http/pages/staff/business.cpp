@@ -28,7 +28,7 @@ const ChartOptions kCount{.value = Count};
 const ChartOptions kMoney{.value = Cents, .axis = CompactMoney, .at_least = 400};
 
 int MonthsAsked(Context& ctx) {
-  const std::string_view text = ctx.Query("months");
+  const std::string text = ctx.Query("months");
   int months = 12;
   std::from_chars(text.data(), text.data() + text.size(), months);
   return std::ranges::find(kMonthChoices, months) != std::end(kMonthChoices) ? months : 12;
@@ -78,12 +78,14 @@ mstch::map TableVars(std::string_view caption, const std::vector<std::string>& m
 template <typename Field>
 std::vector<int64_t> Column(const domain::BusinessReport& r, Field field) {
   std::vector<int64_t> out;
+  out.reserve(r.months.size());
   for (const auto& m : r.months) out.push_back(field(m));
   return out;
 }
 
 std::vector<std::string> Cells(const std::vector<int64_t>& values, std::string (*format)(int64_t)) {
   std::vector<std::string> out;
+  out.reserve(values.size());
   for (int64_t v : values) out.push_back(format(v));
   return out;
 }
@@ -98,6 +100,7 @@ Response StaffBusiness(Context& ctx) {
     return ErrorPage(ctx, HttpStatus(report.error().code), "Admins only", report.error().message);
   const domain::BusinessReport& r = *report;
   std::vector<std::string> months;
+  months.reserve(r.months.size());
   for (const auto& m : r.months) months.push_back(domain::MonthLabel(m.month));
 
   mstch::map vars = StaffVars(ctx, "business");
@@ -127,6 +130,7 @@ Response StaffBusiness(Context& ctx) {
       {"Reactivated", Column(r, [](const auto& m) { return m.reactivated; })}};
   vars["movement_chart"] = ChartVars("movement-chart", "Licenses", months, movement, kCount);
   std::vector<std::pair<std::string, std::vector<std::string>>> movement_rows;
+  movement_rows.reserve(movement.size());
   for (const ChartSeries& s : movement) movement_rows.emplace_back(s.name, Cells(s.values, Count));
   vars["movement_table"] =
       TableVars("Licenses new, renewed, lapsed and reactivated", months, movement_rows);
@@ -194,6 +198,7 @@ Response StaffBusiness(Context& ctx) {
   }
   vars["funnel_chart"] = ChartVars("funnel-chart", "The cancel funnel", months, steps, kCount);
   std::vector<std::pair<std::string, std::vector<std::string>>> funnel_rows;
+  funnel_rows.reserve(steps.size() + 3);
   for (const ChartSeries& s : steps) funnel_rows.emplace_back(s.name, Cells(s.values, Count));
   funnel_rows.emplace_back("Saved, with a ticket", with_ticket);
   funnel_rows.emplace_back("Saved, without a ticket", without_ticket);

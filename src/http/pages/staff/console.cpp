@@ -18,9 +18,10 @@ struct Period {
   const char* label;
   int64_t seconds;  // 0: all time
 };
-constexpr Period kPeriods[] = {{"day", "Last 24 hours", 24 * 3600},
-                               {"week", "Last 7 days", 7 * 24 * 3600},
-                               {"month", "Last 30 days", 30 * 24 * 3600},
+constexpr int64_t kDay = int64_t{24} * 3600;
+constexpr Period kPeriods[] = {{"day", "Last 24 hours", kDay},
+                               {"week", "Last 7 days", 7 * kDay},
+                               {"month", "Last 30 days", 30 * kDay},
                                {"all", "All time", 0}};
 
 std::string NameOr(const app::AuditPage& page, const std::string& ref) {
@@ -37,7 +38,7 @@ Response StaffAudit(Context& ctx) {
   if (period.empty()) period = "all";
   for (const Period& p : kPeriods)
     if (period == p.value && p.seconds > 0) filter.from = ctx.svc.clock.Now() - Seconds(p.seconds);
-  if (auto before = ParseId(ctx.Query("before"))) filter.before_id = *before;
+  filter.before_id = ParseId(ctx.Query("before"));
   auto page = ctx.svc.staff.Audit(ctx.User(), filter, kAuditPageSize);
   if (!page)
     return ErrorPage(ctx, HttpStatus(page.error().code), "Admins only", page.error().message);
