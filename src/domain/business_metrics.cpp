@@ -116,15 +116,16 @@ void AddLicenseFigures(const BusinessInputs& in, const MonthTable& table,
     }
     if (end && *end + in.grace <= in.now) mark(lapsed, *end + in.grace, license);
 
-    // Active and MRR at each month's end: the latest extension made by then decides.
+    // Active and MRR at each month's end: the extensions made by then decide. One pass, as
+    // the month ends come in order.
+    std::optional<Instant> until;
+    int64_t amount = 0;
+    size_t next = 0;
     for (size_t i = 0; i < n; ++i) {
       const Instant t = month_ends[i];
-      std::optional<Instant> until;
-      int64_t amount = 0;
-      for (const Extension& e : exts) {
-        if (e.at > t) break;
-        until = until ? std::max(*until, e.until) : e.until;
-        if (e.paid) amount = e.amount_cents;
+      for (; next < exts.size() && exts[next].at <= t; ++next) {
+        until = until ? std::max(*until, exts[next].until) : exts[next].until;
+        if (exts[next].paid) amount = exts[next].amount_cents;
       }
       if (until && *until > t) {
         ++out[i].active_licenses;
