@@ -3,11 +3,11 @@
 // schema version wrote in ordinary use, tests/storage/fixtures/v<N>_<dialect>.sql, made by
 // make_fixtures.sh beside it with that version's binary: v3 by 9ae975e's, v6 by 21274e7's (the
 // code right before migration 0007), v8 by 303f9c6's (right before 0009), v9 by 3388406's (right
-// before 0010), v10 by f0a18bf's (right before 0011). The database is built from
-// migrations/<dialect>/0001-000N exactly as SqlStore::Migrate records them, filled with the
-// fixture, then opened with OpenStore and migrated. Every table and column of version N is read
-// from the catalog, so new migrations are covered without touching this file; so are the
-// repositories' reads of what the fixtures hold (sessions of each kind, accounts and their
+// before 0010), v10 by f0a18bf's (right before 0011), v11 by eb4ee63's (right before 0012). The
+// database is built from migrations/<dialect>/0001-000N exactly as SqlStore::Migrate records them,
+// filled with the fixture, then opened with OpenStore and migrated. Every table and column of
+// version N is read from the catalog, so new migrations are covered without touching this file; so
+// are the repositories' reads of what the fixtures hold (sessions of each kind, accounts and their
 // security, Discord bindings, disputes, Stripe events due, licenses), and the tables later
 // migrations add start empty. PostgreSQL runs in a schema of its own inside
 // TENURE_TEST_POSTGRES_URL's database.
@@ -46,7 +46,8 @@ namespace fs = std::filesystem;
 // The tables each fixture's schema version has besides schema_migrations (0006 adds disputes,
 // 0007 machines, checkouts and signing keys, 0009 recovery codes, account tokens, rate limits,
 // 0010 Discord bindings).
-const std::map<int, size_t> kTablesAtVersion{{3, 15}, {6, 16}, {8, 19}, {9, 22}, {10, 23}};
+const std::map<int, size_t> kTablesAtVersion{{3, 15}, {6, 16},  {8, 19},
+                                             {9, 22}, {10, 23}, {11, 25}};
 // After every instant in the fixtures, so that rows written after the upgrade come last.
 const Instant kNow = sys_days(2027y / June / 1) + hours(9);
 
@@ -451,6 +452,20 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryRowAndValue) {
   // Tables of later migrations start empty: no release (0011) before anyone publishes.
   if (fixture_version() < 11) {
     EXPECT_TRUE(read->releases().List(/*include_unpublished=*/true, 10).empty());
+  } else {
+    // make_fixtures.sh's promise from version 11 on: three releases, one unpublished, one
+    // download of 2.4.1's Windows file.
+    const auto releases = read->releases().List(/*include_unpublished=*/true, 10);
+    EXPECT_EQ(releases.size(), 3u);
+    EXPECT_EQ(
+        std::ranges::count_if(releases, [](const auto& r) { return r.unpublished_at.has_value(); }),
+        1);
+    const auto stable = read->releases().FindByVersion("2.4.1");
+    ASSERT_TRUE(stable);
+    const auto stable_files = read->releases().Files(stable->id);
+    ASSERT_EQ(stable_files.size(), 2u);
+    for (const auto& f : stable_files)
+      EXPECT_EQ(f.downloads, f.os == domain::ReleaseOs::kWindows ? 1 : 0);
   }
 
   // Migration 0012 filled the cancel funnel with what earlier versions recorded of it: every
@@ -642,7 +657,7 @@ TEST_P(MigrationUpgrade, EveryLaterMigrationKeepsEveryRowAndValue) {
 // each as its own ctest case).
 INSTANTIATE_TEST_SUITE_P(Fixtures, MigrationUpgrade,
                          ::testing::Combine(::testing::Values("sqlite", "postgres"),
-                                            ::testing::Values(3, 6, 8, 9, 10)),
+                                            ::testing::Values(3, 6, 8, 9, 10, 11)),
                          [](const auto& param_info) {
                            return std::get<0>(param_info.param) + "_v" +
                                   std::to_string(std::get<1>(param_info.param));
