@@ -21,8 +21,7 @@ BillingService::BillingService(Store& store, const Clock& clock,
     : store_(store), clock_(clock), policy_(policy), gateway_(gateway), email_(std::move(email)) {}
 
 TimeZone BillingService::ZoneOf(const domain::User& user) const {
-  if (user.time_zone.empty()) return TimeZone::Utc();
-  return TimeZone::Find(user.time_zone).value_or(TimeZone::Utc());
+  return TimeZone::OrUtc(user.time_zone);
 }
 
 Result<RenewalQuote> BillingService::QuoteRenewal(UserId user_id) {

@@ -51,7 +51,7 @@ Result<RenewalChange> RenewalService::ConfirmCancel(const Actor& actor,
              {{"license", AuditView(*license)},
               {"cancellation", id.value},
               {"reason", domain::CancelReasonName(feedback->reason)}});
-  Queue(*uow, CancellationConfirmation(email_, customer.email, ends_at));
+  Queue(*uow, CancellationConfirmation(email_, Recipient::Of(customer), ends_at));
   uow->Commit();
   return RenewalChange{true, license->expires_at};
 }
@@ -80,7 +80,7 @@ Result<RenewalChange> RenewalService::Resubscribe(const Actor& actor,
   const Money price = domain::MonthlyPrice(*license, policy_);
   auto due = domain::AutoRenewalDueAt(*license, policy_);
   if (due && *due <= now) due.reset();  // lapsed: the next renewal pass charges it
-  Queue(*uow, ResubscribeConfirmation(email_, customer.email, due, price));
+  Queue(*uow, ResubscribeConfirmation(email_, Recipient::Of(customer), due, price));
   uow->Commit();
   return RenewalChange{true, license->expires_at};
 }
