@@ -46,6 +46,9 @@ Response Home(Context& ctx) {
       {"has_date", l.expires_at.has_value()},
       {"is_expired", overview->status == domain::LicenseStatus::kExpired},
       {"auto_renew", l.auto_renew},
+      // Issue 14 item 6: a canceled license still running says when it ends, beside its status.
+      {"ends_on", !l.auto_renew && l.expires_at.has_value() &&
+                      overview->status == domain::LicenseStatus::kActive},
   };
   AddInstancesVars(vars, *overview, ctx.svc.clock.Now(), zone);
   vars["stats"] = CheckoutStatsVars(ctx, ctx.User().id, ctx.User().time_zone);
