@@ -4,6 +4,8 @@
 //    /settings/time-zone/detected once per browser session, and a page whose dates it changes
 //    is reloaded to show them in it. Without JavaScript, dates stay in UTC until the customer
 //    chooses a zone in Settings.
+//  - Print buttons (item 7): a receipt's Print button is hidden until this script can press
+//    the browser's Print for it.
 (() => {
   const script = document.currentScript;
 
@@ -37,9 +39,20 @@
       .catch(() => {});
   }
 
+  function enablePrintButtons() {
+    for (const button of document.querySelectorAll('button[data-print]')) {
+      button.hidden = false;
+      button.addEventListener('click', () => window.print());
+    }
+  }
+
   if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', detectTimeZone);
+    document.addEventListener('DOMContentLoaded', () => {
+      detectTimeZone();
+      enablePrintButtons();
+    });
   } else {
     detectTimeZone();
+    enablePrintButtons();
   }
 })();

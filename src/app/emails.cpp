@@ -94,9 +94,11 @@ Email Receipt(const EmailContext& ctx, const Recipient& to, const Charge& charge
       .text = fmt::format("Hello,\n\nThank you. We received {} for {} on {}.\n\n{}"
                           "Payment reference: {}\nTerms accepted: version {}\n"
                           "Payments are final and not refunded.\n\n"
+                          "Your receipt, to view or print: {}/billing/receipts/{}\n"
                           "Your payment history: {}/billing\n",
                           charge.amount.Format(), what, FormatLongDate(charge.updated_at, to.zone),
-                          until, charge.provider_payment_id, charge.terms_version, ctx.public_url)};
+                          until, charge.provider_payment_id, charge.terms_version, ctx.public_url,
+                          charge.id, ctx.public_url)};
 }
 
 Email RenewalReminder(const EmailContext& ctx, const Recipient& to, Instant charge_at, Money amount,

@@ -17,9 +17,17 @@
 
 namespace tenure::app {
 
+// Who sells, as receipts name them (config seller.*; issue 14 item 7). Any may be empty.
+struct Seller {
+  std::string name;
+  std::string address;  // may span lines
+  std::string tax_id;
+};
+
 // Links in emails point at the seller's public URL.
 struct EmailContext {
   std::string public_url;
+  Seller seller;
 };
 
 // A customer an email is for: the address, and the time zone its dates and times are written
@@ -40,6 +48,7 @@ Email TicketReplyToCustomer(const EmailContext& ctx, const std::string& to,
 Email TicketMessageToStaff(const EmailContext& ctx, std::vector<std::string> to,
                            const std::string& customer_email, const domain::Ticket& ticket,
                            const std::string& message, bool is_new);
+// A succeeded charge, with the link to its receipt page (issue 14 item 7).
 Email Receipt(const EmailContext& ctx, const Recipient& to, const Charge& charge);
 Email RenewalReminder(const EmailContext& ctx, const Recipient& to, Instant charge_at, Money amount,
                       Instant expires_at);

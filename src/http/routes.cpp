@@ -82,6 +82,8 @@ const std::vector<Route>& Routes() {
 
       // Billing (issue 4): every payment form carries the terms tick.
       {"GET", "/billing", kPage, kSignedIn, kFast, pages::Billing},
+      // Issue 14 item 7: one succeeded charge's printable receipt, the customer's own only.
+      {"GET", "/billing/receipts/{id}", kPage, kSignedIn, kFast, pages::Receipt},
       {"GET", "/billing/renew", kPage, kSignedIn, kFast, pages::RenewForm},
       {"POST", "/billing/renew", kPage, kSignedIn, kFast, pages::RenewSubmit, kForm, kWrite},
       {"GET", "/billing/card", kPage, kSignedIn, kFast, pages::CardForm},

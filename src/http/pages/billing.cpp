@@ -1,4 +1,5 @@
-// Billing pages (issue 4): Renew / first purchase, the card, instances, payment history.
+// Billing pages (issue 4): Renew / first purchase, the card, instances, and Billing itself
+// (its payment history and the receipts are receipts.cpp's).
 // Every payment form carries the terms tick and a token against double submission.
 #include <fmt/format.h>
 
@@ -10,6 +11,7 @@
 #include "domain/billing.hpp"
 #include "domain/terms.hpp"
 #include "http/pages/account_views.hpp"
+#include "http/pages/receipts.hpp"
 #include "http/redirects.hpp"
 
 namespace tenure::http::pages {
@@ -127,34 +129,9 @@ int ParseInt(std::string_view text) {
 
 Response Billing(Context& ctx) {
   auto quote = ctx.svc.billing.QuoteRenewal(ctx.User().id);
-  const TimeZone zone = ctx.Zone();
-  mstch::array charges;
-  for (const auto& c : ctx.svc.billing.History(ctx.User().id)) {
-    using Kind = domain::ChargeKind;
-    using Status = domain::ChargeStatus;
-    const std::string what =
-        c.kind == Kind::kInstances
-            ? fmt::format("{} instance{}", c.instances_added, c.instances_added == 1 ? "" : "s")
-        : c.kind == Kind::kPurchase    ? std::string("First month")
-        : c.kind == Kind::kAutoRenewal ? std::string("Automatic renewal")
-                                       : std::string("Renewal");
-    charges.push_back(mstch::map{
-        {"at", FormatDateTime(c.created_at, zone)},
-        {"at_iso", FormatRfc3339(c.created_at)},
-        {"what", what},
-        {"amount", c.amount.Format()},
-        {"period", c.period_key ? FormatLongDate(FromUnix(c.period_key), zone) : std::string("—")},
-        {"terms", c.terms_version},
-        {"status", std::string(domain::ChargeStatusName(c.status))},
-        {"status_label", std::string(c.status == Status::kSucceeded ? "Paid"
-                                     : c.status == Status::kFailed  ? "Declined"
-                                                                    : "Processing")},
-        {"failure", c.failure_message}});
-  }
-  mstch::map vars{{"charges", charges},
-                  {"has_charges", !charges.empty()},
-                  {"has_license", quote.has_value()},
+  mstch::map vars{{"has_license", quote.has_value()},
                   {"has_date", quote && quote->license.expires_at.has_value()}};
+  AddPaymentHistoryVars(ctx, vars);
   if (quote && quote->card) vars["card"] = CardText(*quote->card);
   if (ctx.Query("done") == "card_saved") vars["notice"] = std::string("Your card is saved.");
   if (ctx.Query("done") == "instances")

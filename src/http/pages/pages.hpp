@@ -101,6 +101,8 @@ Response CardSubmit(Context& ctx);
 Response InstancesForm(Context& ctx);
 Response InstancesSubmit(Context& ctx);
 Response InstancesRenewalSubmit(Context& ctx);
+// A succeeded charge's receipt (issue 14 item 7): the customer's own, else 404.
+Response Receipt(Context& ctx);
 
 Response Staff(Context& ctx);
 Response StaffCustomer(Context& ctx);
