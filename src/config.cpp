@@ -101,6 +101,15 @@ Setter StringField(std::string Config::*member) {
   };
 }
 
+// A line of text printed on receipts: up to `max` bytes.
+Setter SellerText(const char* key, std::string SellerConfig::*member, size_t max) {
+  return [=](Config& c, const std::string& v) -> Result<void> {
+    if (v.size() > max) return Invalid(key, fmt::format("expected at most {} characters", max));
+    c.seller.*member = v;
+    return {};
+  };
+}
+
 Result<void> SetListen(Config& c, const std::string& v) {
   const auto colon = v.rfind(':');
   int port = 0;
@@ -265,6 +274,13 @@ const std::vector<Field>& Fields() {
                      c.smtp.tls = v;
                      return {};
                    }},
+                  // Issue 14 item 7: the seller every receipt names.
+                  {"seller.name", "TENURE_SELLER_NAME",
+                   SellerText("seller.name", &SellerConfig::name, 200)},
+                  {"seller.address", "TENURE_SELLER_ADDRESS",
+                   SellerText("seller.address", &SellerConfig::address, 500)},
+                  {"seller.tax_id", "TENURE_SELLER_TAX_ID",
+                   SellerText("seller.tax_id", &SellerConfig::tax_id, 64)},
                   {"outbox.interval_ms", "TENURE_OUTBOX_INTERVAL_MS",
                    IntField("outbox.interval_ms", &Config::outbox_interval_ms, 50, 3'600'000)},
                   {"billing.renewal_interval_seconds", "TENURE_RENEWAL_INTERVAL_SECONDS",

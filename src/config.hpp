@@ -51,6 +51,13 @@ struct DiscordConfig {
   bool enabled() const { return !client_id.empty(); }
 };
 
+// Who sells the program (issue 14 item 7): named on every receipt, as a receipt must.
+struct SellerConfig {
+  std::string name;     // "Example Software Ltd"
+  std::string address;  // one or more lines
+  std::string tax_id;   // a VAT or other tax number; empty: not shown
+};
+
 // Issue 13: what one client may hold open and how often it may repeat a write, what operators
 // watch (metrics, logs), and how SQLite's write-ahead log is kept small.
 struct LimitsConfig {
@@ -95,6 +102,7 @@ struct Config {
   bool log_jobs = true;             // a line for each job step that did something
 
   SmtpConfig smtp;
+  SellerConfig seller;
   int outbox_interval_ms = 2000;      // how often the outbox worker looks for due mail
   int renewal_interval_seconds = 60;  // how often `serve` runs the renewal job
   domain::LicensePolicy license;

@@ -105,6 +105,25 @@ TEST(Config, ValidatesValues) {
   EXPECT_FALSE(LoadConfig("listen = \n", {}));  // TOML syntax error
 }
 
+// Issue 14 item 7: the seller every receipt names, from the file, the environment winning.
+TEST(Config, TheSellerForReceipts) {
+  auto none = LoadConfig("", {});
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_EQ(none->seller.name, "");
+  auto c = LoadConfig(R"([seller]
+name = "Example Software Ltd"
+address = "1 Main Street\nSpringfield"
+tax_id = "GB123456789"
+)",
+                      {{"TENURE_SELLER_TAX_ID", "GB987654321"}});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->seller.name, "Example Software Ltd");
+  EXPECT_EQ(c->seller.address, "1 Main Street\nSpringfield");
+  EXPECT_EQ(c->seller.tax_id, "GB987654321");
+  EXPECT_FALSE(LoadConfig("", {{"TENURE_SELLER_NAME", std::string(201, 'x')}}));
+  EXPECT_FALSE(LoadConfig("[seller]\ncity = \"x\"\n", {})) << "unknown keys stay errors";
+}
+
 TEST(Config, AcceptsEveryDatabaseUrlForm) {
   for (const char* url :
        {"sqlite:///abs/path.db", "sqlite://relative.db", "postgresql://user:pass@host/db"}) {

@@ -15,17 +15,17 @@ struct ChangeContext {
   std::string user_agent;
 };
 
-Email PasswordResetLink(const EmailContext& ctx, const std::string& to, const std::string& token,
+Email PasswordResetLink(const EmailContext& ctx, const Recipient& to, const std::string& token,
                         Instant expires_at, const ChangeContext& asked);
-Email EmailVerificationLink(const EmailContext& ctx, const std::string& to,
-                            const std::string& token, Instant expires_at);
+Email EmailVerificationLink(const EmailContext& ctx, const Recipient& to, const std::string& token,
+                            Instant expires_at);
 // `reset`: through the emailed link (every session ended) rather than Change password.
-Email PasswordChanged(const EmailContext& ctx, const std::string& to, bool reset,
+Email PasswordChanged(const EmailContext& ctx, const Recipient& to, bool reset,
                       const ChangeContext& change);
-Email NewSignIn(const EmailContext& ctx, const std::string& to, const ChangeContext& sign_in);
-Email TwoFactorTurned(const EmailContext& ctx, const std::string& to, bool on,
+Email NewSignIn(const EmailContext& ctx, const Recipient& to, const ChangeContext& sign_in);
+Email TwoFactorTurned(const EmailContext& ctx, const Recipient& to, bool on,
                       const ChangeContext& change);
-Email RecoveryCodeUsed(const EmailContext& ctx, const std::string& to, int codes_left,
+Email RecoveryCodeUsed(const EmailContext& ctx, const Recipient& to, int codes_left,
                        const ChangeContext& sign_in);
 
 }  // namespace tenure::app

@@ -90,7 +90,7 @@ Result<void> AccountService::VerifySecondFactor(UnitOfWork& uow, const User& use
 
 void AccountService::NoticeNewSignIn(UnitOfWork& uow, const User& user, const ClientInfo& client) {
   Queue(uow, NewSignIn(
-                 email_, user.email,
+                 email_, Recipient::Of(user),
                  {.at = clock_.Now(), .address = client.address, .user_agent = client.user_agent}));
 }
 
@@ -323,18 +323,41 @@ int64_t AccountService::PruneExpiredSessions() {
   return removed;
 }
 
+namespace {
+Result<void> CheckTimeZone(std::string_view name) {
+  if (name.size() > 64 || !TimeZone::Find(name))
+    return Fail(ErrorCode::kInvalidInput,
+                "That is not a time zone we know. Choose yours from the list, by its region and "
+                "city, such as Europe/Paris or America/New_York.",
+                "time_zone");
+  return {};
+}
+}  // namespace
+
 Result<void> AccountService::SetTimeZone(const Actor& actor, const domain::User& user,
                                          std::string_view name) {
-  if (!name.empty() && (name.size() > 64 || !TimeZone::Find(name)))
-    return Fail(ErrorCode::kInvalidInput,
-                "Choose a time zone by its name, such as Europe/Paris or America/New_York.",
-                "time_zone");
+  const std::string chosen = name.empty() ? std::string("UTC") : std::string(name);
+  if (auto valid = CheckTimeZone(chosen); !valid) return valid;
   auto uow = store_.Begin(actor);
-  uow->users().SetTimeZone(user.id, name);
+  uow->users().SetTimeZone(user.id, chosen);
   uow->Audit("user.time_zone", fmt::format("user:{}", user.id.value),
-             {{"time_zone", user.time_zone}}, {{"time_zone", name}});
+             {{"time_zone", user.time_zone}}, {{"time_zone", chosen}});
   uow->Commit();
   return {};
+}
+
+Result<bool> AccountService::AdoptBrowserTimeZone(const Actor& actor, UserId user,
+                                                  std::string_view name) {
+  if (auto valid = CheckTimeZone(name); !valid) return std::unexpected(valid.error());
+  auto uow = store_.Begin(actor);
+  const auto current = uow->users().Find(user);
+  if (!current) return Fail(ErrorCode::kNotFound, "No such account.");
+  if (!current->time_zone.empty()) return false;  // chosen or detected already: kept
+  uow->users().SetTimeZone(user, name);
+  uow->Audit("user.time_zone", fmt::format("user:{}", user.value), {{"time_zone", ""}},
+             {{"time_zone", name}, {"from", "browser"}});
+  uow->Commit();
+  return true;
 }
 
 Result<AccountService::StaffAccount> AccountService::AddStaff(std::string_view raw_email,

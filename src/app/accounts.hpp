@@ -117,8 +117,14 @@ class AccountService {
   // Housekeeping: expired and idle sessions leave the table (run hourly by `serve`).
   int64_t PruneExpiredSessions();
 
-  // The customer's time zone (IANA name; empty for UTC): renewals add calendar months on it.
+  // The customer's time zone, chosen in Settings (an IANA name; empty chooses UTC, saved as
+  // "UTC" so that the browser's zone is not detected over it): renewals add calendar months
+  // on it, and every date they read is written in it (issue 14 item 5).
   Result<void> SetTimeZone(const Actor& actor, const domain::User& user, std::string_view name);
+  // The zone the browser reported on a visit while the account had none (issue 14 item 5):
+  // saved only if the account still has none, so it never replaces a choice made in Settings.
+  // True when it was saved.
+  Result<bool> AdoptBrowserTimeZone(const Actor& actor, UserId user, std::string_view name);
 
   // How long dashboard sessions live (`sessions.*`; the cookie's Max-Age is the lifetime).
   const domain::SessionPolicy& session_policy() const { return policy_.sessions; }

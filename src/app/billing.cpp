@@ -21,8 +21,7 @@ BillingService::BillingService(Store& store, const Clock& clock,
     : store_(store), clock_(clock), policy_(policy), gateway_(gateway), email_(std::move(email)) {}
 
 TimeZone BillingService::ZoneOf(const domain::User& user) const {
-  if (user.time_zone.empty()) return TimeZone::Utc();
-  return TimeZone::Find(user.time_zone).value_or(TimeZone::Utc());
+  return TimeZone::OrUtc(user.time_zone);
 }
 
 Result<RenewalQuote> BillingService::QuoteRenewal(UserId user_id) {
@@ -209,6 +208,26 @@ Result<void> BillingService::RecordSavedCard(std::string_view customer_ref, cons
 
 std::vector<Charge> BillingService::History(UserId user) {
   return store_.Read()->charges().ForUser(user, 200);
+}
+
+std::optional<domain::PaidPeriod> BillingService::PeriodOf(const Charge& charge) const {
+  // A succeeded charge's updated_at is when its outcome was recorded: the `now` the lifecycle
+  // extended the license at (RecordOutcome).
+  return domain::PeriodPaid(charge.kind, charge.status, charge.period_key, charge.new_expires_at,
+                            charge.updated_at, policy_.grace);
+}
+
+Result<ChargeReceipt> BillingService::ReceiptFor(UserId user, int64_t charge_id) {
+  auto read = store_.Read();
+  const auto charge = read->charges().Find(charge_id);
+  const auto period = charge ? PeriodOf(*charge) : std::nullopt;
+  if (!charge || charge->user_id != user || !period)
+    return Fail(ErrorCode::kNotFound, "There is no receipt with this number on your account.");
+  return ChargeReceipt{
+      .charge = *charge,
+      .period = *period,
+      .card = read->payment_methods().FindByRef(user, charge->provider, charge->payment_method_ref),
+      .seller = email_.seller};
 }
 
 }  // namespace tenure::app

@@ -34,6 +34,14 @@ struct RenewalQuote {
   std::optional<PaymentMethod> card;
 };
 
+// A succeeded charge as its receipt shows it (issue 14 item 7).
+struct ChargeReceipt {
+  Charge charge;
+  domain::PaidPeriod period;
+  std::optional<PaymentMethod> card;  // the card charged (brand, last 4), while it is on file
+  Seller seller;
+};
+
 struct InstancesQuote {
   domain::License license;
   Money monthly_each;  // an instance's full monthly price
@@ -68,6 +76,11 @@ class BillingService {
   // A card saved on the provider's side (Stripe: checkout.session.completed), by customer.
   Result<void> RecordSavedCard(std::string_view customer_ref, const SavedCard& card);
   std::vector<Charge> History(UserId user);
+  // The time `charge` paid for; nothing unless it succeeded (domain::PeriodPaid).
+  std::optional<domain::PaidPeriod> PeriodOf(const Charge& charge) const;
+  // The receipt of one of `user`'s succeeded charges; kNotFound for another's, a failed or a
+  // pending one, so that a receipt number tells nothing about other accounts.
+  Result<ChargeReceipt> ReceiptFor(UserId user, int64_t charge_id);
   std::string_view provider() const { return gateway_.name(); }
 
   // The renewal job's steps, each its own unit of work.

@@ -17,27 +17,28 @@ std::string Quote(const std::string& text) {
 
 }  // namespace
 
-Email CancellationConfirmation(const EmailContext& ctx, const std::string& to, Instant ends_at) {
+Email CancellationConfirmation(const EmailContext& ctx, const Recipient& to, Instant ends_at) {
   return Email{
-      .to = {to},
+      .to = {to.email},
       .subject = "Your license will not renew",
       .text = fmt::format(
           "Hello,\n\n"
           "You canceled the renewal of your license. Nothing more will be charged.\n\n"
-          "Your license keeps working until {} ({} UTC). After that date the program stops, "
+          "Your license keeps working until {} ({}). After that date the program stops, "
           "and your account stays: you can sign in and renew at any time.\n\n"
           "Changed your mind? Choose \"Subscribe (cancel anytime)\" on your dashboard:\n{}/home\n\n"
           "Payments are final and nothing is refunded; you keep the time you paid for.\n\n"
           "Thank you for being with us.\n",
-          FormatLongDate(ends_at), FormatRfc3339(ends_at), ctx.public_url)};
+          FormatLongDate(ends_at, to.zone), FormatTimeOfDay(ends_at, to.zone), ctx.public_url)};
 }
 
-Email ResubscribeConfirmation(const EmailContext& ctx, const std::string& to,
+Email ResubscribeConfirmation(const EmailContext& ctx, const Recipient& to,
                               std::optional<Instant> next_charge_at, Money price) {
-  const std::string when =
-      next_charge_at ? fmt::format("on {}", FormatLongDate(*next_charge_at)) : "when it is due";
+  const std::string when = next_charge_at
+                               ? fmt::format("on {}", FormatLongDate(*next_charge_at, to.zone))
+                               : "when it is due";
   return Email{
-      .to = {to},
+      .to = {to.email},
       .subject = "Your license will renew automatically",
       .text = fmt::format(
           "Hello,\n\n"
@@ -68,56 +69,59 @@ Email TicketMessageToStaff(const EmailContext& ctx, std::vector<std::string> to,
                           Quote(message), ctx.public_url, ticket.id.value)};
 }
 
-Email DaysGranted(const EmailContext& ctx, const std::string& to, int days, Instant new_expiry,
+Email DaysGranted(const EmailContext& ctx, const Recipient& to, int days, Instant new_expiry,
                   const std::string& reason) {
   return Email{
-      .to = {to},
+      .to = {to.email},
       .subject = fmt::format("We added {} day{} to your license", days, days == 1 ? "" : "s"),
       .text = fmt::format("Hello,\n\nWe added {} day{} to your license, free of charge. "
                           "It now runs until {}.\n\nWhy: {}\n\n{}/home\n",
-                          days, days == 1 ? "" : "s", FormatLongDate(new_expiry), reason,
+                          days, days == 1 ? "" : "s", FormatLongDate(new_expiry, to.zone), reason,
                           ctx.public_url)};
 }
 
-Email Receipt(const EmailContext& ctx, const std::string& to, const Charge& charge) {
+Email Receipt(const EmailContext& ctx, const Recipient& to, const Charge& charge) {
   const std::string what = charge.kind == domain::ChargeKind::kInstances
                                ? fmt::format("{} extra instance{}", charge.instances_added,
                                              charge.instances_added == 1 ? "" : "s")
                                : std::string("one month of your license");
   const std::string until = charge.new_expires_at
                                 ? fmt::format("Your license now runs until {}.\n\n",
-                                              FormatLongDate(*charge.new_expires_at))
+                                              FormatLongDate(*charge.new_expires_at, to.zone))
                                 : std::string();
   return Email{
-      .to = {to},
+      .to = {to.email},
       .subject = fmt::format("Receipt: {} paid", charge.amount.Format()),
       .text = fmt::format("Hello,\n\nThank you. We received {} for {} on {}.\n\n{}"
                           "Payment reference: {}\nTerms accepted: version {}\n"
                           "Payments are final and not refunded.\n\n"
+                          "Your receipt, to view or print: {}/billing/receipts/{}\n"
                           "Your payment history: {}/billing\n",
-                          charge.amount.Format(), what, FormatLongDate(charge.updated_at), until,
-                          charge.provider_payment_id, charge.terms_version, ctx.public_url)};
+                          charge.amount.Format(), what, FormatLongDate(charge.updated_at, to.zone),
+                          until, charge.provider_payment_id, charge.terms_version, ctx.public_url,
+                          charge.id, ctx.public_url)};
 }
 
-Email RenewalReminder(const EmailContext& ctx, const std::string& to, Instant charge_at,
-                      Money amount, Instant expires_at) {
-  return Email{.to = {to},
-               .subject = "Your license renews soon",
-               .text = fmt::format("Hello,\n\nYour license runs until {}. On {} we will charge {} "
-                                   "to your saved payment method to renew it for another month."
-                                   "\n\nNothing to do if that suits you. To stop renewal, "
-                                   "choose Cancel in the Account Renewal section:\n{}/home\n",
-                                   FormatLongDate(expires_at), FormatLongDate(charge_at),
-                                   amount.Format(), ctx.public_url)};
+Email RenewalReminder(const EmailContext& ctx, const Recipient& to, Instant charge_at, Money amount,
+                      Instant expires_at) {
+  return Email{
+      .to = {to.email},
+      .subject = "Your license renews soon",
+      .text = fmt::format("Hello,\n\nYour license runs until {}. On {} we will charge {} "
+                          "to your saved payment method to renew it for another month."
+                          "\n\nNothing to do if that suits you. To stop renewal, "
+                          "choose Cancel in the Account Renewal section:\n{}/home\n",
+                          FormatLongDate(expires_at, to.zone), FormatLongDate(charge_at, to.zone),
+                          amount.Format(), ctx.public_url)};
 }
 
-Email PaymentFailed(const EmailContext& ctx, const std::string& to, const Charge& charge,
+Email PaymentFailed(const EmailContext& ctx, const Recipient& to, const Charge& charge,
                     std::optional<Instant> retry_at, Instant expires_at) {
   const std::string next =
-      retry_at ? fmt::format("We will try again on {}. ", FormatLongDate(*retry_at))
+      retry_at ? fmt::format("We will try again on {}. ", FormatLongDate(*retry_at, to.zone))
                : std::string("We will not try again, and automatic renewal is now off. ");
   return Email{
-      .to = {to},
+      .to = {to.email},
       .subject = "Your payment didn't go through",
       .text = fmt::format("Hello,\n\nWe couldn't charge {} to renew your license: {}\n\n{}"
                           "Your license runs until {}.\n\nUpdate your card here:\n"
@@ -125,16 +129,16 @@ Email PaymentFailed(const EmailContext& ctx, const std::string& to, const Charge
                           charge.amount.Format(),
                           charge.failure_message.empty() ? std::string("the card was declined.")
                                                          : charge.failure_message,
-                          next, FormatLongDate(expires_at), ctx.public_url)};
+                          next, FormatLongDate(expires_at, to.zone), ctx.public_url)};
 }
 
-Email LicenseExpired(const EmailContext& ctx, const std::string& to, Instant expired_at) {
-  return Email{.to = {to},
+Email LicenseExpired(const EmailContext& ctx, const Recipient& to, Instant expired_at) {
+  return Email{.to = {to.email},
                .subject = "Your license has expired",
                .text = fmt::format("Hello,\n\nYour license expired on {}, and the program has "
                                    "stopped. Your account and settings are kept: renew any time "
                                    "and it works again at once.\n\n{}/billing/renew\n",
-                                   FormatLongDate(expired_at), ctx.public_url)};
+                                   FormatLongDate(expired_at, to.zone), ctx.public_url)};
 }
 
 nlohmann::json ToPayload(const Email& email) {
@@ -166,20 +170,20 @@ Result<Email> FromPayload(const nlohmann::json& payload) {
   return email;
 }
 
-Email LicenseDeactivated(const EmailContext& ctx, const std::string& to, int machines,
+Email LicenseDeactivated(const EmailContext& ctx, const Recipient& to, int machines,
                          Instant available_again_at) {
   return Email{
-      .to = {to},
+      .to = {to.email},
       .subject = "Your license was deactivated on every machine",
       .text = fmt::format(
           "Hello,\n\n"
           "Deactivate license was used on your account. The program was signed out on {} "
           "machine{}, and every instance slot is free. Your license keeps its dates.\n\n"
           "Sign in again in the program on the machines you use. Deactivate license can be used "
-          "again from {} ({} UTC).\n\n"
+          "again from {} ({}).\n\n"
           "If this was not you, contact support:\n{}/support\n",
-          machines, machines == 1 ? "" : "s", FormatLongDate(available_again_at),
-          FormatRfc3339(available_again_at), ctx.public_url)};
+          machines, machines == 1 ? "" : "s", FormatLongDate(available_again_at, to.zone),
+          FormatTimeOfDay(available_again_at, to.zone), ctx.public_url)};
 }
 
 void Queue(UnitOfWork& uow, const Email& email) {

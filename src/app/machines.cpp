@@ -72,8 +72,9 @@ Result<int> MachineService::Deactivate(const Actor& actor, const domain::User& u
   if (auto available = domain::DeactivateAvailableAt(license->deactivated_at, now, policy_))
     return Fail(ErrorCode::kConflict,
                 fmt::format("Deactivate license was used recently. It is available again on {} "
-                            "at {} UTC.",
-                            FormatLongDate(*available), FormatRfc3339(*available).substr(11, 5)));
+                            "at {}.",
+                            FormatLongDate(*available, TimeZone::OrUtc(user.time_zone)),
+                            FormatTimeOfDay(*available, TimeZone::OrUtc(user.time_zone))));
   const nlohmann::json before = {
       {"deactivated_at", license->deactivated_at
                              ? nlohmann::json(FormatRfc3339(*license->deactivated_at))
@@ -86,7 +87,8 @@ Result<int> MachineService::Deactivate(const Actor& actor, const domain::User& u
   uow->licenses().Update(*license);
   uow->Audit("license.deactivate", fmt::format("license:{}", license->id.value), before,
              {{"deactivated_at", FormatRfc3339(now)}, {"machines_signed_out", ended}});
-  Queue(*uow, LicenseDeactivated(email_, user.email, ended, now + policy_.deactivate_cooldown));
+  Queue(*uow,
+        LicenseDeactivated(email_, Recipient::Of(user), ended, now + policy_.deactivate_cooldown));
   uow->Commit();
   return ended;
 }

@@ -93,7 +93,7 @@ Result<void> VerifySecondFactor(UnitOfWork& uow, const EmailContext& email,
     uow.Audit("two_factor.recovery_code_used", subject, nullptr,
               {{"step", step}, {"codes_left", left}});
     Queue(uow, RecoveryCodeUsed(
-                   email, user.email, left,
+                   email, Recipient::Of(user), left,
                    {.at = now, .address = client.address, .user_agent = client.user_agent}));
   }
   return {};
@@ -163,7 +163,7 @@ Result<std::vector<std::string>> TwoFactorService::Enable(const Actor& actor,
   uow->Audit("two_factor.enable", Subject(user->id), {{"enabled", false}},
              {{"enabled", true}, {"recovery_codes", kRecoveryCodeCount}});
   Queue(*uow,
-        TwoFactorTurned(email_, user->email, true,
+        TwoFactorTurned(email_, Recipient::Of(*user), true,
                         {.at = now, .address = client.address, .user_agent = client.user_agent}));
   uow->Commit();
   return codes;
@@ -210,7 +210,7 @@ Result<void> TwoFactorService::Disable(const Actor& actor, const CurrentUser& cu
   uow->recovery_codes().DeleteAll(user->id);
   uow->Audit("two_factor.disable", Subject(user->id), {{"enabled", true}}, {{"enabled", false}});
   Queue(*uow,
-        TwoFactorTurned(email_, user->email, false,
+        TwoFactorTurned(email_, Recipient::Of(*user), false,
                         {.at = now, .address = client.address, .user_agent = client.user_agent}));
   uow->Commit();
   return {};

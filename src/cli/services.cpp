@@ -56,7 +56,10 @@ std::unique_ptr<app::DiscordService> MakeDiscord(const Config& config, storage::
 }  // namespace
 
 AppServices::AppServices(const Config& config, storage::SqlStore& store, const Clock& clock)
-    : email{config.public_url},
+    : email{.public_url = config.public_url,
+            .seller = {.name = config.seller.name,
+                       .address = config.seller.address,
+                       .tax_id = config.seller.tax_id}},
       hasher(app::PasswordHasher::Interactive()),
       accounts(store, clock, hasher, email,
                {.sign_up_per_address = {.scope = "sign_up.address",

@@ -54,13 +54,16 @@ std::optional<Instant> ParseRfc3339(std::string_view s) {
          std::chrono::minutes(mi) + Seconds(se) - std::chrono::minutes(offset_minutes);
 }
 
-std::string FormatLongDate(Instant t) {
+std::string FormatCivilDate(CivilDate day) {
   static constexpr std::array<const char*, 12> kMonths = {
       "January", "February", "March",     "April",   "May",      "June",
       "July",    "August",   "September", "October", "November", "December"};
-  const std::chrono::year_month_day ymd(std::chrono::floor<std::chrono::days>(t));
-  return fmt::format("{} {}, {}", kMonths[unsigned(ymd.month()) - 1], unsigned(ymd.day()),
-                     int(ymd.year()));
+  return fmt::format("{} {}, {}", kMonths[unsigned(day.month()) - 1], unsigned(day.day()),
+                     int(day.year()));
+}
+
+std::string FormatLongDate(Instant t) {
+  return FormatCivilDate(CivilDate(std::chrono::floor<std::chrono::days>(t)));
 }
 
 }  // namespace tenure

@@ -18,7 +18,10 @@ inline Instant FromUnix(int64_t s) { return Instant(Seconds(s)); }
 // RFC 3339 in UTC: 2026-12-01T00:00:00Z
 std::string FormatRfc3339(Instant t);
 std::optional<Instant> ParseRfc3339(std::string_view s);
-// "December 1, 2026" for people.
+// "December 1, 2026" for people: the day of `t` in UTC (core/time_zone.hpp has the
+// customer's zone's).
 std::string FormatLongDate(Instant t);
+// "December 1, 2026": a calendar day, as people read it.
+std::string FormatCivilDate(CivilDate day);
 
 }  // namespace tenure

@@ -34,6 +34,20 @@ Money ProrateInstances(Money monthly_price, int count, Instant now, Instant expi
   return Money::Cents((numerator * 2 + 30) / 60);  // numerator / 30, half up
 }
 
+std::optional<PaidPeriod> PeriodPaid(ChargeKind kind, ChargeStatus status, int64_t period_key,
+                                     std::optional<Instant> new_expires_at, Instant paid_at,
+                                     Seconds grace) {
+  if (status != ChargeStatus::kSucceeded) return std::nullopt;
+  if (!MovesExpiry(kind)) {
+    if (period_key == 0) return std::nullopt;
+    return PaidPeriod{.from = paid_at, .to = FromUnix(period_key)};
+  }
+  if (!new_expires_at) return std::nullopt;
+  License before;
+  if (period_key != 0) before.expires_at = FromUnix(period_key);
+  return PaidPeriod{.from = RenewalBase(before, paid_at, grace), .to = *new_expires_at};
+}
+
 std::optional<Instant> NextDunningAttempt(Instant first_failed_at, int failures,
                                           const LicensePolicy& policy) {
   if (failures < 1 || failures > static_cast<int>(policy.dunning_retries.size()))

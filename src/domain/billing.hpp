@@ -5,6 +5,7 @@
 
 #include "core/money.hpp"
 #include "core/time_zone.hpp"
+#include "domain/charge.hpp"
 #include "domain/license.hpp"
 
 namespace tenure::domain {
@@ -36,6 +37,20 @@ RenewalPlan PlanRenewal(const License& license, Instant now, const LicensePolicy
 // rounding rule is half up to the cent. 100.00 at 60 days, 25.00 at 15 (for 50.00).
 Money ProrateInstances(Money monthly_price, int count, Instant now, Instant expires_at);
 int DaysRemaining(Instant now, Instant expires_at);
+
+// The time a succeeded charge paid for (issue 14 item 7: receipts and the payment history).
+struct PaidPeriod {
+  Instant from;
+  Instant to;
+};
+// A month starts where the lifecycle started it when the payment was recorded (RenewalBase):
+// at the expiration date it extended (`period_key`) if paid before that date's grace ended,
+// else at the payment (`paid_at`; a first purchase too); it ends at `new_expires_at`. Extra
+// instances run from their payment to the shared expiration date they were bought until
+// (their `period_key`). Nothing for a charge that did not succeed.
+std::optional<PaidPeriod> PeriodPaid(ChargeKind kind, ChargeStatus status, int64_t period_key,
+                                     std::optional<Instant> new_expires_at, Instant paid_at,
+                                     Seconds grace);
 
 // Dunning: after the first failure at `first_failed_at` and `failures` failed attempts so far,
 // when to try again; nothing once the schedule is used up (auto-renew then turns off).

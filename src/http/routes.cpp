@@ -48,6 +48,9 @@ const std::vector<Route>& Routes() {
       {"GET", "/home", kPage, kSignedIn, kFast, pages::Home},
       {"GET", "/settings", kPage, kSignedIn, kFast, pages::Settings},
       {"POST", "/settings/time-zone", kPage, kSignedIn, kFast, pages::SetTimeZone, kForm, kWrite},
+      // Issue 14 item 5: the browser's zone, posted by static/app.js while the account has none.
+      {"POST", "/settings/time-zone/detected", kPage, kSignedIn, kFast, pages::AdoptBrowserTimeZone,
+       kForm, kWrite},
       // The program's machines (issue 9): Sign out one, or Deactivate license for all.
       {"POST", "/settings/machines/{id}/sign-out", kPage, kSignedIn, kFast, pages::MachineSignOut},
       // Every session of the account (issue 10 item 5): Sign out one, or everywhere else.
@@ -79,6 +82,8 @@ const std::vector<Route>& Routes() {
 
       // Billing (issue 4): every payment form carries the terms tick.
       {"GET", "/billing", kPage, kSignedIn, kFast, pages::Billing},
+      // Issue 14 item 7: one succeeded charge's printable receipt, the customer's own only.
+      {"GET", "/billing/receipts/{id}", kPage, kSignedIn, kFast, pages::Receipt},
       {"GET", "/billing/renew", kPage, kSignedIn, kFast, pages::RenewForm},
       {"POST", "/billing/renew", kPage, kSignedIn, kFast, pages::RenewSubmit, kForm, kWrite},
       {"GET", "/billing/card", kPage, kSignedIn, kFast, pages::CardForm},

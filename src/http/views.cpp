@@ -23,6 +23,7 @@ Views::Views() {
                                                Sha256Hex(f.bytes).substr(0, 16)});
   css_url_ = AssetUrl("app.css");
   icon_url_ = AssetUrl("icon.svg");
+  js_url_ = AssetUrl("app.js");
 
   auto partials = std::make_shared<MustacheTemplate::Partials>();
   std::map<std::string, std::string_view> sources;
@@ -54,6 +55,7 @@ std::string Views::Page(std::string_view name, mstch::map vars) const {
   map["content"] = std::move(content);
   map["css_url"] = css_url_;
   map["icon_url"] = icon_url_;
+  map["js_url"] = js_url_;
   std::string page;
   page.reserve(8192);
   layout_->RenderTo(root, page);

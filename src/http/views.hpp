@@ -30,7 +30,7 @@ class Views {
   std::map<std::string, Asset, std::less<>> assets_;
   std::map<std::string, MustacheTemplate, std::less<>> templates_;  // with partials/ as {{> NAME}}
   std::unique_ptr<MustacheTemplate> layout_;  // rendered without partials, as before
-  std::string css_url_, icon_url_;
+  std::string css_url_, icon_url_, js_url_;   // the layout's assets
 };
 
 }  // namespace tenure::http

@@ -14,6 +14,10 @@ Response RenderPage(Context& ctx, std::string_view template_name, std::string ti
   if (ctx.user) {
     vars["user_email"] = ctx.User().email;
     vars["is_staff"] = domain::IsStaff(ctx.User().role);
+    // Issue 14 item 5: an account without a time zone takes the browser's (static/app.js
+    // posts it, then reloads the page), from a page fetched with GET only: reloading the
+    // answer to a form would send the form again.
+    if (ctx.User().time_zone.empty() && ctx.req.method == "GET") vars["detect_time_zone"] = true;
   }
   Response res;
   res.status = status;
@@ -27,12 +31,7 @@ std::optional<int64_t> Context::IdParam(std::string_view name) const {
   return ParseId(Param(name));
 }
 
-std::string FormatDateTime(Instant t) {
-  const auto day = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::hh_mm_ss hms(t - day);
-  return fmt::format("{} {:02}:{:02} UTC", FormatLongDate(t), hms.hours().count(),
-                     hms.minutes().count());
-}
+std::string FormatDateTime(Instant t) { return tenure::FormatDateTime(t, TimeZone::Utc()); }
 
 std::optional<int64_t> ParseId(std::string_view text) {
   int64_t id = 0;

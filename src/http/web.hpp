@@ -17,6 +17,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
+#include "core/time_zone.hpp"
 #include "http/forms.hpp"
 #include "http/multipart.hpp"
 #include "http/problem.hpp"
@@ -143,11 +144,15 @@ struct Context {
   app::Actor Actor() const {
     return app::Actor::User(User().id, req.request_id, req.remote_address);
   }
+  // The signed-in user's time zone, UTC without one (issue 14 item 5): every date and time a
+  // page shows them is written in it (core/time_zone.hpp: FormatLongDate, FormatDateTime).
+  TimeZone Zone() const { return user ? TimeZone::OrUtc(User().time_zone) : TimeZone::Utc(); }
 };
 
 // A positive decimal id, or nothing.
 std::optional<int64_t> ParseId(std::string_view text);
-// "November 27, 2026 14:05 UTC" for tables and threads.
+// "November 27, 2026 14:05 UTC" for staff's tables and threads; a customer's pages write
+// FormatDateTime(t, ctx.Zone()) instead.
 std::string FormatDateTime(Instant t);
 
 // A full page in the layout; `tab` marks the current navigation entry ("home", ...).

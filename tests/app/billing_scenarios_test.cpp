@@ -203,6 +203,9 @@ class BillingScenario : public ::testing::TestWithParam<Calendar> {
   std::string MailText(size_t index) {  // `index` into Mail()
     return AllMail().at(mail_seen_ + index).payload["text"].get<std::string>();
   }
+  // A date as the customer's emails write it: on their calendar (issue 14 item 5), so that
+  // UTC-12's and UTC+14's customers read their own day, not UTC's.
+  std::string LocalDate(Instant t) const { return FormatLongDate(t, TimeZone::OrUtc(cal_.zone)); }
 
   jobs::RenewalSummary JobAt(Instant t) {
     clock_.Set(t);
@@ -353,7 +356,7 @@ TEST_P(BillingScenario, AutoRenewChargesOnceAtExpiryMinusTheLead) {
   EXPECT_EQ(JobAt(e0_ - 3 * kDay - 1s).reminders, 0);
   EXPECT_EQ(JobAt(e0_ - 3 * kDay).reminders, 1);
   EXPECT_EQ(JobAt(e0_ - 2 * kDay).reminders, 0) << "one reminder per period";
-  EXPECT_NE(MailText(0).find(FormatLongDate(e0_ - kDay)), std::string::npos) << MailText(0);
+  EXPECT_NE(MailText(0).find(LocalDate(e0_ - kDay)), std::string::npos) << MailText(0);
 
   auto pass = JobAt(e0_ - kDay - 1s);
   EXPECT_EQ(pass.claimed, 0);
@@ -397,7 +400,7 @@ TEST_P(BillingScenario, DeclineThenRetryWithANewCardSucceedsWithoutLosingADay) {
   EXPECT_EQ(license.dunning_failures, 1);
   EXPECT_EQ(Rfc(license.dunning_first_failed_at), Rfc(e0_ - kDay));
   EXPECT_EQ(Rfc(license.next_attempt_at), Rfc(e0_)) << "first retry 1 day after the first failure";
-  EXPECT_NE(MailText(1).find("We will try again on " + FormatLongDate(e0_)), std::string::npos)
+  EXPECT_NE(MailText(1).find("We will try again on " + LocalDate(e0_)), std::string::npos)
       << MailText(1);
   EXPECT_NE(MailText(1).find("/billing/card"), std::string::npos) << "a link to update the card";
 
@@ -489,7 +492,7 @@ TEST_P(BillingScenario, GraceThenExpiryAtTheExactSecondsWithOneNotice) {
   EXPECT_EQ(JobAt(e0_ + kDay).expiry_notices, 0);
   EXPECT_EQ(JobAt(e0_ + 10 * kDay).expiry_notices, 0);
   EXPECT_EQ(Mail(), std::vector<std::string>{kExpired});
-  EXPECT_NE(MailText(0).find(FormatLongDate(e0_)), std::string::npos) << MailText(0);
+  EXPECT_NE(MailText(0).find(LocalDate(e0_)), std::string::npos) << MailText(0);
   EXPECT_TRUE(Charges(ada).empty());
   EXPECT_EQ(Rfc(License(ada).expires_at), Rfc(e0_));
 }
@@ -571,7 +574,7 @@ TEST_P(BillingScenario, CancelThenTheLicenseExpiresOnItsDateWithoutACharge) {
   EXPECT_FALSE(license.auto_renew);
   EXPECT_EQ(license.auto_renew_off_reason, AutoRenewOffReason::kCancellationRequested);
   EXPECT_EQ(Rfc(license.expires_at), Rfc(e0_));
-  EXPECT_NE(MailText(0).find(FormatLongDate(e0_)), std::string::npos) << MailText(0);
+  EXPECT_NE(MailText(0).find(LocalDate(e0_)), std::string::npos) << MailText(0);
 
   EXPECT_EQ(JobAt(e0_ - 3 * kDay).reminders, 0);
   EXPECT_EQ(JobAt(e0_ - kDay).claimed, 0);

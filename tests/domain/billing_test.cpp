@@ -132,5 +132,53 @@ TEST(Dunning, RetriesAtOneThreeAndFiveDaysThenStops) {
   EXPECT_FALSE(NextDunningAttempt(first, 0, policy));
 }
 
+// Issue 14 item 7: the period each row of the payment history and each receipt names. The
+// instance row used to show its end date as "Period from", and a first month "—".
+TEST(PeriodPaid, AMonthStartsWhereTheLifecycleStartedIt) {
+  const Seconds grace = hours(24);
+  const Instant expires = At("2027-01-31T10:00:00Z");
+  const Instant next = At("2027-02-28T10:00:00Z");
+  const int64_t key = ToUnix(expires);
+  using enum ChargeKind;
+  const auto paid = [&](ChargeKind kind, int64_t period, std::optional<Instant> to, Instant at) {
+    return PeriodPaid(kind, ChargeStatus::kSucceeded, period, to, at, grace);
+  };
+  // Charged a day early (auto-renewal) or renewed early: from the old expiration date.
+  const auto early = paid(kAutoRenewal, key, next, expires - days(1));
+  ASSERT_TRUE(early);
+  EXPECT_EQ(early->from, expires);
+  EXPECT_EQ(early->to, next);
+  EXPECT_EQ(paid(kRenewal, key, next, expires - days(20))->from, expires);
+  // In grace, still from the old date: no day lost or gained.
+  EXPECT_EQ(paid(kRenewal, key, next, expires + hours(23))->from, expires);
+  // Past grace, and a first purchase (no old date): from the payment.
+  const Instant late = expires + hours(25);
+  EXPECT_EQ(paid(kRenewal, key, late + days(28), late)->from, late);
+  const Instant bought = At("2027-03-05T08:00:00Z");
+  const auto first = paid(kPurchase, 0, At("2027-04-05T08:00:00Z"), bought);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->from, bought);
+  EXPECT_EQ(first->to, At("2027-04-05T08:00:00Z"));
+}
+
+TEST(PeriodPaid, InstancesRunFromTheirPaymentToTheSharedDate) {
+  const Instant bought = At("2027-01-01T12:00:00Z");
+  const Instant expires = At("2027-01-31T10:00:00Z");
+  const auto period = PeriodPaid(ChargeKind::kInstances, ChargeStatus::kSucceeded, ToUnix(expires),
+                                 std::nullopt, bought, hours(24));
+  ASSERT_TRUE(period);
+  EXPECT_EQ(period->from, bought);
+  EXPECT_EQ(period->to, expires);
+}
+
+TEST(PeriodPaid, AChargeThatDidNotSucceedPaidForNothing) {
+  const Instant at = At("2027-01-01T12:00:00Z");
+  for (const auto status : {ChargeStatus::kFailed, ChargeStatus::kPending}) {
+    EXPECT_FALSE(PeriodPaid(ChargeKind::kRenewal, status, ToUnix(at), std::nullopt, at, hours(24)));
+    EXPECT_FALSE(
+        PeriodPaid(ChargeKind::kInstances, status, ToUnix(at), std::nullopt, at, hours(24)));
+  }
+}
+
 }  // namespace
 }  // namespace tenure::domain

@@ -1,14 +1,14 @@
 // Issue 4's "done when", as a person walks it: a new customer signs up, sees a decline with
 // the decline card (nothing changes), buys a license with the success card, renews and watches
-// the date move one calendar month, buys a prorated instance, and reads the payment history;
-// receipts arrive at a real SMTP server on loopback.
+// the date move one calendar month, buys a prorated instance, and reads the payment history and
+// a receipt; receipts arrive at a real SMTP server on loopback.
 //
 // Run: node --test --test-concurrency=1 tests/e2e/
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser } from './browser.mjs';
-import { assertAccessible, clickAndWait, pathOf, shoot, withStack } from './harness.mjs';
+import { LONG_DATE, assertAccessible, clickAndWait, pathOf, shoot, withStack } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -112,15 +112,19 @@ describe('buying and renewing a license', () => {
       await page.getByLabel(/I accept the/).check();
       await clickAndWait(page, page.getByRole('button', { name: 'Buy instances' }), '**/billing?done=instances');
 
-      // The history: each charge with its amount, period, terms version and status.
+      // The history, newest first: each charge with the period it paid for (the first month's
+      // too), its amount and status; the decline paid for nothing (issue 14 item 7).
       const rows = page.locator('tbody tr');
       assert.equal(await rows.count(), 4);
-      const text = await page.locator('tbody').innerText();
-      assert.match(text, /declined/i);
-      assert.equal((text.match(/\bpaid\b/gi) || []).length, 3);
-      assert.match(text, /2026-11-01/);
+      assert.deepEqual(await page.locator('tbody .badge').allTextContents(), ['Paid', 'Paid', 'Paid', 'Declined']);
+      const periods = await rows.locator('td[data-label="Period"]').allTextContents();
+      for (const period of periods.slice(0, 3)) assert.match(period, new RegExp(`^${LONG_DATE.source} to ${LONG_DATE.source}$`));
+      assert.match(periods[3], /Nothing paid/);
       await assertAccessible(page, '/billing');
       await shoot(page, 'e2e-billing');
+      // The terms version accepted with each payment is on its receipt.
+      await clickAndWait(page, rows.first().getByRole('link', { name: /^View the receipt of the payment on / }), /\/billing\/receipts\/\d+$/);
+      assert.match(await page.getByRole('article', { name: 'Receipt' }).innerText(), /Terms accepted\s*Version 2026-11-01/);
     });
   });
 });

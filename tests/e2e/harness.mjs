@@ -47,8 +47,10 @@ export async function withStack(browser, { customers = 0, env = {}, testClock = 
   let failure = null;
   try {
     server = await startServer({ customers, testClock, env: { ...sink.serverEnv(), ...env } });
+    // The browser's time zone is UTC unless a test says otherwise: signed-in pages report it
+    // to the server (issue 14 item 5), and dates on the page then follow it.
     const newPage = async (options = {}) => {
-      const context = await browser.newContext({ baseURL: server.url, ...options });
+      const context = await browser.newContext({ baseURL: server.url, timezoneId: 'UTC', ...options });
       context.setDefaultTimeout(TIMEOUT_MS);
       contexts.push(context);
       const page = await context.newPage();

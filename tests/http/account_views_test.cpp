@@ -9,7 +9,9 @@ namespace {
 
 TEST(LastSeenText, RoundsDownToMinutesThenHoursThenNamesTheDate) {
   const Instant now = *ParseRfc3339("2026-03-06T12:00:00Z");
-  const auto ago = [&](int64_t seconds) { return LastSeenText(now - Seconds(seconds), now); };
+  const auto ago = [&](int64_t seconds) {
+    return LastSeenText(now - Seconds(seconds), now, TimeZone::Utc());
+  };
   EXPECT_EQ(ago(0), "just now");
   EXPECT_EQ(ago(59), "just now");
   EXPECT_EQ(ago(60), "1 minute ago");
@@ -23,6 +25,14 @@ TEST(LastSeenText, RoundsDownToMinutesThenHoursThenNamesTheDate) {
   EXPECT_EQ(ago(40 * 24 * 3600), "January 25, 2026");
   // A heartbeat a little ahead of the server's clock is "just now", not a negative time.
   EXPECT_EQ(ago(-5), "just now");
+}
+
+// Issue 14 item 5: the date is the viewer's local day, not UTC's.
+TEST(LastSeenText, NamesTheDateInTheViewersZone) {
+  const Instant now = *ParseRfc3339("2026-03-06T12:00:00Z");
+  const Instant seen = *ParseRfc3339("2026-03-04T03:00:00Z");
+  EXPECT_EQ(LastSeenText(seen, now, TimeZone::Utc()), "March 4, 2026");
+  EXPECT_EQ(LastSeenText(seen, now, *TimeZone::Find("America/Los_Angeles")), "March 3, 2026");
 }
 
 }  // namespace

@@ -123,6 +123,7 @@ TEST(MustacheTemplate, EveryTemplateRendersAsMstchDid) {
       page_vars["content"] = mstch::render(source, page_vars, s.partials);
       page_vars["css_url"] = views.AssetUrl("app.css");
       page_vars["icon_url"] = views.AssetUrl("icon.svg");
+      page_vars["js_url"] = views.AssetUrl("app.js");  // issue 14: the layout's script
       ASSERT_EQ(views.Page(name, vars), mstch::render(s.templates.at("layout"), page_vars));
     }
   }

@@ -47,6 +47,9 @@ const std::vector<Case> kOurQuestions = {
     {"How do I update my credit card?", "billing/renewal-and-pricing"},
     {"Will I be billed twice if I double click renew?", "billing/renewal-and-pricing"},
     {"is a month 30 days or a calendar month", "billing/renewal-and-pricing"},
+    // Issue 14 items 5 and 7, written before searching with them.
+    {"Where do I find the receipt for a payment I made?", "billing/receipts"},
+    {"Why does the dashboard show times in the wrong time zone?", "account/dashboard"},
     // Instances
     {"How do I run the program on two computers at the same time?", "billing/instances"},
     {"How much is an extra instance when 15 days are left?", "billing/instances"},

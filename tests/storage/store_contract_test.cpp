@@ -412,6 +412,15 @@ TEST_P(StoreContract, TheLatestPaymentMethodIsTheDefault) {
   EXPECT_EQ(store_->Read()->payment_methods().FindDefaultFor(id, "offline")->last4, "0002");
   EXPECT_FALSE(store_->Read()->payment_methods().FindDefaultFor(id, "stripe"))
       << "a card saved with another provider is not Stripe's to charge";
+  // A receipt names the card a charge used, the replaced one included (issue 14 item 7).
+  auto used = store_->Read()->payment_methods().FindByRef(id, "offline", "pm_4242");
+  ASSERT_TRUE(used);
+  EXPECT_EQ(used->last4, "4242");
+  EXPECT_EQ(used->brand, "visa");
+  EXPECT_FALSE(store_->Read()->payment_methods().FindByRef(id, "stripe", "pm_4242"));
+  const UserId other = InsertUser("other-card@example.com");
+  EXPECT_FALSE(store_->Read()->payment_methods().FindByRef(other, "offline", "pm_4242"))
+      << "another account's card is not found by its reference";
 }
 
 TEST_P(StoreContract, AuditRowsCarryActorSubjectBeforeAfterAndRequestId) {

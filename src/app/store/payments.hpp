@@ -30,6 +30,9 @@ class PaymentMethodRepository {
   virtual std::optional<PaymentMethod> FindDefault(UserId user) = 0;
   // The card a provider can charge: a card saved with another provider is not its to use.
   virtual std::optional<PaymentMethod> FindDefaultFor(UserId user, std::string_view provider) = 0;
+  // The card a charge was made with (Charge::payment_method_ref), for its receipt.
+  virtual std::optional<PaymentMethod> FindByRef(UserId user, std::string_view provider,
+                                                 std::string_view provider_ref) = 0;
 };
 
 class PaymentCustomerRepository {

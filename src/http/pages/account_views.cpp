@@ -40,6 +40,7 @@ mstch::map ChartVars(const domain::CheckoutStats& stats) {
 
 mstch::map MachinesVars(Context& ctx, UserId user, int instances, bool can_sign_out) {
   const Instant now = ctx.svc.clock.Now();
+  const TimeZone zone = ctx.Zone();
   const auto holding = ctx.svc.machines.Holding(user);
   mstch::array rows;
   for (const auto& m : holding)
@@ -47,10 +48,10 @@ mstch::map MachinesVars(Context& ctx, UserId user, int instances, bool can_sign_
                               {"name", m.info.name},
                               {"os", m.info.os},
                               {"app_version", m.info.app_version},
-                              {"signed_in", FormatLongDate(m.signed_in_at)},
+                              {"signed_in", FormatLongDate(m.signed_in_at, zone)},
                               {"signed_in_iso", FormatRfc3339(m.signed_in_at)},
-                              {"last_seen", LastSeenText(m.last_seen_at, now)},
-                              {"last_seen_full", FormatDateTime(m.last_seen_at)},
+                              {"last_seen", LastSeenText(m.last_seen_at, now, zone)},
+                              {"last_seen_full", FormatDateTime(m.last_seen_at, zone)},
                               {"last_seen_iso", FormatRfc3339(m.last_seen_at)}});
   return mstch::map{{"machines", rows},
                     {"has_machines", !rows.empty()},
@@ -77,7 +78,7 @@ mstch::map CheckoutStatsVars(Context& ctx, std::optional<UserId> user, std::stri
   mstch::array latest;
   for (const auto& row : ctx.svc.checkouts.Latest(user, 10)) {
     const auto& c = row.checkout;
-    latest.push_back(mstch::map{{"at", FormatDateTime(c.at)},
+    latest.push_back(mstch::map{{"at", FormatDateTime(c.at, zone)},
                                 {"at_iso", FormatRfc3339(c.at)},
                                 {"store", c.store},
                                 {"product", c.product},
@@ -91,7 +92,8 @@ mstch::map CheckoutStatsVars(Context& ctx, std::optional<UserId> user, std::stri
   return vars;
 }
 
-void AddInstancesVars(mstch::map& vars, const app::LicenseOverview& overview, Instant now) {
+void AddInstancesVars(mstch::map& vars, const app::LicenseOverview& overview, Instant now,
+                      const TimeZone& zone) {
   const auto& l = overview.license;
   vars["instances"] = l.instances;
   vars["one_instance"] = l.instances == 1;
@@ -103,7 +105,7 @@ void AddInstancesVars(mstch::map& vars, const app::LicenseOverview& overview, In
   const std::optional<Instant> renewal =
       overview.next_charge_at ? overview.next_charge_at : l.expires_at;
   if (renewal && *renewal > now) {
-    vars["renewal_long"] = FormatLongDate(*renewal);
+    vars["renewal_long"] = FormatLongDate(*renewal, zone);
     vars["renewal_iso"] = FormatRfc3339(*renewal);
   }
   if (!l.instances_at_renewal || *l.instances_at_renewal == l.instances) return;
@@ -112,7 +114,7 @@ void AddInstancesVars(mstch::map& vars, const app::LicenseOverview& overview, In
   vars["one_pending"] = *l.instances_at_renewal == 1;
 }
 
-std::string LastSeenText(Instant seen, Instant now) {
+std::string LastSeenText(Instant seen, Instant now, const TimeZone& zone) {
   const int64_t ago = (now - seen).count();
   if (ago < 60) return "just now";
   if (ago < 3600) {
@@ -123,7 +125,7 @@ std::string LastSeenText(Instant seen, Instant now) {
     const int64_t hours = ago / 3600;
     return fmt::format("{} hour{} ago", hours, hours == 1 ? "" : "s");
   }
-  return FormatLongDate(seen);
+  return FormatLongDate(seen, zone);
 }
 
 }  // namespace tenure::http::pages

@@ -10,6 +10,7 @@
 
 #include "core/ids.hpp"
 #include "core/time.hpp"
+#include "core/time_zone.hpp"
 #include "http/pages/pages.hpp"
 
 namespace tenure::app {
@@ -19,7 +20,8 @@ struct LicenseOverview;
 namespace tenure::http::pages {
 
 // partials/machines.html: the machines holding one of `instances` slots, most recently seen
-// first; with a Sign out button each when `can_sign_out` (the customer's own Settings).
+// first; with a Sign out button each when `can_sign_out` (the customer's own Settings). Times
+// are in the viewer's zone.
 mstch::map MachinesVars(Context& ctx, UserId user, int instances, bool can_sign_out);
 
 // partials/checkout_stats.html: one customer's statistics, or everyone's when `user` is unset,
@@ -27,15 +29,17 @@ mstch::map MachinesVars(Context& ctx, UserId user, int instances, bool can_sign_
 mstch::map CheckoutStatsVars(Context& ctx, std::optional<UserId> user, std::string_view time_zone);
 
 // The instance count, the next renewal's price and date (`renewal_long`, `renewal_iso`, while
-// it is still ahead) and, when Edit Instances chose another count for that renewal, the count:
-// `instances`, `one_instance`, `price`, and `pending`, `pending_count`, `one_pending`.
-void AddInstancesVars(mstch::map& vars, const app::LicenseOverview& overview, Instant now);
+// it is still ahead; the date in `zone`) and, when Edit Instances chose another count for that
+// renewal, the count: `instances`, `one_instance`, `price`, and `pending`, `pending_count`,
+// `one_pending`.
+void AddInstancesVars(mstch::map& vars, const app::LicenseOverview& overview, Instant now,
+                      const TimeZone& zone);
 
 // Settings' notice after Sign out or Deactivate license (post/redirect/get), "" for none.
 std::string MachinesNotice(Context& ctx);
 
 // When a machine was last seen, for people: "just now", "1 minute ago", "5 hours ago", then
-// the date ("March 3, 2026").
-std::string LastSeenText(Instant seen, Instant now);
+// the date in `zone` ("March 3, 2026").
+std::string LastSeenText(Instant seen, Instant now, const TimeZone& zone);
 
 }  // namespace tenure::http::pages

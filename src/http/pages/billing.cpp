@@ -1,4 +1,5 @@
-// Billing pages (issue 4): Renew / first purchase, the card, instances, payment history.
+// Billing pages (issue 4): Renew / first purchase, the card, instances, and Billing itself
+// (its payment history and the receipts are receipts.cpp's).
 // Every payment form carries the terms tick and a token against double submission.
 #include <fmt/format.h>
 
@@ -10,6 +11,7 @@
 #include "domain/billing.hpp"
 #include "domain/terms.hpp"
 #include "http/pages/account_views.hpp"
+#include "http/pages/receipts.hpp"
 #include "http/redirects.hpp"
 
 namespace tenure::http::pages {
@@ -25,13 +27,14 @@ Response RenewPage(Context& ctx, int status, const Error* error) {
   if (!quote)
     return ErrorPage(ctx, HttpStatus(quote.error().code), "No license", quote.error().message);
   const auto& p = quote->plan;
+  const TimeZone zone = ctx.Zone();
   const std::string heading = quote->license.expires_at ? "Renew your license" : "Buy your license";
   mstch::map vars{{"heading", heading},
                   {"amount", p.amount().Format()},
                   {"instances", quote->license.instances},
                   {"one_instance", quote->license.instances == 1},
                   {"new_iso", FormatRfc3339(p.new_expires_at)},
-                  {"new_long", FormatLongDate(p.new_expires_at)},
+                  {"new_long", FormatLongDate(p.new_expires_at, zone)},
                   {"period", std::to_string(p.period_key)},
                   {"terms_version", std::string(domain::kTermsVersion)}};
   if (p.reactivation_fee.cents() > 0) vars["fee"] = p.reactivation_fee.Format();
@@ -53,8 +56,9 @@ Response InstancesPage(Context& ctx, int status, const Error* error, InstancesPa
   if (!quote && !overview->license.expires_at)  // never bought: nothing to edit yet
     return ErrorPage(ctx, HttpStatus(quote.error().code), "Edit instances", quote.error().message);
   const domain::License& license = overview->license;
+  const TimeZone zone = ctx.Zone();
   mstch::map vars;
-  AddInstancesVars(vars, *overview, ctx.svc.clock.Now());
+  AddInstancesVars(vars, *overview, ctx.svc.clock.Now(), zone);
   if (quote) {
     const Instant expires = *quote->license.expires_at;
     std::string token(ctx.Field("token"));
@@ -65,7 +69,7 @@ Response InstancesPage(Context& ctx, int status, const Error* error, InstancesPa
     vars["days"] = quote->days_remaining;
     vars["one_day"] = quote->days_remaining == 1;
     vars["expires_iso"] = FormatRfc3339(expires);
-    vars["expires_long"] = FormatLongDate(expires);
+    vars["expires_long"] = FormatLongDate(expires, zone);
     vars["price_each"] = quote->price_each.Format();
     vars["token"] = token;
     vars["count"] = kept ? std::string(ctx.Field("count")) : std::string("1");
@@ -125,33 +129,9 @@ int ParseInt(std::string_view text) {
 
 Response Billing(Context& ctx) {
   auto quote = ctx.svc.billing.QuoteRenewal(ctx.User().id);
-  mstch::array charges;
-  for (const auto& c : ctx.svc.billing.History(ctx.User().id)) {
-    using Kind = domain::ChargeKind;
-    using Status = domain::ChargeStatus;
-    const std::string what =
-        c.kind == Kind::kInstances
-            ? fmt::format("{} instance{}", c.instances_added, c.instances_added == 1 ? "" : "s")
-        : c.kind == Kind::kPurchase    ? std::string("First month")
-        : c.kind == Kind::kAutoRenewal ? std::string("Automatic renewal")
-                                       : std::string("Renewal");
-    charges.push_back(mstch::map{
-        {"at", FormatDateTime(c.created_at)},
-        {"at_iso", FormatRfc3339(c.created_at)},
-        {"what", what},
-        {"amount", c.amount.Format()},
-        {"period", c.period_key ? FormatLongDate(FromUnix(c.period_key)) : std::string("—")},
-        {"terms", c.terms_version},
-        {"status", std::string(domain::ChargeStatusName(c.status))},
-        {"status_label", std::string(c.status == Status::kSucceeded ? "Paid"
-                                     : c.status == Status::kFailed  ? "Declined"
-                                                                    : "Processing")},
-        {"failure", c.failure_message}});
-  }
-  mstch::map vars{{"charges", charges},
-                  {"has_charges", !charges.empty()},
-                  {"has_license", quote.has_value()},
+  mstch::map vars{{"has_license", quote.has_value()},
                   {"has_date", quote && quote->license.expires_at.has_value()}};
+  AddPaymentHistoryVars(ctx, vars);
   if (quote && quote->card) vars["card"] = CardText(*quote->card);
   if (ctx.Query("done") == "card_saved") vars["notice"] = std::string("Your card is saved.");
   if (ctx.Query("done") == "instances")

@@ -1,4 +1,5 @@
-// The customer's tabs: Home, Settings, Download, Support.
+// The customer's tabs: Home, Settings, Download, Support. Every date they show is in the
+// customer's time zone (ctx.Zone(); issue 14 item 5).
 #include <fmt/format.h>
 
 #include "app/accounts.hpp"
@@ -36,6 +37,7 @@ Response Home(Context& ctx) {
                                  {"status_text", overview.error().message}});
   }
   const auto& l = overview->license;
+  const TimeZone zone = ctx.Zone();
   mstch::map vars{
       {"has_license", true},
       {"status", std::string(domain::StatusName(overview->status))},
@@ -44,15 +46,18 @@ Response Home(Context& ctx) {
       {"has_date", l.expires_at.has_value()},
       {"is_expired", overview->status == domain::LicenseStatus::kExpired},
       {"auto_renew", l.auto_renew},
+      // Issue 14 item 6: a canceled license still running says when it ends, beside its status.
+      {"ends_on", !l.auto_renew && l.expires_at.has_value() &&
+                      overview->status == domain::LicenseStatus::kActive},
   };
-  AddInstancesVars(vars, *overview, ctx.svc.clock.Now());
+  AddInstancesVars(vars, *overview, ctx.svc.clock.Now(), zone);
   vars["stats"] = CheckoutStatsVars(ctx, ctx.User().id, ctx.User().time_zone);
   if (l.expires_at) {
     vars["expires_iso"] = FormatRfc3339(*l.expires_at);
-    vars["expires_long"] = FormatLongDate(*l.expires_at);
+    vars["expires_long"] = FormatLongDate(*l.expires_at, zone);
   }
   if (overview->next_charge_at) {
-    vars["next_charge"] = FormatLongDate(*overview->next_charge_at);
+    vars["next_charge"] = FormatLongDate(*overview->next_charge_at, zone);
     vars["next_charge_iso"] = FormatRfc3339(*overview->next_charge_at);
   }
   if (overview->payment_method)
@@ -64,7 +69,8 @@ Response Home(Context& ctx) {
   if (done == "verification_sent")
     vars["notice"] =
         fmt::format("We sent a new link to {}. It works for 48 hours.", ctx.User().email);
-  const std::string until = l.expires_at ? FormatLongDate(*l.expires_at) : "its expiration date";
+  const std::string until =
+      l.expires_at ? FormatLongDate(*l.expires_at, zone) : "its expiration date";
   // Only a notice that still matches the page: Back to an old URL must not contradict it.
   if (!l.auto_renew && done == "canceled")
     vars["notice"] = fmt::format(
@@ -99,26 +105,27 @@ const char* DiscordNotice(std::string_view done) {
 }
 }  // namespace
 
-Response Settings(Context& ctx) {
+Response SettingsPage(Context& ctx, int status, const Error* error) {
   const auto& u = ctx.User();
+  const TimeZone zone = ctx.Zone();
   auto overview = ctx.svc.licenses.Overview(u.id);
   mstch::array grants;
   for (const auto& g : ctx.svc.licenses.Grants(u.id))
-    grants.push_back(mstch::map{{"at", FormatLongDate(g.created_at)},
+    grants.push_back(mstch::map{{"at", FormatLongDate(g.created_at, zone)},
                                 {"at_iso", FormatRfc3339(g.created_at)},
                                 {"days", g.days},
                                 {"reason", g.reason},
-                                {"after", FormatLongDate(g.expires_after)}});
+                                {"after", FormatLongDate(g.expires_after, zone)}});
   mstch::map vars{{"role", std::string(domain::RoleName(u.role))},
                   {"terms_version", u.terms_version},
                   {"terms_iso", FormatRfc3339(u.terms_accepted_at)},
-                  {"terms_long", FormatLongDate(u.terms_accepted_at)},
+                  {"terms_long", FormatLongDate(u.terms_accepted_at, zone)},
                   {"created_iso", FormatRfc3339(u.created_at)},
-                  {"created_long", FormatLongDate(u.created_at)},
+                  {"created_long", FormatLongDate(u.created_at, zone)},
                   {"grants", grants}};
   if (overview) {
     vars["has_license"] = true;
-    AddInstancesVars(vars, *overview, ctx.svc.clock.Now());
+    AddInstancesVars(vars, *overview, ctx.svc.clock.Now(), zone);
     vars["has_date"] = overview->license.expires_at.has_value();
     vars["machines_view"] =
         MachinesVars(ctx, u.id, overview->license.instances, /*can_sign_out=*/true);
@@ -126,19 +133,12 @@ Response Settings(Context& ctx) {
   if (overview && overview->payment_method)
     vars["card"] = fmt::format("{} ending in {}", overview->payment_method->brand,
                                overview->payment_method->last4);
-  vars["time_zone"] = u.time_zone;
-  mstch::array zones;
-  for (const char* z : {"America/Los_Angeles", "America/Denver", "America/Chicago",
-                        "America/New_York", "America/Sao_Paulo", "Europe/London", "Europe/Paris",
-                        "Europe/Berlin", "Europe/Moscow", "Asia/Dubai", "Asia/Kolkata",
-                        "Asia/Shanghai", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland"})
-    zones.push_back(std::string(z));
-  vars["zones"] = zones;
+  AddTimeZoneVars(ctx, vars, error);
   vars["email_verified"] = u.email_verified_at.has_value();
   vars["two_factor"] = u.two_factor_enabled();
   if (u.password_changed_at) {
     vars["password_changed_iso"] = FormatRfc3339(*u.password_changed_at);
-    vars["password_changed_long"] = FormatLongDate(*u.password_changed_at);
+    vars["password_changed_long"] = FormatLongDate(*u.password_changed_at, zone);
   }
   const std::string done = ctx.Query("done");
   if (done == "time_zone") vars["notice"] = std::string("Your time zone is saved.");
@@ -151,13 +151,9 @@ Response Settings(Context& ctx) {
   if (std::string notice = MachinesNotice(ctx); !notice.empty())
     vars["machines_notice"] = std::move(notice);
   AddSessionsVars(ctx, vars);
-  return RenderPage(ctx, "settings", "Settings", "settings", std::move(vars));
+  return RenderPage(ctx, "settings", "Settings", "settings", std::move(vars), status);
 }
 
-Response SetTimeZone(Context& ctx) {
-  auto ok = ctx.svc.accounts.SetTimeZone(ctx.Actor(), ctx.User(), ctx.Field("time_zone"));
-  if (!ok) return ErrorPage(ctx, 422, "Unknown time zone", ok.error().message);
-  return Response::Redirect("/settings?done=time_zone");
-}
+Response Settings(Context& ctx) { return SettingsPage(ctx, 200, nullptr); }
 
 }  // namespace tenure::http::pages

@@ -82,7 +82,7 @@ void AddDiscordVars(Context& ctx, mstch::map& vars) {
   vars["discord_bound"] = true;
   vars["discord_username"] = link->username;
   vars["discord_bound_iso"] = FormatRfc3339(link->bound_at);
-  vars["discord_bound_long"] = FormatLongDate(link->bound_at);
+  vars["discord_bound_long"] = FormatLongDate(link->bound_at, ctx.Zone());
   vars["discord_post_checkouts"] = link->post_checkouts;
   vars["discord_checkout_channel"] = ctx.svc.discord->settings().checkout_channel;
   std::string roles;

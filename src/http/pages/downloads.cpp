@@ -36,13 +36,13 @@ mstch::map FileVars(const app::ReleaseView& view, const domain::ReleaseFile& f, 
   return vars;
 }
 
-mstch::map ReleaseVars(const app::ReleaseView& view, std::optional<domain::ReleaseOs> os,
-                       bool can) {
+mstch::map ReleaseVars(const app::ReleaseView& view, std::optional<domain::ReleaseOs> os, bool can,
+                       const TimeZone& zone) {
   mstch::map vars{{"version", view.release.version},
                   {"channel", std::string(domain::ChannelName(view.release.channel))},
                   {"beta", view.release.channel == domain::ReleaseChannel::kBeta},
                   {"date_iso", FormatRfc3339(view.release.published_at)},
-                  {"date_long", FormatLongDate(view.release.published_at)},
+                  {"date_long", FormatLongDate(view.release.published_at, zone)},
                   {"notes_html", search::RenderEmbeddedHtml(view.release.notes)}};
   mstch::array others;
   for (const auto& f : view.files) {
@@ -76,12 +76,12 @@ Response Download(Context& ctx) {
     vars["renew"] = status != domain::LicenseStatus::kSuspended && overview.has_value();
   }
   const auto stable = ctx.svc.releases->Latest(domain::ReleaseChannel::kStable);
-  if (stable) vars["stable"] = ReleaseVars(*stable, os, can);
+  if (stable) vars["stable"] = ReleaseVars(*stable, os, can, ctx.Zone());
   // A beta newer than the stable release is offered too, marked as such.
   if (const auto beta = ctx.svc.releases->Latest(domain::ReleaseChannel::kBeta)) {
     if (!stable || domain::CompareSemVer(*domain::ParseSemVer(beta->release.version),
                                          *domain::ParseSemVer(stable->release.version)) > 0)
-      vars["beta_release"] = ReleaseVars(*beta, os, can);
+      vars["beta_release"] = ReleaseVars(*beta, os, can, ctx.Zone());
   }
   Response res = RenderPage(ctx, "download", "Download", "download", std::move(vars));
   // Chromium sends Sec-CH-UA-Platform unasked; saying we use it keeps it coming.

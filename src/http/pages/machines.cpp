@@ -23,7 +23,7 @@ Response DeactivatePage(Context& ctx, int status, const Error* error) {
                   {"one_machine", state.machines == 1},       {"no_machines", state.machines == 0},
                   {"has_cooldown", cooldown.count() >= 3600}, {"cooldown", CooldownText(cooldown)}};
   if (state.available_at) {
-    vars["available_long"] = FormatDateTime(*state.available_at);
+    vars["available_long"] = FormatDateTime(*state.available_at, ctx.Zone());
     vars["available_iso"] = FormatRfc3339(*state.available_at);
   }
   AddError(vars, error);

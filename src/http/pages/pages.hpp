@@ -46,10 +46,19 @@ Response TwoFactorDisable(Context& ctx);
 
 Response Home(Context& ctx);
 Response Settings(Context& ctx);
+// Settings again after a form of its own failed, with the error (the time zone's 422).
+Response SettingsPage(Context& ctx, int status, const Error* error);
 Response Download(Context& ctx);
 Response DownloadFile(Context& ctx);
-Response SetTimeZone(Context& ctx);
 Response Support(Context& ctx);
+
+// Settings -> Time zone (issue 14 item 5): chosen from the list, or the browser's, adopted
+// while the account has none (static/app.js posts it; 204 when saved).
+Response SetTimeZone(Context& ctx);
+Response AdoptBrowserTimeZone(Context& ctx);
+// Settings' time zone form: the zone, the list of every zone, and after `error` (a name that
+// is no zone) the name as sent and the zones closest to it.
+void AddTimeZoneVars(Context& ctx, mstch::map& vars, const Error* error);
 
 // Settings -> Machines and Deactivate license (issue 9).
 Response MachineSignOut(Context& ctx);
@@ -92,6 +101,8 @@ Response CardSubmit(Context& ctx);
 Response InstancesForm(Context& ctx);
 Response InstancesSubmit(Context& ctx);
 Response InstancesRenewalSubmit(Context& ctx);
+// A succeeded charge's receipt (issue 14 item 7): the customer's own, else 404.
+Response Receipt(Context& ctx);
 
 Response Staff(Context& ctx);
 Response StaffCustomer(Context& ctx);

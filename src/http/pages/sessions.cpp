@@ -58,6 +58,7 @@ std::string SessionsNotice(Context& ctx) {
 void AddSessionsVars(Context& ctx, mstch::map& vars) {
   app::SessionService& sessions = ctx.svc.sessions;
   const Instant now = ctx.svc.clock.Now();
+  const TimeZone zone = ctx.Zone();
   mstch::array rows;
   bool has_others = false;
   for (const app::SessionListing& s : sessions.List(*ctx.user)) {
@@ -70,10 +71,10 @@ void AddSessionsVars(Context& ctx, mstch::map& vars) {
                    {"type", std::string(program ? "Program" : "Browser")},
                    {"address", s.address},
                    {"current", s.current},
-                   {"signed_in", FormatLongDate(s.signed_in_at)},
+                   {"signed_in", FormatLongDate(s.signed_in_at, zone)},
                    {"signed_in_iso", FormatRfc3339(s.signed_in_at)},
-                   {"last_seen", LastSeenText(s.last_seen_at, now)},
-                   {"last_seen_full", FormatDateTime(s.last_seen_at)},
+                   {"last_seen", LastSeenText(s.last_seen_at, now, zone)},
+                   {"last_seen_full", FormatDateTime(s.last_seen_at, zone)},
                    {"last_seen_iso", FormatRfc3339(s.last_seen_at)}});
   }
   vars["sessions_view"] = mstch::map{{"sessions", rows},

@@ -25,7 +25,7 @@ Response SupportPage(Context& ctx, int status, const Error* error) {
                                  {"category", std::string(domain::TicketCategoryLabel(t.category))},
                                  {"status", std::string(domain::TicketStatusName(t.status))},
                                  {"status_label", std::string(domain::TicketStatusLabel(t.status))},
-                                 {"updated", FormatDateTime(t.updated_at)},
+                                 {"updated", FormatDateTime(t.updated_at, ctx.Zone())},
                                  {"updated_iso", FormatRfc3339(t.updated_at)}});
   }
   mstch::map vars{{"has_tickets", !tickets.empty()},
@@ -39,7 +39,8 @@ Response SupportPage(Context& ctx, int status, const Error* error) {
 
 }  // namespace
 
-// The thread, for the customer or for staff (staff_view adds the side panel).
+// The thread, for the customer or for staff (staff_view adds the side panel); times in the
+// viewer's zone.
 Response RenderThread(Context& ctx, const app::TicketThread& thread, bool staff_view,
                       mstch::map extra, int status) {
   const auto& t = thread.ticket;
@@ -49,7 +50,7 @@ Response RenderThread(Context& ctx, const app::TicketThread& thread, bool staff_
         mstch::map{{"author", m.from_staff ? std::string("Support") : thread.customer_email},
                    {"from_staff", m.from_staff},
                    {"body", m.body},
-                   {"at", FormatDateTime(m.created_at)},
+                   {"at", FormatDateTime(m.created_at, ctx.Zone())},
                    {"at_iso", FormatRfc3339(m.created_at)}});
   const std::string base =
       fmt::format("{}/tickets/{}", staff_view ? "/staff" : "/support", t.id.value);
@@ -58,7 +59,7 @@ Response RenderThread(Context& ctx, const app::TicketThread& thread, bool staff_
   extra["status"] = std::string(domain::TicketStatusName(t.status));
   extra["status_label"] = std::string(domain::TicketStatusLabel(t.status));
   extra["category"] = std::string(domain::TicketCategoryLabel(t.category));
-  extra["created"] = FormatDateTime(t.created_at);
+  extra["created"] = FormatDateTime(t.created_at, ctx.Zone());
   extra["created_iso"] = FormatRfc3339(t.created_at);
   extra["in_cancel_flow"] = t.opened_in_cancel_flow;
   extra["messages"] = messages;

@@ -26,7 +26,7 @@ Response ManagePage(Context& ctx, int status, const Error* error, std::string_vi
   mstch::map vars{
       {"enabled", true},
       {"since_iso", FormatRfc3339(state.enabled_at.value_or(Instant{}))},
-      {"since_long", FormatLongDate(state.enabled_at.value_or(Instant{}))},
+      {"since_long", FormatLongDate(state.enabled_at.value_or(Instant{}), ctx.Zone())},
       {"codes_left_text", fmt::format("{} unused recovery code{}", state.recovery_codes_left,
                                       state.recovery_codes_left == 1 ? "" : "s")},
       {"codes_low", state.recovery_codes_left <= 3}};

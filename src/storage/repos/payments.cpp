@@ -48,6 +48,18 @@ std::optional<app::PaymentMethod> SqlPaymentMethods::FindDefaultFor(UserId user,
   return ReadFirst(Run(conn(), q, {user.value, std::string(provider)}), ToPaymentMethod);
 }
 
+std::optional<app::PaymentMethod> SqlPaymentMethods::FindByRef(UserId user,
+                                                               std::string_view provider,
+                                                               std::string_view provider_ref) {
+  // One row at most: UNIQUE (user_id, provider, provider_ref).
+  static constexpr Query q{"payment_methods.by_ref",
+                           "SELECT id, user_id, provider, provider_ref, brand, last4, "
+                           "exp_month, exp_year, created_at FROM payment_methods "
+                           "WHERE user_id = $1 AND provider = $2 AND provider_ref = $3"};
+  return ReadFirst(Run(conn(), q, {user.value, std::string(provider), std::string(provider_ref)}),
+                   ToPaymentMethod);
+}
+
 std::optional<std::string> SqlPaymentCustomers::Find(UserId user, std::string_view provider) {
   static constexpr Query q{"payment_customers.find",
                            "SELECT customer_ref FROM payment_customers WHERE user_id = $1 AND "

@@ -11,6 +11,8 @@ class SqlPaymentMethods final : public app::PaymentMethodRepository, Repository 
   int64_t Insert(const app::PaymentMethod& m) override;
   std::optional<app::PaymentMethod> FindDefault(UserId user) override;
   std::optional<app::PaymentMethod> FindDefaultFor(UserId user, std::string_view provider) override;
+  std::optional<app::PaymentMethod> FindByRef(UserId user, std::string_view provider,
+                                              std::string_view provider_ref) override;
 };
 
 class SqlPaymentCustomers final : public app::PaymentCustomerRepository, Repository {
