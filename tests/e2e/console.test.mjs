@@ -2,7 +2,8 @@
 // cancel journey, opening a ticket on the support-first screen; an admin finds them by a part
 // of their email, reads their timeline, sees the funnel on the business page, filters the audit
 // log, opens the outbox; every one of these pages, the changed cancel screen and a help page
-// pass axe at desktop width and at 390 px, without a page wider than the screen.
+// pass axe at desktop width and at 390 px, without a page wider than the screen, and in dark
+// mode.
 //
 // Run: node --test --test-concurrency=1 tests/e2e/console.test.mjs
 import assert from 'node:assert/strict';
@@ -93,6 +94,19 @@ describe('the seller\'s console', () => {
 
       await page.goto('/staff/outbox');
       assert.match(await textOf(page.getByRole('heading', { level: 2 })), /Messages that failed every try/);
+
+      // Dark mode (prefers-color-scheme): the same pages keep their contrast.
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await customer.emulateMedia({ colorScheme: 'dark' });
+      for (const [who, url] of [[customer, '/home'], [customer, '/billing'], [customer, '/settings'],
+                                [customer, '/support'], [page, customerUrl], [page, '/staff/business'],
+                                [page, '/staff/audit'], [page, '/help/']]) {
+        await who.goto(url);
+        assert.equal(await who.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(15, 20, 32)',
+                     `${url} is dark`);
+        await assertAccessible(who, `${url} in dark mode`);
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
 
       // Every page at both widths.
       for (const url of ['/staff', '/staff?q=customer1', customerUrl, '/staff/business',
