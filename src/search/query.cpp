@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -113,6 +114,21 @@ std::vector<Concept> Concepts(const SearchIndex& index, std::string_view questio
     start = end + 1;
   }
   return concepts.Take();
+}
+
+bool AsksHowTo(std::string_view question) {
+  const std::vector<std::string> words = Words(question);
+  // "how does it work", "how do refunds work": an explanation, not steps.
+  if (!words.empty() && (words.back() == "work" || words.back() == "works")) return false;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (words[i] == "steps" || words[i] == "instructions") return true;
+    if (words[i] != "how" || i + 1 == words.size()) continue;
+    static constexpr std::string_view kAsking[] = {"do", "can", "could", "should", "would",
+                                                   "to", "may", "might", "must",   "shall"};
+    if (std::find(std::begin(kAsking), std::end(kAsking), words[i + 1]) != std::end(kAsking))
+      return true;
+  }
+  return false;
 }
 
 Xapian::Query XapianQuery(const std::vector<Concept>& concepts) {

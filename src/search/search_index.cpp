@@ -74,6 +74,7 @@ void SearchIndex::IndexPages(const std::vector<Page>& pages) {
       for (const auto& passage : section.passages)
         data.passage_terms.push_back(terms_of(passage.text));
       data.passages = std::move(section.passages);
+      data.lists = std::move(section.lists);
 
       std::vector<uint32_t> headings = title_terms;
       headings.insert(headings.end(), heading_terms.begin(), heading_terms.end());

@@ -39,6 +39,7 @@ struct IndexedSection {
   std::vector<uint32_t> body_sequence;  // in order, for phrases
   std::vector<Passage> passages;
   std::vector<std::vector<uint32_t>> passage_terms;  // per passage, in order
+  std::vector<ListBlock> lists;                      // the section's top-level lists
 };
 
 // The product's vocabulary (synonyms.hpp), stemmed once at build.

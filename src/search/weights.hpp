@@ -60,6 +60,11 @@ struct Weights {
   // Subtracted per passage position, so the earlier of two equal passages wins (pages lead
   // with the point).
   double passage_order_penalty = 0.01;
+  // A how-to question is answered with an ordered list of the answer's page (ask.cpp) when
+  // the list holds at least this share of what the picked passage holds (its own words, and
+  // its section's headings at passage_heading_share): steps answer "how do I" better than a
+  // paragraph that only mentions more of its words, unless the list is about something else.
+  double steps_share = 0.5;
   // Excerpts: up to this many, from sections that scored at least this share of the best.
   size_t max_excerpts = 3;
   double excerpt_section_share = 0.35;
