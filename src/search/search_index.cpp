@@ -62,6 +62,16 @@ void SearchIndex::IndexPages(const std::vector<Page>& pages) {
   for (size_t p = 0; p < pages.size(); ++p) {
     ParsedPage parsed = ParseMarkdown(pages[p].markdown);
     const std::vector<uint32_t> title_terms = terms_of(pages[p].title);
+    // The page as one document: its title, summary, headings and text as fields of their own.
+    Xapian::Document page_doc;
+    Xapian::termpos page_pos = 1;
+    auto add_to_page = [&](const std::vector<uint32_t>& ids, Xapian::termcount weight) {
+      for (uint32_t id : ids) page_doc.add_posting(id_to_stem_[id], page_pos++, weight);
+      page_pos += kWeights.field_gap;
+    };
+    std::vector<uint32_t> page_terms;
+    add_to_page(title_terms, kWeights.page_title_term_weight);
+    add_to_page(terms_of(pages[p].summary), kWeights.page_summary_term_weight);
     for (DocSection& section : parsed.sections) {
       IndexedSection data{.page = p,
                           .heading = section.level == 0 ? pages[p].title : section.heading,
@@ -99,10 +109,19 @@ void SearchIndex::IndexPages(const std::vector<Page>& pages) {
       add(data.body_sequence, 1);
       if (!pages[p].for_operators) doc.add_boolean_term(kCustomerPageTerm);
       db_.add_document(doc);
+
+      if (section.level > 1) add_to_page(heading_terms, kWeights.page_heading_term_weight);
+      add_to_page(data.body_sequence, 1);
+      page_terms.insert(page_terms.end(), data.all_terms.begin(), data.all_terms.end());
       sections_.push_back(std::move(data));
     }
+    if (!pages[p].for_operators) page_doc.add_boolean_term(kCustomerPageTerm);
+    pages_db_.add_document(page_doc);
+    pages_.push_back({.all_terms = SortedUnique(std::move(page_terms)),
+                      .title_terms = SortedUnique(title_terms)});
   }
   db_.commit();
+  pages_db_.commit();
 }
 
 void SearchIndex::AddSynonyms() {
@@ -129,10 +148,23 @@ void SearchIndex::AddSynonyms() {
 std::vector<std::pair<size_t, double>> SearchIndex::Candidates(const Xapian::Query& query,
                                                                uint32_t limit,
                                                                bool customers_only) const {
+  return Match(db_, query, limit, customers_only);
+}
+
+std::vector<std::pair<size_t, double>> SearchIndex::PageCandidates(const Xapian::Query& query,
+                                                                   uint32_t limit,
+                                                                   bool customers_only) const {
+  return Match(pages_db_, query, limit, customers_only);
+}
+
+std::vector<std::pair<size_t, double>> SearchIndex::Match(const Xapian::Database& db,
+                                                          const Xapian::Query& query,
+                                                          uint32_t limit,
+                                                          bool customers_only) const {
   std::vector<std::pair<size_t, double>> out;
   try {
     std::lock_guard lock(xapian_mutex_);
-    Xapian::Enquire enquire(db_);
+    Xapian::Enquire enquire(db);
     enquire.set_query(customers_only ? Xapian::Query(Xapian::Query::OP_FILTER, query,
                                                      Xapian::Query(kCustomerPageTerm))
                                      : query);

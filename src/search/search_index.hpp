@@ -42,6 +42,13 @@ struct IndexedSection {
   std::vector<ListBlock> lists;                      // the section's top-level lists
 };
 
+// One page as a whole, for the page-level score that ranking.cpp combines with its best
+// section's: a page whose sections hold the question between them is about it too.
+struct IndexedPage {
+  std::vector<uint32_t> all_terms;    // sorted, unique: every word of the page
+  std::vector<uint32_t> title_terms;  // sorted, unique: the page title
+};
+
 // The product's vocabulary (synonyms.hpp), stemmed once at build.
 struct SynonymTable {
   // One expression of a group, as the question's words must spell it: every word stemmed,
@@ -60,6 +67,7 @@ class SearchIndex {
   void Build(const std::vector<Page>& pages);
 
   const std::vector<IndexedSection>& Sections() const { return sections_; }
+  const std::vector<IndexedPage>& Pages() const { return pages_; }  // as Library::Pages()
   const SynonymTable& Synonyms() const { return synonyms_; }
   // How many sections hold the term (for idf).
   uint32_t DocFreq(uint32_t term) const { return doc_freq_[term]; }
@@ -70,19 +78,28 @@ class SearchIndex {
   // customers_only: sections of pages outside operators/ (Audience::kCustomers).
   std::vector<std::pair<size_t, double>> Candidates(const Xapian::Query& query, uint32_t limit,
                                                     bool customers_only = false) const;
+  // The same over whole pages (title, summary, headings and text, each its own field):
+  // (index into Pages(), BM25).
+  std::vector<std::pair<size_t, double>> PageCandidates(const Xapian::Query& query, uint32_t limit,
+                                                        bool customers_only = false) const;
 
  private:
   uint32_t TermId(const std::string& stem);
   void IndexPages(const std::vector<Page>& pages);
   void AddSynonyms();
+  std::vector<std::pair<size_t, double>> Match(const Xapian::Database& db,
+                                               const Xapian::Query& query, uint32_t limit,
+                                               bool customers_only) const;
 
   std::unordered_map<std::string, uint32_t> term_ids_;  // stem -> id
   std::vector<uint32_t> doc_freq_;                      // id -> sections holding it
   std::vector<std::string> id_to_stem_;
   std::vector<IndexedSection> sections_;  // Xapian docid - 1
+  std::vector<IndexedPage> pages_;        // pages_db_'s docid - 1
   SynonymTable synonyms_;
   mutable std::mutex xapian_mutex_;  // a Xapian::Database is not safe to share across threads
   Xapian::WritableDatabase db_{std::string(), Xapian::DB_BACKEND_INMEMORY};
+  Xapian::WritableDatabase pages_db_{std::string(), Xapian::DB_BACKEND_INMEMORY};
 };
 
 }  // namespace tenure::search
