@@ -54,8 +54,8 @@ std::vector<RankedSection> RankSections(const SearchIndex& index,
   // The page-level score, reranked the same way, combined with each of the page's sections.
   std::unordered_map<size_t, double> page_score;
   double best_page = 0;
-  for (const auto& [page, bm25] :
-       index.PageCandidates(query, kWeights.page_candidates, customers)) {
+  for (const auto& [page, bm25] : index.PageCandidates(XapianQuery(concepts, /*phrases=*/false),
+                                                       kWeights.page_candidates, customers)) {
     const double score = bm25 * PageMultiplier(concepts, index.Pages()[page]);
     page_score[page] = score;
     best_page = std::max(best_page, score);

@@ -22,7 +22,8 @@ std::vector<uint32_t> SortedUnique(std::vector<uint32_t> v) {
 
 }  // namespace
 
-void SearchIndex::Build(const std::vector<Page>& pages) {
+void SearchIndex::Build(const std::vector<Page>& pages, std::shared_ptr<const WordNet> wordnet) {
+  wordnet_ = std::move(wordnet);
   try {
     IndexPages(pages);
   } catch (const Xapian::Error& e) {
@@ -63,11 +64,10 @@ void SearchIndex::IndexPages(const std::vector<Page>& pages) {
     ParsedPage parsed = ParseMarkdown(pages[p].markdown);
     const std::vector<uint32_t> title_terms = terms_of(pages[p].title);
     // The page as one document: its title, summary, headings and text as fields of their own.
+    // No positions (the sections' documents answer phrases): half the indexing work.
     Xapian::Document page_doc;
-    Xapian::termpos page_pos = 1;
     auto add_to_page = [&](const std::vector<uint32_t>& ids, Xapian::termcount weight) {
-      for (uint32_t id : ids) page_doc.add_posting(id_to_stem_[id], page_pos++, weight);
-      page_pos += kWeights.field_gap;
+      for (uint32_t id : ids) page_doc.add_term(id_to_stem_[id], weight);
     };
     std::vector<uint32_t> page_terms;
     add_to_page(title_terms, kWeights.page_title_term_weight);

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -16,6 +17,7 @@
 
 #include "search/library.hpp"
 #include "search/markdown.hpp"
+#include "search/wordnet.hpp"
 
 namespace tenure::search {
 
@@ -64,11 +66,13 @@ struct SynonymTable {
 class SearchIndex {
  public:
   // Indexes the pages' sections, in page order; a Xapian error becomes std::runtime_error.
-  void Build(const std::vector<Page>& pages);
+  // `wordnet` (may be null) expands the questions' words (query.cpp).
+  void Build(const std::vector<Page>& pages, std::shared_ptr<const WordNet> wordnet = nullptr);
 
   const std::vector<IndexedSection>& Sections() const { return sections_; }
   const std::vector<IndexedPage>& Pages() const { return pages_; }  // as Library::Pages()
   const SynonymTable& Synonyms() const { return synonyms_; }
+  const WordNet* Thesaurus() const { return wordnet_.get(); }  // null without WordNet
   // How many sections hold the term (for idf).
   uint32_t DocFreq(uint32_t term) const { return doc_freq_[term]; }
   // The id of a stem, or kUnknownTerm.
@@ -78,8 +82,8 @@ class SearchIndex {
   // customers_only: sections of pages outside operators/ (Audience::kCustomers).
   std::vector<std::pair<size_t, double>> Candidates(const Xapian::Query& query, uint32_t limit,
                                                     bool customers_only = false) const;
-  // The same over whole pages (title, summary, headings and text, each its own field):
-  // (index into Pages(), BM25).
+  // The same over whole pages (title, summary, headings and text, each its own field; no
+  // positions, so no phrases: query.hpp XapianQuery(..., false)): (index into Pages(), BM25).
   std::vector<std::pair<size_t, double>> PageCandidates(const Xapian::Query& query, uint32_t limit,
                                                         bool customers_only = false) const;
 
@@ -97,6 +101,7 @@ class SearchIndex {
   std::vector<IndexedSection> sections_;  // Xapian docid - 1
   std::vector<IndexedPage> pages_;        // pages_db_'s docid - 1
   SynonymTable synonyms_;
+  std::shared_ptr<const WordNet> wordnet_;
   mutable std::mutex xapian_mutex_;  // a Xapian::Database is not safe to share across threads
   Xapian::WritableDatabase db_{std::string(), Xapian::DB_BACKEND_INMEMORY};
   Xapian::WritableDatabase pages_db_{std::string(), Xapian::DB_BACKEND_INMEMORY};
