@@ -52,7 +52,7 @@ void SearchIndex::IndexPages(const std::vector<Page>& pages) {
   std::unordered_map<std::string, std::string> stems;  // word -> stem, to stem each once
   auto terms_of = [&](std::string_view text) {
     std::vector<uint32_t> ids;
-    for (const std::string& w : Words(text)) {
+    for (const std::string& w : IndexWords(text)) {
       if (IsStopword(w)) continue;
       auto it = stems.find(w);
       if (it == stems.end()) it = stems.emplace(w, stem(w)).first;

@@ -170,6 +170,19 @@ TEST(MarkdownTest, TopLevelListsKnowTheirItemsAndSource) {
   EXPECT_EQ(bullets.end_passage - bullets.first_passage, 2u);
 }
 
+// The docs' side of the index splits identifiers, so a question in words finds them; the
+// words themselves come first, as Words() has them.
+TEST(TextTest, IndexWordsSplitIdentifiers) {
+  EXPECT_EQ(IndexWords("Set maxRedirections, pg_dump and HTTPServer; a plain word, x_y."),
+            (std::vector<std::string>{"set", "maxredirections", "max", "redirections", "pg_dump",
+                                      "pg", "dump", "and", "httpserver", "http", "server", "a",
+                                      "plain", "word", "x_y"}));
+  EXPECT_EQ(IndexWords("getX onRequest"),
+            (std::vector<std::string>{"getx", "onrequest", "on", "request"}));
+  EXPECT_EQ(Words("maxRedirections pg_dump"),
+            (std::vector<std::string>{"maxredirections", "pg_dump"}));
+}
+
 TEST(TextTest, Words) {
   EXPECT_EQ(
       Words("Don't pay 50.00 USD for 2FA, e-mail: Día!"),

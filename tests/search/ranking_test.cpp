@@ -49,5 +49,18 @@ TEST(RankingTest, ThePageThatOpensWithTheSubjectRanksFirst) {
   EXPECT_EQ(Slugs(lib->Search("invoices", 2)), (std::vector<std::string>{"b", "a"}));
 }
 
+// API docs name options as identifiers; people ask in words. The identifier asked for as
+// written still finds it.
+TEST(RankingTest, QuestionsInWordsFindIdentifiers) {
+  const std::vector<SourceFile> files = {
+      {"client.md",
+       "# Client\n\n## Options\n\n- `bodyTimeout`: how long to wait for the response.\n"},
+      {"pool.md", "# Pool\n\n## Options\n\n- `headersTimeout`: how long to wait for headers.\n"},
+  };
+  const auto lib = Library::Build(files, kOptions);
+  EXPECT_EQ(Slugs(lib->Search("body timeout", 1)), std::vector<std::string>{"client"});
+  EXPECT_EQ(Slugs(lib->Search("bodyTimeout", 1)), std::vector<std::string>{"client"});
+}
+
 }  // namespace
 }  // namespace tenure::search
