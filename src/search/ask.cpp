@@ -79,17 +79,22 @@ double Relevance(const std::vector<Concept>& concepts, const std::vector<uint32_
 }
 
 // A how-to question is answered with the steps, not the paragraph near them: the ordered list
-// of the answer's page that holds most of the question, when it holds at least
+// under the picked passage's heading (in its section or a subsection), or in a section of the
+// page that scored close to it, that holds most of the question, when it holds at least
 // steps_share of what the picked passage holds. The pick stays when no list qualifies.
 PassagePick PreferSteps(const SearchIndex& index, const std::vector<Concept>& concepts,
                         const std::vector<RankedSection>& sections, const PassagePick& pick) {
-  const IndexedSection& picked = index.Sections()[sections[pick.rank].section];
+  const size_t picked_section = sections[pick.rank].section;
+  const IndexedSection& picked = index.Sections()[picked_section];
+  const double near = kWeights.steps_section_share * sections[pick.rank].score;
   double best_score =
       kWeights.steps_share * Relevance(concepts, picked.passage_terms[pick.passage], picked);
   PassagePick best = pick;
   for (size_t r = 0; r < sections.size(); ++r) {
     const IndexedSection& s = index.Sections()[sections[r].section];
-    if (s.page != picked.page) continue;
+    if (s.page != picked.page ||
+        (sections[r].score < near && !index.Within(sections[r].section, picked_section)))
+      continue;
     for (const ListBlock& list : s.lists) {
       if (!list.ordered || list.end_passage - list.first_passage < 2) continue;
       std::vector<uint32_t> terms;

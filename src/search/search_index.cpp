@@ -42,6 +42,14 @@ uint32_t SearchIndex::TermId(const std::string& stem) {
   return it->second;
 }
 
+bool SearchIndex::Within(size_t inner, size_t outer) const {
+  if (inner < outer || sections_[inner].page != sections_[outer].page) return false;
+  // Sections are in page order: every one from outer to inner sits deeper than outer.
+  for (size_t s = outer + 1; s <= inner; ++s)
+    if (sections_[s].level <= sections_[outer].level) return false;
+  return true;
+}
+
 uint32_t SearchIndex::LookupTerm(const std::string& stem) const {
   auto it = term_ids_.find(stem);
   return it == term_ids_.end() ? kUnknownTerm : it->second;
@@ -74,6 +82,7 @@ void SearchIndex::IndexPages(const std::vector<Page>& pages) {
     add_to_page(terms_of(pages[p].summary), kWeights.page_summary_term_weight);
     for (DocSection& section : parsed.sections) {
       IndexedSection data{.page = p,
+                          .level = section.level,
                           .heading = section.level == 0 ? pages[p].title : section.heading,
                           .anchor = section.level <= 1 ? std::string() : section.anchor};
       std::vector<uint32_t> parent_terms;

@@ -33,6 +33,7 @@ struct Alternative {
 // One section of one page, as the matching and the answer see it.
 struct IndexedSection {
   size_t page = 0;  // index into Library::Pages()
+  int level = 0;    // of its heading, 1..6; 0 for text before the page's first heading
   std::string heading;
   std::string anchor;                   // "" for a page's top section
   std::vector<uint32_t> all_terms;      // sorted, unique: title, headings and body
@@ -70,6 +71,8 @@ class SearchIndex {
   void Build(const std::vector<Page>& pages, std::shared_ptr<const WordNet> wordnet = nullptr);
 
   const std::vector<IndexedSection>& Sections() const { return sections_; }
+  // Whether section `inner` is `outer` or under its heading (a subsection, at any depth).
+  bool Within(size_t inner, size_t outer) const;
   const std::vector<IndexedPage>& Pages() const { return pages_; }  // as Library::Pages()
   const SynonymTable& Synonyms() const { return synonyms_; }
   const WordNet* Thesaurus() const { return wordnet_.get(); }  // null without WordNet

@@ -89,6 +89,10 @@ struct Weights {
   // its section's headings at passage_heading_share): steps answer "how do I" better than a
   // paragraph that only mentions more of its words, unless the list is about something else.
   double steps_share = 0.5;
+  // ... and when the list sits under the passage's heading, or in a section of the page that
+  // scored at least this share of the passage's: a list under a heading the ranking put far
+  // below is about another task (pino's Loki steps beside its Google Cloud levels section).
+  double steps_section_share = 0.5;
   // Excerpts: up to this many, from sections that scored at least this share of the best.
   size_t max_excerpts = 3;
   double excerpt_section_share = 0.35;

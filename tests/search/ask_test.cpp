@@ -70,5 +70,27 @@ TEST(AskTest, OtherQuestionsKeepThePassageThatHoldsThem) {
   EXPECT_EQ(where.answer, "Old files live in the archive.");
 }
 
+// Steps under another heading that the ranking put far below the answer's are about another
+// task, even when they mention the question's words: the answer stays.
+TEST(AskTest, StepsUnderAnotherTasksHeadingAreNotTheAnswer) {
+  const std::vector<SourceFile> files = {
+      {"reports.md",
+       "# Reports\n\n"
+       "## Sending reports to Google Sheets\n\n"
+       "Every report can be sent to Google Sheets, and a sent report updates its sheet nightly "
+       "with the report's columns.\n\n"
+       "## Archive\n\n"
+       "Old reports move to the archive after a year. The archive keeps them for ten years, "
+       "read-only, and lists them by month; searching the archive finds a report by its name, "
+       "its owner or its date.\n\n"
+       "1. Open **Archive** and choose a month.\n"
+       "2. Choose **Download**, or have the report sent to Google Sheets.\n"},
+  };
+  const auto lib = Library::Build(files, kOptions);
+  const Answer a = lib->Ask("How do I send a report to Google Sheets?");
+  ASSERT_EQ(a.status, AnswerStatus::kAnswered);
+  EXPECT_TRUE(a.answer.starts_with("Every report can be sent to Google Sheets")) << a.answer;
+}
+
 }  // namespace
 }  // namespace tenure::search
