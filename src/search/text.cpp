@@ -88,6 +88,10 @@ bool Lower(char c) { return c >= 'a' && c <= 'z'; }
 // Parts of one character are left out. Empty for a plain word.
 std::vector<std::string> IdentifierParts(const std::string& original) {
   std::vector<std::string> parts;
+  // Most words are plain: lowercase from their second letter on, no '_'.
+  if (std::none_of(original.begin() + 1, original.end(),
+                   [](char c) { return c == '_' || Upper(c); }))
+    return parts;
   std::string part;
   auto cut = [&] {
     if (part.size() > 1) parts.push_back(part);
