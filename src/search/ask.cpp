@@ -23,10 +23,14 @@ double IdfIn(const std::vector<Concept>& concepts, const std::vector<uint32_t>& 
   return idf;
 }
 
+// The answer: passages [passage, passage_end) of the section at `rank`: one passage, or all
+// the items of a list of steps.
 struct PassagePick {
   size_t rank = 0;  // into the ranked sections
   size_t passage = 0;
-  double score = -1;  // below 0: no passage found
+  size_t passage_end = 0;
+  double score = -1;                 // below 0: no passage found
+  const ListBlock* steps = nullptr;  // the list, when the answer is one
   bool Found() const { return score >= 0; }
 };
 
@@ -55,7 +59,56 @@ PassagePick PickAnswer(const SearchIndex& index, const std::vector<Concept>& con
       if (len > w.long_passage_chars) score *= w.long_passage_factor;
       if (s.passages[i].kind == PassageKind::kCode) score *= w.code_passage_factor;
       score -= w.passage_order_penalty * static_cast<double>(i);
-      if (score > best.score) best = {r, i, score};
+      if (score > best.score)
+        best = {.rank = r, .passage = i, .passage_end = i + 1, .score = score};
+    }
+  }
+  return best;
+}
+
+// How much of the question `terms` hold, counting the concepts of their section's headings
+// at passage_heading_share (a list under "## How to cancel" is about cancelling).
+double Relevance(const std::vector<Concept>& concepts, const std::vector<uint32_t>& terms,
+                 const IndexedSection& s) {
+  double own = 0, heading = 0;
+  for (const auto& c : concepts) {
+    if (ConceptInSequence(c, terms)) own += c.idf;
+    if (ConceptInSet(c, s.heading_terms)) heading += c.idf;
+  }
+  return own > 0 ? own + kWeights.passage_heading_share * heading : 0;
+}
+
+// A how-to question is answered with the steps, not the paragraph near them: the ordered list
+// under the picked passage's heading (in its section or a subsection), or in a section of the
+// page that scored close to it, that holds most of the question, when it holds at least
+// steps_share of what the picked passage holds. The pick stays when no list qualifies.
+PassagePick PreferSteps(const SearchIndex& index, const std::vector<Concept>& concepts,
+                        const std::vector<RankedSection>& sections, const PassagePick& pick) {
+  const size_t picked_section = sections[pick.rank].section;
+  const IndexedSection& picked = index.Sections()[picked_section];
+  const double near = kWeights.steps_section_share * sections[pick.rank].score;
+  double best_score =
+      kWeights.steps_share * Relevance(concepts, picked.passage_terms[pick.passage], picked);
+  PassagePick best = pick;
+  for (size_t r = 0; r < sections.size(); ++r) {
+    const IndexedSection& s = index.Sections()[sections[r].section];
+    if (s.page != picked.page ||
+        (sections[r].score < near && !index.Within(sections[r].section, picked_section)))
+      continue;
+    for (const ListBlock& list : s.lists) {
+      if (!list.ordered || list.end_passage - list.first_passage < 2) continue;
+      std::vector<uint32_t> terms;
+      for (size_t i = list.first_passage; i < list.end_passage; ++i)
+        terms.insert(terms.end(), s.passage_terms[i].begin(), s.passage_terms[i].end());
+      const double score = Relevance(concepts, terms, s);
+      if (score > 0 && score >= best_score) {
+        best_score = score;
+        best = {.rank = r,
+                .passage = list.first_passage,
+                .passage_end = list.end_passage,
+                .score = score,
+                .steps = &list};
+      }
     }
   }
   return best;
@@ -87,7 +140,7 @@ std::vector<Excerpt> Excerpts(const LibraryContents& im, const std::vector<Conce
   std::vector<Excerpt> out;
   if (answer.Found()) {
     const IndexedSection& s = indexed[sections[answer.rank].section];
-    Excerpt around = Quote(im, s, answer.passage + 1, answer.passage + 2);
+    Excerpt around = Quote(im, s, answer.passage_end, answer.passage_end + 1);
     if (answer.passage > 0) {
       Excerpt before = Quote(im, s, answer.passage - 1, answer.passage);
       around.text = around.text.empty() ? before.text : before.text + "\n\n" + around.text;
@@ -113,7 +166,7 @@ std::vector<Excerpt> Excerpts(const LibraryContents& im, const std::vector<Conce
   }
   if (out.empty() && answer.Found()) {  // nothing else relevant: the answer's own
     const IndexedSection& s = indexed[sections[answer.rank].section];
-    out.push_back(Quote(im, s, answer.passage, answer.passage + 1));
+    out.push_back(Quote(im, s, answer.passage, answer.passage_end));
   }
   return out;
 }
@@ -150,14 +203,20 @@ Answer Library::Ask(std::string_view raw_question, Audience audience) const {
   }
   answer.status = AnswerStatus::kAnswered;
 
-  const PassagePick pick = PickAnswer(im.index, concepts, sections);
+  PassagePick pick = PickAnswer(im.index, concepts, sections);
+  if (pick.Found() && AsksHowTo(answer.question))
+    pick = PreferSteps(im.index, concepts, sections, pick);
   const IndexedSection& answer_section = im.index.Sections()[sections[pick.rank].section];
   const Page& answer_page = im.pages[answer_section.page];
   answer.answer_slug = answer_page.slug;
-  answer.answer =
-      pick.Found()
-          ? im.urls.AbsoluteLinks(answer_section.passages[pick.passage].markdown, answer_page.slug)
-          : answer_page.summary;
+  if (!pick.Found()) {
+    answer.answer = answer_page.summary;
+  } else {
+    const std::string& quoted = pick.steps != nullptr
+                                    ? pick.steps->markdown
+                                    : answer_section.passages[pick.passage].markdown;
+    answer.answer = im.urls.AbsoluteLinks(quoted, answer_page.slug);
+  }
   answer.excerpts = Excerpts(im, concepts, sections, pick);
 
   // Sources: the answer's page first, then the pages that scored near the best.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 namespace tenure::search {
@@ -73,6 +74,15 @@ std::string FolderFingerprint(const std::filesystem::path& dir) {
 }
 
 HelpCenter::HelpCenter(HelpCenterOptions options) : options_(std::move(options)) {
+  if (!options_.library.wordnet && !options_.wordnet_dir.empty()) {
+    auto wordnet = WordNet::Load(options_.wordnet_dir);
+    if (wordnet) {
+      options_.library.wordnet = std::make_shared<const WordNet>(std::move(*wordnet));
+    } else if (options_.log) {
+      options_.log("help: no WordNet (" + wordnet.error() +
+                   "): questions are not expanded with English synonyms; install wordnet-base");
+    }
+  }
   RefreshIfChanged();
   if (options_.poll_interval.count() > 0) watcher_ = std::thread([this] { Watch(); });
 }

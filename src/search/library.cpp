@@ -162,7 +162,7 @@ std::shared_ptr<const Library> Library::Build(std::vector<SourceFile> files,
     im.site_title = "Help center";
   }
 
-  im.index.Build(im.pages);
+  im.index.Build(im.pages, options.wordnet);
   im.build_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return lib;

@@ -17,10 +17,14 @@ struct SourceFile {
   std::string text;
 };
 
+class WordNet;  // wordnet.hpp
+
 struct LibraryOptions {
   std::string public_url = "http://127.0.0.1:8080";  // agents get absolute links
   std::string url_prefix = "/help/";
   std::string site_title;  // empty: the top index.md's title, or "Help center"
+  // English synonyms for the questions' words the docs do not use; null: none.
+  std::shared_ptr<const WordNet> wordnet;
 };
 
 struct TocEntry {

@@ -92,6 +92,8 @@ class Collector {
         Start(PassageKind::kListItem);
         break;
       case CMARK_NODE_LIST:
+        if (AtTop(node)) StartList(node);
+        [[fallthrough]];
       case CMARK_NODE_BLOCK_QUOTE:
         // A nested list or quote ends the text of the item that holds it.
         if (active_ && kind_ == PassageKind::kListItem) Flush();
@@ -113,6 +115,8 @@ class Collector {
         break;
       case CMARK_NODE_ITEM: Flush(); break;
       case CMARK_NODE_LIST:
+        if (AtTop(node)) EndList();
+        [[fallthrough]];
       case CMARK_NODE_BLOCK_QUOTE:
         // The item's text may go on after its nested list.
         if (InItem(node)) Start(PassageKind::kListItem);
@@ -127,6 +131,11 @@ class Collector {
   static bool InItem(cmark_node* node) {
     cmark_node* parent = cmark_node_parent(node);
     return parent != nullptr && cmark_node_get_type(parent) == CMARK_NODE_ITEM;
+  }
+  // Directly under the document: not inside a quote or another list.
+  static bool AtTop(cmark_node* node) {
+    cmark_node* parent = cmark_node_parent(node);
+    return parent != nullptr && cmark_node_get_type(parent) == CMARK_NODE_DOCUMENT;
   }
   static std::string_view TypeName(cmark_node* node) {
     const char* name = cmark_node_get_type_string(node);
@@ -219,6 +228,23 @@ class Collector {
     s.passages.push_back(std::move(p));
   }
 
+  void StartList(cmark_node* node) {
+    Flush();
+    list_ = ListBlock{.ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST,
+                      .first_passage = Current().passages.size()};
+    list_section_ = page_.sections.size();
+    const int first = cmark_node_get_start_line(node);
+    list_.markdown = Lines(first, std::max(first, cmark_node_get_end_line(node)));
+  }
+
+  void EndList() {
+    Flush();
+    // An item holding a heading moved us to another section: that is no list of this one.
+    if (page_.sections.size() != list_section_) return;
+    list_.end_passage = Current().passages.size();
+    if (list_.end_passage > list_.first_passage) Current().lists.push_back(std::move(list_));
+  }
+
   void EndHeading() {
     in_heading_ = false;
     const std::string heading = CollapseSpaces(StripTags(heading_text_));
@@ -252,6 +278,8 @@ class Collector {
   std::string heading_text_;
   std::string header_lines_;
   std::string delimiter_line_;
+  ListBlock list_;  // the top-level list being collected
+  size_t list_section_ = 0;
 };
 
 }  // namespace

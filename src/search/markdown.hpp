@@ -2,6 +2,7 @@
 // Markdown for the help center (cmark-gfm, GitHub flavour): the HTML of a page, and its rendered
 // text split at headings into sections and passages for the index (ENGINEERING.md: index
 // rendered text, not raw Markdown). Raw HTML in Markdown is always shown as text, never run.
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,16 @@ struct Passage {
   std::string markdown;  // the source lines, verbatim (a table row comes with its header)
 };
 
+// A list at the top level of a section (not inside a quote or another list): its items are the
+// section's passages [first_passage, end_passage), nested items included. An ordered list is
+// how docs write steps: a how-to question is answered with all of it (ask.cpp).
+struct ListBlock {
+  bool ordered = false;
+  size_t first_passage = 0;
+  size_t end_passage = 0;
+  std::string markdown;  // the list's source lines, verbatim
+};
+
 // The text under one heading, down to the next heading.
 struct DocSection {
   int level = 0;                     // 1..6; 0 for text before the first heading
@@ -25,7 +36,8 @@ struct DocSection {
   std::string anchor;                // the heading's id, unique within the page
   std::vector<std::string> parents;  // the headings above this one, outermost first
   std::vector<Passage> passages;
-  std::string text;  // every word under the heading (table headers too)
+  std::vector<ListBlock> lists;  // in document order
+  std::string text;              // every word under the heading (table headers too)
 };
 
 struct ParsedPage {

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <set>
 #include <string>
 
 #include "search/text.hpp"
+#include "search/weights.hpp"
 
 namespace tenure::search {
 namespace {
@@ -74,6 +76,35 @@ std::vector<Concept> Concepts(const SearchIndex& index, std::string_view questio
     return a;
   };
   const SynonymTable& synonyms = index.Synonyms();
+  // A word, and with WordNet its dictionary forms ("paid": "pay") and, when the docs never
+  // use it, the words that share its most frequent senses: a phrase only when its words are
+  // all in the docs and none is a stopword (a stopword would leave a different phrase), and
+  // no word of one or two letters (WordNet's abbreviations and symbols: "hundred" is "c").
+  const WordNet* wordnet = index.Thesaurus();
+  auto word_concept = [&](const std::string& word) {
+    std::vector<Alternative> alternatives{alternative({word})};
+    if (wordnet == nullptr) return alternatives;
+    const bool docs_use_it = alternatives[0].terms[0] != kUnknownTerm;
+    auto add = [&](const std::string& expression) {
+      const std::vector<std::string> words = Words(expression);
+      if (words.empty() || std::any_of(words.begin(), words.end(), [](const std::string& w) {
+            return IsStopword(w) || w.size() < 3;
+          }))
+        return;
+      Alternative a = alternative(words);
+      if (std::find(a.terms.begin(), a.terms.end(), kUnknownTerm) != a.terms.end()) return;
+      for (const Alternative& had : alternatives)
+        if (had.stems == a.stems) return;
+      alternatives.push_back(std::move(a));
+    };
+    for (const std::string& lemma : wordnet->Lemmas(word)) {
+      add(lemma);
+      if (!docs_use_it)
+        for (const std::string& synonym : wordnet->Synonyms(lemma, kWeights.wordnet_senses))
+          add(synonym);
+    }
+    return alternatives;
+  };
 
   // Quoted parts are phrases; the rest is words, matched against the synonym table first.
   size_t start = 0;
@@ -105,7 +136,7 @@ std::vector<Concept> Concepts(const SearchIndex& index, std::string_view questio
           i += best_len;
           continue;
         }
-        if (!IsStopword(words[i])) concepts.Add({alternative({words[i]})});
+        if (!IsStopword(words[i])) concepts.Add(word_concept(words[i]));
         ++i;
       }
     }
@@ -115,7 +146,22 @@ std::vector<Concept> Concepts(const SearchIndex& index, std::string_view questio
   return concepts.Take();
 }
 
-Xapian::Query XapianQuery(const std::vector<Concept>& concepts) {
+bool AsksHowTo(std::string_view question) {
+  const std::vector<std::string> words = Words(question);
+  // "how does it work", "how do refunds work": an explanation, not steps.
+  if (!words.empty() && (words.back() == "work" || words.back() == "works")) return false;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (words[i] == "steps" || words[i] == "instructions") return true;
+    if (words[i] != "how" || i + 1 == words.size()) continue;
+    static constexpr std::string_view kAsking[] = {"do", "can", "could", "should", "would",
+                                                   "to", "may", "might", "must",   "shall"};
+    if (std::find(std::begin(kAsking), std::end(kAsking), words[i + 1]) != std::end(kAsking))
+      return true;
+  }
+  return false;
+}
+
+Xapian::Query XapianQuery(const std::vector<Concept>& concepts, bool phrases) {
   std::vector<Xapian::Query> parts;
   for (const auto& c : concepts) {
     std::vector<Xapian::Query> alts;
@@ -123,9 +169,11 @@ Xapian::Query XapianQuery(const std::vector<Concept>& concepts) {
       if (std::find(a.terms.begin(), a.terms.end(), kUnknownTerm) != a.terms.end()) continue;
       if (a.stems.size() == 1) {
         alts.emplace_back(a.stems[0]);
-      } else {
+      } else if (phrases) {
         alts.emplace_back(Xapian::Query::OP_PHRASE, a.stems.begin(), a.stems.end(),
                           static_cast<Xapian::termcount>(a.stems.size() + 1));
+      } else {
+        alts.emplace_back(Xapian::Query::OP_AND, a.stems.begin(), a.stems.end());
       }
     }
     if (alts.empty()) continue;

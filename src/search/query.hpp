@@ -22,9 +22,15 @@ struct Concept {
 // The question's concepts, in the question's order, each once; stopwords carry none.
 std::vector<Concept> Concepts(const SearchIndex& index, std::string_view question);
 
-// OR of the concepts, each an OP_SYNONYM of its alternatives (a phrase for several words);
+// Whether the question asks how to do something ("how do I cancel", "how can we add a seat",
+// "how to reset", "what are the steps"), which the docs answer with steps (ask.cpp), rather
+// than what something is or how it works ("how does renewal work", "how long is the grace").
+bool AsksHowTo(std::string_view question);
+
+// OR of the concepts, each an OP_SYNONYM of its alternatives (a phrase for several words, or
+// with `phrases` false all of them anywhere: the page-level index keeps no positions);
 // alternatives with a stem the docs lack are left out. An empty query when nothing is left.
-Xapian::Query XapianQuery(const std::vector<Concept>& concepts);
+Xapian::Query XapianQuery(const std::vector<Concept>& concepts, bool phrases = true);
 
 // Every term of some alternative is in `sorted_terms` (in any order).
 bool ConceptInSet(const Concept& c, const std::vector<uint32_t>& sorted_terms);

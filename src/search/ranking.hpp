@@ -1,6 +1,7 @@
 #pragma once
 // Ranking: Xapian's BM25 picks candidate sections, then we rerank them by how much of the
-// question each holds (weights.hpp says by how much). Pages rank by their best section.
+// question each holds, and by how well their whole page matches it (weights.hpp says by how
+// much). Pages rank by their best section.
 #include <cstddef>
 #include <vector>
 

@@ -22,7 +22,8 @@ std::vector<uint32_t> SortedUnique(std::vector<uint32_t> v) {
 
 }  // namespace
 
-void SearchIndex::Build(const std::vector<Page>& pages) {
+void SearchIndex::Build(const std::vector<Page>& pages, std::shared_ptr<const WordNet> wordnet) {
+  wordnet_ = std::move(wordnet);
   try {
     IndexPages(pages);
   } catch (const Xapian::Error& e) {
@@ -41,6 +42,14 @@ uint32_t SearchIndex::TermId(const std::string& stem) {
   return it->second;
 }
 
+bool SearchIndex::Within(size_t inner, size_t outer) const {
+  if (inner < outer || sections_[inner].page != sections_[outer].page) return false;
+  // Sections are in page order: every one from outer to inner sits deeper than outer.
+  for (size_t s = outer + 1; s <= inner; ++s)
+    if (sections_[s].level <= sections_[outer].level) return false;
+  return true;
+}
+
 uint32_t SearchIndex::LookupTerm(const std::string& stem) const {
   auto it = term_ids_.find(stem);
   return it == term_ids_.end() ? kUnknownTerm : it->second;
@@ -51,7 +60,7 @@ void SearchIndex::IndexPages(const std::vector<Page>& pages) {
   std::unordered_map<std::string, std::string> stems;  // word -> stem, to stem each once
   auto terms_of = [&](std::string_view text) {
     std::vector<uint32_t> ids;
-    for (const std::string& w : Words(text)) {
+    for (const std::string& w : IndexWords(text)) {
       if (IsStopword(w)) continue;
       auto it = stems.find(w);
       if (it == stems.end()) it = stems.emplace(w, stem(w)).first;
@@ -62,8 +71,18 @@ void SearchIndex::IndexPages(const std::vector<Page>& pages) {
   for (size_t p = 0; p < pages.size(); ++p) {
     ParsedPage parsed = ParseMarkdown(pages[p].markdown);
     const std::vector<uint32_t> title_terms = terms_of(pages[p].title);
+    // The page as one document: its title, summary, headings and text as fields of their own.
+    // No positions (the sections' documents answer phrases): half the indexing work.
+    Xapian::Document page_doc;
+    auto add_to_page = [&](const std::vector<uint32_t>& ids, Xapian::termcount weight) {
+      for (uint32_t id : ids) page_doc.add_term(id_to_stem_[id], weight);
+    };
+    std::vector<uint32_t> page_terms;
+    add_to_page(title_terms, kWeights.page_title_term_weight);
+    add_to_page(terms_of(pages[p].summary), kWeights.page_summary_term_weight);
     for (DocSection& section : parsed.sections) {
       IndexedSection data{.page = p,
+                          .level = section.level,
                           .heading = section.level == 0 ? pages[p].title : section.heading,
                           .anchor = section.level <= 1 ? std::string() : section.anchor};
       std::vector<uint32_t> parent_terms;
@@ -74,6 +93,7 @@ void SearchIndex::IndexPages(const std::vector<Page>& pages) {
       for (const auto& passage : section.passages)
         data.passage_terms.push_back(terms_of(passage.text));
       data.passages = std::move(section.passages);
+      data.lists = std::move(section.lists);
 
       std::vector<uint32_t> headings = title_terms;
       headings.insert(headings.end(), heading_terms.begin(), heading_terms.end());
@@ -98,10 +118,19 @@ void SearchIndex::IndexPages(const std::vector<Page>& pages) {
       add(data.body_sequence, 1);
       if (!pages[p].for_operators) doc.add_boolean_term(kCustomerPageTerm);
       db_.add_document(doc);
+
+      if (section.level > 1) add_to_page(heading_terms, kWeights.page_heading_term_weight);
+      add_to_page(data.body_sequence, 1);
+      page_terms.insert(page_terms.end(), data.all_terms.begin(), data.all_terms.end());
       sections_.push_back(std::move(data));
     }
+    if (!pages[p].for_operators) page_doc.add_boolean_term(kCustomerPageTerm);
+    pages_db_.add_document(page_doc);
+    pages_.push_back({.all_terms = SortedUnique(std::move(page_terms)),
+                      .title_terms = SortedUnique(title_terms)});
   }
   db_.commit();
+  pages_db_.commit();
 }
 
 void SearchIndex::AddSynonyms() {
@@ -128,10 +157,23 @@ void SearchIndex::AddSynonyms() {
 std::vector<std::pair<size_t, double>> SearchIndex::Candidates(const Xapian::Query& query,
                                                                uint32_t limit,
                                                                bool customers_only) const {
+  return Match(db_, query, limit, customers_only);
+}
+
+std::vector<std::pair<size_t, double>> SearchIndex::PageCandidates(const Xapian::Query& query,
+                                                                   uint32_t limit,
+                                                                   bool customers_only) const {
+  return Match(pages_db_, query, limit, customers_only);
+}
+
+std::vector<std::pair<size_t, double>> SearchIndex::Match(const Xapian::Database& db,
+                                                          const Xapian::Query& query,
+                                                          uint32_t limit,
+                                                          bool customers_only) const {
   std::vector<std::pair<size_t, double>> out;
   try {
     std::lock_guard lock(xapian_mutex_);
-    Xapian::Enquire enquire(db_);
+    Xapian::Enquire enquire(db);
     enquire.set_query(customers_only ? Xapian::Query(Xapian::Query::OP_FILTER, query,
                                                      Xapian::Query(kCustomerPageTerm))
                                      : query);

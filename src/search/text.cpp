@@ -38,19 +38,25 @@ constexpr std::string_view kStopwords[] = {
 
 }  // namespace
 
-std::vector<std::string> Words(std::string_view text) {
-  std::vector<std::string> words;
-  std::string word;
+namespace {
+
+// Calls `emit(word, original)` for each word of `text` (Words() says what a word is): `word`
+// lowercased, `original` as written.
+template <typename F>
+void ScanWords(std::string_view text, F emit) {
+  std::string word, original;
   unsigned prev = 0;
   Xapian::Utf8Iterator it(text.data(), text.size()), end;
   auto flush = [&] {
-    if (!word.empty()) words.push_back(std::move(word));
+    if (!word.empty()) emit(std::move(word), original);
     word.clear();
+    original.clear();
   };
   for (; it != end; ++it) {
     const unsigned ch = *it;
     if (Xapian::Unicode::is_wordchar(ch)) {
       Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(ch));
+      Xapian::Unicode::append_utf8(original, ch);
     } else if (IsApostrophe(ch) && !word.empty()) {
       // Joined only when a letter follows: "don't" -> "dont", "users'" -> "users".
       Xapian::Utf8Iterator next = it;
@@ -60,16 +66,70 @@ std::vector<std::string> Words(std::string_view text) {
                std::isdigit(static_cast<int>(prev))) {
       Xapian::Utf8Iterator next = it;
       ++next;
-      if (next != end && *next < 128 && std::isdigit(static_cast<int>(*next)))
+      if (next != end && *next < 128 && std::isdigit(static_cast<int>(*next))) {
         word.push_back(static_cast<char>(ch));
-      else
+        original.push_back(static_cast<char>(ch));
+      } else {
         flush();
+      }
     } else {
       flush();
     }
     prev = ch;
   }
   flush();
+}
+
+bool Upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool Lower(char c) { return c >= 'a' && c <= 'z'; }
+
+// The parts of an identifier as written, lowercased: at '_', and where case turns from lower
+// to upper ("maxRedirections") or an upper run meets a word ("HTTPServer": "http", "server").
+// Parts of one character are left out. Empty for a plain word.
+std::vector<std::string> IdentifierParts(const std::string& original) {
+  std::vector<std::string> parts;
+  // Most words are plain: lowercase from their second letter on, no '_'.
+  if (std::none_of(original.begin() + 1, original.end(),
+                   [](char c) { return c == '_' || Upper(c); }))
+    return parts;
+  std::string part;
+  auto cut = [&] {
+    if (part.size() > 1) parts.push_back(part);
+    part.clear();
+  };
+  for (size_t i = 0; i < original.size(); ++i) {
+    const char c = original[i];
+    if (c == '_') {
+      cut();
+      continue;
+    }
+    if (i > 0 && Upper(c) &&
+        (Lower(original[i - 1]) ||
+         (Upper(original[i - 1]) && i + 1 < original.size() && Lower(original[i + 1]))))
+      cut();
+    part.push_back(Lower(c) || !Upper(c) ? c : static_cast<char>(c - 'A' + 'a'));
+  }
+  cut();
+  if (parts.size() < 2) parts.clear();
+  return parts;
+}
+
+}  // namespace
+
+std::vector<std::string> Words(std::string_view text) {
+  std::vector<std::string> words;
+  ScanWords(text, [&](std::string word, const std::string& /*original*/) {
+    words.push_back(std::move(word));
+  });
+  return words;
+}
+
+std::vector<std::string> IndexWords(std::string_view text) {
+  std::vector<std::string> words;
+  ScanWords(text, [&](std::string word, const std::string& original) {
+    words.push_back(std::move(word));
+    for (std::string& part : IdentifierParts(original)) words.push_back(std::move(part));
+  });
   return words;
 }
 

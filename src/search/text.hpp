@@ -10,6 +10,11 @@ namespace tenure::search {
 // Lowercased words of `text`, in order. Letters and digits form words; an apostrophe inside a
 // word is dropped ("don't" -> "dont"); "50.00" and "2fa" stay whole; a hyphen splits.
 std::vector<std::string> Words(std::string_view text);
+// Words(text) for the docs' side of the index: each identifier followed by its parts
+// ("maxRedirections": "maxredirections", "max", "redirections"; "pg_dump": "pg_dump", "pg",
+// "dump"), so a question in words finds an option the docs spell as one identifier. Questions
+// keep Words(): an identifier asked for matches the whole of it.
+std::vector<std::string> IndexWords(std::string_view text);
 
 // Common English words and question words ("how", "can", "my") that carry no topic.
 bool IsStopword(std::string_view word);

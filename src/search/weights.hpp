@@ -17,6 +17,13 @@ struct Weights {
   uint32_t heading_term_weight = 3;
   // The headings above the section's own say less about it than its own heading.
   uint32_t parent_heading_term_weight = 1;
+  // The page-level document (one per page, ranking.cpp combines its score with the best
+  // section's): the title says most what the page is about, the summary (its first sentence)
+  // next, its headings next, like a section's. Set by that order, not measured: 1 to 5 for
+  // each moved no tuning question (BM25 saturates: those words fill the page's text too).
+  uint32_t page_title_term_weight = 3;
+  uint32_t page_summary_term_weight = 2;
+  uint32_t page_heading_term_weight = 2;
   // Positions skipped between the title, headings and body, so that a phrase never matches
   // across two of them ("refund" ending the title, "policy" starting the body).
   uint32_t field_gap = 100;
@@ -34,6 +41,23 @@ struct Weights {
   // the same share.
   double rerank_base = 0.25;
   double rerank_title = 1.5;
+  // Pages Xapian returns by BM25 over whole pages, reranked the same way by the share of the
+  // question the page holds anywhere (and in its title). Each section's score is then
+  // multiplied by 1 + page_share x its page's score / the best page's: a page whose sections
+  // hold the question between them tips a near-tie towards its sections, while the section
+  // that answers still counts most (page-level BM25 favours long reference pages that repeat
+  // a word). Measured on the tuning sets: adding, combining by min-max normalised sum, or by
+  // reciprocal rank cost top-1 there from a share of 0.4 up; this way did not from 0.25 to 1.
+  uint32_t page_candidates = 20;
+  double page_share = 0.5;
+
+  // --- Question expansion (query.cpp) ------------------------------------------------------
+  // A question's word that the docs never use matches nothing; WordNet (wordnet.hpp) adds the
+  // words that share its first this-many senses in each part of speech. The first sense is a
+  // word's most frequent, the rest are where WordNet turns odd ("server" is a waiter, "cancel"
+  // a musical natural). The tuning sets measured the same for 1 and 2. Expanding the words the
+  // docs do use too moved nine tuning questions, three up, three down: dropped.
+  uint32_t wordnet_senses = 1;
 
   // --- Answering (ask.cpp) ------------------------------------------------------------------
   // Below this coverage in the best section we say the docs don't answer, rather than quote
@@ -60,6 +84,15 @@ struct Weights {
   // Subtracted per passage position, so the earlier of two equal passages wins (pages lead
   // with the point).
   double passage_order_penalty = 0.01;
+  // A how-to question is answered with an ordered list of the answer's page (ask.cpp) when
+  // the list holds at least this share of what the picked passage holds (its own words, and
+  // its section's headings at passage_heading_share): steps answer "how do I" better than a
+  // paragraph that only mentions more of its words, unless the list is about something else.
+  double steps_share = 0.5;
+  // ... and when the list sits under the passage's heading, or in a section of the page that
+  // scored at least this share of the passage's: a list under a heading the ranking put far
+  // below is about another task (pino's Loki steps beside its Google Cloud levels section).
+  double steps_section_share = 0.5;
   // Excerpts: up to this many, from sections that scored at least this share of the best.
   size_t max_excerpts = 3;
   double excerpt_section_share = 0.35;

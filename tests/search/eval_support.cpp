@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 
 #include "search/plain_bm25.hpp"
+#include "search/wordnet.hpp"
 
 namespace tenure::search {
 
@@ -61,8 +63,21 @@ EvalScore Evaluate(const Library& lib, const std::vector<EvalCase>& cases, const
   return s;
 }
 
+std::shared_ptr<const WordNet> EvalWordNet() {
+  // Read once for every evaluation of the run: the product reads it once per process too.
+  static const std::shared_ptr<const WordNet> wordnet = [] {
+    auto loaded = WordNet::Load(kDebianWordNetDir);
+    return loaded ? std::make_shared<const WordNet>(std::move(*loaded)) : nullptr;
+  }();
+  return wordnet;
+}
+
 std::shared_ptr<const Library> LoadDocs(const std::filesystem::path& dir) {
-  return Library::Build(ReadDocsFolder(dir), {.public_url = "https://help.example"});
+  const auto wordnet = EvalWordNet();
+  EXPECT_NE(wordnet, nullptr) << kDebianWordNetDir
+                              << " is missing: install wordnet-base (scripts/install-deps does)";
+  return Library::Build(ReadDocsFolder(dir),
+                        {.public_url = "https://help.example", .wordnet = wordnet});
 }
 
 std::vector<EvalCase> ReadQuestions(const std::filesystem::path& file) {

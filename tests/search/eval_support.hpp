@@ -43,7 +43,10 @@ Ranking PlainBm25Ranking(const Library& lib);  // the returned function owns its
 EvalScore Evaluate(const Library& lib, const std::vector<EvalCase>& cases, const Ranking& rank,
                    std::string_view name, bool print_misses, bool by_section = true);
 
+// The docs of `dir`, searched as the product searches them: with Debian's WordNet, read once
+// (EvalWordNet); a missing WordNet fails the test.
 std::shared_ptr<const Library> LoadDocs(const std::filesystem::path& dir);
+std::shared_ptr<const WordNet> EvalWordNet();
 
 // A questions file: `question<TAB>slug` per line; blank lines and lines starting with '#'
 // are skipped. A malformed line throws std::runtime_error naming the file and line.

@@ -205,7 +205,9 @@ TEST(HelpEvalTest, OurDocs) {
   // Floors against regressions, below the measured figures. Issue 13's six questions, written
   // before searching and not tuned on, took 85 questions' 0.918 / 0.976 to 91's 0.890 / 0.967:
   // the floor follows that measurement instead of the pages being reworded to the questions.
-  EXPECT_GE(s.top1, 0.88);
+  // Issue 14 item 12 (page-level scores, WordNet, identifiers' parts) took 95 questions'
+  // 0.895 / 0.968 to 0.905 / 0.979; a floor is one question under.
+  EXPECT_GE(s.top1, 0.89);
   EXPECT_GE(s.top3, 0.96);
 }
 
@@ -218,8 +220,9 @@ TEST(HelpEvalTest, ForeignDocs) {
   ASSERT_GE(lib->Pages().size(), 10u);
   const EvalScore s = Evaluate(*lib, kPinoQuestions, OurRanking(*lib), "pino docs", true);
   Evaluate(*lib, kPinoQuestions, PlainBm25Ranking(*lib), "pino docs, plain BM25", false);
-  EXPECT_GE(s.top1, 0.80);
-  EXPECT_GE(s.top3, 0.94);
+  // Issue 14 item 12 took 0.857 / 0.971 to 0.886 / 1.000; a floor is one question under.
+  EXPECT_GE(s.top1, 0.85);
+  EXPECT_GE(s.top3, 0.97);
 }
 
 // Answerable questions get an answer, unanswerable ones an honest "not in the docs": this
@@ -253,9 +256,10 @@ TEST(HelpEvalTest, SaysSoWhenTheDocsDoNotAnswer) {
   // different discord account instead?" then scored under the line (0.41) without the
   // operators' Discord page, 88 of 93 answered; two operators' pages later (their words
   // shift every word's idf a little), "what reasons can I pick when canceling" fell to 0.44:
-  // 89 of 95. The floor follows those measurements.
-  EXPECT_GE(answered_rate, 0.93);
-  EXPECT_GE(refused_rate, 0.80);
+  // 89 of 95. Issue 14 item 12's WordNet ("pick" is a "choice", "immediately" "instantly")
+  // answers 92 of 95 and still refuses 11 of 12. The floors are one question under.
+  EXPECT_GE(answered_rate, 0.95);
+  EXPECT_GE(refused_rate, 0.83);
 }
 
 }  // namespace

@@ -5,7 +5,8 @@
 // (tests/search/heldout/*.tsv). Never tune on them: they say how the ranking does on docs it
 // has not seen. Each set prints top-1 / top-3 for our ranking and for plain BM25
 // (plain_bm25.hpp) on the same pages; the floors guard our ranking against regressions and sit
-// a little under what it measured when the sets were added.
+// a little under its last measurement (when the sets were added, then after issue 14 item
+// 12's retrieval changes: each measured once at the end, never tuned on).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -59,7 +60,8 @@ TEST(HeldOutEvalTest, FastifyDocs) {
                              .min_pages = 40});
   if (HasFailure()) return;
   // Measured when the set was added (62 questions): ours top-1 0.597, top-3 0.823; plain BM25
-  // 0.516 / 0.726. A floor is one question under ours.
+  // 0.516 / 0.726. After issue 14 item 12's changes (measured once, nothing changed after):
+  // the same 0.597 / 0.823. A floor is one question under ours, against regressions.
   EXPECT_GE(f.ours.top1, 0.58);
   EXPECT_GE(f.ours.top3, 0.80);
 }
@@ -71,9 +73,10 @@ TEST(HeldOutEvalTest, UndiciDocs) {
                              .min_pages = 40});
   if (HasFailure()) return;
   // Measured when the set was added (54 questions): ours top-1 0.574, top-3 0.796; plain BM25
-  // 0.593 / 0.815, ahead of ours here. A floor is one question under ours.
-  EXPECT_GE(f.ours.top1, 0.55);
-  EXPECT_GE(f.ours.top3, 0.77);
+  // 0.593 / 0.815, ahead of ours then. After issue 14 item 12's changes (measured once, nothing
+  // changed after): ours 0.630 / 0.833. A floor is one question under ours, against regressions.
+  EXPECT_GE(f.ours.top1, 0.61);
+  EXPECT_GE(f.ours.top3, 0.81);
 }
 
 // The loader refuses a malformed line instead of scoring a question against a wrong page.

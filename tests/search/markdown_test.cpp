@@ -147,6 +147,42 @@ TEST(MarkdownTest, AListItemIsOnePassageUpToItsNestedList) {
   EXPECT_EQ(passages[2].text, "Done & dusted.");
 }
 
+// A how-to question is answered with a whole list of steps (ask.cpp): the list knows its items
+// and its source, nested items included; lists inside a quote or another list are not steps.
+TEST(MarkdownTest, TopLevelListsKnowTheirItemsAndSource) {
+  const std::string md =
+      "# Setup\n\nFirst read this.\n\n1. Install it.\n2. Run it:\n   - with `--demo`\n"
+      "3. Open the page.\n\nThen enjoy.\n\n- a bullet\n- another\n\n> 1. quoted\n> 2. steps\n";
+  const ParsedPage page = ParseMarkdown(md);
+  ASSERT_EQ(page.sections.size(), 1u);
+  const DocSection& s = page.sections[0];
+  ASSERT_EQ(s.lists.size(), 2u);
+  const ListBlock& steps = s.lists[0];
+  EXPECT_TRUE(steps.ordered);
+  EXPECT_EQ(steps.markdown, "1. Install it.\n2. Run it:\n   - with `--demo`\n3. Open the page.");
+  ASSERT_EQ(steps.end_passage - steps.first_passage, 4u);  // 3 steps and the nested item
+  EXPECT_EQ(s.passages[steps.first_passage].text, "Install it.");
+  EXPECT_EQ(s.passages[steps.end_passage - 1].text, "Open the page.");
+  EXPECT_EQ(s.passages[steps.end_passage].text, "Then enjoy.");
+  const ListBlock& bullets = s.lists[1];
+  EXPECT_FALSE(bullets.ordered);
+  EXPECT_EQ(bullets.markdown, "- a bullet\n- another");
+  EXPECT_EQ(bullets.end_passage - bullets.first_passage, 2u);
+}
+
+// The docs' side of the index splits identifiers, so a question in words finds them; the
+// words themselves come first, as Words() has them.
+TEST(TextTest, IndexWordsSplitIdentifiers) {
+  EXPECT_EQ(IndexWords("Set maxRedirections, pg_dump and HTTPServer; a plain word, x_y."),
+            (std::vector<std::string>{"set", "maxredirections", "max", "redirections", "pg_dump",
+                                      "pg", "dump", "and", "httpserver", "http", "server", "a",
+                                      "plain", "word", "x_y"}));
+  EXPECT_EQ(IndexWords("getX onRequest"),
+            (std::vector<std::string>{"getx", "onrequest", "on", "request"}));
+  EXPECT_EQ(Words("maxRedirections pg_dump"),
+            (std::vector<std::string>{"maxredirections", "pg_dump"}));
+}
+
 TEST(TextTest, Words) {
   EXPECT_EQ(
       Words("Don't pay 50.00 USD for 2FA, e-mail: Día!"),
