@@ -42,7 +42,7 @@ Response ReasonPage(Context& ctx, const app::LicenseOverview& overview, int stat
   if (auto own = OwnTicket(ctx, ticket)) vars["ticket"] = *own;
   if (overview.license.expires_at) {
     vars["expires_iso"] = FormatRfc3339(*overview.license.expires_at);
-    vars["expires_long"] = FormatLongDate(*overview.license.expires_at);
+    vars["expires_long"] = FormatLongDate(*overview.license.expires_at, ctx.Zone());
   }
   AddError(vars, error);
   return RenderPage(ctx, "cancel_reason", "Why are you canceling?", "home", std::move(vars),
@@ -53,7 +53,7 @@ Response AlreadyOff(Context& ctx, const app::LicenseOverview& overview) {
   mstch::map vars{{"has_date", overview.license.expires_at.has_value()}};
   if (overview.license.expires_at) {
     vars["expires_iso"] = FormatRfc3339(*overview.license.expires_at);
-    vars["expires_long"] = FormatLongDate(*overview.license.expires_at);
+    vars["expires_long"] = FormatLongDate(*overview.license.expires_at, ctx.Zone());
   }
   return RenderPage(ctx, "cancel_off", "Your license won't renew", "home", std::move(vars));
 }
