@@ -4,6 +4,8 @@
 //    /settings/time-zone/detected once per browser session, and a page whose dates it changes
 //    is reloaded to show them in it. Without JavaScript, dates stay in UTC until the customer
 //    chooses a zone in Settings.
+//  - The menu (item 10): the layout's menu is open so that it works without JavaScript; on a
+//    narrow screen it starts closed, behind its Menu button.
 //  - Print buttons (item 7): a receipt's Print button is hidden until this script can press
 //    the browser's Print for it.
 (() => {
@@ -46,13 +48,20 @@
     }
   }
 
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', () => {
-      detectTimeZone();
-      enablePrintButtons();
-    });
-  } else {
+  function closeMenuOnNarrowScreens() {
+    const menu = document.querySelector('details.menu');
+    if (menu && window.matchMedia('(max-width: 600px)').matches) menu.open = false;
+  }
+
+  function start() {
+    closeMenuOnNarrowScreens();
     detectTimeZone();
     enablePrintButtons();
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
   }
 })();

@@ -57,6 +57,7 @@ class SigningKeyOnlyUnitOfWork final : public app::UnitOfWork {
   app::RateLimitRepository& rate_limits() override { Unused(); }
   app::DiscordLinkRepository& discord_links() override { Unused(); }
   app::ReleaseRepository& releases() override { Unused(); }
+  app::ReportRepository& reports() override { Unused(); }
   void Audit(std::string_view, std::string_view, const nlohmann::json&,
              const nlohmann::json&) override {
     Unused();

@@ -120,4 +120,39 @@ describe('the seller\'s console', () => {
       }
     });
   });
+
+  test('the navigation is a menu at 390 px, with or without JavaScript', async () => {
+    await withStack(browser, {}, async ({ newPage }) => {
+      const { page } = await newPage({ viewport: { width: 390, height: 844 } });
+      await signIn(page, DEMO_USERS.customer);
+      await page.goto('/home');
+      const menu = page.getByText('Menu', { exact: true });
+      const settings = page.getByRole('link', { name: 'Settings', exact: true });
+      assert.equal(await menu.isVisible(), true, 'a Menu button on a phone');
+      assert.equal(await settings.isVisible(), false, 'the tabs wait behind it');
+      await assertFits(page, 'Home with the menu closed, 390 px');
+      await menu.click();
+      assert.equal(await settings.isVisible(), true);
+      await assertFits(page, 'Home with the menu open, 390 px');
+      await clickAndWait(page, settings, '**/settings');
+      // The new page starts with its menu closed again; its tab is the current one.
+      assert.equal(await page.locator('nav.tabs a[href="/settings"]').getAttribute('aria-current'), 'page');
+
+      // Wide: the tabs in the bar, no button.
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto('/home');
+      assert.equal(await page.getByText('Menu', { exact: true }).isVisible(), false);
+      assert.equal(await page.getByRole('link', { name: 'Settings', exact: true }).isVisible(), true);
+
+      // Without JavaScript the menu stays open: every tab can be reached.
+      const { page: plain } = await newPage({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+      await signIn(plain, DEMO_USERS.customer);
+      await plain.goto('/home');
+      // (axe cannot run in a page without JavaScript: the open menu is the same markup axe
+      // checked above.)
+      for (const tab of ['Home', 'Settings', 'Download', 'Support'])
+        assert.equal(await plain.getByRole('link', { name: tab, exact: true }).isVisible(), true, tab);
+      assert.equal(await plain.getByRole('button', { name: 'Sign out' }).isVisible(), true);
+    });
+  });
 });

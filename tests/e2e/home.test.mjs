@@ -54,6 +54,7 @@ describe('Home', () => {
       const nav = page.getByRole('navigation', { name: 'Dashboard' });
       for (const path of ['/billing', '/billing/card', '/billing/renew', '/billing/instances', '/cancel']) {
         await page.goto(path);
+        await page.getByText('Menu', { exact: true }).click();  // a phone: the tabs are behind it
         const current = nav.locator('[aria-current="page"]');
         assert.equal(await current.count(), 1, path);
         assert.equal(await textOf(current), 'Home', path);
