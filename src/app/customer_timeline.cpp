@@ -71,18 +71,12 @@ bool Skipped(std::string_view action) {
          action == "discord.sync" || action == "discord.license_changed";
 }
 
-std::string Money2(int64_t cents, const std::string& currency) {
-  std::string upper;
-  for (char c : currency) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return Money::Cents(cents).Format(upper);
-}
-
 std::string ChargeSentence(const Charge& c) {
   const char* what = c.kind == domain::ChargeKind::kPurchase      ? "the first month"
                      : c.kind == domain::ChargeKind::kRenewal     ? "a month (Renew)"
                      : c.kind == domain::ChargeKind::kAutoRenewal ? "a month (automatic renewal)"
                                                                   : "extra instances";
-  std::string amount = Money2(c.amount.cents(), c.currency);
+  std::string amount = c.amount.Format();
   switch (c.status) {
     case domain::ChargeStatus::kSucceeded: return fmt::format("Paid {} for {}", amount, what);
     case domain::ChargeStatus::kFailed:

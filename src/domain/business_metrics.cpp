@@ -163,7 +163,8 @@ void AddPaymentFigures(const BusinessInputs& in, const MonthTable& table,
         periods.try_emplace({c->license_id, c->period_key}, Period{.first = c->at});
     Period& p = it->second;
     p.first = std::min(p.first, c->at);
-    if (c->status == ChargeStatus::kFailed) p.declined_before = p.declined_before || !p.paid;
+    // Attempts come in order: a decline before the payment is what dunning recovered.
+    if (c->status == ChargeStatus::kFailed && !p.paid) p.declined_before = true;
     if (c->status == ChargeStatus::kSucceeded && !p.paid) {
       p.paid = true;
       p.paid_cents = c->amount_cents;

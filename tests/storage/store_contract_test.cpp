@@ -455,6 +455,23 @@ TEST_P(StoreContract, OutboxRowsCommitWithTheirUnitOfWork) {
   EXPECT_EQ(CountRows("outbox"), 1);
 }
 
+// A customer's file lists the emails sent to them (issue 14): by the whole address, where an
+// address's '_' and '%' are letters, not wildcards, and one address inside another is not it.
+TEST_P(StoreContract, OutboxFindsEmailsByTheirRecipient) {
+  auto uow = store_->Begin(Actor::System());
+  uow->Enqueue("email", {{"to", {"a_b@example.com"}}, {"subject", "one"}});
+  uow->Enqueue("email", {{"to", {"axb@example.com"}}, {"subject", "two"}});
+  uow->Enqueue("email", {{"to", {"staff@example.com", "a_b@example.com"}}, {"subject", "three"}});
+  uow->Enqueue("email", {{"to", {"xa_b@example.com"}}, {"subject", "four"}});
+  uow->Enqueue("discord.roles", {{"to", "a_b@example.com"}});
+  uow->Audit("test", "outbox", nullptr, nullptr);
+  uow->Commit();
+  std::vector<std::string> subjects;
+  for (const auto& m : store_->Read()->outbox().ForRecipient("a_b@example.com", 10))
+    subjects.push_back(m.payload.at("subject").get<std::string>());
+  EXPECT_EQ(subjects, (std::vector<std::string>{"three", "one"}));  // newest first
+}
+
 TEST_P(StoreContract, OutboxClaimsLeaseRetryAndDeadLetter) {
   auto uow = store_->Begin(Actor::System());
   for (int i = 0; i < 3; ++i) uow->Enqueue("email", {{"n", i}});

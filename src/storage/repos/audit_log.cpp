@@ -29,13 +29,6 @@ std::vector<app::AuditEntry> SqlAuditLog::ForSubject(std::string_view subject, i
   return ReadAll(Run(conn(), q, {std::string(subject), int64_t{limit}}), ToAudit);
 }
 
-std::vector<app::AuditEntry> SqlAuditLog::Recent(int limit) {
-  static constexpr Query q{"audit.recent",
-                           "SELECT id, at, actor, action, subject, before_json, after_json, "
-                           "request_id FROM audit_log ORDER BY id DESC LIMIT $1"};
-  return ReadAll(Run(conn(), q, {int64_t{limit}}), ToAudit);
-}
-
 std::vector<app::AuditEntry> SqlAuditLog::Search(const app::AuditFilter& f, int limit) {
   // One query for every combination of filters: an empty text, or the bounds' extremes,
   // match every row.

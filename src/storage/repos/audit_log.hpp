@@ -12,7 +12,6 @@ class SqlAuditLog final : public app::AuditLog, Repository {
  public:
   using Repository::Repository;
   std::vector<app::AuditEntry> ForSubject(std::string_view subject, int limit) override;
-  std::vector<app::AuditEntry> Recent(int limit) override;
   std::vector<app::AuditEntry> Search(const app::AuditFilter& filter, int limit) override;
   std::vector<std::string> Actions() override;
 

@@ -91,12 +91,7 @@ std::vector<app::OutboxMessage> SqlOutbox::ForRecipient(std::string_view address
       "SELECT id, kind, payload, status, attempts, last_error, created_at, next_attempt_at "
       "FROM outbox WHERE kind = 'email' AND payload LIKE $1 ESCAPE '\\' "
       "ORDER BY id DESC LIMIT $2"};
-  std::string pattern = "%\"";
-  for (char c : address) {
-    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-    pattern += c;
-  }
-  pattern += "\"%";
+  const std::string pattern = "%\"" + LikeEscaped(address) + "\"%";
   return ReadAll(Run(conn(), q, {pattern, int64_t{limit}}), ToOutbox);
 }
 

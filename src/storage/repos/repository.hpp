@@ -56,6 +56,16 @@ class Repository {
   Transaction& tx_;
 };
 
+// `text` inside a LIKE pattern written with ESCAPE '\\': its % _ and \ match themselves.
+inline std::string LikeEscaped(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 inline Value Opt(const std::optional<Instant>& t) { return t ? Value(ToUnix(*t)) : Value(nullptr); }
 inline std::optional<Instant> OptInstant(const Row& r, size_t i) {
   auto v = r.OptInt(i);

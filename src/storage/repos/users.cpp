@@ -133,12 +133,9 @@ std::vector<User> SqlUsers::Search(std::string_view text, int limit) {
       "OR id IN (SELECT user_id FROM payment_customers WHERE customer_ref = $2) "
       "OR id IN (SELECT user_id FROM charges WHERE provider_payment_id = $2 AND $2 <> '') "
       "ORDER BY email LIMIT $3"};
-  std::string pattern = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-    pattern += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  pattern += '%';
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string pattern = "%" + LikeEscaped(lower) + "%";
   return ReadAll(Run(conn(), q, {pattern, std::string(text), int64_t{limit}}), ToUser);
 }
 

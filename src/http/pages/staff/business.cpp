@@ -22,6 +22,11 @@ std::string Count(int64_t n) { return fmt::format("{}", n); }
 std::string Percent(int64_t part, int64_t whole) {
   return whole == 0 ? std::string("—") : fmt::format("{}%", part * 100 / whole);
 }
+// "75% (3 of 4)", or "—" when nobody's 30 days have passed.
+std::string SaveRate(int64_t saved, int64_t decided) {
+  return decided == 0 ? std::string("—")
+                      : fmt::format("{} ({} of {})", Percent(saved, decided), saved, decided);
+}
 
 const ChartOptions kCount{.value = Count};
 // Money's axis in whole units; at least 4 of them, so that an empty chart's grid reads 1, 2, 3.
@@ -183,17 +188,8 @@ Response StaffBusiness(Context& ctx) {
     steps[1].values.push_back(f.opened_ticket);
     steps[2].values.push_back(f.continued);
     steps[3].values.push_back(f.confirmed);
-    with_ticket.push_back(f.decided_with_ticket == 0
-                              ? std::string("—")
-                              : fmt::format("{} ({} of {})",
-                                            Percent(f.saved_with_ticket, f.decided_with_ticket),
-                                            f.saved_with_ticket, f.decided_with_ticket));
-    without_ticket.push_back(
-        f.decided_without_ticket == 0
-            ? std::string("—")
-            : fmt::format("{} ({} of {})",
-                          Percent(f.saved_without_ticket, f.decided_without_ticket),
-                          f.saved_without_ticket, f.decided_without_ticket));
+    with_ticket.push_back(SaveRate(f.saved_with_ticket, f.decided_with_ticket));
+    without_ticket.push_back(SaveRate(f.saved_without_ticket, f.decided_without_ticket));
     undecided.push_back(Count(f.undecided));
   }
   vars["funnel_chart"] = ChartVars("funnel-chart", "The cancel funnel", months, steps, kCount);
