@@ -8,6 +8,9 @@
 //    narrow screen it starts closed, behind its Menu button.
 //  - Print buttons (item 7): a receipt's Print button is hidden until this script can press
 //    the browser's Print for it.
+//  - The card form (item 8): the card's brand is named beside its number as it is typed (the
+//    server tells brands the same way, domain/card_entry.cpp), the number is grouped in fours
+//    when the field is left, and the expiry gains its " / " after the month.
 (() => {
   const script = document.currentScript;
 
@@ -53,10 +56,46 @@
     if (menu && window.matchMedia('(max-width: 600px)').matches) menu.open = false;
   }
 
+  function cardBrand(digits) {
+    const n = (count) => Number(digits.slice(0, count)) || 0;
+    if (digits.startsWith('4')) return 'Visa';
+    if ((n(2) >= 51 && n(2) <= 55) || (n(4) >= 2221 && n(4) <= 2720)) return 'Mastercard';
+    if (n(2) === 34 || n(2) === 37) return 'American Express';
+    if (digits.startsWith('6011') || digits.startsWith('65') || (n(3) >= 644 && n(3) <= 649)) return 'Discover';
+    if ([36, 38, 39].includes(n(2)) || (n(3) >= 300 && n(3) <= 305)) return 'Diners Club';
+    if (n(4) >= 3528 && n(4) <= 3589) return 'JCB';
+    if (n(2) === 62) return 'UnionPay';
+    return '';
+  }
+
+  function enhanceCardForm() {
+    const number = document.getElementById('number');
+    const brand = document.getElementById('card-brand');
+    const expiry = document.getElementById('exp');
+    if (!number || !brand || !expiry) return;
+    const digitsOf = (text) => text.replace(/\D/g, '');
+    number.addEventListener('input', () => {
+      brand.textContent = digitsOf(number.value).length >= 2 ? cardBrand(digitsOf(number.value)) : '';
+    });
+    number.addEventListener('change', () => {
+      const digits = digitsOf(number.value);
+      if (digits.length === 0 || /[^\d\s-]/.test(number.value)) return;
+      // American Express prints 4-6-5; the others in fours.
+      const groups = cardBrand(digits) === 'American Express'
+        ? [digits.slice(0, 4), digits.slice(4, 10), digits.slice(10)]
+        : digits.match(/.{1,4}/g);
+      number.value = groups.filter(Boolean).join(' ');
+    });
+    expiry.addEventListener('input', (event) => {
+      if (event.inputType === 'insertText' && /^\d{2}$/.test(expiry.value)) expiry.value += ' / ';
+    });
+  }
+
   function start() {
     closeMenuOnNarrowScreens();
     detectTimeZone();
     enablePrintButtons();
+    enhanceCardForm();
   }
 
   if (document.readyState === 'loading') {

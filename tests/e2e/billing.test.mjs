@@ -44,8 +44,8 @@ async function expiryIso(page) {
 async function saveCard(page, number) {
   await page.goto('/billing/card?next=/billing/renew');
   await page.getByLabel('Card number').fill(number);
-  await page.getByLabel('Expiry month').fill('12');
-  await page.getByLabel('Expiry year').fill(String(new Date().getUTCFullYear() + 2));
+  await page.getByLabel('Expiry date').fill(`12 / ${String(new Date().getUTCFullYear() + 2).slice(2)}`);
+  await page.getByLabel('Security code').fill('123');
   await clickAndWait(page, page.getByRole('button', { name: 'Save card' }), '**/billing/renew');
 }
 

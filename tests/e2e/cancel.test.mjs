@@ -330,7 +330,11 @@ describe('the cancellation journey', () => {
 
       const alert = page.getByRole('alert');
       assert.equal(await alert.count(), 1, 'the error is announced');
-      assert.equal(await textOf(alert), 'Please tell us a little more in the comment, so we can understand.');
+      assert.equal(await textOf(alert),
+                   'Your renewal was not canceled. Please tell us a little more in the comment, so we can understand.');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'error-summary', 'the summary has the focus');
+      assert.equal(await textOf(page.locator('#comment-error')),
+                   'Please tell us a little more in the comment, so we can understand.', 'and the message is by the field');
       const comment = page.getByRole('textbox', { name: /Anything you'd like to add\?/ });
       assert.equal(await comment.getAttribute('aria-invalid'), 'true', 'the comment is marked invalid');
       assert.equal(await page.getByRole('radio', { name: 'Something else', exact: true }).isChecked(), true,

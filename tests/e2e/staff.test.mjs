@@ -125,7 +125,7 @@ describe('staff', () => {
       assert.match(facts.Expires, new RegExp(`^${LONG_DATE.source}`));
       assert.equal(facts['Auto-renew'], 'on');
       assert.equal(facts.Instances, '1');
-      assert.equal(facts.Card, 'visa •••• 4242');
+      assert.equal(facts.Card, 'Visa •••• 4242');
 
       // The message: line breaks kept, the tag shown as text, never as markup.
       const thread = staff.getByRole('list', { name: 'Messages' });

@@ -31,8 +31,8 @@ void SaveCard(Browser& b, std::string_view number) {
   const HttpResponse form = b.Get("/billing/card");
   const HttpResponse saved = b.Post("/billing/card", {{"csrf", CsrfField(form.body)},
                                                       {"number", std::string(number)},
-                                                      {"exp_month", "12"},
-                                                      {"exp_year", "2040"}});
+                                                      {"exp", "12 / 40"},
+                                                      {"cvc", "123"}});
   EXPECT_EQ(saved.status, 303) << ::testing::PrintToString(saved);
 }
 

@@ -107,7 +107,7 @@ TEST_F(DashboardProgramHttpTest, EditInstancesRefusesACountOutsideOneToToday) {
     EXPECT_EQ(r.status, 422) << bad << ": " << ::testing::PrintToString(r);
     EXPECT_THAT(PlainText(r.body),
                 HasSubstr("Choose from 1 to 3 instances. To have more, add instances."));
-    EXPECT_THAT(r.body, HasSubstr(R"(aria-describedby="renewal-error")"));
+    EXPECT_THAT(r.body, HasSubstr(R"(aria-describedby="renewal-count-error")"));
   }
   EXPECT_FALSE(db.Int("SELECT instances_at_renewal FROM licenses WHERE user_id = ?",
                       {UserId(db, kDemoCustomer)}));

@@ -61,7 +61,7 @@ TEST_F(LiftSuspensionHttpTest, StaffLiftASuspensionWithAReasonAndTheLicenseWorks
   const HttpResponse bare = Lift(id, "  ");
   EXPECT_EQ(bare.status, 422) << ::testing::PrintToString(bare);
   EXPECT_THAT(bare.Text(), HasSubstr("Say why, in one line."));
-  EXPECT_THAT(bare.body, HasSubstr("id=\"lift-error\""));
+  EXPECT_THAT(bare.body, HasSubstr("id=\"lift-reason-error\""));
   EXPECT_NE(db.Int("SELECT suspended_at FROM licenses WHERE user_id = ?", {id}), std::nullopt);
 
   const HttpResponse r = Lift(id, "Bank confirmed the charge");

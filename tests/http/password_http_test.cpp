@@ -223,7 +223,7 @@ TEST_F(PasswordHttpTest, AFirstPurchaseWaitsForTheEmailLinkAndTheLinkWorksOnce) 
   EXPECT_THAT(PlainText(b.Get("/home").body), HasSubstr("Please confirm your email address"));
 
   ASSERT_EQ(Submit(b, "/billing/card", "/billing/card",
-                   {{"number", "4242424242424242"}, {"exp_month", "12"}, {"exp_year", "2040"}})
+                   {{"number", "4242424242424242"}, {"exp", "12/40"}, {"cvc", "123"}})
                 .status,
             303);
   const HttpResponse renew_form = b.Get("/billing/renew");

@@ -38,8 +38,8 @@ class RedirectsHttpTest : public ServerSuite<DefaultServer> {
   static HttpResponse SaveCardWithNext(Browser& b, std::string_view next) {
     return b.Post("/billing/card", {{"csrf", SessionCsrf(b)},
                                     {"number", "4242424242424242"},
-                                    {"exp_month", "12"},
-                                    {"exp_year", "2031"},
+                                    {"exp", "12 / 31"},
+                                    {"cvc", "123"},
                                     {"next", std::string(next)}});
   }
 };

@@ -107,7 +107,7 @@ TEST_F(RenewalHttpTest, HomeShowsRenewalDatePriceNextChargeAndCancel) {
   // Whether it renews, the next renewal's price and its date (due a day before expiry).
   EXPECT_THAT(PlainText(section),
               HasSubstr("Your license renews automatically on " + LongDate(expires - kDay) +
-                        " for 50.00 USD, charged to your visa ending in 4242."));
+                        " for 50.00 USD, charged to your Visa ending in 4242."));
   EXPECT_TRUE(HasLink(section, "/cancel", "Cancel"))
       << "the section offers Cancel while auto-renew is on; links: "
       << ::testing::PrintToString(LinkTexts(section));

@@ -439,7 +439,7 @@ TEST_F(SupportHttpTest, StaffTicketShowsTheCustomersLicenseSummary) {
   const std::string text = PlainText(page.body);
   EXPECT_THAT(text, AllOf(HasSubstr("Status Active"), HasSubstr("Expires " + LongDate(expires)),
                           HasSubstr("Auto-renew on"), HasSubstr("Instances 1"),
-                          HasSubstr("visa •••• 4242")));
+                          HasSubstr("Visa •••• 4242")));
   bool customer_link = false;
   for (const auto& l : Links(page.body))
     if (l.href == "/staff/customers/" + std::to_string(c.id)) customer_link = l.text == email;

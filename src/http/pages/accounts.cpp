@@ -1,6 +1,6 @@
 // Sign-up, sign-in (with its second step when two-factor is on), sign-out. On a bad input the
-// form comes back with a clear message and what was typed (but never the password, which is
-// not echoed into HTML).
+// form comes back with a clear message and what was typed; a password only when the error is
+// about another field (issue 14 item 8: not lost without need; the page is never cached).
 #include <fmt/format.h>
 
 #include "app/account_security.hpp"
@@ -26,7 +26,8 @@ Response SignUpPage(Context& ctx, int status, const Error* error) {
                   {"terms_checked", ctx.Field("terms") == "yes"},
                   {"terms_version", std::string(domain::kTermsVersion)},
                   {"min_password", static_cast<int>(domain::kMinPasswordLength)}};
-  AddError(vars, error);
+  if (error && error->field != "password") vars["password"] = std::string(ctx.Field("password"));
+  AddError(vars, error, {.title = "Your account was not created."});
   return RenderPage(ctx, "sign_up", "Create your account", "sign_up", std::move(vars), status);
 }
 
@@ -50,7 +51,7 @@ Response SignInCodePage(Context& ctx, int status, const Error* error) {
   mstch::map vars{{"next", LocalPathOr(ctx.Field("next").empty() ? ctx.Query("next")
                                                                  : std::string(ctx.Field("next")),
                                        "")}};
-  AddError(vars, error);
+  AddError(vars, error, {.title = "You are not signed in yet."});
   return RenderPage(ctx, "sign_in_code", "Two-factor authentication", "sign_in", std::move(vars),
                     status);
 }
@@ -62,7 +63,7 @@ Response SignInPage(Context& ctx, int status, const Error* error) {
     if (auto it = query.find("next"); it != query.end()) next = it->second;
   }
   mstch::map vars{{"email", std::string(ctx.Field("email"))}, {"next", LocalPathOr(next, "")}};
-  AddError(vars, error);
+  AddError(vars, error, {.title = "You are not signed in."});
   if (ctx.Query("done") == "password_reset")
     vars["notice"] = std::string("Your password is changed. Sign in with it.");
   return RenderPage(ctx, "sign_in", "Sign in", "sign_in", std::move(vars), status);

@@ -9,6 +9,7 @@
 #include "app/licenses.hpp"
 #include "core/secure_random.hpp"
 #include "domain/billing.hpp"
+#include "domain/card_entry.hpp"
 #include "domain/terms.hpp"
 #include "http/pages/account_views.hpp"
 #include "http/pages/receipts.hpp"
@@ -18,8 +19,8 @@ namespace tenure::http::pages {
 namespace {
 
 std::string CardText(const app::PaymentMethod& card) {
-  return fmt::format("{} ending in {} (expires {:02}/{})", card.brand, card.last4, card.exp_month,
-                     card.exp_year);
+  return fmt::format("{} ending in {} (expires {:02}/{})", domain::CardBrandName(card.brand),
+                     card.last4, card.exp_month, card.exp_year);
 }
 
 Response RenewPage(Context& ctx, int status, const Error* error) {
@@ -39,7 +40,8 @@ Response RenewPage(Context& ctx, int status, const Error* error) {
                   {"terms_version", std::string(domain::kTermsVersion)}};
   if (p.reactivation_fee.cents() > 0) vars["fee"] = p.reactivation_fee.Format();
   if (quote->card) vars["card"] = CardText(*quote->card);
-  AddError(vars, error);
+  vars["terms_checked"] = ctx.Field("terms") == "yes";
+  AddError(vars, error, {.title = "The payment did not go through."});
   return RenderPage(ctx, "billing_renew", heading, "home", std::move(vars), status);
 }
 
@@ -73,6 +75,7 @@ Response InstancesPage(Context& ctx, int status, const Error* error, InstancesPa
     vars["price_each"] = quote->price_each.Format();
     vars["token"] = token;
     vars["count"] = kept ? std::string(ctx.Field("count")) : std::string("1");
+    vars["terms_checked"] = form == InstancesPart::kAdd && ctx.Field("terms") == "yes";
     vars["terms_version"] = std::string(domain::kTermsVersion);
   } else {
     vars["add_refused"] = quote.error().message;  // lapsed or suspended: renew first
@@ -92,8 +95,12 @@ Response InstancesPage(Context& ctx, int status, const Error* error, InstancesPa
   }
   vars["choices"] = choices;
   vars["can_remove"] = license.instances > 1;
-  if (form == InstancesPart::kAdd) AddError(vars, error);
-  if (form == InstancesPart::kRenewal && error) vars["renewal_error"] = error->message;
+  if (form == InstancesPart::kAdd) AddError(vars, error, {.title = "No instances were bought."});
+  if (form == InstancesPart::kRenewal && error) {
+    Error refused = *error;  // the renewal form's one field, apart from the add form's count
+    refused.field = "renewal-count";
+    AddError(vars, &refused, {.title = "Your next renewal was not changed."});
+  }
   // Outcomes of the renewal form (post/redirect/get): fixed texts, and only while they still
   // match the page.
   const std::string done = ctx.Query("done");
@@ -108,15 +115,14 @@ Response InstancesPage(Context& ctx, int status, const Error* error, InstancesPa
   return RenderPage(ctx, "billing_instances", "Edit instances", "home", std::move(vars), status);
 }
 
-Response CardPage(Context& ctx, int status, const Error* error) {
+// The card number and security code are never written back into a page; the expiry is.
+Response CardPage(Context& ctx, int status, const std::vector<Error>& errors) {
   mstch::map vars{{"offline", ctx.svc.billing.provider() == "offline"},
                   {"next", LocalPathOr(ctx.Field("next").empty() ? ctx.Query("next")
                                                                  : std::string(ctx.Field("next")),
                                        "/billing")},
-                  {"number", std::string()},  // never echoed back
-                  {"exp_month", std::string(ctx.Field("exp_month"))},
-                  {"exp_year", std::string(ctx.Field("exp_year"))}};
-  AddError(vars, error);
+                  {"exp", std::string(ctx.Field("exp"))}};
+  AddErrors(vars, errors, {.title = "Your card was not saved."});
   return RenderPage(ctx, "billing_card", "Add a card", "home", std::move(vars), status);
 }
 
@@ -160,19 +166,23 @@ Response RenewSubmit(Context& ctx) {
   return Response::Redirect("/home?done=renewed");
 }
 
-Response CardForm(Context& ctx) { return CardPage(ctx, 200, nullptr); }
+Response CardForm(Context& ctx) { return CardPage(ctx, 200, {}); }
 
 Response CardSubmit(Context& ctx) {
   if (ctx.svc.billing.provider() != "offline") {
     auto url = ctx.svc.billing.CardSetupUrl(ctx.User());
-    if (!url) return CardPage(ctx, HttpStatus(url.error().code), &url.error());
+    if (!url) return CardPage(ctx, HttpStatus(url.error().code), {url.error()});
     return Response::Redirect(*url);
   }
-  auto card = ctx.svc.billing.SaveTestCard(ctx.Actor(), ctx.User(),
-                                           {.number = std::string(ctx.Field("number")),
-                                            .exp_month = ParseInt(ctx.Field("exp_month")),
-                                            .exp_year = ParseInt(ctx.Field("exp_year"))});
-  if (!card) return CardPage(ctx, HttpStatus(card.error().code), &card.error());
+  const std::chrono::year_month_day today(
+      std::chrono::floor<std::chrono::days>(ctx.svc.clock.Now()));
+  auto entry = domain::ReadCardEntry(ctx.Field("number"), ctx.Field("exp"), ctx.Field("cvc"),
+                                     today.year() / today.month());
+  if (!entry) return CardPage(ctx, 422, entry.error());
+  auto card = ctx.svc.billing.SaveTestCard(
+      ctx.Actor(), ctx.User(),
+      {.number = entry->digits, .exp_month = entry->exp_month, .exp_year = entry->exp_year});
+  if (!card) return CardPage(ctx, HttpStatus(card.error().code), {card.error()});
   const std::string next = LocalPathOr(ctx.Field("next"), "/billing");
   return Response::Redirect(next == "/billing" ? "/billing?done=card_saved" : next);
 }

@@ -4,6 +4,7 @@
 
 #include "app/accounts.hpp"
 #include "app/licenses.hpp"
+#include "domain/card_entry.hpp"
 #include "http/pages/account_views.hpp"
 #include "http/pages/sessions.hpp"
 
@@ -61,8 +62,9 @@ Response Home(Context& ctx) {
     vars["next_charge_iso"] = FormatRfc3339(*overview->next_charge_at);
   }
   if (overview->payment_method)
-    vars["card"] = fmt::format("your {} ending in {}", overview->payment_method->brand,
-                               overview->payment_method->last4);
+    vars["card"] =
+        fmt::format("your {} ending in {}", domain::CardBrandName(overview->payment_method->brand),
+                    overview->payment_method->last4);
   // Outcomes of the renewal forms (post/redirect/get): fixed texts, never echoed input.
   const std::string done = ctx.Query("done");
   vars["unverified"] = !ctx.User().email_verified_at && !l.expires_at;
@@ -131,8 +133,9 @@ Response SettingsPage(Context& ctx, int status, const Error* error) {
         MachinesVars(ctx, u.id, overview->license.instances, /*can_sign_out=*/true);
   }
   if (overview && overview->payment_method)
-    vars["card"] = fmt::format("{} ending in {}", overview->payment_method->brand,
-                               overview->payment_method->last4);
+    vars["card"] =
+        fmt::format("{} ending in {}", domain::CardBrandName(overview->payment_method->brand),
+                    overview->payment_method->last4);
   AddTimeZoneVars(ctx, vars, error);
   vars["email_verified"] = u.email_verified_at.has_value();
   vars["two_factor"] = u.two_factor_enabled();

@@ -26,7 +26,7 @@ Response DeactivatePage(Context& ctx, int status, const Error* error) {
     vars["available_long"] = FormatDateTime(*state.available_at, ctx.Zone());
     vars["available_iso"] = FormatRfc3339(*state.available_at);
   }
-  AddError(vars, error);
+  AddError(vars, error, {.title = "Your license was not deactivated."});
   return RenderPage(ctx, "deactivate", "Deactivate license", "settings", std::move(vars), status);
 }
 

@@ -4,12 +4,19 @@
 
 namespace tenure::http::pages {
 
-// A form that comes back with an error: `error` holds the message and `error_<field>` flags
-// the field (the templates set aria-invalid on it). Nothing when `error` is null.
-inline void AddError(mstch::map& vars, const Error* error) {
-  if (!error) return;
-  vars["error"] = error->message;
-  if (!error->field.empty()) vars["error_" + error->field] = true;
+// A form that comes back with errors, in the one style every form has (issue 14 item 8): the
+// page's error summary (partials/error_summary.html: `title`, then each message linked to its
+// field, focused when the page loads) and `error_<field>` holding the field's own message, which
+// the template shows beside the field and marks it aria-invalid with. `error` is the first
+// message. A field's element id is its name, after `id_prefix` on pages with several forms; an
+// error with no field is listed without a link. Nothing when there are no errors.
+struct FormError {
+  std::string_view title = "There is a problem.";
+  std::string_view id_prefix;  // "lift-": the summary links the field `reason` to #lift-reason
+};
+void AddErrors(mstch::map& vars, const std::vector<Error>& errors, FormError form = {});
+inline void AddError(mstch::map& vars, const Error* error, FormError form = {}) {
+  if (error) AddErrors(vars, {*error}, form);
 }
 
 Response Root(Context& ctx);

@@ -8,9 +8,15 @@
 namespace tenure::http::pages {
 namespace {
 
+// A password typed into a form that came back for another field's sake stays typed (issue 14
+// item 8); one that was itself refused is typed again.
+void KeepPassword(Context& ctx, mstch::map& vars, const Error* error, const std::string& field) {
+  if (error && error->field != field) vars[field] = std::string(ctx.Field(field));
+}
+
 Response ForgotPage(Context& ctx, int status, const Error* error, bool sent) {
   mstch::map vars{{"email", std::string(ctx.Field("email"))}, {"sent", sent}};
-  AddError(vars, error);
+  AddError(vars, error, {.title = "The link was not sent."});
   Response res =
       RenderPage(ctx, "forgot_password", "Reset your password", "sign_in", std::move(vars), status);
   if (error && error->code == ErrorCode::kRateLimited)
@@ -24,7 +30,8 @@ Response ResetPage(Context& ctx, std::string_view token, const app::ResetLink& l
                   {"email", link.email},
                   {"needs_code", link.needs_code},
                   {"min_password", static_cast<int>(domain::kMinPasswordLength)}};
-  AddError(vars, error);
+  KeepPassword(ctx, vars, error, "password");
+  AddError(vars, error, {.title = "Your password was not changed."});
   Response res = RenderPage(ctx, "reset_password", "Choose a new password", "sign_in",
                             std::move(vars), status);
   res.Set("Referrer-Policy", "no-referrer");
@@ -38,7 +45,9 @@ Response LinkGone(Context& ctx, const Error& error) {
 Response PasswordPage(Context& ctx, int status, const Error* error) {
   mstch::map vars{{"must_change", ctx.User().must_change_password},
                   {"min_password", static_cast<int>(domain::kMinPasswordLength)}};
-  AddError(vars, error);
+  KeepPassword(ctx, vars, error, "current_password");
+  KeepPassword(ctx, vars, error, "new_password");
+  AddError(vars, error, {.title = "Your password was not changed."});
   return RenderPage(ctx, "password", "Change password", "settings", std::move(vars), status);
 }
 

@@ -6,9 +6,8 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
-
 #include "app/billing.hpp"
+#include "domain/card_entry.hpp"
 
 namespace tenure::http::pages {
 namespace {
@@ -54,10 +53,7 @@ std::string StatusLabel(ChargeStatus status) {
 
 // "Visa ending in 4242": the brand as its owner writes it.
 std::string CardText(const app::PaymentMethod& card) {
-  std::string brand = card.brand;
-  if (!brand.empty())
-    brand[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(brand[0])));
-  return fmt::format("{} ending in {}", brand, card.last4);
+  return fmt::format("{} ending in {}", domain::CardBrandName(card.brand), card.last4);
 }
 
 }  // namespace

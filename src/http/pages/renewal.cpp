@@ -44,7 +44,7 @@ Response ReasonPage(Context& ctx, const app::LicenseOverview& overview, int stat
     vars["expires_iso"] = FormatRfc3339(*overview.license.expires_at);
     vars["expires_long"] = FormatLongDate(*overview.license.expires_at, ctx.Zone());
   }
-  AddError(vars, error);
+  AddError(vars, error, {.title = "Your renewal was not canceled."});
   return RenderPage(ctx, "cancel_reason", "Why are you canceling?", "home", std::move(vars),
                     status);
 }

@@ -33,7 +33,7 @@ Response SupportPage(Context& ctx, int status, const Error* error) {
                   {"categories", Categories(ctx.Field("category"))},
                   {"subject", std::string(ctx.Field("subject"))},
                   {"message", std::string(ctx.Field("message"))}};
-  AddError(vars, error);
+  AddError(vars, error, {.title = "Your ticket was not sent."});
   return RenderPage(ctx, "support", "Support", "support", std::move(vars), status);
 }
 
@@ -87,7 +87,7 @@ Response OpenTicket(Context& ctx) {
     if (!from_cancel) return SupportPage(ctx, HttpStatus(id.error().code), &id.error());
     mstch::map vars{{"subject", std::string(ctx.Field("subject"))},
                     {"message", std::string(ctx.Field("message"))}};
-    AddError(vars, &id.error());
+    AddError(vars, &id.error(), {.title = "Your ticket was not sent."});
     return RenderPage(ctx, "cancel", "Before you cancel", "home", std::move(vars),
                       HttpStatus(id.error().code));
   }
@@ -126,7 +126,9 @@ Response TicketAction(Context& ctx, Call call, std::string_view done) {
     auto thread = ctx.svc.support.MyTicket(ctx.User(), TicketId{*id});
     if (!thread) return ErrorPage(ctx, 404, "Ticket not found", thread.error().message);
     mstch::map extra;
-    AddError(extra, &result.error());
+    AddError(
+        extra, &result.error(),
+        {.title = done == "replied" ? "Your reply was not sent." : "The ticket was not changed."});
     return RenderThread(ctx, *thread, false, std::move(extra), HttpStatus(result.error().code));
   }
   return Response::Redirect(fmt::format("/support/tickets/{}?done={}", *id, done));

@@ -36,7 +36,7 @@ void AddTimeZoneVars(Context& ctx, mstch::map& vars, const Error* error) {
     zones.push_back(mstch::map{{"name", name}, {"label", ZoneLabel(name)}});
   vars["zones"] = zones;
   if (!refused) return;
-  AddError(vars, error);
+  AddError(vars, error, {.title = "Your time zone was not saved."});
   mstch::array suggestions;
   for (std::string& name : SimilarTimeZones(ctx.Field("time_zone")))
     suggestions.push_back(std::move(name));

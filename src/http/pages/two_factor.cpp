@@ -16,7 +16,7 @@ Response SetupPage(Context& ctx, int status, const Error* error) {
       {"qr_svg", setup->qr_svg},
       {"secret", setup->secret_for_manual_entry},
       {"required", ctx.svc.staff_two_factor_required && domain::IsStaff(ctx.User().role)}};
-  AddError(vars, error);
+  AddError(vars, error, {.title = "Two-factor authentication is not on yet."});
   return RenderPage(ctx, "two_factor", "Two-factor authentication", "settings", std::move(vars),
                     status);
 }
@@ -31,7 +31,11 @@ Response ManagePage(Context& ctx, int status, const Error* error, std::string_vi
                                       state.recovery_codes_left == 1 ? "" : "s")},
       {"codes_low", state.recovery_codes_left <= 3}};
   if (error) vars[fmt::format("error_form_{}", form)] = true;
-  AddError(vars, error);
+  const std::string prefix = fmt::format("{}-", form);
+  AddError(vars, error,
+           {.title = form == "codes" ? "No new recovery codes were made."
+                                     : "Two-factor authentication is still on.",
+            .id_prefix = prefix});
   return RenderPage(ctx, "two_factor", "Two-factor authentication", "settings", std::move(vars),
                     status);
 }

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "core/secure_random.hpp"
+#include "domain/card_entry.hpp"
 
 namespace tenure::integrations {
 namespace {
@@ -20,6 +21,8 @@ struct TestCard {
 // STRIPE.md: test cards.
 constexpr TestCard kCards[] = {
     {"4242424242424242", "pm_card_visa", "", ""},
+    {"5555555555554444", "pm_card_mastercard", "", ""},
+    {"378282246310005", "pm_card_amex", "", ""},
     {"4000000000000002", "pm_card_chargeDeclined", "generic_decline", "Your card was declined."},
     {"4000000000009995", "pm_card_chargeDeclinedInsufficientFunds", "insufficient_funds",
      "Your card has insufficient funds."},
@@ -73,9 +76,8 @@ Result<app::SavedCard> OfflineGateway::AttachTestCard(std::string_view,
                                  [&](const TestCard& c) { return c.number == digits; });
   if (card == std::end(kCards))
     return Fail(ErrorCode::kInvalidInput,
-                "The offline payment provider takes test cards only: 4242 4242 4242 4242 "
-                "(succeeds), 4000 0000 0000 0002 (declined), 4000 0000 0000 9995 (insufficient "
-                "funds).",
+                "This demo takes test cards only, such as 4242 4242 4242 4242: see the test "
+                "cards below the form.",
                 "number");
   const std::chrono::year_month_day today(std::chrono::floor<std::chrono::days>(now));
   const int this_year = int(today.year());
@@ -84,8 +86,8 @@ Result<app::SavedCard> OfflineGateway::AttachTestCard(std::string_view,
       input.exp_year < this_year || (input.exp_year == this_year && input.exp_month < this_month))
     return Fail(ErrorCode::kInvalidInput, "Check the expiry date: the card has expired.", "exp");
   return app::SavedCard{.ref = fmt::format("{}_{}", card->token, RandomToken(9)),
-                        .brand = "visa",
-                        .last4 = digits.substr(12),
+                        .brand = std::string(domain::CardBrandOf(digits)),
+                        .last4 = digits.substr(digits.size() - 4),
                         .exp_month = input.exp_month,
                         .exp_year = input.exp_year};
 }

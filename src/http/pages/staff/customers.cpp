@@ -84,10 +84,12 @@ Response CustomerPage(Context& ctx, UserId id, int status = 200, const Error* er
   if (form == CustomerForm::kGrant) {
     vars["days"] = std::string(ctx.Field("days"));
     vars["reason"] = std::string(ctx.Field("reason"));
-    AddError(vars, error);
-  } else if (form == CustomerForm::kLift) {
+    AddError(vars, error, {.title = "No days were granted."});
+  } else if (form == CustomerForm::kLift && error) {
     vars["lift_reason"] = std::string(ctx.Field("reason"));
-    if (error) vars["lift_error"] = error->message;
+    Error refused = *error;  // the lift form's reason, apart from the grant form's
+    refused.field = "lift-reason";
+    AddError(vars, &refused, {.title = "The suspension was not lifted."});
   }
   if (ctx.Query("done") == "granted")
     vars["notice"] = std::string("Days granted; the customer was emailed.");
@@ -110,7 +112,9 @@ Response Staff(Context& ctx) {
     vars["is_admin"] = ctx.User().role == domain::Role::kAdmin;
     auto found = ctx.svc.staff.Search(ctx.User(), q);
     if (!found) {
-      vars["q_error"] = found.error().message;
+      Error refused = found.error();
+      refused.field = "q";
+      AddError(vars, &refused, {.title = "Nothing was searched."});
       return RenderPage(ctx, "staff", "Staff", "staff", std::move(vars),
                         HttpStatus(found.error().code));
     }

@@ -77,13 +77,13 @@ Response StaffPublishRelease(Context& ctx) {
               : Fail(ErrorCode::kInvalidInput, "Choose the stable or the beta channel.", "channel");
   if (published)
     return Response::Redirect("/staff/releases?published=" + UrlEncode(published->release.version));
-  const auto& error = published.error();
-  mstch::map vars{{"error", error.message},
-                  {"version", request.version},
+  Error error = published.error();
+  if (error.field.empty()) error.field = "files";  // what else a refused release is about
+  mstch::map vars{{"version", request.version},
                   {"notes", request.notes},
                   {"beta", channel == domain::ReleaseChannel::kBeta},
-                  {"allow_older", request.allow_older},
-                  {"error_" + (error.field.empty() ? std::string("files") : error.field), true}};
+                  {"allow_older", request.allow_older}};
+  AddError(vars, &error, {.title = "The release was not published."});
   return Page(ctx, std::move(vars), HttpErrorFor(error.code).status);
 }
 

@@ -4,6 +4,7 @@
 
 #include "app/feedback.hpp"
 #include "app/licenses.hpp"
+#include "domain/card_entry.hpp"
 
 namespace tenure::http::pages {
 
@@ -17,14 +18,16 @@ mstch::map StaffVars(Context& ctx, std::string_view section) {
 
 mstch::map LicenseSummary(const app::LicenseOverview& o) {
   const auto& l = o.license;
-  return mstch::map{{"status", std::string(domain::StatusName(o.status))},
-                    {"status_label", std::string(domain::StatusLabel(o.status))},
-                    {"expires", l.expires_at ? FormatDateTime(*l.expires_at) : std::string("—")},
-                    {"auto_renew", std::string(l.auto_renew ? "on" : "off")},
-                    {"instances", l.instances},
-                    {"card", o.payment_method ? fmt::format("{} •••• {}", o.payment_method->brand,
-                                                            o.payment_method->last4)
-                                              : std::string("none")}};
+  return mstch::map{
+      {"status", std::string(domain::StatusName(o.status))},
+      {"status_label", std::string(domain::StatusLabel(o.status))},
+      {"expires", l.expires_at ? FormatDateTime(*l.expires_at) : std::string("—")},
+      {"auto_renew", std::string(l.auto_renew ? "on" : "off")},
+      {"instances", l.instances},
+      {"card", o.payment_method
+                   ? fmt::format("{} •••• {}", domain::CardBrandName(o.payment_method->brand),
+                                 o.payment_method->last4)
+                   : std::string("none")}};
 }
 
 }  // namespace tenure::http::pages

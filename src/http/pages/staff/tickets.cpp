@@ -43,7 +43,7 @@ Response StaffThread(Context& ctx, TicketId id, int status, const Error* error) 
   if (done == "replied") extra["notice"] = std::string("Reply sent; the customer was emailed.");
   if (done == "assigned") extra["notice"] = std::string("Assignment saved.");
   if (done == "status") extra["notice"] = std::string("Status saved.");
-  AddError(extra, error);
+  AddError(extra, error, {.title = "The ticket was not changed."});
   return RenderThread(ctx, view->thread, true, std::move(extra), status);
 }
 
