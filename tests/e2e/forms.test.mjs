@@ -159,4 +159,46 @@ describe('forms', () => {
       await assertFitsAndAccessible(page, '/settings/password with an error');
     });
   });
+
+  test('every form, sent empty, comes back with its summary focused, at both widths', async () => {
+    await withStack(browser, {}, async ({ newPage }) => {
+      const { page } = await newPage({ viewport: DESKTOP });
+      // [page, the button that sends it empty (within `form` when given), its summary's title]
+      const customerForms = [
+        ['/sign-in', 'Sign in', 'You are not signed in.'],
+        ['/forgot-password', 'Send the link', 'The link was not sent.'],
+      ];
+      const signedInForms = [
+        ['/billing/renew', /^Pay /, 'The payment did not go through.'],
+        ['/billing/instances', 'Buy instances', 'No instances were bought.'],
+        ['/cancel', 'Open a support ticket', 'Your ticket was not sent.'],
+        ['/cancel/reason', 'Confirm Cancel', 'Your renewal was not canceled.'],
+        ['/settings/password', 'Change password', 'Your password was not changed.'],
+        ['/settings/two-factor', 'Turn on', 'Two-factor authentication is not on yet.'],
+      ];
+      const adminForms = [
+        [`/staff?q=${'x'.repeat(201)}`, null, 'Nothing was searched.'],
+        ['/staff/customers/CUSTOMER', 'Grant days', 'No days were granted.'],
+        ['/staff/releases', 'Publish release', 'The release was not published.'],
+      ];
+      async function check(path, button, title) {
+        await page.goto(path);
+        if (button) await page.getByRole('button', { name: button }).click();
+        const s = await summary(page);
+        assert.equal(s.title, title, path);
+        assert.ok(s.focused, `${path}: the summary receives the focus`);
+        assert.ok(s.items.length >= 1, path);
+        assert.equal(await page.locator('[aria-invalid="true"]').count() >= (s.items.length > 0 ? 1 : 0), true, path);
+        await assertFitsAndAccessible(page, `${path} sent empty`);
+      }
+      for (const [path, button, title] of customerForms) await check(path, button, title);
+      await signIn(page, DEMO);
+      for (const [path, button, title] of signedInForms) await check(path, button, title);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await signIn(page, DEMO_USERS.admin);
+      await page.goto(`/staff?q=${encodeURIComponent(DEMO)}`);
+      const customer = await page.getByRole('link', { name: DEMO, exact: true }).first().getAttribute('href');
+      for (const [path, button, title] of adminForms) await check(path.replace('/staff/customers/CUSTOMER', customer), button, title);
+    });
+  });
 });
