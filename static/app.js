@@ -5,7 +5,7 @@
 //    is reloaded to show them in it. Without JavaScript, dates stay in UTC until the customer
 //    chooses a zone in Settings.
 //  - The menu (item 10): the layout's menu is open so that it works without JavaScript; on a
-//    narrow screen it starts closed, behind its Menu button.
+//    narrow screen it starts closed, behind its Menu button, and opens when the screen widens.
 //  - Print buttons (item 7): a receipt's Print button is hidden until this script can press
 //    the browser's Print for it.
 //  - The card form (item 8): the card's brand is named beside its number as it is typed (the
@@ -51,9 +51,16 @@
     }
   }
 
+  // A closed menu hides the tabs even on a wide screen (where its button is not shown), so it
+  // opens again whenever the window grows wide: a phone turned sideways, a window resized.
   function closeMenuOnNarrowScreens() {
     const menu = document.querySelector('details.menu');
-    if (menu && window.matchMedia('(max-width: 600px)').matches) menu.open = false;
+    if (!menu) return;
+    const narrow = window.matchMedia('(max-width: 600px)');
+    menu.open = !narrow.matches;
+    narrow.addEventListener('change', () => {
+      menu.open = !narrow.matches;
+    });
   }
 
   function cardBrand(digits) {
