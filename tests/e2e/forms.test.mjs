@@ -10,12 +10,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser } from './browser.mjs';
-import { assertAccessible, clickAndWait, shoot, signIn, textOf, withStack } from './harness.mjs';
+import { assertFitsAndAccessible, clickAndWait, DESKTOP, shoot, signIn, textOf, withStack } from './harness.mjs';
 import { DEMO_USERS } from './server.mjs';
 
 const DEMO = DEMO_USERS.customer;
-const DESKTOP = { width: 1280, height: 900 };
-const MOBILE = { width: 390, height: 844 };
 
 let browser;
 before(async () => {
@@ -24,15 +22,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function assertFitsAndAccessible(page, label) {
-  await assertAccessible(page, `${label} at desktop`);
-  await page.setViewportSize(MOBILE);
-  await assertAccessible(page, `${label} at 390 px`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `${label} does not scroll sideways at 390 px (${overflow} px)`);
-  await page.setViewportSize(DESKTOP);
-}
 
 /** The summary's messages, in order, and whether it holds the focus. */
 async function summary(page) {

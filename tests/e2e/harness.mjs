@@ -10,6 +10,9 @@ import { startSmtpSink } from './mail.mjs';
 import { DEMO_PASSWORD, startServer } from './server.mjs';
 
 export const TIMEOUT_MS = 15_000;
+/** The two widths every page is checked at (issue 14): a desktop and a phone. */
+export const DESKTOP = Object.freeze({ width: 1280, height: 900 });
+export const MOBILE = Object.freeze({ width: 390, height: 844 });
 export const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR || '';
 export const LONG_DATE =
   /(January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}/;
@@ -125,4 +128,14 @@ export async function assertAccessible(page, label) {
 export async function shoot(page, name) {
   if (!SCREENSHOT_DIR) return;
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `e2e-${name}.png`), fullPage: true });
+}
+
+/** axe at desktop width and at 390 px, where the page must not scroll sideways; back to desktop. */
+export async function assertFitsAndAccessible(page, label) {
+  await assertAccessible(page, `${label} at desktop`);
+  await page.setViewportSize(MOBILE);
+  await assertAccessible(page, `${label} at 390 px`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${label} does not scroll sideways at 390 px (${overflow} px)`);
+  await page.setViewportSize(DESKTOP);
 }

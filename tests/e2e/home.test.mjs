@@ -7,12 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser } from './browser.mjs';
-import { assertAccessible, shoot, signIn, textOf, withStack } from './harness.mjs';
+import { assertAccessible, DESKTOP, MOBILE, shoot, signIn, textOf, withStack } from './harness.mjs';
 import { DEMO_USERS } from './server.mjs';
 
 const DEMO = DEMO_USERS.customer;
-const DESKTOP = { width: 1280, height: 900 };
-const MOBILE = { width: 390, height: 844 };
 
 let browser;
 before(async () => {

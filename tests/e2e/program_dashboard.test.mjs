@@ -12,15 +12,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser } from './browser.mjs';
-import {
-  LABELS, LONG_DATE, assertAccessible, clickAndWait, pathOf, shoot, signIn, textOf, withStack,
-} from './harness.mjs';
+import { assertAccessible, clickAndWait, DESKTOP, LABELS, LONG_DATE, MOBILE, pathOf, shoot, signIn, textOf, withStack } from './harness.mjs';
 import { DEMO_USERS } from './server.mjs';
 
 const DEMO = DEMO_USERS.customer;
 const DEACTIVATED_SUBJECT = 'Your license was deactivated on every machine';
-const DESKTOP = { width: 1280, height: 900 };
-const MOBILE = { width: 390, height: 844 };
 
 let browser;
 

@@ -9,12 +9,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser } from './browser.mjs';
-import { LONG_DATE, assertAccessible, clickAndWait, shoot, signIn, textOf, withStack } from './harness.mjs';
+import { assertAccessible, clickAndWait, DESKTOP, LONG_DATE, MOBILE, shoot, signIn, textOf, withStack } from './harness.mjs';
 import { DEMO_USERS } from './server.mjs';
 
 const DEMO = DEMO_USERS.customer;
-const DESKTOP = { width: 1280, height: 900 };
-const MOBILE = { width: 390, height: 844 };
 const SELLER = {
   TENURE_SELLER_NAME: 'Example Software Ltd',
   TENURE_SELLER_ADDRESS: '1 Main Street\nSpringfield',

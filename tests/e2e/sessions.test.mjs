@@ -10,14 +10,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser } from './browser.mjs';
-import {
-  assertAccessible, clickAndWait, pathOf, shoot, signIn, textOf, withStack,
-} from './harness.mjs';
+import { assertAccessible, clickAndWait, DESKTOP, MOBILE, pathOf, shoot, signIn, textOf, withStack } from './harness.mjs';
 import { DEMO_USERS } from './server.mjs';
 
 const DEMO = DEMO_USERS.customer;
-const DESKTOP = { width: 1280, height: 900 };
-const MOBILE = { width: 390, height: 844 };
 const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
 const CHROME_ANDROID = 'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) '
   + 'Chrome/131.0.0.0 Mobile Safari/537.36';

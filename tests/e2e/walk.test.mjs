@@ -10,11 +10,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser } from './browser.mjs';
-import { assertAccessible, clickAndWait, signIn, withStack } from './harness.mjs';
+import { assertAccessible, clickAndWait, DESKTOP, MOBILE, signIn, withStack } from './harness.mjs';
 import { DEMO_USERS } from './server.mjs';
-
-const DESKTOP = { width: 1280, height: 900 };
-const MOBILE = { width: 390, height: 844 };
 
 let browser;
 before(async () => {
