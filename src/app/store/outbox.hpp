@@ -39,7 +39,7 @@ class OutboxRepository {
   // Newest first; `status` empty for all.
   virtual std::vector<OutboxMessage> List(std::string_view status, int limit) = 0;
   virtual std::optional<OutboxMessage> Find(int64_t id) = 0;
-  // Emails to `address` (their payload's "to" holds it), newest first.
+  // Emails to `address` (one of their payload's "to"), newest first.
   virtual std::vector<OutboxMessage> ForRecipient(std::string_view address, int limit) = 0;
   // A dead letter back in the queue, due now with its attempts from zero (staff's Retry);
   // false when it is not dead.

@@ -85,14 +85,13 @@ std::optional<app::OutboxMessage> SqlOutbox::Find(int64_t id) {
 }
 
 std::vector<app::OutboxMessage> SqlOutbox::ForRecipient(std::string_view address, int limit) {
-  // The payload is JSON text in both dialects: the address in quotes, its % and _ escaped.
+  // An index's walk (migration 0013's outbox_recipients), not a read of every payload.
   static constexpr Query q{
       "outbox.for_recipient",
-      "SELECT id, kind, payload, status, attempts, last_error, created_at, next_attempt_at "
-      "FROM outbox WHERE kind = 'email' AND payload LIKE $1 ESCAPE '\\' "
-      "ORDER BY id DESC LIMIT $2"};
-  const std::string pattern = "%\"" + LikeEscaped(address) + "\"%";
-  return ReadAll(Run(conn(), q, {pattern, int64_t{limit}}), ToOutbox);
+      "SELECT o.id, o.kind, o.payload, o.status, o.attempts, o.last_error, o.created_at, "
+      "o.next_attempt_at FROM outbox_recipients r JOIN outbox o ON o.id = r.outbox_id "
+      "WHERE r.address = $1 ORDER BY r.outbox_id DESC LIMIT $2"};
+  return ReadAll(Run(conn(), q, {std::string(address), int64_t{limit}}), ToOutbox);
 }
 
 bool SqlOutbox::Retry(int64_t id, Instant now) {
@@ -104,10 +103,22 @@ bool SqlOutbox::Retry(int64_t id, Instant now) {
 }
 
 void SqlOutbox::Add(std::string_view kind, const nlohmann::json& payload, Instant now) {
-  static constexpr Query q{
+  static constexpr Query insert{
       "outbox.insert",
-      "INSERT INTO outbox (kind, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $3)"};
-  Run(writer(), q, {std::string(kind), payload.dump(), ToUnix(now)});
+      "INSERT INTO outbox (kind, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $3) "
+      "RETURNING id"};
+  const int64_t id =
+      Run(writer(), insert, {std::string(kind), payload.dump(), ToUnix(now)}).rows.at(0).Int(0);
+  if (kind != "email") return;
+  // An email's addresses, kept beside its payload so that a customer's emails are found by
+  // them (migration 0013).
+  static constexpr Query recipient{
+      "outbox.recipient",
+      "INSERT INTO outbox_recipients (address, outbox_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"};
+  const auto to = payload.find("to");
+  if (to == payload.end()) return;
+  for (const nlohmann::json& address : to->is_array() ? *to : nlohmann::json::array({*to}))
+    if (address.is_string()) Run(writer(), recipient, {address.get<std::string>(), id});
 }
 
 }  // namespace tenure::storage
