@@ -91,6 +91,7 @@ using config_detail::SetBool;
 using config_detail::Setter;
 using config_detail::UrlSetter;
 using config_detail::ValidateDiscord;
+using config_detail::WithBrandingFields;
 using config_detail::WithDiscordFields;
 using config_detail::WithOperationsFields;
 
@@ -217,7 +218,7 @@ Setter SessionHours(const char* key, Seconds domain::SessionPolicy::*member) {
                    [=](Config& c, int64_t n) { c.sessions.*member = Seconds(n * 3600); });
 }
 
-const std::vector<Field>& Fields() {
+const std::vector<Field>& OwnFields() {
   static const std::vector<Field> fields =
       WithOperationsFields(
           WithDiscordFields(
@@ -265,6 +266,7 @@ const std::vector<Field>& Fields() {
                   {"smtp.from", "TENURE_SMTP_FROM",
                    [](Config& c, const std::string& v) -> Result<void> {
                      c.smtp.from = v;
+                     c.smtp.from_set = true;
                      return {};
                    }},
                   {"smtp.tls", "TENURE_SMTP_TLS",
@@ -339,6 +341,12 @@ const std::vector<Field>& Fields() {
                   // Issue 8: the shared test clock; never set in production.
                   {"test_clock_file", "TENURE_TEST_CLOCK_FILE", SetTestClockFile},
               }));
+  return fields;
+}
+
+// Every setting: the ones above and the brand's (issue 14 item 10; config_branding.cpp).
+const std::vector<Field>& Fields() {
+  static const std::vector<Field> fields = WithBrandingFields(OwnFields());
   return fields;
 }
 
@@ -425,6 +433,8 @@ Result<Config> LoadConfig(const std::string& toml_text,
     if (host.find(':') != std::string::npos) host = "[" + host + "]";
     config.public_url = fmt::format("http://{}:{}", host, config.listen_port);
   }
+  // Mail from an install that did not choose its sender comes from the product's name.
+  if (!config.smtp.from_set) config.smtp.from = config_detail::FromProduct(config.seller);
   if (auto r = Validate(config); !r) return std::unexpected(r.error());
   return config;
 }

@@ -20,7 +20,9 @@ struct SmtpConfig {
   int port = 587;
   std::string username;
   std::string password;  // TENURE_SMTP_PASSWORD or the file smtp.password_file names
+  // Unset, the display name is seller.product_name's (LoadConfig): an explicit smtp.from wins.
   std::string from = "Tenure <no-reply@localhost>";
+  bool from_set = false;
   std::string tls = "starttls";  // none | starttls | tls
 };
 
@@ -51,11 +53,18 @@ struct DiscordConfig {
   bool enabled() const { return !client_id.empty(); }
 };
 
-// Who sells the program (issue 14 item 7): named on every receipt, as a receipt must.
+// Who sells the program (issue 14 item 7): named on every receipt, as a receipt must; and the
+// brand every page and email shows (issue 14 item 10; config_branding.cpp).
 struct SellerConfig {
   std::string name;     // "Example Software Ltd"
   std::string address;  // one or more lines
   std::string tax_id;   // a VAT or other tax number; empty: not shown
+  // The program sold, shown as the brand; the default keeps an unbranded install as it was.
+  std::string product_name = "Tenure";
+  std::string logo_file;          // the path configured; empty: no logo
+  std::string logo;               // its bytes, read and checked at start
+  std::string logo_content_type;  // from its magic bytes: image/png, image/svg+xml, ...
+  std::string accent_color;       // "#rrggbb" in lowercase; empty: the stylesheet's own
 };
 
 // Issue 13: what one client may hold open and how often it may repeat a write, what operators

@@ -24,10 +24,12 @@ struct Seller {
   std::string tax_id;
 };
 
-// Links in emails point at the seller's public URL.
+// Links in emails point at the seller's public URL; every email is signed with the product's
+// name and, when set, the seller's (issue 14 item 10).
 struct EmailContext {
   std::string public_url;
   Seller seller;
+  std::string product_name = "Tenure";
 };
 
 // A customer an email is for: the address, and the time zone its dates and times are written
@@ -61,6 +63,10 @@ Email LicenseDeactivated(const EmailContext& ctx, const Recipient& to, int machi
 // The reason staff gave is in it: staff are told so beside the field.
 Email DaysGranted(const EmailContext& ctx, const Recipient& to, int days, Instant new_expiry,
                   const std::string& reason);
+
+// `email` with its signature: "-- " on a line of its own (so mail programs can tell it from
+// the message), then "<seller>, seller of <product>", or the product alone without a seller.
+Email Signed(const EmailContext& ctx, Email email);
 
 // Queues `email` in the unit of work's outbox (kind "email").
 void Queue(UnitOfWork& uow, const Email& email);

@@ -34,7 +34,13 @@ int Serve(const Context& ctx) {
                      FormatRfc3339(clock.Now()), config.test_clock_file)
               << std::flush;
   AppServices app(config, store, clock);
-  const http::Views views;
+  // The seller's brand on every page (issue 14 item 10), checked by LoadConfig.
+  const http::Views views(http::Brand{.product_name = config.seller.product_name,
+                                      .seller_name = config.seller.name,
+                                      .seller_address = config.seller.address,
+                                      .logo = config.seller.logo,
+                                      .logo_content_type = config.seller.logo_content_type,
+                                      .accent_color = config.seller.accent_color});
   // The help center reads config.docs_dir now and whenever it changes (issue 5).
   search::HelpCenter help(
       {.docs_dir = config.docs_dir,

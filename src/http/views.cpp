@@ -12,15 +12,31 @@ std::string MimeType(std::string_view name) {
   if (name.ends_with(".js")) return "application/javascript; charset=utf-8";
   if (name.ends_with(".svg")) return "image/svg+xml";
   if (name.ends_with(".png")) return "image/png";
+  if (name.ends_with(".jpg")) return "image/jpeg";
+  if (name.ends_with(".webp")) return "image/webp";
   if (name.ends_with(".woff2")) return "font/woff2";
   return "application/octet-stream";
 }
 }  // namespace
 
-Views::Views() {
+Views::Views(Brand brand) : brand_(std::move(brand)) {
   for (const auto& f : embedded::Static())
     assets_.emplace(std::string(f.path), Asset{std::string(f.bytes), MimeType(f.path),
                                                Sha256Hex(f.bytes).substr(0, 16)});
+  // Served as /static/ files are, at URLs that change with their content: cached for a year,
+  // and a stylesheet keeps the CSP's style-src 'self' (no inline style needed).
+  auto add = [&](const std::string& name, std::string body, std::string type) {
+    const std::string hash = Sha256Hex(body).substr(0, 16);
+    assets_.insert_or_assign(name, Asset{std::move(body), std::move(type), hash});
+    return AssetUrl(name);
+  };
+  if (!brand_.accent_color.empty()) {
+    const auto accent = ParseHexColor(brand_.accent_color);
+    if (!accent) throw std::invalid_argument("accent colour: " + brand_.accent_color);
+    brand_css_url_ = add("brand.css", BrandCss(*accent), "text/css; charset=utf-8");
+  }
+  if (!brand_.logo.empty())
+    logo_url_ = add(LogoAssetName(brand_.logo_content_type), brand_.logo, brand_.logo_content_type);
   css_url_ = AssetUrl("app.css");
   icon_url_ = AssetUrl("icon.svg");
   js_url_ = AssetUrl("app.js");
@@ -49,6 +65,12 @@ std::string Views::Page(std::string_view name, mstch::map vars) const {
   // rendered before css_url and icon_url are set, as mstch did.
   mstch::node root(std::move(vars));
   auto& map = boost::get<mstch::map>(root);
+  // The brand before the content, so that a page (the terms) may name the seller too.
+  map["brand_product"] = brand_.product_name;
+  map["brand_seller"] = brand_.seller_name;
+  map["brand_seller_address"] = brand_.seller_address;
+  map["brand_css_url"] = brand_css_url_;
+  map["brand_logo_url"] = logo_url_;
   std::string content;
   content.reserve(4096);
   it->second.RenderTo(root, content);

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/brand.hpp"
 #include "http/mustache.hpp"
 
 namespace tenure::http {
@@ -18,8 +19,9 @@ struct Asset {
 
 class Views {
  public:
-  // Parses every template once (issue 8); throws std::logic_error on a malformed one.
-  Views();
+  // Parses every template once (issue 8); throws std::logic_error on a malformed one. The
+  // brand's logo and stylesheet become assets beside static/'s (issue 14 item 10).
+  explicit Views(Brand brand = {});
   // Renders templates/<name>.html inside layout.html.
   std::string Page(std::string_view name, mstch::map vars) const;
   const Asset* FindAsset(std::string_view name) const;
@@ -31,6 +33,8 @@ class Views {
   std::map<std::string, MustacheTemplate, std::less<>> templates_;  // with partials/ as {{> NAME}}
   std::unique_ptr<MustacheTemplate> layout_;  // rendered without partials, as before
   std::string css_url_, icon_url_, js_url_;   // the layout's assets
+  Brand brand_;
+  std::string brand_css_url_, logo_url_;  // empty: no accent colour, no logo
 };
 
 }  // namespace tenure::http

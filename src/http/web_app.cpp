@@ -97,9 +97,14 @@ void SecurityHeaders(Response& res, bool https) {
   // Issue 13: once a browser has seen the dashboard over https it never tries plain http
   // again (RFC 6797). Not for subdomains: they are the seller's, not ours to promise.
   if (https) res.Set("Strict-Transport-Security", "max-age=31536000");
-  res.Set("Content-Security-Policy",
-          "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-          "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
+  // A response with a policy of its own (an SVG's, stricter) keeps it alone: two would both
+  // apply, and the page's would then be the one to read.
+  const bool has_policy = std::ranges::any_of(
+      res.headers, [](const auto& h) { return h.first == "Content-Security-Policy"; });
+  if (!has_policy)
+    res.Set("Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
   res.Set("X-Content-Type-Options", "nosniff");
   res.Set("X-Frame-Options", "DENY");
   res.Set("Referrer-Policy", "same-origin");

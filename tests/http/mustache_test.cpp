@@ -120,6 +120,11 @@ TEST(MustacheTemplate, EveryTemplateRendersAsMstchDid) {
 
       // The page as Views::Page rendered it before issue 8.
       mstch::map page_vars = vars;
+      // Issue 14 item 10: the brand (here the default) is set before the content renders.
+      page_vars["brand_product"] = std::string("Tenure");
+      for (const char* unset :
+           {"brand_seller", "brand_seller_address", "brand_css_url", "brand_logo_url"})
+        page_vars[unset] = std::string();
       page_vars["content"] = mstch::render(source, page_vars, s.partials);
       page_vars["css_url"] = views.AssetUrl("app.css");
       page_vars["icon_url"] = views.AssetUrl("icon.svg");
