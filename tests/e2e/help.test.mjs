@@ -50,7 +50,7 @@ describe('help center over HTTP', () => {
     assert.match(res.headers.get('content-type'), /^text\/html/);
     assert.match(res.headers.get('content-security-policy'), /default-src 'self'/);
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
-    assert.match(body, /<h1 id="tenure-help-center">Tenure help center/);
+    assert.match(body, /<h1 id="help-center">Help center/);
     assert.match(body, /<a href="\/help\/billing\/cancelling">Cancelling your subscription<\/a>/);
     assert.match(body, /<form class="help-search" method="get" action="\/help\/"/);
     const redirect = await get(`${server.url}/help`);
@@ -77,7 +77,7 @@ describe('help center over HTTP', () => {
     const { res, body } = await get(`${server.url}/llms.txt`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type'), /^text\/plain; charset=utf-8/);
-    assert.ok(body.startsWith('# Tenure help center\n\n> '), body.slice(0, 80));
+    assert.ok(body.startsWith('# Help center\n\n> '), body.slice(0, 80));
     assert.match(body, /\n## Billing\n/);
     assert.ok(body.includes(`- [Cancelling your subscription](${server.url}/help/billing/cancelling.md): `), body);
     // The sellers' and operators' pages are a section of their own, after the customers'.
