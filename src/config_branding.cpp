@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <iterator>
 
@@ -29,13 +30,16 @@ Result<void> SetProductName(Config& c, const std::string& v) {
 }
 
 Result<void> SetAccentColor(Config& c, const std::string& v) {
-  const bool hex = v.size() == 7 && v[0] == '#' &&
-                   std::all_of(v.begin() + 1, v.end(), [](char ch) { return std::isxdigit(ch); });
+  const bool hex = v.size() == 7 && v[0] == '#' && std::all_of(v.begin() + 1, v.end(), [](char ch) {
+                     return std::isxdigit(static_cast<unsigned char>(ch)) != 0;
+                   });
   if (!hex)
     return Invalid("seller.accent_color",
                    fmt::format("expected a colour as #rrggbb, such as #2f54c8, got '{}'", v));
   std::string lower = v;
-  std::ranges::transform(lower, lower.begin(), [](char ch) { return std::tolower(ch); });
+  std::ranges::transform(lower, lower.begin(), [](char ch) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  });
   c.seller.accent_color = lower;
   return {};
 }
