@@ -266,7 +266,6 @@ const std::vector<Field>& OwnFields() {
                   {"smtp.from", "TENURE_SMTP_FROM",
                    [](Config& c, const std::string& v) -> Result<void> {
                      c.smtp.from = v;
-                     c.smtp.from_set = true;
                      return {};
                    }},
                   {"smtp.tls", "TENURE_SMTP_TLS",
@@ -434,7 +433,7 @@ Result<Config> LoadConfig(const std::string& toml_text,
     config.public_url = fmt::format("http://{}:{}", host, config.listen_port);
   }
   // Mail from an install that did not choose its sender comes from the product's name.
-  if (!config.smtp.from_set) config.smtp.from = config_detail::FromProduct(config.seller);
+  if (config.smtp.from.empty()) config.smtp.from = config_detail::FromProduct(config.seller);
   if (auto r = Validate(config); !r) return std::unexpected(r.error());
   return config;
 }

@@ -20,9 +20,8 @@ struct SmtpConfig {
   int port = 587;
   std::string username;
   std::string password;  // TENURE_SMTP_PASSWORD or the file smtp.password_file names
-  // Unset, the display name is seller.product_name's (LoadConfig): an explicit smtp.from wins.
-  std::string from = "Tenure <no-reply@localhost>";
-  bool from_set = false;
+  // Unset (empty), LoadConfig writes "<seller.product_name> <no-reply@localhost>".
+  std::string from;
   std::string tls = "starttls";  // none | starttls | tls
 };
 

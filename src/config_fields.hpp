@@ -45,9 +45,9 @@ Result<void> ValidateDiscord(const DiscordConfig& discord);
 // `fields` and the brand's: product name, logo, accent colour (issue 14 item 10;
 // config_branding.cpp).
 std::vector<Field> WithBrandingFields(std::vector<Field> fields);
-// The largest logo accepted: it is held in memory and sent with every first page view.
 // smtp.from's default with the product as its display name, quoted (RFC 5322).
 std::string FromProduct(const SellerConfig& seller);
+// The largest logo accepted: it is held in memory and sent with every first page view.
 inline constexpr size_t kMaxLogoBytes = 256 << 10;
 
 }  // namespace tenure::config_detail

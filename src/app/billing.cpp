@@ -142,7 +142,7 @@ Result<void> BillingService::ScheduleInstances(const Actor& actor, const domain:
     return Fail(ErrorCode::kInvalidInput,
                 fmt::format("Choose from 1 to {} instances. To have more, add instances.",
                             license->instances),
-                "instances");
+                "count");
   const nlohmann::json before = AuditView(*license);
   license->instances_at_renewal =
       count == license->instances ? std::nullopt : std::optional<int>(count);

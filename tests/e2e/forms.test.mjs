@@ -177,7 +177,7 @@ describe('forms', () => {
         assert.equal(s.title, title, path);
         assert.ok(s.focused, `${path}: the summary receives the focus`);
         assert.ok(s.items.length >= 1, path);
-        assert.equal(await page.locator('[aria-invalid="true"]').count() >= (s.items.length > 0 ? 1 : 0), true, path);
+        assert.ok(await page.locator('[aria-invalid="true"]').count() >= 1, `${path}: a field is marked invalid`);
         await assertFitsAndAccessible(page, `${path} sent empty`);
       }
       for (const [path, button, title] of customerForms) await check(path, button, title);

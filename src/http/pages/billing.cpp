@@ -96,11 +96,8 @@ Response InstancesPage(Context& ctx, int status, const Error* error, InstancesPa
   vars["choices"] = choices;
   vars["can_remove"] = license.instances > 1;
   if (form == InstancesPart::kAdd) AddError(vars, error, {.title = "No instances were bought."});
-  if (form == InstancesPart::kRenewal && error) {
-    Error refused = *error;  // the renewal form's one field, apart from the add form's count
-    refused.field = "renewal-count";
-    AddError(vars, &refused, {.title = "Your next renewal was not changed."});
-  }
+  if (form == InstancesPart::kRenewal)
+    AddError(vars, error, {.title = "Your next renewal was not changed.", .form = "renewal"});
   // Outcomes of the renewal form (post/redirect/get): fixed texts, and only while they still
   // match the page.
   const std::string done = ctx.Query("done");

@@ -7,11 +7,11 @@ void AddErrors(mstch::map& vars, const std::vector<Error>& errors, FormError for
   if (errors.empty()) return;
   mstch::array list;
   for (const Error& e : errors) {
-    const std::string target =
-        e.field.empty() ? std::string() : std::string(form.id_prefix) + e.field;
-    list.push_back(mstch::map{{"message", e.message}, {"target", target}});
+    const std::string field =
+        e.field.empty() || form.form.empty() ? e.field : std::string(form.form) + "-" + e.field;
+    list.push_back(mstch::map{{"message", e.message}, {"target", field}});
     // The first message about a field is the one shown beside it.
-    if (!e.field.empty()) vars.emplace("error_" + e.field, e.message);
+    if (!field.empty()) vars.emplace("error_" + field, e.message);
   }
   vars["errors"] = std::move(list);
   vars["error"] = errors.front().message;

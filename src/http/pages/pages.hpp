@@ -8,11 +8,13 @@ namespace tenure::http::pages {
 // page's error summary (partials/error_summary.html: `title`, then each message linked to its
 // field, focused when the page loads) and `error_<field>` holding the field's own message, which
 // the template shows beside the field and marks it aria-invalid with. `error` is the first
-// message. A field's element id is its name, after `id_prefix` on pages with several forms; an
+// message. A field's element id is its name; on a page with several forms, `form` names the one
+// that failed and its fields are "<form>-<field>" (ids and keys alike: the lift form's `reason`
+// is #lift-reason, error_lift-reason), apart from another form's field of the same name. An
 // error with no field is listed without a link. Nothing when there are no errors.
 struct FormError {
   std::string_view title = "There is a problem.";
-  std::string_view id_prefix;  // "lift-": the summary links the field `reason` to #lift-reason
+  std::string_view form;
 };
 void AddErrors(mstch::map& vars, const std::vector<Error>& errors, FormError form = {});
 inline void AddError(mstch::map& vars, const Error* error, FormError form = {}) {

@@ -30,12 +30,10 @@ Response ManagePage(Context& ctx, int status, const Error* error, std::string_vi
       {"codes_left_text", fmt::format("{} unused recovery code{}", state.recovery_codes_left,
                                       state.recovery_codes_left == 1 ? "" : "s")},
       {"codes_low", state.recovery_codes_left <= 3}};
-  if (error) vars[fmt::format("error_form_{}", form)] = true;
-  const std::string prefix = fmt::format("{}-", form);
   AddError(vars, error,
            {.title = form == "codes" ? "No new recovery codes were made."
                                      : "Two-factor authentication is still on.",
-            .id_prefix = prefix});
+            .form = form});
   return RenderPage(ctx, "two_factor", "Two-factor authentication", "settings", std::move(vars),
                     status);
 }

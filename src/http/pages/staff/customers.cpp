@@ -85,11 +85,9 @@ Response CustomerPage(Context& ctx, UserId id, int status = 200, const Error* er
     vars["days"] = std::string(ctx.Field("days"));
     vars["reason"] = std::string(ctx.Field("reason"));
     AddError(vars, error, {.title = "No days were granted."});
-  } else if (form == CustomerForm::kLift && error) {
+  } else if (form == CustomerForm::kLift) {
     vars["lift_reason"] = std::string(ctx.Field("reason"));
-    Error refused = *error;  // the lift form's reason, apart from the grant form's
-    refused.field = "lift-reason";
-    AddError(vars, &refused, {.title = "The suspension was not lifted."});
+    AddError(vars, error, {.title = "The suspension was not lifted.", .form = "lift"});
   }
   if (ctx.Query("done") == "granted")
     vars["notice"] = std::string("Days granted; the customer was emailed.");
@@ -112,9 +110,7 @@ Response Staff(Context& ctx) {
     vars["is_admin"] = ctx.User().role == domain::Role::kAdmin;
     auto found = ctx.svc.staff.Search(ctx.User(), q);
     if (!found) {
-      Error refused = found.error();
-      refused.field = "q";
-      AddError(vars, &refused, {.title = "Nothing was searched."});
+      AddError(vars, &found.error(), {.title = "Nothing was searched."});
       return RenderPage(ctx, "staff", "Staff", "staff", std::move(vars),
                         HttpStatus(found.error().code));
     }
