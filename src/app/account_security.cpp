@@ -67,8 +67,9 @@ Result<void> AccountSecurityService::RequestPasswordReset(std::string_view raw_e
                                             .expires_at = now + policy_.reset_link_lifetime,
                                             .address = client.address});
   uow->Audit("password_reset.request", Subject(user->id), nullptr, {{"address", client.address}});
-  Queue(*uow, PasswordResetLink(email_, Recipient::Of(*user), token,
-                                now + policy_.reset_link_lifetime, Where(client, now)));
+  Queue(*uow, email_,
+        PasswordResetLink(email_, Recipient::Of(*user), token, now + policy_.reset_link_lifetime,
+                          Where(client, now)));
   uow->Commit();
   return {};
 }
@@ -128,7 +129,8 @@ Result<void> AccountSecurityService::ResetPassword(std::string_view token,
   uow->Audit("user.password_reset", Subject(user->id), nullptr,
              {{"address", client.address}, {"email_verified", true}});
   EndSessionsFor(*uow, user->id, "", now, "password_reset");
-  Queue(*uow, PasswordChanged(email_, Recipient::Of(*user), /*reset=*/true, Where(client, now)));
+  Queue(*uow, email_,
+        PasswordChanged(email_, Recipient::Of(*user), /*reset=*/true, Where(client, now)));
   uow->Commit();
   return {};
 }
@@ -159,7 +161,8 @@ Result<void> AccountSecurityService::ChangePassword(const CurrentUser& current,
              {{"must_change_password", user.must_change_password}},
              {{"must_change_password", false}});
   EndSessionsFor(*uow, user.id, current.session.token_hash, now, "password_change");
-  Queue(*uow, PasswordChanged(email_, Recipient::Of(user), /*reset=*/false, Where(client, now)));
+  Queue(*uow, email_,
+        PasswordChanged(email_, Recipient::Of(user), /*reset=*/false, Where(client, now)));
   uow->Commit();
   return {};
 }
@@ -184,8 +187,9 @@ Result<void> AccountSecurityService::SendEmailVerification(const domain::User& u
                                             .expires_at = now + policy_.verification_link_lifetime,
                                             .address = client.address});
   uow->Audit("email_verification.send", Subject(user.id), nullptr, {{"email", user.email}});
-  Queue(*uow, EmailVerificationLink(email_, Recipient::Of(user), token,
-                                    now + policy_.verification_link_lifetime));
+  Queue(*uow, email_,
+        EmailVerificationLink(email_, Recipient::Of(user), token,
+                              now + policy_.verification_link_lifetime));
   uow->Commit();
   return {};
 }

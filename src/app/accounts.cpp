@@ -89,9 +89,10 @@ Result<void> AccountService::VerifySecondFactor(UnitOfWork& uow, const User& use
 }
 
 void AccountService::NoticeNewSignIn(UnitOfWork& uow, const User& user, const ClientInfo& client) {
-  Queue(uow, NewSignIn(
-                 email_, Recipient::Of(user),
-                 {.at = clock_.Now(), .address = client.address, .user_agent = client.user_agent}));
+  Queue(
+      uow, email_,
+      NewSignIn(email_, Recipient::Of(user),
+                {.at = clock_.Now(), .address = client.address, .user_agent = client.user_agent}));
 }
 
 Result<NewSession> AccountService::SignUp(const SignUpForm& form, const ClientInfo& client,

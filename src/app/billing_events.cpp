@@ -99,7 +99,7 @@ bool BillingService::SendReminder(UserId user_id) {
   uow->licenses().Update(*license);
   uow->Audit("license.reminder_sent", LicenseSubject(license->id), before, AuditView(*license));
   const auto plan = domain::PlanRenewal(*license, clock_.Now(), policy_, ZoneOf(*user));
-  Queue(*uow,
+  Queue(*uow, email_,
         RenewalReminder(email_, Recipient::Of(*user), *domain::AutoRenewalDueAt(*license, policy_),
                         plan.amount(), *license->expires_at));
   uow->Commit();
@@ -117,7 +117,7 @@ bool BillingService::SendExpiryNotice(UserId user_id) {
   license->expired_notice_period = period;
   uow->licenses().Update(*license);
   uow->Audit("license.expired", LicenseSubject(license->id), before, AuditView(*license));
-  Queue(*uow, LicenseExpired(email_, Recipient::Of(*user), *license->expires_at));
+  Queue(*uow, email_, LicenseExpired(email_, Recipient::Of(*user), *license->expires_at));
   uow->Commit();
   return true;
 }

@@ -17,29 +17,19 @@ std::string Quote(const std::string& text) {
 
 }  // namespace
 
-Email Signed(const EmailContext& ctx, Email email) {
-  email.text += ctx.seller.name.empty()
-                    ? fmt::format("\n-- \n{}\n", ctx.product_name)
-                    : fmt::format("\n-- \n{}, seller of {}\n", ctx.seller.name, ctx.product_name);
-  return email;
-}
-
 Email CancellationConfirmation(const EmailContext& ctx, const Recipient& to, Instant ends_at) {
-  return Signed(
-      ctx,
-      Email{.to = {to.email},
-            .subject = "Your license will not renew",
-            .text = fmt::format(
-                "Hello,\n\n"
-                "You canceled the renewal of your license. Nothing more will be charged.\n\n"
-                "Your license keeps working until {} ({}). After that date the program stops, "
-                "and your account stays: you can sign in and renew at any time.\n\n"
-                "Changed your mind? Choose \"Subscribe (cancel anytime)\" on your "
-                "dashboard:\n{}/home\n\n"
-                "Payments are final and nothing is refunded; you keep the time you paid for.\n\n"
-                "Thank you for being with us.\n",
-                FormatLongDate(ends_at, to.zone), FormatTimeOfDay(ends_at, to.zone),
-                ctx.public_url)});
+  return Email{
+      .to = {to.email},
+      .subject = "Your license will not renew",
+      .text = fmt::format(
+          "Hello,\n\n"
+          "You canceled the renewal of your license. Nothing more will be charged.\n\n"
+          "Your license keeps working until {} ({}). After that date the program stops, "
+          "and your account stays: you can sign in and renew at any time.\n\n"
+          "Changed your mind? Choose \"Subscribe (cancel anytime)\" on your dashboard:\n{}/home\n\n"
+          "Payments are final and nothing is refunded; you keep the time you paid for.\n\n"
+          "Thank you for being with us.\n",
+          FormatLongDate(ends_at, to.zone), FormatTimeOfDay(ends_at, to.zone), ctx.public_url)};
 }
 
 Email ResubscribeConfirmation(const EmailContext& ctx, const Recipient& to,
@@ -47,52 +37,47 @@ Email ResubscribeConfirmation(const EmailContext& ctx, const Recipient& to,
   const std::string when = next_charge_at
                                ? fmt::format("on {}", FormatLongDate(*next_charge_at, to.zone))
                                : "when it is due";
-  return Signed(
-      ctx,
-      Email{.to = {to.email},
-            .subject = "Your license will renew automatically",
-            .text = fmt::format(
-                "Hello,\n\n"
-                "Automatic renewal is on again. We will charge {} to your saved payment method {}, "
-                "and every month after that.\n\n"
-                "You can cancel anytime from your dashboard:\n{}/home\n",
-                price.Format(), when, ctx.public_url)});
+  return Email{
+      .to = {to.email},
+      .subject = "Your license will renew automatically",
+      .text = fmt::format(
+          "Hello,\n\n"
+          "Automatic renewal is on again. We will charge {} to your saved payment method {}, "
+          "and every month after that.\n\n"
+          "You can cancel anytime from your dashboard:\n{}/home\n",
+          price.Format(), when, ctx.public_url)};
 }
 
 Email TicketReplyToCustomer(const EmailContext& ctx, const std::string& to,
                             const domain::Ticket& ticket, const std::string& reply) {
-  return Signed(
-      ctx,
-      Email{.to = {to},
-            .subject = fmt::format("Re: {} [ticket #{}]", ticket.subject, ticket.id.value),
-            .text = fmt::format("Hello,\n\nSupport answered your ticket \"{}\":\n\n{}\n\n"
-                                "Reply or close the ticket here:\n{}/support/tickets/{}\n",
-                                ticket.subject, Quote(reply), ctx.public_url, ticket.id.value)});
+  return Email{.to = {to},
+               .subject = fmt::format("Re: {} [ticket #{}]", ticket.subject, ticket.id.value),
+               .text = fmt::format("Hello,\n\nSupport answered your ticket \"{}\":\n\n{}\n\n"
+                                   "Reply or close the ticket here:\n{}/support/tickets/{}\n",
+                                   ticket.subject, Quote(reply), ctx.public_url, ticket.id.value)};
 }
 
 Email TicketMessageToStaff(const EmailContext& ctx, std::vector<std::string> to,
                            const std::string& customer_email, const domain::Ticket& ticket,
                            const std::string& message, bool is_new) {
-  return Signed(
-      ctx,
-      Email{.to = std::move(to),
-            .subject = fmt::format("{} [ticket #{}] {}", is_new ? "New ticket" : "Customer replied",
-                                   ticket.id.value, ticket.subject),
-            .text = fmt::format("{} wrote ({}):\n\n{}\n\nAnswer it here:\n{}/staff/tickets/{}\n",
-                                customer_email, domain::TicketCategoryLabel(ticket.category),
-                                Quote(message), ctx.public_url, ticket.id.value)});
+  return Email{
+      .to = std::move(to),
+      .subject = fmt::format("{} [ticket #{}] {}", is_new ? "New ticket" : "Customer replied",
+                             ticket.id.value, ticket.subject),
+      .text = fmt::format("{} wrote ({}):\n\n{}\n\nAnswer it here:\n{}/staff/tickets/{}\n",
+                          customer_email, domain::TicketCategoryLabel(ticket.category),
+                          Quote(message), ctx.public_url, ticket.id.value)};
 }
 
 Email DaysGranted(const EmailContext& ctx, const Recipient& to, int days, Instant new_expiry,
                   const std::string& reason) {
-  return Signed(
-      ctx,
-      Email{.to = {to.email},
-            .subject = fmt::format("We added {} day{} to your license", days, days == 1 ? "" : "s"),
-            .text = fmt::format("Hello,\n\nWe added {} day{} to your license, free of charge. "
-                                "It now runs until {}.\n\nWhy: {}\n\n{}/home\n",
-                                days, days == 1 ? "" : "s", FormatLongDate(new_expiry, to.zone),
-                                reason, ctx.public_url)});
+  return Email{
+      .to = {to.email},
+      .subject = fmt::format("We added {} day{} to your license", days, days == 1 ? "" : "s"),
+      .text = fmt::format("Hello,\n\nWe added {} day{} to your license, free of charge. "
+                          "It now runs until {}.\n\nWhy: {}\n\n{}/home\n",
+                          days, days == 1 ? "" : "s", FormatLongDate(new_expiry, to.zone), reason,
+                          ctx.public_url)};
 }
 
 Email Receipt(const EmailContext& ctx, const Recipient& to, const Charge& charge) {
@@ -104,32 +89,30 @@ Email Receipt(const EmailContext& ctx, const Recipient& to, const Charge& charge
                                 ? fmt::format("Your license now runs until {}.\n\n",
                                               FormatLongDate(*charge.new_expires_at, to.zone))
                                 : std::string();
-  return Signed(ctx,
-                Email{.to = {to.email},
-                      .subject = fmt::format("Receipt: {} paid", charge.amount.Format()),
-                      .text = fmt::format("Hello,\n\nThank you. We received {} for {} on {}.\n\n{}"
-                                          "Payment reference: {}\nTerms accepted: version {}\n"
-                                          "Payments are final and not refunded.\n\n"
-                                          "Your receipt, to view or print: {}/billing/receipts/{}\n"
-                                          "Your payment history: {}/billing\n",
-                                          charge.amount.Format(), what,
-                                          FormatLongDate(charge.updated_at, to.zone), until,
-                                          charge.provider_payment_id, charge.terms_version,
-                                          ctx.public_url, charge.id, ctx.public_url)});
+  return Email{
+      .to = {to.email},
+      .subject = fmt::format("Receipt: {} paid", charge.amount.Format()),
+      .text = fmt::format("Hello,\n\nThank you. We received {} for {} on {}.\n\n{}"
+                          "Payment reference: {}\nTerms accepted: version {}\n"
+                          "Payments are final and not refunded.\n\n"
+                          "Your receipt, to view or print: {}/billing/receipts/{}\n"
+                          "Your payment history: {}/billing\n",
+                          charge.amount.Format(), what, FormatLongDate(charge.updated_at, to.zone),
+                          until, charge.provider_payment_id, charge.terms_version, ctx.public_url,
+                          charge.id, ctx.public_url)};
 }
 
 Email RenewalReminder(const EmailContext& ctx, const Recipient& to, Instant charge_at, Money amount,
                       Instant expires_at) {
-  return Signed(ctx,
-                Email{.to = {to.email},
-                      .subject = "Your license renews soon",
-                      .text = fmt::format(
-                          "Hello,\n\nYour license runs until {}. On {} we will charge {} "
+  return Email{
+      .to = {to.email},
+      .subject = "Your license renews soon",
+      .text = fmt::format("Hello,\n\nYour license runs until {}. On {} we will charge {} "
                           "to your saved payment method to renew it for another month."
                           "\n\nNothing to do if that suits you. To stop renewal, "
                           "choose Cancel in the Account Renewal section:\n{}/home\n",
                           FormatLongDate(expires_at, to.zone), FormatLongDate(charge_at, to.zone),
-                          amount.Format(), ctx.public_url)});
+                          amount.Format(), ctx.public_url)};
 }
 
 Email PaymentFailed(const EmailContext& ctx, const Recipient& to, const Charge& charge,
@@ -137,27 +120,25 @@ Email PaymentFailed(const EmailContext& ctx, const Recipient& to, const Charge& 
   const std::string next =
       retry_at ? fmt::format("We will try again on {}. ", FormatLongDate(*retry_at, to.zone))
                : std::string("We will not try again, and automatic renewal is now off. ");
-  return Signed(ctx,
-                Email{.to = {to.email},
-                      .subject = "Your payment didn't go through",
-                      .text = fmt::format(
-                          "Hello,\n\nWe couldn't charge {} to renew your license: {}\n\n{}"
+  return Email{
+      .to = {to.email},
+      .subject = "Your payment didn't go through",
+      .text = fmt::format("Hello,\n\nWe couldn't charge {} to renew your license: {}\n\n{}"
                           "Your license runs until {}.\n\nUpdate your card here:\n"
                           "{}/billing/card\n",
                           charge.amount.Format(),
                           charge.failure_message.empty() ? std::string("the card was declined.")
                                                          : charge.failure_message,
-                          next, FormatLongDate(expires_at, to.zone), ctx.public_url)});
+                          next, FormatLongDate(expires_at, to.zone), ctx.public_url)};
 }
 
 Email LicenseExpired(const EmailContext& ctx, const Recipient& to, Instant expired_at) {
-  return Signed(
-      ctx, Email{.to = {to.email},
-                 .subject = "Your license has expired",
-                 .text = fmt::format("Hello,\n\nYour license expired on {}, and the program has "
-                                     "stopped. Your account and settings are kept: renew any time "
-                                     "and it works again at once.\n\n{}/billing/renew\n",
-                                     FormatLongDate(expired_at, to.zone), ctx.public_url)});
+  return Email{.to = {to.email},
+               .subject = "Your license has expired",
+               .text = fmt::format("Hello,\n\nYour license expired on {}, and the program has "
+                                   "stopped. Your account and settings are kept: renew any time "
+                                   "and it works again at once.\n\n{}/billing/renew\n",
+                                   FormatLongDate(expired_at, to.zone), ctx.public_url)};
 }
 
 nlohmann::json ToPayload(const Email& email) {
@@ -191,25 +172,30 @@ Result<Email> FromPayload(const nlohmann::json& payload) {
 
 Email LicenseDeactivated(const EmailContext& ctx, const Recipient& to, int machines,
                          Instant available_again_at) {
-  return Signed(
-      ctx,
-      Email{.to = {to.email},
-            .subject = "Your license was deactivated on every machine",
-            .text = fmt::format(
-                "Hello,\n\n"
-                "Deactivate license was used on your account. The program was signed out on {} "
-                "machine{}, and every instance slot is free. Your license keeps its dates.\n\n"
-                "Sign in again in the program on the machines you use. Deactivate license can be "
-                "used "
-                "again from {} ({}).\n\n"
-                "If this was not you, contact support:\n{}/support\n",
-                machines, machines == 1 ? "" : "s", FormatLongDate(available_again_at, to.zone),
-                FormatTimeOfDay(available_again_at, to.zone), ctx.public_url)});
+  return Email{
+      .to = {to.email},
+      .subject = "Your license was deactivated on every machine",
+      .text = fmt::format(
+          "Hello,\n\n"
+          "Deactivate license was used on your account. The program was signed out on {} "
+          "machine{}, and every instance slot is free. Your license keeps its dates.\n\n"
+          "Sign in again in the program on the machines you use. Deactivate license can be used "
+          "again from {} ({}).\n\n"
+          "If this was not you, contact support:\n{}/support\n",
+          machines, machines == 1 ? "" : "s", FormatLongDate(available_again_at, to.zone),
+          FormatTimeOfDay(available_again_at, to.zone), ctx.public_url)};
 }
 
-void Queue(UnitOfWork& uow, const Email& email) {
+Email Signed(const EmailContext& ctx, Email email) {
+  email.text += ctx.seller.name.empty()
+                    ? fmt::format("\n-- \n{}\n", ctx.product_name)
+                    : fmt::format("\n-- \n{}, seller of {}\n", ctx.seller.name, ctx.product_name);
+  return email;
+}
+
+void Queue(UnitOfWork& uow, const EmailContext& ctx, const Email& email) {
   if (email.to.empty()) return;  // e.g. no staff to tell yet
-  uow.Enqueue("email", ToPayload(email));
+  uow.Enqueue("email", ToPayload(Signed(ctx, email)));
 }
 
 }  // namespace tenure::app

@@ -68,8 +68,9 @@ Email DaysGranted(const EmailContext& ctx, const Recipient& to, int days, Instan
 // the message), then "<seller>, seller of <product>", or the product alone without a seller.
 Email Signed(const EmailContext& ctx, Email email);
 
-// Queues `email` in the unit of work's outbox (kind "email").
-void Queue(UnitOfWork& uow, const Email& email);
+// Queues `email`, signed (the one way every email leaves: none goes unsigned), in the unit of
+// work's outbox (kind "email").
+void Queue(UnitOfWork& uow, const EmailContext& ctx, const Email& email);
 // The payload as the outbox stores it ({"to": "a@x" | [...], "subject", "text"}), and back.
 // A malformed payload can never become valid by retrying: kInvalidInput.
 nlohmann::json ToPayload(const Email& email);

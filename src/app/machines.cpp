@@ -87,7 +87,7 @@ Result<int> MachineService::Deactivate(const Actor& actor, const domain::User& u
   uow->licenses().Update(*license);
   uow->Audit("license.deactivate", fmt::format("license:{}", license->id.value), before,
              {{"deactivated_at", FormatRfc3339(now)}, {"machines_signed_out", ended}});
-  Queue(*uow,
+  Queue(*uow, email_,
         LicenseDeactivated(email_, Recipient::Of(user), ended, now + policy_.deactivate_cooldown));
   uow->Commit();
   return ended;

@@ -141,7 +141,7 @@ Result<Charge> BillingService::RecordOutcome(int64_t charge_id, const ChargeOutc
         if (auto machine = uow->machines().Find(id))
           EndMachine(*uow, *machine, domain::MachineEnd::kInstancesRemoved, now);
     }
-    Queue(*uow, Receipt(email_, Recipient::Of(*user), charge));
+    Queue(*uow, email_, Receipt(email_, Recipient::Of(*user), charge));
   } else {
     charge.status = domain::ChargeStatus::kFailed;
     charge.failure_code = outcome.decline_code;
@@ -156,9 +156,10 @@ Result<Charge> BillingService::RecordOutcome(int64_t charge_id, const ChargeOutc
       const bool retry = event == domain::LicenseEvent::kPaymentFailed;
       uow->Audit(retry ? "license.dunning_retry" : "license.auto_renew_off",
                  LicenseSubject(license->id), license_before, AuditView(*license));
-      Queue(*uow, PaymentFailed(email_, Recipient::Of(*user), charge,
-                                retry ? license->next_attempt_at : std::nullopt,
-                                license->expires_at.value_or(now)));
+      Queue(*uow, email_,
+            PaymentFailed(email_, Recipient::Of(*user), charge,
+                          retry ? license->next_attempt_at : std::nullopt,
+                          license->expires_at.value_or(now)));
     }
   }
   uow->Commit();

@@ -53,7 +53,7 @@ Result<RenewalChange> RenewalService::ConfirmCancel(const Actor& actor,
               {"cancellation", id.value},
               {"reason", domain::CancelReasonName(feedback->reason)}});
   uow->reports().RecordFunnelStep(customer.id, domain::FunnelStep::kConfirmed, now);
-  Queue(*uow, CancellationConfirmation(email_, Recipient::Of(customer), ends_at));
+  Queue(*uow, email_, CancellationConfirmation(email_, Recipient::Of(customer), ends_at));
   uow->Commit();
   return RenewalChange{true, license->expires_at};
 }
@@ -83,7 +83,7 @@ Result<RenewalChange> RenewalService::Resubscribe(const Actor& actor,
   auto due = domain::AutoRenewalDueAt(*license, policy_);
   if (due && *due <= now) due.reset();  // lapsed: the next renewal pass charges it
   uow->reports().RecordFunnelStep(customer.id, domain::FunnelStep::kResubscribed, now);
-  Queue(*uow, ResubscribeConfirmation(email_, Recipient::Of(customer), due, price));
+  Queue(*uow, email_, ResubscribeConfirmation(email_, Recipient::Of(customer), due, price));
   uow->Commit();
   return RenewalChange{true, license->expires_at};
 }

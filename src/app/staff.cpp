@@ -80,7 +80,8 @@ Result<Instant> StaffService::GrantDays(const Actor& actor, const domain::User& 
                                             .created_at = now});
   uow->Audit("license.grant_days", fmt::format("license:{}", license->id.value), before,
              {{"license", AuditView(*license)}, {"days", days}, {"reason", *reason}});
-  Queue(*uow, DaysGranted(email_, Recipient::Of(*user), days, *license->expires_at, *reason));
+  Queue(*uow, email_,
+        DaysGranted(email_, Recipient::Of(*user), days, *license->expires_at, *reason));
   uow->Commit();
   return *license->expires_at;
 }

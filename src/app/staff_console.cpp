@@ -135,7 +135,7 @@ Result<void> StaffService::ResendReceipt(const Actor& actor, const domain::User&
     return Fail(ErrorCode::kConflict, "Only a successful charge has a receipt.");
   uow->Audit("charge.receipt_resent", fmt::format("user:{}", customer.value), nullptr,
              {{"charge", charge_id}});
-  Queue(*uow, Receipt(email_, Recipient::Of(*user), *charge));
+  Queue(*uow, email_, Receipt(email_, Recipient::Of(*user), *charge));
   uow->Commit();
   return {};
 }

@@ -35,7 +35,7 @@ void SupportService::NotifyStaff(UnitOfWork& uow, const domain::Ticket& ticket,
   std::vector<std::string> to;
   for (const auto& staff : uow.users().Staff())
     if (!ticket.assignee || *ticket.assignee == staff.id) to.push_back(staff.email);
-  app::Queue(uow,
+  app::Queue(uow, email_,
              TicketMessageToStaff(email_, std::move(to), customer_email, ticket, message, is_new));
 }
 
@@ -176,7 +176,7 @@ Result<void> SupportService::StaffReply(const Actor& actor, const domain::User& 
                              .created_at = now});
   uow->Audit("ticket.staff_reply", Subject(*ticket), before, AuditView(*ticket));
   if (auto customer = uow->users().Find(ticket->user_id))
-    app::Queue(*uow, TicketReplyToCustomer(email_, customer->email, *ticket, *message));
+    app::Queue(*uow, email_, TicketReplyToCustomer(email_, customer->email, *ticket, *message));
   uow->Commit();
   return {};
 }

@@ -92,9 +92,10 @@ Result<void> VerifySecondFactor(UnitOfWork& uow, const EmailContext& email,
     const int left = uow.recovery_codes().CountUnused(user.id);
     uow.Audit("two_factor.recovery_code_used", subject, nullptr,
               {{"step", step}, {"codes_left", left}});
-    Queue(uow, RecoveryCodeUsed(
-                   email, Recipient::Of(user), left,
-                   {.at = now, .address = client.address, .user_agent = client.user_agent}));
+    Queue(
+        uow, email,
+        RecoveryCodeUsed(email, Recipient::Of(user), left,
+                         {.at = now, .address = client.address, .user_agent = client.user_agent}));
   }
   return {};
 }
@@ -162,7 +163,7 @@ Result<std::vector<std::string>> TwoFactorService::Enable(const Actor& actor,
   uow->recovery_codes().Replace(user->id, Hashes(codes), now);
   uow->Audit("two_factor.enable", Subject(user->id), {{"enabled", false}},
              {{"enabled", true}, {"recovery_codes", kRecoveryCodeCount}});
-  Queue(*uow,
+  Queue(*uow, email_,
         TwoFactorTurned(email_, Recipient::Of(*user), true,
                         {.at = now, .address = client.address, .user_agent = client.user_agent}));
   uow->Commit();
@@ -209,7 +210,7 @@ Result<void> TwoFactorService::Disable(const Actor& actor, const CurrentUser& cu
   uow->users().DisableTotp(user->id);
   uow->recovery_codes().DeleteAll(user->id);
   uow->Audit("two_factor.disable", Subject(user->id), {{"enabled", true}}, {{"enabled", false}});
-  Queue(*uow,
+  Queue(*uow, email_,
         TwoFactorTurned(email_, Recipient::Of(*user), false,
                         {.at = now, .address = client.address, .user_agent = client.user_agent}));
   uow->Commit();
