@@ -5,19 +5,45 @@
 
 namespace tenure::app {
 
+namespace {
+
+// When one more request of the key would be let through, if no other came: the previous
+// window's share of the estimate falls to nothing over the current window. `current`
+// includes the refused request (refusals count too: a key that keeps knocking stays out).
+int64_t AllowedAgainAt(int64_t start, int64_t window, int previous, int current, int limit) {
+  // ceil(previous * (window - e) / window) + current + 1 <= limit, solved for e.
+  const auto from = [&](int64_t window_start, int64_t weighted, int room) {
+    return window_start + window - static_cast<int64_t>(room) * window / weighted;
+  };
+  if (current < limit) return from(start, previous, limit - current - 1);
+  return from(start + window, current, limit - 1);  // the current window becomes the previous
+}
+
+}  // namespace
+
 Result<void> Throttle(Store& store, const RateLimit& limit, std::string_view key, Instant now,
                       std::string_view message) {
   const int64_t window = limit.window.count();
-  const int64_t start = ToUnix(now) / window * window;
-  int hits = 0;
+  const int64_t unix_now = ToUnix(now);
+  const int64_t start = unix_now / window * window;
+  int previous = 0;
+  int current = 0;
   {
     auto uow = store.Begin(Actor::System());
-    hits = uow->rate_limits().Hit(limit.scope, key, FromUnix(start));
+    previous = uow->rate_limits().Count(limit.scope, key, FromUnix(start - window));
+    current = uow->rate_limits().Hit(limit.scope, key, FromUnix(start));
     uow->Commit();
   }
-  if (hits <= limit.limit) return {};
+  // A sliding window, estimated from two fixed ones: the requests of the last `window`
+  // seconds are this window's plus the previous window's in proportion to the part of it
+  // still within them (rounded up). Fixed windows alone let a key spend its limit at the end
+  // of one window and again at the start of the next: twice the limit in a moment.
+  const int64_t previous_share =
+      (static_cast<int64_t>(previous) * (start + window - unix_now) + window - 1) / window;
+  if (previous_share + current <= limit.limit) return {};
   Error error{.code = ErrorCode::kRateLimited, .message = std::string(message)};
-  error.retry_after_seconds = start + window - ToUnix(now);
+  error.retry_after_seconds =
+      AllowedAgainAt(start, window, previous, current, limit.limit) - unix_now;
   return std::unexpected(std::move(error));
 }
 
@@ -39,7 +65,7 @@ Result<void> RateLimiter::Hit(Store& store, const RateLimit& limit, std::string_
   auto hit = Throttle(store, limit, key, now, message);
   if (!hit) {
     std::lock_guard lock(mutex_);
-    // Ended windows go first, so that the memory holds only keys still refused.
+    // Refusals that ended go first, so that the memory holds only keys still refused.
     if (over_until_.size() >= 4096)
       std::erase_if(over_until_, [&](const auto& entry) { return entry.second <= unix_now; });
     over_until_[std::move(id)] = unix_now + hit.error().retry_after_seconds;

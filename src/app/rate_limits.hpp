@@ -1,5 +1,5 @@
 #pragma once
-// Requests throttled per address or per account in fixed windows (issue 10: sign-up and
+// Requests throttled per address or per account over a sliding window (issue 10: sign-up and
 // password reset requests; the same counters serve any other limit). The count is committed
 // on its own, so a request refused later for another reason still counts.
 #include <mutex>
@@ -19,12 +19,13 @@ struct RateLimit {
   Seconds window{3600};
 };
 
-// Counts one request of `key`; kRateLimited (with when the window ends) once over the limit.
+// Counts one request of `key`; kRateLimited once more than `limit` came in the last `window`
+// seconds, with the seconds until one more would be let through.
 Result<void> Throttle(Store& store, const RateLimit& limit, std::string_view key, Instant now,
                       std::string_view message);
 
-// Throttle that remembers who is over: a key over its limit is refused from memory until its
-// window ends, without another database write, so that a flood of refused requests costs the
+// Throttle that remembers who is over: a key over its limit is refused from memory until one
+// more request would be let through, without another database write, so that a flood of refused requests costs the
 // database nothing (issue 13: 57,847 tickets in 30 s grew SQLite's log to 1.17 GB). The count
 // stays in the database, shared by every server; only the refusal is remembered here.
 class RateLimiter {
@@ -34,7 +35,7 @@ class RateLimiter {
 
  private:
   std::mutex mutex_;
-  std::unordered_map<std::string, int64_t> over_until_;  // "scope key" -> window end (unix)
+  std::unordered_map<std::string, int64_t> over_until_;  // "scope key" -> let through at (unix)
 };
 
 // Housekeeping: windows that ended before `now - keep` leave the table.

@@ -118,12 +118,14 @@ int Serve(const Context& ctx) {
   }
   // The renewal job on the Clock: charges due auto-renewals, dunning, reminders, notices.
   jobs::RenewalJob renewal_job(store, app.billing, clock, config.license);
+  // Rate-limit counters are kept two days: a window is at most a day, and the one before it
+  // is still read.
   jobs::PeriodicWorker housekeeping(
       "housekeeping",
       [&] {
         const int64_t removed = app.accounts.PruneExpiredSessions() +
                                 app.security.PruneExpiredTokens() +
-                                app::PruneRateLimits(store, clock.Now(), Seconds(24 * 3600));
+                                app::PruneRateLimits(store, clock.Now(), Seconds(2 * 24 * 3600));
         return static_cast<int>(removed > 0);
       },
       std::chrono::hours(1));

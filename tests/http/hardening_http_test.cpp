@@ -21,6 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.hpp"
+#include "core/time.hpp"
 #include "journey_helpers.hpp"
 
 namespace tenure::http_test {
@@ -93,9 +95,10 @@ class Sockets {
 class HardeningHttpTest : public PerTestServer {
  protected:
   // A short head deadline, so that the test sees the held connections end too.
-  HardeningHttpTest()
+  explicit HardeningHttpTest(bool test_clock = false)
       : PerTestServer({.env = {{"TENURE_HTTP_HEADER_TIMEOUT_SECONDS", "3"},
-                               {"TENURE_HTTP_REQUEST_TIMEOUT_SECONDS", "5"}}}) {}
+                               {"TENURE_HTTP_REQUEST_TIMEOUT_SECONDS", "5"}},
+                       .test_clock = test_clock}) {}
 
   // /healthz and the signed-in customer's Home, each timed; both must answer 200 within 1 s.
   void ExpectServing(Browser& customer, const std::string& during) {
@@ -208,7 +211,18 @@ TEST_F(HardeningHttpTest, BodiesSentNearlyWholeAndHeldCannotFillTheServersMemory
   EXPECT_THAT(server().Stdout(), ::testing::Not(::testing::HasSubstr("status=500")));
 }
 
-TEST_F(HardeningHttpTest, ATicketFloodIsRefusedAfterTheLimitAndTheWalStaysSmall) {
+// The server's clock is the test's, so that the flood can straddle the end of a rate-limit
+// window: the limit is over the last ten minutes, not per clock-aligned ten minutes (where the
+// limit spent just before a window ends would be there again just after).
+class TicketFloodHttpTest : public HardeningHttpTest {
+ protected:
+  TicketFloodHttpTest() : HardeningHttpTest(/*test_clock=*/true) {}
+};
+
+TEST_F(TicketFloodHttpTest, ATicketFloodIsRefusedAfterTheLimitAndTheWalStaysSmall) {
+  // A second before a window of the default 600 s ends; moved past it while the flood runs.
+  const int64_t window_end = (ToUnix(tenure::SystemClock().Now()) / 600 + 1) * 600;
+  ASSERT_TRUE(server().RunCommand({"clock", "set", FormatRfc3339(FromUnix(window_end - 1))}));
   Browser customer = As(kDemoCustomer);
   customer.SetLocalAddress("127.0.0.1");
   const std::string csrf = SessionCsrf(customer);
@@ -248,9 +262,13 @@ TEST_F(HardeningHttpTest, ATicketFloodIsRefusedAfterTheLimitAndTheWalStaysSmall)
     }
   });
   const auto until = Clock::now() + std::chrono::seconds(8);
-  while (Clock::now() < until) {
+  for (int round = 0; Clock::now() < until; ++round) {
     ExpectServing(customer, "during the ticket flood");
     std::this_thread::sleep_for(milliseconds(500));
+    if (round == 4) {
+      EXPECT_EQ(created.load(), 60) << "the limit was reached before the window ended";
+      EXPECT_TRUE(server().AdvanceClock("5s")) << "into the next window";
+    }
   }
   stop = true;
   for (auto& t : flood) t.join();

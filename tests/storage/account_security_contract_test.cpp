@@ -147,6 +147,12 @@ TEST_P(AccountSecurityContract, RateLimitsCountPerScopeKeyAndWindowAndOldWindows
   EXPECT_EQ(hit("sign_up.address", "192.0.2.2", kNow), 1);
   EXPECT_EQ(hit("password_reset.address", "192.0.2.1", kNow), 1);
   EXPECT_EQ(hit("sign_up.address", "192.0.2.1", kNow + hours(1)), 1) << "a new window";
+  {
+    auto read = store_->Read();
+    EXPECT_EQ(read->rate_limits().Count("sign_up.address", "192.0.2.1", kNow), 2);
+    EXPECT_EQ(read->rate_limits().Count("sign_up.address", "192.0.2.1", kNow + hours(2)), 0);
+    EXPECT_EQ(read->rate_limits().Count("sign_up.address", "192.0.2.3", kNow), 0);
+  }
   auto uow = store_->Begin(Actor::System());
   EXPECT_EQ(uow->rate_limits().DeleteBefore(kNow + hours(1)), 3);
   uow->Commit();

@@ -53,12 +53,14 @@ class RecoveryCodeRepository {
   virtual void DeleteAll(UserId user) = 0;
 };
 
-// Fixed windows: Hit counts one request of `key` (an address, an account) in `scope` for the
-// window starting at `window_start`, and answers the window's count so far, this one included.
+// Counters per window: Hit counts one request of `key` (an address, an account) in `scope` for
+// the window starting at `window_start`, and answers the window's count so far, this one
+// included; Count reads a window's count without adding to it (0 when none was kept).
 class RateLimitRepository {
  public:
   virtual ~RateLimitRepository() = default;
   virtual int Hit(std::string_view scope, std::string_view key, Instant window_start) = 0;
+  virtual int Count(std::string_view scope, std::string_view key, Instant window_start) = 0;
   virtual int64_t DeleteBefore(Instant window_start) = 0;
 };
 

@@ -132,6 +132,15 @@ int SqlRateLimits::Hit(std::string_view scope, std::string_view key, Instant win
           .Int(0));
 }
 
+int SqlRateLimits::Count(std::string_view scope, std::string_view key, Instant window_start) {
+  static constexpr Query q{"rate_limits.count",
+                           "SELECT hits FROM rate_limits WHERE scope = $1 AND key = $2 AND "
+                           "window_start = $3"};
+  const auto rows =
+      Run(conn(), q, {std::string(scope), std::string(key), ToUnix(window_start)}).rows;
+  return rows.empty() ? 0 : static_cast<int>(rows.at(0).Int(0));
+}
+
 int64_t SqlRateLimits::DeleteBefore(Instant window_start) {
   static constexpr Query q{"rate_limits.delete_before",
                            "DELETE FROM rate_limits WHERE window_start < $1"};

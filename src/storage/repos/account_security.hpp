@@ -30,6 +30,7 @@ class SqlRateLimits final : public app::RateLimitRepository, Repository {
  public:
   using Repository::Repository;
   int Hit(std::string_view scope, std::string_view key, Instant window_start) override;
+  int Count(std::string_view scope, std::string_view key, Instant window_start) override;
   int64_t DeleteBefore(Instant window_start) override;
 };
 
