@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "app/rate_limits.hpp"
 #include "app/store/account_security.hpp"
 #include "app/store/licenses.hpp"
 #include "core/secure_random.hpp"
@@ -330,11 +331,12 @@ void DiscordService::QueueCheckoutPosts(UnitOfWork& uow, UserId user,
   if (!settings_.checkout_channel || checkouts.empty()) return;
   const auto link = uow.discord_links().FindByUser(user);
   if (!link || !link->post_checkouts) return;
-  const int64_t hour = ToUnix(now) / 3600 * 3600;
+  const RateLimit per_hour{.scope = "discord.checkout_posts",
+                           .limit = settings_.checkout_posts_per_hour,
+                           .window = Seconds(3600),
+                           .refusals_count = false};
   for (const domain::Checkout& checkout : checkouts) {
-    const int hits =
-        uow.rate_limits().Hit("discord.checkout_posts", std::to_string(user.value), FromUnix(hour));
-    if (hits > settings_.checkout_posts_per_hour) return;  // the rest of this hour: not posted
+    if (CountRequest(uow.rate_limits(), per_hour, std::to_string(user.value), now) > 0) return;
     uow.Enqueue(kDiscordCheckoutKind, {{"user_id", user.value},
                                        {"message", CheckoutPost(checkout, link->discord_user_id)}});
   }

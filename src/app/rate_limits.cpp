@@ -8,8 +8,8 @@ namespace tenure::app {
 namespace {
 
 // When one more request of the key would be let through, if no other came: the previous
-// window's share of the estimate falls to nothing over the current window. `current`
-// includes the refused request (refusals count too: a key that keeps knocking stays out).
+// window's share of the estimate falls to nothing over the current window. `current` is the
+// current window's count as stored.
 int64_t AllowedAgainAt(int64_t start, int64_t window, int previous, int current, int limit) {
   // ceil(previous * (window - e) / window) + current + 1 <= limit, solved for e.
   const auto from = [&](int64_t window_start, int64_t weighted, int room) {
@@ -21,29 +21,39 @@ int64_t AllowedAgainAt(int64_t start, int64_t window, int previous, int current,
 
 }  // namespace
 
-Result<void> Throttle(Store& store, const RateLimit& limit, std::string_view key, Instant now,
-                      std::string_view message) {
+int64_t CountRequest(RateLimitRepository& counters, const RateLimit& limit, std::string_view key,
+                     Instant now) {
   const int64_t window = limit.window.count();
   const int64_t unix_now = ToUnix(now);
   const int64_t start = unix_now / window * window;
-  int previous = 0;
-  int current = 0;
-  {
-    auto uow = store.Begin(Actor::System());
-    previous = uow->rate_limits().Count(limit.scope, key, FromUnix(start - window));
-    current = uow->rate_limits().Hit(limit.scope, key, FromUnix(start));
-    uow->Commit();
-  }
+  const int previous = counters.Count(limit.scope, key, FromUnix(start - window));
+  const int current = limit.refusals_count ? counters.Hit(limit.scope, key, FromUnix(start))
+                                           : counters.Count(limit.scope, key, FromUnix(start)) + 1;
   // A sliding window, estimated from two fixed ones: the requests of the last `window`
   // seconds are this window's plus the previous window's in proportion to the part of it
   // still within them (rounded up). Fixed windows alone let a key spend its limit at the end
   // of one window and again at the start of the next: twice the limit in a moment.
   const int64_t previous_share =
       (static_cast<int64_t>(previous) * (start + window - unix_now) + window - 1) / window;
-  if (previous_share + current <= limit.limit) return {};
+  if (previous_share + current <= limit.limit) {
+    if (!limit.refusals_count) counters.Hit(limit.scope, key, FromUnix(start));
+    return 0;
+  }
+  const int counted = limit.refusals_count ? current : current - 1;
+  return AllowedAgainAt(start, window, previous, counted, limit.limit) - unix_now;
+}
+
+Result<void> Throttle(Store& store, const RateLimit& limit, std::string_view key, Instant now,
+                      std::string_view message) {
+  int64_t wait = 0;
+  {
+    auto uow = store.Begin(Actor::System());
+    wait = CountRequest(uow->rate_limits(), limit, key, now);
+    uow->Commit();
+  }
+  if (wait == 0) return {};
   Error error{.code = ErrorCode::kRateLimited, .message = std::string(message)};
-  error.retry_after_seconds =
-      AllowedAgainAt(start, window, previous, current, limit.limit) - unix_now;
+  error.retry_after_seconds = wait;
   return std::unexpected(std::move(error));
 }
 

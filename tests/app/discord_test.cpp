@@ -374,9 +374,20 @@ TEST_F(DiscordTest, CheckoutsArePostedOnlyForTheOptedInAndAtMostTheHourlyLimit) 
   EXPECT_EQ(embed["timestamp"], FormatRfc3339(kNow));
   EXPECT_EQ(embed["description"], "<@100> checked out.");
   EXPECT_EQ(posts[0].payload["message"]["allowed_mentions"]["parse"], json::array());
-  clock_.Advance(hours(1));
+  clock_.Advance(minutes(30));
   queue(ann, 1);
-  EXPECT_EQ(Queued(kDiscordCheckoutKind).size(), 3U) << "a new hour, a new allowance";
+  EXPECT_EQ(Queued(kDiscordCheckoutKind).size(), 2U) << "two in any hour";
+  clock_.Advance(minutes(90));
+  queue(ann, 1);
+  EXPECT_EQ(Queued(kDiscordCheckoutKind).size(), 3U) << "two hours later, a new allowance";
+  clock_.Advance(minutes(120));
+  queue(ann, 3);
+  EXPECT_EQ(Queued(kDiscordCheckoutKind).size(), 5U) << "two of three";
+  clock_.Advance(minutes(90));
+  queue(ann, 1);
+  EXPECT_EQ(Queued(kDiscordCheckoutKind).size(), 6U)
+      << "the checkout not posted did not count: half-way through the next hour, the two "
+         "posted weigh one";
   ASSERT_TRUE(discord_.PostCheckout(posts[0].payload));
   EXPECT_EQ(api_.posts.size(), 1U);
 }
