@@ -15,7 +15,7 @@ namespace tenure::app {
 
 struct RateLimit {
   std::string_view scope;  // "sign_up.address", ...: one counter per scope and key
-  int limit = 0;           // requests allowed per window
+  int limit = 0;           // requests allowed in any `window` seconds
   Seconds window{3600};
   // Whether a refused request counts too: yes for a guard (a key that keeps knocking stays
   // out), no for an allowance (what was let through is all that counts).

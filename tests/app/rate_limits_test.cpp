@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/store/account_security.hpp"
+#include "app/store/actor.hpp"
 #include "storage/sql_store.hpp"
 #include "support/temp_dir.hpp"
 
@@ -73,6 +74,25 @@ TEST_F(RateLimitsTest, TheLastWindowsRequestsCountInProportion) {
   EXPECT_EQ(LetThrough(10, kWindowStart + seconds(1200)), 0);
   // After a whole window with no request, nothing earlier counts.
   EXPECT_EQ(LetThrough(10, kWindowStart + seconds(2400)), 10);
+}
+
+TEST_F(RateLimitsTest, AnAllowanceCountsOnlyWhatWasLetThrough) {
+  const RateLimit allowance{
+      .scope = "test.posts", .limit = 10, .window = Seconds(600), .refusals_count = false};
+  auto wait = [&](Instant at) {
+    auto uow = store_->Begin(Actor::System());
+    const int64_t seconds = CountRequest(uow->rate_limits(), allowance, "alice", at);
+    uow->Commit();
+    return seconds;
+  };
+  const Instant at = kWindowStart + seconds(300);
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(wait(at), 0);
+  // The ten let through weigh nine 60 s into the next window: 10 * (600 - e) / 600 <= 9.
+  EXPECT_EQ(wait(at), 360);
+  EXPECT_EQ(wait(at), 360) << "a refusal does not count, so the wait does not grow";
+  EXPECT_EQ(store_->Read()->rate_limits().Count("test.posts", "alice", kWindowStart), 10);
+  EXPECT_EQ(wait(kWindowStart + seconds(659)), 1) << "a second early";
+  EXPECT_EQ(wait(kWindowStart + seconds(660)), 0);
 }
 
 TEST_F(RateLimitsTest, KeysAndScopesAreCountedApart) {
